@@ -1,0 +1,119 @@
+"""What a meshed task needs, derived from the model: the Envoy container, the APPMESH
+proxy configuration and the task role's IAM statements (appmesh-facts.md)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .model import Gateway, Mesh, Node
+
+HEALTH_CHECK = {
+    "command": ["CMD-SHELL", "curl -s http://localhost:9901/server_info | grep state | grep -q LIVE"],
+    "interval": 5,
+    "timeout": 2,
+    "retries": 3,
+    "startPeriod": 10,
+}
+ADMIN_PORT = 9901
+PROXY_INGRESS_PORT = "15000"
+PROXY_EGRESS_PORT = "15001"
+METADATA_ADDRESSES = ("169.254.170.2", "169.254.169.254")
+XRAY_ACTIONS = [
+    "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+    "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries",
+]
+STREAM_ACTION = "appmesh:StreamAggregatedResources"
+
+
+def is_gateway(claimant: Node | Gateway) -> bool:
+    return isinstance(claimant, Gateway)
+
+
+def environment(mesh: Mesh, claimant: Node | Gateway) -> list[dict[str, str]]:
+    """The Envoy environment meshify owns, in order."""
+    variables = [{"name": "APPMESH_RESOURCE_ARN", "value": claimant.arn}]
+    if mesh.envoy.log_level:
+        variables.append({"name": "ENVOY_LOG_LEVEL", "value": mesh.envoy.log_level})
+    if mesh.envoy.xray:
+        variables.append({"name": "ENABLE_ENVOY_XRAY_TRACING", "value": "1"})
+    return variables
+
+
+def ulimits(mesh: Mesh) -> list[dict[str, Any]] | None:
+    if mesh.envoy.nofile is None:
+        return None
+    return [{"name": "nofile", "softLimit": mesh.envoy.nofile, "hardLimit": mesh.envoy.nofile}]
+
+
+def port_mappings(claimant: Node | Gateway) -> list[dict[str, Any]]:
+    """A gateway's Envoy receives the traffic itself, so it exposes the listener ports."""
+    if not is_gateway(claimant):
+        return []
+    return [{"containerPort": listener.port, "protocol": "tcp"} for listener in claimant.listeners]
+
+
+def container(mesh: Mesh, claimant: Node | Gateway) -> dict[str, Any]:
+    """The whole Envoy container definition for a task that has none."""
+    definition: dict[str, Any] = {
+        "name": mesh.envoy.container_name,
+        "image": mesh.envoy.image,
+        "essential": True,
+    }
+    if not is_gateway(claimant):
+        definition["user"] = mesh.envoy.user
+    if mappings := port_mappings(claimant):
+        definition["portMappings"] = mappings
+    definition["environment"] = environment(mesh, claimant)
+    if limits := ulimits(mesh):
+        definition["ulimits"] = limits
+    if mesh.envoy.memory_reservation is not None:
+        definition["memoryReservation"] = mesh.envoy.memory_reservation
+    definition["healthCheck"] = dict(HEALTH_CHECK)
+    return definition
+
+
+def app_ports(node: Node) -> str:
+    return ",".join(str(port) for port in dict.fromkeys(listener.port for listener in node.listeners))
+
+
+def proxy_properties(mesh: Mesh, node: Node) -> list[dict[str, str]]:
+    """The APPMESH proxy properties for a node; an egress-only node gets no ingress."""
+    properties = [{"name": "IgnoredUID", "value": mesh.envoy.user}]
+    if node.listeners:
+        properties.append({"name": "ProxyIngressPort", "value": PROXY_INGRESS_PORT})
+    properties.append({"name": "ProxyEgressPort", "value": PROXY_EGRESS_PORT})
+    if node.listeners:
+        properties.append({"name": "AppPorts", "value": app_ports(node)})
+    properties.append({"name": "EgressIgnoredIPs", "value": ",".join(egress_ignored_ips(mesh, ""))})
+    if ports := egress_ignored_ports(mesh, ""):
+        properties.append({"name": "EgressIgnoredPorts", "value": ",".join(ports)})
+    return properties
+
+
+def _union(existing: str, wanted: list[str]) -> list[str]:
+    items = list(dict.fromkeys(item.strip() for item in existing.split(",") if item.strip()))
+    return items + [item for item in dict.fromkeys(wanted) if item not in items]
+
+
+def egress_ignored_ips(mesh: Mesh, existing: str) -> list[str]:
+    """What the task already ignores, plus the metadata endpoints and the manifest's list."""
+    return _union(existing, [*METADATA_ADDRESSES, *mesh.envoy.egress_ignored_ips])
+
+
+def egress_ignored_ports(mesh: Mesh, existing: str) -> list[str]:
+    return _union(existing, [str(port) for port in mesh.envoy.egress_ignored_ports])
+
+
+def policy_statements(mesh: Mesh, claimant: Node | Gateway) -> list[dict[str, Any]]:
+    """The task role statements Envoy needs, scoped to exactly this node or gateway."""
+    sid = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", claimant.name) if part)
+    statements: list[dict[str, Any]] = [{
+        "Sid": f"MeshifyEnvoy{sid}"[:100],
+        "Effect": "Allow",
+        "Action": STREAM_ACTION,
+        "Resource": claimant.arn,
+    }]
+    if mesh.envoy.xray:
+        statements.append({"Sid": "MeshifyXRay", "Effect": "Allow", "Action": list(XRAY_ACTIONS), "Resource": "*"})
+    return statements

@@ -1,0 +1,278 @@
+"""JSON as the user wrote it: source positions, and edits that touch only what changes.
+
+``json.loads`` gives the data at C speed but forgets where anything was. This module
+indexes a JSON text (every value's span, keyed by its JSON Pointer) so that findings can
+name a line and column, and applies RFC 6902 operations to the *text*, so that a rewritten
+file keeps its indentation, key order, inline arrays and trailing newline: only the
+injected parts change. Strings and numbers are decoded by the standard library's scanner.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from json.decoder import scanstring
+from typing import Any
+
+from .errors import InputError
+from .pointer import escape, parent_and_token
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+@dataclass(slots=True)
+class Span:
+    """Where one value sits in the text; containers also know their children."""
+
+    start: int
+    end: int
+    key_start: int | None = None
+    children: list[str] | None = None
+    close: int | None = None
+
+
+class DuplicateKeyError(Exception):
+    def __init__(self, key: str, offset: int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.offset = offset
+
+
+class _Indexer:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: dict[str, Span] = {}
+
+    def skip(self, index: int) -> int:
+        return _WHITESPACE.match(self.text, index).end()  # type: ignore[union-attr]
+
+    def value(self, index: int, pointer: str, key_start: int | None) -> int:
+        text = self.text
+        char = text[index : index + 1]
+        if char == "{":
+            return self.container(index, pointer, key_start, "}")
+        if char == "[":
+            return self.container(index, pointer, key_start, "]")
+        if char == '"':
+            _, end = scanstring(text, index + 1)
+        elif (match := _NUMBER.match(text, index)) is not None:
+            end = match.end()
+        else:
+            for literal in _LITERALS:
+                if text.startswith(literal, index):
+                    end = index + len(literal)
+                    break
+            else:
+                raise ValueError(f"unexpected character at {index}")
+        self.spans[pointer] = Span(index, end, key_start)
+        return end
+
+    def container(self, index: int, pointer: str, key_start: int | None, closer: str) -> int:
+        text = self.text
+        span = Span(index, index, key_start, [])
+        self.spans[pointer] = span
+        position = self.skip(index + 1)
+        count = 0
+        seen: set[str] = set()
+        while text[position] != closer:
+            if count:
+                position = self.skip(position + 1)  # past the comma
+            if closer == "}":
+                member_start = position
+                key, position = scanstring(text, position + 1)
+                if key in seen:
+                    raise DuplicateKeyError(key, member_start)
+                seen.add(key)
+                position = self.skip(self.skip(position) + 1)  # past the colon
+                token = key
+            else:
+                member_start = None
+                token = str(count)
+            span.children.append(token)  # type: ignore[union-attr]
+            position = self.skip(self.value(position, f"{pointer}/{escape(token)}", member_start))
+            count += 1
+        span.close = position
+        span.end = position + 1
+        return span.end
+
+
+def index(text: str) -> dict[str, Span]:
+    """Spans of every value of a JSON text known to be valid, by JSON Pointer."""
+    indexer = _Indexer(text)
+    indexer.value(indexer.skip(0), "", None)
+    return indexer.spans
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Duplicate
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+class LineIndex:
+    """Offsets to 1-based (line, column)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def loads(text: str, path: str) -> Any:
+    """Parse JSON; malformed text and duplicate keys are an :class:`InputError`."""
+    if not text.strip():
+        raise InputError("the file is empty", path, 1, 1)
+    try:
+        return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise InputError(f"invalid JSON: {error.msg}", path, error.lineno, error.colno) from None
+    except ValueError as error:  # NaN and Infinity
+        raise InputError(f"invalid JSON: {error}", path) from None
+    except _Duplicate:
+        try:
+            index(text)
+        except DuplicateKeyError as duplicate:
+            line, column = LineIndex(text).position(duplicate.offset)
+            raise InputError(
+                f'duplicate key "{duplicate.key}" (JSON parsers disagree on which one wins)',
+                path, line, column) from None
+        raise
+
+
+# ---------------------------------------------------------------------------------------
+# Edits
+
+
+def _line_indent(text: str, offset: int) -> str:
+    line_start = text.rfind("\n", 0, offset) + 1
+    match = re.match(r"[ \t]*", text[line_start:offset])
+    return match.group(0) if match else ""
+
+
+class JsonText:
+    """A JSON text that RFC 6902 operations edit in place, leaving the rest byte-for-byte."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._spans: dict[str, Span] | None = None
+        self._unit: str | bool | None = False
+
+    @property
+    def spans(self) -> dict[str, Span]:
+        if self._spans is None:
+            self._spans = index(self.text)
+        return self._spans
+
+    @property
+    def unit(self) -> str | None:
+        if self._unit is False:
+            self._unit = self._detect_unit()
+        return self._unit  # type: ignore[return-value]
+
+    def _detect_unit(self) -> str | None:
+        for pointer, span in self.spans.items():
+            if span.children:
+                first = self._child_start(pointer, span, 0)
+                if "\n" in self.text[span.start : first]:
+                    outer = _line_indent(self.text, span.start)
+                    inner = _line_indent(self.text, first)
+                    if len(inner) > len(outer) and inner.startswith(outer):
+                        return inner[len(outer) :]
+        return None
+
+    def _child_start(self, pointer: str, span: Span, position: int) -> int:
+        child = self.spans[f"{pointer}/{escape(span.children[position])}"]  # type: ignore[index]
+        return child.key_start if child.key_start is not None else child.start
+
+    def _render(self, value: Any, base_indent: str, compact: bool = False) -> str:
+        if compact or self.unit is None:
+            return json.dumps(value, separators=(", ", ": "), ensure_ascii=False)
+        return json.dumps(value, indent=self.unit, ensure_ascii=False).replace("\n", "\n" + base_indent)
+
+    def _splice(self, start: int, end: int, replacement: str) -> None:
+        self.text = self.text[:start] + replacement + self.text[end:]
+        self._spans = None
+
+    def apply(self, operation: dict[str, Any]) -> None:
+        kind = operation["op"]
+        if kind == "add":
+            self._add(operation["path"], operation["value"])
+        elif kind == "remove":
+            self._remove(operation["path"])
+        elif kind == "replace":
+            self._replace(operation["path"], operation["value"])
+        else:
+            raise ValueError(f"unsupported operation {kind!r}")
+
+    def _replace(self, pointer: str, value: Any) -> None:
+        span = self.spans[pointer]
+        self._splice(span.start, span.end, self._render(value, _line_indent(self.text, span.start)))
+
+    def _add(self, pointer: str, value: Any) -> None:
+        parent_pointer, token = parent_and_token(pointer)
+        parent = self.spans[parent_pointer]
+        is_object = self.text[parent.start] == "{"
+        if is_object and pointer in self.spans:  # RFC 6902: adding an existing member replaces it
+            self._replace(pointer, value)
+            return
+        children = parent.children or []
+        member_prefix = json.dumps(token, ensure_ascii=False) + ": " if is_object else ""
+        inline = bool(children) and "\n" not in self.text[parent.start : self._child_start(parent_pointer, parent, 0)]
+        if inline or self.unit is None:
+            rendered = member_prefix + self._render(value, "", compact=True)
+            if not children:
+                self._splice(parent.start + 1, parent.close, rendered)  # type: ignore[arg-type]
+                return
+            separator = ", "
+        else:
+            if children:
+                child_indent = _line_indent(self.text, self._child_start(parent_pointer, parent, 0))
+            else:
+                child_indent = _line_indent(self.text, parent.start) + self.unit
+            rendered = child_indent + member_prefix + self._render(value, child_indent)
+            if not children:
+                closing_indent = _line_indent(self.text, parent.start)
+                self._splice(parent.start + 1, parent.close, f"\n{rendered}\n{closing_indent}")  # type: ignore[arg-type]
+                return
+            separator = ",\n"
+        position = len(children) if is_object or token == "-" else int(token)
+        if position >= len(children):
+            last = self.spans[f"{parent_pointer}/{escape(children[-1])}"]
+            self._splice(last.end, last.end, separator + rendered)
+        else:
+            before = self._child_start(parent_pointer, parent, position)
+            if inline or self.unit is None:
+                self._splice(before, before, rendered + separator)
+            else:
+                line_start = before - len(_line_indent(self.text, before))
+                self._splice(line_start, line_start, rendered + separator)
+
+    def _remove(self, pointer: str) -> None:
+        parent_pointer, token = parent_and_token(pointer)
+        parent = self.spans[parent_pointer]
+        children = parent.children or []
+        position = children.index(token)
+        span = self.spans[pointer]
+        if len(children) == 1:
+            self._splice(parent.start + 1, parent.close, "")  # type: ignore[arg-type]
+        elif position > 0:
+            previous = self.spans[f"{parent_pointer}/{escape(children[position - 1])}"]
+            self._splice(previous.end, span.end, "")
+        else:
+            start = span.key_start if span.key_start is not None else span.start
+            self._splice(start, self._child_start(parent_pointer, parent, 1), "")

@@ -1,0 +1,189 @@
+"""``meshify.yaml``: find it, validate it against the shipped schema, build the mesh model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .model import (
+    CloudMap,
+    Discovery,
+    EnvoySettings,
+    Gateway,
+    GatewayRoute,
+    Listener,
+    Loc,
+    Mesh,
+    Named,
+    Node,
+    Route,
+    Router,
+    Service,
+    Target,
+    default_envoy_image,
+)
+from .pointer import join
+from .source import Document
+
+MANIFEST_NAME = "meshify.yaml"
+
+
+def find_manifest(start: Path | None = None) -> Path | None:
+    """``meshify.yaml`` in ``start`` or its parents, up to the repository root."""
+    directory = (start or Path.cwd()).resolve()
+    for candidate in (directory, *directory.parents):
+        if (candidate / MANIFEST_NAME).is_file():
+            return candidate / MANIFEST_NAME
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def _schema_error(document: Document, error: Any) -> InputError:
+    pointer = join("", *error.absolute_path)
+    message = error.message
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = [key for key in error.instance if key not in allowed]
+        if extra:
+            pointer = join(pointer, extra[0])
+            known = ", ".join(sorted(allowed))
+            message = f"unknown key {extra[0]!r} (expected one of: {known})"
+    elif error.validator in ("oneOf", "anyOf", "type", "enum", "const", "pattern"):
+        message = _short(error)
+    line, column = document.position(pointer)
+    where = f" at {pointer}" if pointer else ""
+    return InputError(f"manifest does not match the schema{where}: {message}", document.path, line, column)
+
+
+def _short(error: Any) -> str:
+    value = repr(error.instance)
+    value = value if len(value) <= 40 else value[:37] + "..."
+    if error.validator == "enum":
+        return f"{value} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"{value} is not of type {expected}"
+    if error.validator == "const":
+        return f"{value}: must be {error.validator_value!r}"
+    if error.validator == "pattern":
+        return f"{value} does not match {error.validator_value}"
+    return f"{value} is not valid here"
+
+
+def validate(document: Document) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    from .schema import manifest_schema
+
+    validator = Draft202012Validator(manifest_schema())
+    error = best_match(validator.iter_errors(document.data))
+    if error is not None:
+        raise _schema_error(document, error)
+
+
+def load_manifest(path: str) -> Mesh:
+    document = Document.load(path)
+    validate(document)
+    return build(document)
+
+
+def _families(value: Any, loc: Loc) -> list[Named]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [Named(value, loc)]
+    return [Named(name, loc.child(index)) for index, name in enumerate(value)]
+
+
+def _listeners(items: list[dict[str, Any]] | None, loc: Loc) -> list[Listener]:
+    return [
+        Listener(
+            port=item["port"], protocol=item["protocol"], loc=loc.child(index),
+            health_check=item.get("healthCheck"), outlier_detection=item.get("outlierDetection"),
+            tls=item.get("tls"), timeout=item.get("timeout"), connection_pool=item.get("connectionPool"),
+        )
+        for index, item in enumerate(items or [])
+    ]
+
+
+def build(document: Document) -> Mesh:
+    """The model of a manifest already valid against the schema."""
+    data = document.data
+    root = Loc(document, "")
+    mesh_data = data["mesh"]
+    envoy_data = data.get("envoy") or {}
+    defaults = EnvoySettings(image="")
+    envoy = EnvoySettings(
+        image=envoy_data.get("image") or default_envoy_image(mesh_data["region"]),
+        container_name=envoy_data.get("containerName", defaults.container_name),
+        user=str(envoy_data.get("user", defaults.user)),
+        memory_reservation=envoy_data.get("memoryReservation"),
+        nofile=envoy_data.get("nofile"),
+        log_level=envoy_data.get("logLevel"),
+        xray=envoy_data.get("xray", False),
+        egress_ignored_ips=list(envoy_data.get("egressIgnoredIPs", defaults.egress_ignored_ips)),
+        egress_ignored_ports=list(envoy_data.get("egressIgnoredPorts", [])),
+    )
+    cloud_map_data = data.get("cloudMap") or {}
+    cloud_map_loc = root.child("cloudMap", "placeholders")
+    mesh = Mesh(
+        name=mesh_data["name"], region=mesh_data["region"], account=mesh_data["account"],
+        owner=mesh_data.get("owner", mesh_data["account"]), loc=root.child("mesh"), envoy=envoy,
+        egress_filter=mesh_data.get("egressFilter", "DROP_ALL"),
+        cloud_map=CloudMap(
+            namespace=cloud_map_data.get("namespace"),
+            placeholders=[Named(name, cloud_map_loc.child(index))
+                          for index, name in enumerate(cloud_map_data.get("placeholders") or [])],
+        ),
+    )
+    for name, node_data in (data.get("nodes") or {}).items():
+        loc = root.child("nodes", name)
+        discovery = None
+        if discovery_data := node_data.get("discovery"):
+            kind, settings = next(iter(discovery_data.items()))
+            discovery = Discovery(
+                kind=kind, loc=loc.child("discovery", kind), hostname=settings.get("hostname"),
+                namespace=settings.get("namespace", mesh.cloud_map.namespace) if kind == "cloudMap" else None,
+                service=settings.get("service"), attributes=dict(settings.get("attributes") or {}),
+            )
+        mesh.nodes[name] = Node(
+            name=name, loc=loc, families=_families(node_data.get("family"), loc.child("family")),
+            listeners=_listeners(node_data.get("listeners"), loc.child("listeners")),
+            backends=[Named(backend, loc.child("backends", index))
+                      for index, backend in enumerate(node_data.get("backends") or [])],
+            discovery=discovery, arn=node_data.get("arn") or mesh.arn_of("virtualNode", name),
+        )
+    for name, router_data in (data.get("routers") or {}).items():
+        loc = root.child("routers", name)
+        routes = []
+        for index, route_data in enumerate(router_data.get("routes") or []):
+            route_loc = loc.child("routes", index)
+            routes.append(Route(
+                name=route_data["name"], protocol=route_data["protocol"], loc=route_loc,
+                priority=route_data.get("priority"), match=dict(route_data.get("match") or {}),
+                targets=[Target(node=t["node"], weight=t["weight"], port=t.get("port"),
+                                loc=route_loc.child("targets", position))
+                         for position, t in enumerate(route_data["targets"])],
+                retry_policy=route_data.get("retryPolicy"), timeout=route_data.get("timeout"),
+            ))
+        mesh.routers[name] = Router(name=name, loc=loc, routes=routes,
+                                    listeners=_listeners(router_data["listeners"], loc.child("listeners")))
+    for name, service_data in (data.get("services") or {}).items():
+        mesh.services[name] = Service(name=name, loc=root.child("services", name),
+                                      router=service_data.get("router"), node=service_data.get("node"))
+    for name, gateway_data in (data.get("gateways") or {}).items():
+        loc = root.child("gateways", name)
+        mesh.gateways[name] = Gateway(
+            name=name, loc=loc, families=_families(gateway_data.get("family"), loc.child("family")),
+            listeners=_listeners(gateway_data["listeners"], loc.child("listeners")),
+            routes=[GatewayRoute(name=r["name"], protocol=r["protocol"], service=r["service"],
+                                 priority=r.get("priority"), match=dict(r.get("match") or {}),
+                                 loc=loc.child("routes", index))
+                    for index, r in enumerate(gateway_data.get("routes") or [])],
+            arn=gateway_data.get("arn") or mesh.arn_of("virtualGateway", name),
+        )
+    return mesh

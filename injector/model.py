@@ -1,0 +1,230 @@
+"""The mesh model: one mesh, its nodes, routers, routes, services, gateways and Cloud Map
+placeholders, and the task definition families that belong to them.
+
+It says what the mesh *is*, not how App Mesh's API spells it (``appmesh.py`` maps it to
+API specs and back), so another target such as ECS Service Connect can be added. Every
+element keeps a :class:`Loc` (the file and JSON Pointer it was written at) for messages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .source import Document
+
+
+@dataclass(slots=True)
+class Loc:
+    """Where an element was written: a document and a JSON Pointer into it."""
+
+    document: Document | None
+    pointer: str
+
+    def child(self, *tokens: str | int) -> Loc:
+        from .pointer import join
+
+        return Loc(self.document, join(self.pointer, *tokens))
+
+
+NOWHERE = Loc(None, "")
+
+
+@dataclass(slots=True)
+class Listener:
+    port: int
+    protocol: str
+    loc: Loc
+    health_check: dict[str, Any] | None = None
+    outlier_detection: dict[str, Any] | None = None
+    tls: dict[str, Any] | None = None
+    timeout: dict[str, Any] | None = None
+    connection_pool: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class Discovery:
+    kind: str  # "cloudMap" or "dns"
+    loc: Loc
+    hostname: str | None = None
+    namespace: str | None = None
+    service: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def dns_name(self) -> str | None:
+        """The name the node answers to in DNS, if discovery gives it one."""
+        if self.kind == "dns":
+            return self.hostname
+        if self.service and self.namespace:
+            return f"{self.service}.{self.namespace}"
+        return None
+
+
+@dataclass(slots=True)
+class Named:
+    """A name written somewhere (a backend, a placeholder)."""
+
+    name: str
+    loc: Loc
+
+
+@dataclass(slots=True)
+class Node:
+    name: str
+    loc: Loc
+    families: list[Named] = field(default_factory=list)
+    listeners: list[Listener] = field(default_factory=list)
+    backends: list[Named] = field(default_factory=list)
+    discovery: Discovery | None = None
+    arn: str = ""
+    kind: str = "virtualNode"
+
+
+@dataclass(slots=True)
+class Target:
+    node: str
+    weight: int
+    loc: Loc
+    port: int | None = None
+
+
+@dataclass(slots=True)
+class Route:
+    name: str
+    protocol: str
+    loc: Loc
+    targets: list[Target] = field(default_factory=list)
+    priority: int | None = None
+    match: dict[str, Any] = field(default_factory=dict)
+    retry_policy: dict[str, Any] | None = None
+    timeout: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class Router:
+    name: str
+    loc: Loc
+    listeners: list[Listener] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Service:
+    name: str
+    loc: Loc
+    router: str | None = None
+    node: str | None = None
+
+    @property
+    def provider(self) -> str | None:
+        return self.router or self.node
+
+
+@dataclass(slots=True)
+class GatewayRoute:
+    name: str
+    protocol: str
+    service: str
+    loc: Loc
+    priority: int | None = None
+    match: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Gateway:
+    name: str
+    loc: Loc
+    families: list[Named] = field(default_factory=list)
+    listeners: list[Listener] = field(default_factory=list)
+    routes: list[GatewayRoute] = field(default_factory=list)
+    arn: str = ""
+    kind: str = "virtualGateway"
+
+
+@dataclass(slots=True)
+class EnvoySettings:
+    image: str
+    container_name: str = "envoy"
+    user: str = "1337"
+    memory_reservation: int | None = None
+    nofile: int | None = None
+    log_level: str | None = None
+    xray: bool = False
+    egress_ignored_ips: list[str] = field(default_factory=lambda: ["169.254.170.2", "169.254.169.254"])
+    egress_ignored_ports: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CloudMap:
+    namespace: str | None = None
+    placeholders: list[Named] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Mesh:
+    name: str
+    region: str
+    account: str
+    owner: str
+    loc: Loc
+    envoy: EnvoySettings
+    egress_filter: str = "DROP_ALL"
+    cloud_map: CloudMap = field(default_factory=CloudMap)
+    nodes: dict[str, Node] = field(default_factory=dict)
+    routers: dict[str, Router] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+    gateways: dict[str, Gateway] = field(default_factory=dict)
+
+    @property
+    def partition(self) -> str:
+        return partition_of(self.region)["partition"]
+
+    def arn_of(self, kind: str, name: str) -> str:
+        return f"arn:{self.partition}:appmesh:{self.region}:{self.owner}:mesh/{self.name}/{kind}/{name}"
+
+    def claimants(self) -> list[Node | Gateway]:
+        return [*self.nodes.values(), *self.gateways.values()]
+
+    def claims_of(self, family: str) -> list[Node | Gateway]:
+        """Every node or gateway that claims ``family`` (more than one is M108)."""
+        return [resource for resource in self.claimants() if any(f.name == family for f in resource.families)]
+
+    def resource(self, name: str) -> Node | Gateway | None:
+        return self.nodes.get(name) or self.gateways.get(name)
+
+
+# ---------------------------------------------------------------------------------------
+# Regions: partitions come from botocore's own table; Envoy registries from our data file.
+
+
+@cache
+def _partitions() -> list[dict[str, Any]]:
+    from botocore.loaders import Loader
+
+    return Loader().load_data("partitions")["partitions"]
+
+
+def partition_of(region: str) -> dict[str, Any]:
+    """``{"partition": "aws-cn", "dnsSuffix": "amazonaws.com.cn", ...}`` for a region."""
+    for partition in _partitions():
+        if region in partition.get("regions", {}) or re.match(partition["regionRegex"], region):
+            return {"partition": partition["id"], **partition["outputs"]}
+    return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
+
+
+@cache
+def envoy_images() -> dict[str, Any]:
+    return json.loads(files("meshify.injector").joinpath("data/envoy-images.json").read_text())
+
+
+def default_envoy_image(region: str, tag: str | None = None) -> str:
+    table = envoy_images()
+    account = table["registryAccounts"].get(region, table["defaultRegistryAccount"])
+    suffix = partition_of(region)["dnsSuffix"]
+    return f"{account}.dkr.ecr.{region}.{suffix}/{table['repository']}:{tag or table['defaultTag']}"

@@ -1,0 +1,34 @@
+"""JSON Pointer (RFC 6901) helpers shared by the loaders, the rules and the editors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join(base: str, *tokens: str | int) -> str:
+    return base + "".join("/" + escape(token) for token in tokens)
+
+
+def split(pointer: str) -> list[str]:
+    return [unescape(token) for token in pointer.split("/")[1:]] if pointer else []
+
+
+def parent_and_token(pointer: str) -> tuple[str, str]:
+    parent, _, last = pointer.rpartition("/")
+    return parent, unescape(last)
+
+
+def resolve(document: Any, pointer: str) -> Any:
+    """The value at ``pointer``; KeyError/IndexError when there is none."""
+    value = document
+    for token in split(pointer):
+        value = value[int(token)] if isinstance(value, list) else value[token]
+    return value

@@ -1,0 +1,53 @@
+"""The manifest's JSON Schema: our structure, with the App Mesh objects it embeds expanded
+from botocore's ``appmesh`` model (member names and types), so they are never retyped."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from .awsmodels import shapes
+
+_JSON_TYPES = {
+    "string": "string", "integer": "integer", "long": "integer", "boolean": "boolean",
+    "double": "number", "float": "number", "timestamp": "string",
+}
+# The manifest lets durations be written "5s" or "300ms" as well as the API's {unit, value}.
+_DURATION_TEXT = {"type": "string", "pattern": "^[0-9]+(ms|s)$"}
+
+
+def _from_shape(name: str) -> dict[str, Any]:
+    shape = shapes("appmesh")[name]
+    kind = shape["type"]
+    if kind == "structure":
+        expanded = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {member: _from_shape(ref["shape"]) for member, ref in shape["members"].items()},
+        }
+        if name == "Duration":
+            return {"oneOf": [_DURATION_TEXT, expanded]}
+        return expanded
+    if kind == "list":
+        return {"type": "array", "items": _from_shape(shape["member"]["shape"])}
+    if kind == "map":
+        return {"type": "object", "additionalProperties": _from_shape(shape["value"]["shape"])}
+    return {"type": _JSON_TYPES[kind]}
+
+
+def _expand(node: Any) -> Any:
+    if isinstance(node, dict):
+        if "x-appmesh-shape" in node:
+            return {**_from_shape(node["x-appmesh-shape"]), "description": f"App Mesh {node['x-appmesh-shape']}"}
+        return {key: _expand(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_expand(item) for item in node]
+    return node
+
+
+@cache
+def manifest_schema() -> dict[str, Any]:
+    template = json.loads(files("meshify.injector").joinpath("data/manifest.schema.json").read_text())
+    return _expand(template)

@@ -1,0 +1,290 @@
+"""Files as the user wrote them: loading JSON and YAML with source positions, rendering a
+patched text in the file's own format, and writing it atomically.
+
+The rest of meshify sees plain Python data (dicts, lists, scalars) and JSON Pointers; a
+:class:`Document` turns a pointer back into a line and column, and a patch back into text.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import itertools
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import jsontext
+from .errors import InputError
+from .pointer import parent_and_token, split
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _is_yaml(path: str, text: str) -> bool:
+    if path.endswith(YAML_SUFFIXES):
+        return True
+    if path.endswith(".json"):
+        return False
+    return not text.lstrip().startswith(("{", "["))
+
+
+def read_text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path) from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text (byte {error.start})", path) from None
+    except OSError as error:
+        raise InputError(error.strerror or str(error), path) from None
+
+
+class Document:
+    """One file: its text, its data, and the way back from a pointer to a position."""
+
+    format: str
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+
+    @staticmethod
+    def load(path: str, text: str | None = None) -> Document:
+        text = read_text(path) if text is None else text
+        if _is_yaml(path, text):
+            return YamlDocument(path, text)
+        return JsonDocument(path, text)
+
+    data: Any
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        """1-based line and column of the element at ``pointer`` (a member's key for
+        members), or of its nearest existing ancestor."""
+        raise NotImplementedError
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        """The text with ``patch`` applied, everything it does not touch unchanged."""
+        raise NotImplementedError
+
+    def dump(self, data: Any) -> str:
+        """A new text for ``data`` in this document's format and indentation."""
+        raise NotImplementedError
+
+
+class JsonDocument(Document):
+    format = "json"
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text)
+        self.data = jsontext.loads(text, path)
+        self._json_text: jsontext.JsonText | None = None
+        self._lines: jsontext.LineIndex | None = None
+
+    def _indexed(self) -> jsontext.JsonText:
+        if self._json_text is None:
+            self._json_text = jsontext.JsonText(self.text)
+            self._lines = jsontext.LineIndex(self.text)
+        return self._json_text
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        spans = self._indexed().spans
+        while pointer not in spans:
+            pointer, _ = parent_and_token(pointer)
+        span = spans[pointer]
+        assert self._lines is not None
+        return self._lines.position(span.key_start if span.key_start is not None else span.start)
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        edited = jsontext.JsonText(self.text)
+        for operation in patch:
+            edited.apply(operation)
+        return edited.text
+
+    def dump(self, data: Any) -> str:
+        import json
+
+        unit = self._indexed().unit
+        ending = "\n" if self.text.endswith("\n") else ""
+        return json.dumps(data, indent=unit if unit is not None else 4, ensure_ascii=False) + ending
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip containers and scalars as plain Python data."""
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(item) for item in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return str(node)  # dates and other YAML-only scalars
+
+
+class YamlDocument(Document):
+    format = "yaml"
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text)
+        if not text.strip():
+            raise InputError("the file is empty", path, 1, 1)
+        self.tree = self._parse(text)
+        self.data = _plain(self.tree)
+
+    def _yaml(self) -> Any:
+        from ruamel.yaml import YAML
+
+        yaml = YAML(typ="rt")
+        yaml.preserve_quotes = True
+        yaml.allow_duplicate_keys = False
+        yaml.width = 4096
+        return yaml
+
+    def _parse(self, text: str) -> Any:
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+        try:
+            documents = list(self._yaml().load_all(text))
+        except MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            problem = error.problem or error.context or "malformed YAML"
+            if "found duplicate key" in problem:
+                problem = problem.split(" with value")[0]
+            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            raise InputError(f"invalid YAML: {problem}", self.path, line, column) from None
+        except YAMLError as error:
+            raise InputError(f"invalid YAML: {error}", self.path) from None
+        if len(documents) != 1:
+            raise InputError(f"expected one YAML document, found {len(documents)}", self.path, 1, 1)
+        return documents[0]
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        node = self.tree
+        line, column = 0, 0
+        if hasattr(node, "lc"):
+            line, column = node.lc.line, node.lc.col
+        for token in split(pointer):
+            if isinstance(node, dict) and token in node:
+                line, column = node.lc.key(token)
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                line, column = node.lc.item(int(token))
+                node = node[int(token)]
+            else:
+                break
+        return line + 1, column + 1
+
+    def _dumper(self) -> Any:
+        from ruamel.yaml.util import load_yaml_guess_indent
+
+        _, sequence_indent, dash_offset = load_yaml_guess_indent(self.text)
+        mapping_indent = _guess_mapping_indent(self.text)
+        yaml = self._yaml()
+        yaml.indent(mapping=mapping_indent, sequence=sequence_indent or mapping_indent, offset=dash_offset or 0)
+        yaml.explicit_start = self.text.lstrip().startswith("---")
+        return yaml
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        tree = copy.deepcopy(self.tree)
+        double = self.text.count('"') > self.text.count("'")
+        for operation in patch:
+            if "value" in operation:
+                operation = {**operation, "value": _quoted_like_file(operation["value"], double)}
+            _apply_to_tree(tree, operation)
+        return self._write(tree)
+
+    def _write(self, tree: Any) -> str:
+        stream = io.StringIO()
+        self._dumper().dump(tree, stream)
+        return stream.getvalue()
+
+    def dump(self, data: Any) -> str:
+        return self._write(data)
+
+
+def _quoted_like_file(value: Any, double: bool) -> Any:
+    """New strings that YAML must quote ("1337") take the quote style the file uses."""
+    if isinstance(value, dict):
+        return {key: _quoted_like_file(item, double) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_quoted_like_file(item, double) for item in value]
+    if double and isinstance(value, str) and _needs_quotes(value):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def _needs_quotes(value: str) -> bool:
+    from ruamel.yaml import YAML
+
+    return not isinstance(YAML(typ="safe", pure=True).load(value), str) if value else True
+
+
+_MAPPING_KEY = re.compile(r"^( *)[^\s#-][^:#]*:\s*(#.*)?$")
+_ANY_KEY = re.compile(r"^( *)[^\s#-][^:#]*:")
+
+
+def _guess_mapping_indent(text: str) -> int:
+    """The step between a block mapping key and its nested mapping's keys (default 2)."""
+    lines = text.splitlines()
+    for line, following in itertools.pairwise(lines):
+        parent, child = _MAPPING_KEY.match(line), _ANY_KEY.match(following)
+        if parent and child and len(child.group(1)) > len(parent.group(1)):
+            return len(child.group(1)) - len(parent.group(1))
+    return 2
+
+
+def _apply_to_tree(tree: Any, operation: dict[str, Any]) -> None:
+    """Apply one add/remove/replace to a ruamel tree, keeping its comments."""
+    parent_pointer, token = parent_and_token(operation["path"])
+    parent = tree
+    for part in split(parent_pointer):
+        parent = parent[int(part)] if isinstance(parent, list) else parent[part]
+    kind = operation["op"]
+    if isinstance(parent, list):
+        position = len(parent) if token == "-" else int(token)
+        if kind == "add":
+            parent.insert(position, operation["value"])
+        elif kind == "replace":
+            parent[position] = operation["value"]
+        else:
+            del parent[position]
+    elif kind == "remove":
+        del parent[token]
+    else:
+        parent[token] = operation["value"]
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Replace ``path`` with ``text`` so that a reader sees the old or the new file, never
+    a half-written one; the file keeps its permissions."""
+    target = Path(path)
+    mode = target.stat().st_mode & 0o7777 if target.exists() else None
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

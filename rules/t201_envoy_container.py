@@ -1,0 +1,32 @@
+"""T201: the task has no Envoy container.
+
+What: a task definition claimed by a node or gateway has no Envoy container. Envoy is
+found by the name ``proxyConfiguration.containerName`` gives, by the manifest's
+``envoy.containerName`` (default ``envoy``), or by the App Mesh Envoy image.
+
+Why: without Envoy the task is not in the mesh. With a ``proxyConfiguration`` its traffic
+is redirected to a proxy that does not exist and every connection fails.
+
+Fails:
+    containerDefinitions: [{name: app, image: my/app:1.0}]
+
+Passes:
+    containerDefinitions: [{name: app, ...}, {name: envoy, image: ...aws-appmesh-envoy:v1.39.1.0-prod, ...}]
+
+Fix: ``meshify inject`` adds the Envoy container the manifest describes.
+"""
+
+from meshify.injector import envoy
+from meshify.injector.engine import TaskContext, rule
+
+
+@rule("T201", "error", "No Envoy container", scope="taskdef", fixable=True)
+def check(context: TaskContext):
+    if context.envoy_index() is None:
+        yield check.rule.finding(
+            f"no Envoy container for {context.resource_label}: add one named "
+            f"`{context.mesh.envoy.container_name}` running the App Mesh Envoy image",
+            context.locate("/containerDefinitions"),
+            fix=[{"op": "add", "path": "/containerDefinitions/-",
+                  "value": envoy.container(context.mesh, context.claimant)}],
+        )

@@ -1,0 +1,86 @@
+"""T205: AppPorts differ from the node's listeners, or a listener port is not exposed.
+
+What: the ``AppPorts`` proxy property is not the list of the node's listener ports (or
+is present on a node without listeners); or a listener port (a node's, or a gateway's)
+appears in no container's ``portMappings``.
+
+Why: Envoy only intercepts inbound traffic on ``AppPorts``; a listener port missing from
+it is reached without the mesh (no TLS, no retries, no metrics), and a port in it that is
+not a listener goes nowhere. A port no container exposes cannot receive traffic in
+``awsvpc`` mode.
+
+Fails (node listener 8080):
+    properties: [{name: AppPorts, value: "3001"}]
+
+Passes:
+    properties: [{name: AppPorts, value: "8080"}]; app portMappings: [{containerPort: 8080}]
+
+Fix: ``meshify inject`` sets ``AppPorts`` from the manifest and adds the missing port
+mapping (to the Envoy container of a gateway, to the first essential application
+container of a node).
+"""
+
+from meshify.injector import envoy
+from meshify.injector.engine import TaskContext, rule
+from meshify.injector.taskdef import application_containers, container_pointer, proxy_properties
+
+_PROPERTIES = "/proxyConfiguration/properties"
+
+
+def _exposed_ports(context: TaskContext) -> set[int]:
+    return {
+        mapping.get("containerPort")
+        for container in context.containers
+        for mapping in container.get("portMappings") or []
+        if isinstance(mapping, dict)
+    }
+
+
+@rule("T205", "error", "AppPorts or port mappings differ from the listeners", scope="taskdef", fixable=True)
+def check(context: TaskContext):
+    properties = proxy_properties(context.taskdef)
+    if not context.is_gateway and isinstance(context.taskdef.get("proxyConfiguration"), dict):
+        wanted = envoy.app_ports(context.claimant)
+        if "AppPorts" in properties and not wanted:
+            position = properties["AppPorts"][0]
+            remove = [{"op": "remove", "path": f"{_PROPERTIES}/{position}"}]
+            if "ProxyIngressPort" in properties:  # they go together or not at all
+                ingress = properties["ProxyIngressPort"][0]
+                remove = sorted([*remove, {"op": "remove", "path": f"{_PROPERTIES}/{ingress}"}],
+                                key=lambda op: -int(op["path"].rsplit("/", 1)[1]))
+            yield check.rule.finding(
+                f"AppPorts is {properties['AppPorts'][1]!r} but {context.resource_label} has no listener",
+                context.locate(f"{_PROPERTIES}/{position}"), fix=remove)
+        elif wanted and properties.get("AppPorts", (0, ""))[1].replace(" ", "") != wanted:
+            if "AppPorts" in properties:
+                position = properties["AppPorts"][0]
+                message = f"AppPorts is {properties['AppPorts'][1]!r}, but the listeners of {context.resource_label} are {wanted!r}"
+                fix = [{"op": "replace", "path": f"{_PROPERTIES}/{position}/value", "value": wanted}]
+                loc = context.locate(f"{_PROPERTIES}/{position}/value")
+            else:
+                message = f"no AppPorts: Envoy does not intercept the listener ports {wanted} of {context.resource_label}"
+                fix = [{"op": "add", "path": f"{_PROPERTIES}/-", "value": {"name": "AppPorts", "value": wanted}}]
+                loc = context.locate("/proxyConfiguration")
+            yield check.rule.finding(message, loc, fix=fix)
+    exposed = _exposed_ports(context)
+    envoy_index = context.envoy_index()
+    if context.is_gateway:
+        owner = envoy_index
+    else:
+        applications = [index for index in application_containers(context.taskdef, envoy_index)
+                        if context.containers[index].get("essential", True) is True]
+        owner = applications[0] if applications else None
+    for listener in context.claimant.listeners:
+        if listener.port in exposed or owner is None:
+            continue
+        exposed.add(listener.port)
+        mapping = {"containerPort": listener.port, "protocol": "tcp"}
+        container = context.containers[owner]
+        if "portMappings" in container:
+            fix = [{"op": "add", "path": container_pointer(owner, "portMappings", "-"), "value": mapping}]
+        else:
+            fix = [{"op": "add", "path": container_pointer(owner, "portMappings"), "value": [mapping]}]
+        yield check.rule.finding(
+            f"listener port {listener.port} of {context.resource_label} is exposed by no container: "
+            f"add a port mapping to `{container['name']}`",
+            context.locate(container_pointer(owner, "name")), fix=fix)

@@ -1,0 +1,63 @@
+"""T206: Envoy's user is not the proxy's IgnoredUID, or an application runs as that UID.
+
+What: on a node's task, the Envoy container's ``user`` differs from the proxy
+configuration's ``IgnoredUID`` (or from the manifest's ``envoy.user``); or an application
+container runs as that UID.
+
+Why: the proxy lets traffic from ``IgnoredUID`` leave untouched so that Envoy's own
+upstream connections are not redirected back to Envoy. If Envoy runs as another user its
+traffic loops; an application running as that UID bypasses the mesh entirely.
+
+Fails:
+    {name: envoy, user: "1000"} with IgnoredUID "1337"
+
+Passes:
+    {name: envoy, user: "1337"} with IgnoredUID "1337"
+
+Fix: ``meshify inject`` sets both to the manifest's ``envoy.user`` (default 1337). An
+application container running as the ignored UID must be changed by hand.
+"""
+
+from meshify.injector.engine import TaskContext, rule
+from meshify.injector.taskdef import container_pointer, proxy_properties
+
+
+def _uid(user: object) -> str | None:
+    return str(user).split(":", 1)[0] if user is not None else None
+
+
+@rule("T206", "error", "Envoy user differs from IgnoredUID", scope="taskdef", fixable=True)
+def check(context: TaskContext):
+    if context.is_gateway:
+        return
+    wanted = context.mesh.envoy.user
+    index = context.envoy_index()
+    properties = proxy_properties(context.taskdef)
+    ignored = properties.get("IgnoredUID", (None, None))[1]
+    if index is not None:
+        current = context.containers[index].get("user")
+        if _uid(current) != wanted:
+            pointer = container_pointer(index, "user")
+            yield check.rule.finding(
+                f"Envoy container `{context.containers[index]['name']}` runs as user {current!r}, not "
+                f"{wanted!r} (envoy.user and the proxy's IgnoredUID): its own traffic would loop through the proxy",
+                context.locate(pointer if current is not None else container_pointer(index)),
+                fix=[{"op": "add", "path": pointer, "value": wanted}])
+    if isinstance(context.taskdef.get("proxyConfiguration"), dict) and ignored != wanted:
+        if "IgnoredUID" in properties:
+            pointer = f"/proxyConfiguration/properties/{properties['IgnoredUID'][0]}/value"
+            fix = [{"op": "replace", "path": pointer, "value": wanted}]
+        elif isinstance(context.taskdef["proxyConfiguration"].get("properties"), list):
+            pointer = "/proxyConfiguration/properties"
+            fix = [{"op": "add", "path": f"{pointer}/-", "value": {"name": "IgnoredUID", "value": wanted}}]
+        else:
+            pointer = "/proxyConfiguration"
+            fix = [{"op": "add", "path": f"{pointer}/properties", "value": [{"name": "IgnoredUID", "value": wanted}]}]
+        yield check.rule.finding(
+            f"IgnoredUID is {ignored!r}, not the Envoy user {wanted!r}", context.locate(pointer), fix=fix)
+    uid = ignored or wanted
+    for position, container in enumerate(context.containers):
+        if position != index and _uid(container.get("user")) == uid:
+            yield check.rule.finding(
+                f"container `{container['name']}` runs as UID {uid}, the UID the proxy ignores: its traffic "
+                "bypasses Envoy; run it as another user", context.locate(container_pointer(position, "user")))

@@ -1,0 +1,64 @@
+"""T207: APPMESH_RESOURCE_ARN is missing or names another resource.
+
+What: the Envoy container's environment has no ``APPMESH_RESOURCE_ARN``, or its value is
+not the ARN of the node or gateway that claims the task (mesh, name, region, account).
+The short form ``mesh/<mesh>/virtualNode/<node>`` (``mesh/<mesh>@<owner>/...`` for a
+shared mesh) is accepted. ``APPMESH_VIRTUAL_NODE_NAME`` without it is a warning: it is
+the deprecated older name.
+
+Why: Envoy asks App Mesh for the configuration of exactly this resource. A wrong ARN
+gives the task another node's routes, or none (Envoy never becomes healthy).
+
+Fails:
+    environment: [{name: APPMESH_VIRTUAL_NODE_NAME, value: mesh/shop/virtualNode/products-v1}]
+
+Passes:
+    environment: [{name: APPMESH_RESOURCE_ARN,
+                   value: arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1}]
+
+Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated variable).
+"""
+
+from meshify.injector.engine import TaskContext, rule
+from meshify.injector.taskdef import container_pointer, environment_value
+
+RESOURCE_ARN = "APPMESH_RESOURCE_ARN"
+DEPRECATED = "APPMESH_VIRTUAL_NODE_NAME"
+
+
+def accepted_values(context: TaskContext) -> set[str]:
+    mesh, claimant = context.mesh, context.claimant
+    short = f"mesh/{mesh.name}/{claimant.kind}/{claimant.name}"
+    return {claimant.arn, short, f"mesh/{mesh.name}@{mesh.owner}/{claimant.kind}/{claimant.name}"}
+
+
+@rule("T207", "error", "APPMESH_RESOURCE_ARN missing or wrong", scope="taskdef", fixable=True)
+def check(context: TaskContext):
+    index = context.envoy_index()
+    if index is None:
+        return
+    container = context.containers[index]
+    wanted = {"name": RESOURCE_ARN, "value": context.claimant.arn}
+    current = environment_value(container, RESOURCE_ARN)
+    if current is not None:
+        if current[1] not in accepted_values(context):
+            pointer = container_pointer(index, "environment", current[0], "value")
+            yield check.rule.finding(
+                f"APPMESH_RESOURCE_ARN is {current[1]!r}, not the ARN of {context.resource_label} "
+                f"({context.claimant.arn})", context.locate(pointer),
+                fix=[{"op": "replace", "path": pointer, "value": context.claimant.arn}])
+        return
+    deprecated = environment_value(container, DEPRECATED)
+    if deprecated is not None:
+        pointer = container_pointer(index, "environment", deprecated[0])
+        yield check.rule.finding(
+            f"APPMESH_VIRTUAL_NODE_NAME is deprecated: use APPMESH_RESOURCE_ARN={context.claimant.arn}",
+            context.locate(pointer), severity="warning", fix=[{"op": "replace", "path": pointer, "value": wanted}])
+        return
+    if "environment" in container:
+        fix = [{"op": "add", "path": container_pointer(index, "environment", 0), "value": wanted}]
+    else:
+        fix = [{"op": "add", "path": container_pointer(index, "environment"), "value": [wanted]}]
+    yield check.rule.finding(
+        f"Envoy container `{container['name']}` has no APPMESH_RESOURCE_ARN: Envoy cannot know it is "
+        f"{context.resource_label}", context.locate(container_pointer(index, "name")), fix=fix)

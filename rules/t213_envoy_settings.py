@@ -1,0 +1,78 @@
+"""T213: the Envoy container differs from the manifest's ``envoy:`` settings.
+
+What: an existing Envoy container runs another image than the manifest's (its
+``envoy.image``, or the App Mesh image at the tag meshify currently pins), or lacks a
+setting the manifest asks for: ``memoryReservation``, the ``nofile`` ulimit,
+``ENVOY_LOG_LEVEL``, ``ENABLE_ENVOY_XRAY_TRACING``.
+
+Why: the manifest is where the team decides how Envoy runs; a task definition that
+drifted from it (an old image tag after an upgrade, a missing X-Ray flag) behaves
+differently from the rest of the mesh.
+
+Fails (manifest ``envoy: {logLevel: debug}``):
+    {name: envoy, image: .../aws-appmesh-envoy:v1.27.0.0-prod, environment: [APPMESH_RESOURCE_ARN]}
+
+Passes:
+    {name: envoy, image: .../aws-appmesh-envoy:v1.39.1.0-prod,
+     environment: [APPMESH_RESOURCE_ARN, {name: ENVOY_LOG_LEVEL, value: debug}]}
+
+Fix: ``meshify inject`` brings the Envoy container up to date with the manifest; it
+never removes settings the manifest does not mention.
+"""
+
+from meshify.injector import envoy
+from meshify.injector.engine import TaskContext, rule
+from meshify.injector.taskdef import container_pointer, environment_value
+
+
+@rule("T213", "warning", "Envoy container differs from the manifest's envoy settings", scope="taskdef",
+      fixable=True)
+def check(context: TaskContext):
+    index = context.envoy_index()
+    if index is None:
+        return
+    settings = context.mesh.envoy
+    container = context.containers[index]
+    name = container["name"]
+    if container.get("image") != settings.image:
+        pointer = container_pointer(index, "image")
+        yield check.rule.finding(
+            f"Envoy container `{name}` runs {container.get('image')!r}, the manifest's Envoy image is "
+            f"{settings.image!r}", context.locate(pointer), fix=[{"op": "add", "path": pointer, "value": settings.image}])
+    if settings.memory_reservation is not None and container.get("memoryReservation") != settings.memory_reservation:
+        pointer = container_pointer(index, "memoryReservation")
+        yield check.rule.finding(
+            f"Envoy container `{name}` reserves {container.get('memoryReservation')!r} MiB, the manifest "
+            f"{settings.memory_reservation}", context.locate(pointer),
+            fix=[{"op": "add", "path": pointer, "value": settings.memory_reservation}])
+    if (limits := envoy.ulimits(context.mesh)) is not None:
+        current = [u for u in container.get("ulimits") or [] if isinstance(u, dict) and u.get("name") == "nofile"]
+        if current != limits:
+            ulimits = container.get("ulimits") or []
+            if current:
+                position = ulimits.index(current[0])
+                fix = [{"op": "replace", "path": container_pointer(index, "ulimits", position), "value": limits[0]}]
+            elif "ulimits" in container:
+                fix = [{"op": "add", "path": container_pointer(index, "ulimits", "-"), "value": limits[0]}]
+            else:
+                fix = [{"op": "add", "path": container_pointer(index, "ulimits"), "value": limits}]
+            yield check.rule.finding(
+                f"Envoy container `{name}` does not set the nofile ulimit to {settings.nofile} (envoy.nofile)",
+                context.locate(container_pointer(index, "ulimits") if "ulimits" in container
+                               else container_pointer(index, "name")), fix=fix)
+    for variable in envoy.environment(context.mesh, context.claimant)[1:]:  # the ARN is T207's
+        current_value = environment_value(container, variable["name"])
+        if current_value is not None and current_value[1] == variable["value"]:
+            continue
+        if current_value is not None:
+            pointer = container_pointer(index, "environment", current_value[0], "value")
+            fix = [{"op": "replace", "path": pointer, "value": variable["value"]}]
+        elif "environment" in container:
+            pointer = container_pointer(index, "environment")
+            fix = [{"op": "add", "path": f"{pointer}/-", "value": variable}]
+        else:
+            pointer = container_pointer(index, "name")
+            fix = [{"op": "add", "path": container_pointer(index, "environment"), "value": [variable]}]
+        yield check.rule.finding(
+            f"Envoy container `{name}` does not set {variable['name']} as the manifest's envoy: settings ask",
+            context.locate(pointer), fix=fix)
