@@ -1,0 +1,5 @@
+"""``python -m meshify.injector`` runs the CLI."""
+
+from .cli import main
+
+main()

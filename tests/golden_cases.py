@@ -1,0 +1,33 @@
+"""The golden inject cases: (name, input file, manifest). Inputs under ``shared/`` are
+other people's files, read in place; ``regen_golden.py`` writes the expected outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+GOLDEN = FIXTURES / "golden"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+SHOP = FIXTURES / "shop"
+CORPUS_MANIFEST = FIXTURES / "corpus" / "meshify.yaml"
+
+CASES: list[tuple[str, Path, Path]] = [
+    ("shop-products-api", SHOP / "taskdefs/products-api.json", SHOP / "meshify.yaml"),
+    ("shop-products-api-canary", SHOP / "taskdefs/products-api-canary.yaml", SHOP / "meshify.yaml"),
+    ("shop-prices-api", SHOP / "taskdefs/prices-api.json", SHOP / "meshify.yaml"),
+    ("shop-ingress", SHOP / "taskdefs/shop-ingress.json", SHOP / "meshify.yaml"),
+    ("corpus-nginx-fargate", CORPUS / "aws-containers-task-definitions/nginx/nginx_fargate.json", CORPUS_MANIFEST),
+    ("corpus-nginx-ec2", CORPUS / "aws-containers-task-definitions/nginx/nginx_ec2.json", CORPUS_MANIFEST),
+    ("corpus-gunicorn", CORPUS / "aws-containers-task-definitions/gunicorn/gunicorn_fargate.json", CORPUS_MANIFEST),
+    ("corpus-tomcat", CORPUS / "aws-containers-task-definitions/tomcat/tomcat_fargate.json", CORPUS_MANIFEST),
+    ("corpus-service-a", CORPUS / "ecs-app-mesh/service-a/fargate-task.json", CORPUS_MANIFEST),
+    ("corpus-ecs-exec", CORPUS / "aws_ecs_codedeploy_appmesh_xray/task-definition.json", CORPUS_MANIFEST),
+    ("corpus-python-app", CORPUS / "appmesh_servicediscovery/infrastructure/python-task-def.json", CORPUS_MANIFEST),
+]
+
+
+def golden_paths(name: str, source: Path) -> tuple[Path, Path]:
+    """(expected patch, expected output text) for a case."""
+    return GOLDEN / f"{name}.patch.json", GOLDEN / f"{name}.out{source.suffix}"

@@ -1,0 +1,32 @@
+"""Regenerate the golden inject outputs: ``python tests/regen_golden.py``.
+
+Review every diff (``git diff fixtures/golden``) before committing it: a golden file is
+a claim about what users get.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from golden_cases import CASES, golden_paths
+from meshify.injector.inject import inject
+from meshify.injector.manifest import load_manifest
+from meshify.injector.taskdef import load_taskdef
+
+
+def main() -> int:
+    for name, source, manifest in CASES:
+        if not source.exists():
+            print(f"skipped {name}: {source} is absent", file=sys.stderr)
+            continue
+        injection = inject(load_manifest(str(manifest)), load_taskdef(str(source)))
+        patch_path, output_path = golden_paths(name, source)
+        patch_path.write_text(json.dumps(injection.patch, indent=2) + "\n")
+        output_path.write_text(injection.new_text())
+        print(f"wrote {patch_path.name}, {output_path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""``meshify inject`` as a user runs it: output modes, exit codes, files written or not."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_meshify
+from golden_cases import GOLDEN
+
+
+def test_default_prints_the_injected_task_definition_and_the_policy(shop):
+    result = run_meshify("inject", "taskdefs/products-api.json", cwd=shop)
+    assert result.returncode == 0
+    assert result.stdout == (GOLDEN / "shop-products-api.out.json").read_text()
+    assert '"Resource": "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1"' in result.stderr
+
+
+def test_patch_mode_prints_the_json_patch(shop):
+    result = run_meshify("inject", "taskdefs/products-api.json", "--patch", cwd=shop)
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == json.loads((GOLDEN / "shop-products-api.patch.json").read_text())
+
+
+def test_check_lists_files_that_would_change_and_writes_nothing(shop):
+    before = (shop / "taskdefs/products-api.json").read_bytes()
+    result = run_meshify("inject", "taskdefs/products-api.json", "taskdefs/shop-ingress.json", "--check", cwd=shop)
+    assert result.returncode == 1
+    assert result.stdout == "would change: taskdefs/products-api.json\nwould change: taskdefs/shop-ingress.json\n"
+    assert (shop / "taskdefs/products-api.json").read_bytes() == before
+
+
+def test_in_place_rewrites_then_check_passes(shop):
+    files = ["taskdefs/products-api.json", "taskdefs/products-api-canary.yaml", "taskdefs/prices-api.json",
+             "taskdefs/shop-ingress.json"]
+    assert run_meshify("inject", *files, "--in-place", cwd=shop).returncode == 0
+    assert (shop / "taskdefs/products-api.json").read_text() == (GOLDEN / "shop-products-api.out.json").read_text()
+    again = run_meshify("inject", *files, "--check", cwd=shop)
+    assert (again.returncode, again.stdout) == (0, "")
+    assert run_meshify("inject", "taskdefs/products-api.json", "--patch", cwd=shop).stdout.strip() == "[]"
+
+
+def test_diff_applies_with_git(shop):
+    import subprocess
+
+    diff = run_meshify("inject", "taskdefs/products-api-canary.yaml", "--diff", cwd=shop).stdout
+    assert diff.startswith("--- a/taskdefs/products-api-canary.yaml\n+++ b/taskdefs/products-api-canary.yaml\n")
+    subprocess.run(["git", "apply", "-"], input=diff, text=True, cwd=shop, check=True)
+    assert (shop / "taskdefs/products-api-canary.yaml").read_text() == \
+        (GOLDEN / "shop-products-api-canary.out.yaml").read_text()
+
+
+def test_policy_file_gets_the_scoped_statement_once(shop):
+    policy = shop / "task-role.json"
+    policy.write_text('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "s3:GetObject", '
+                      '"Resource": "*"}\n  ]\n}\n')
+    assert run_meshify("inject", "taskdefs/products-api.json", "--policy", "task-role.json", cwd=shop).returncode == 0
+    statements = json.loads(policy.read_text())["Statement"]
+    assert statements[1] == {
+        "Sid": "MeshifyEnvoyProductsV1", "Effect": "Allow", "Action": "appmesh:StreamAggregatedResources",
+        "Resource": "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1"}
+    assert policy.read_text().startswith('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", '
+                                         '"Action": "s3:GetObject", "Resource": "*"},\n    {\n      "Sid"')
+    before = policy.read_bytes()
+    run_meshify("inject", "taskdefs/products-api.json", "--policy", "task-role.json", cwd=shop)
+    assert policy.read_bytes() == before
+
+
+def test_unclaimed_task_definition_is_left_alone_and_said_so(shop):
+    (shop / "other.json").write_text('{"family": "billing", "containerDefinitions": [{"name": "a"}]}')
+    result = run_meshify("inject", "other.json", "--in-place", cwd=shop)
+    assert result.returncode == 0
+    assert "other.json: family 'billing' is claimed by no node or gateway of the manifest; left unchanged" in result.stderr
+    assert (shop / "other.json").read_text() == '{"family": "billing", "containerDefinitions": [{"name": "a"}]}'
+
+
+def test_node_option_claims_a_task_definition(shop):
+    (shop / "other.json").write_text('{"family": "billing", "networkMode": "awsvpc", "containerDefinitions": '
+                                     '[{"name": "a", "portMappings": [{"containerPort": 9090}]}]}')
+    result = run_meshify("inject", "other.json", "--node", "prices-v1", "--patch", cwd=shop)
+    assert result.returncode == 0
+    assert "virtualNode/prices-v1" in result.stdout
+
+
+def test_describe_task_definition_output_becomes_registrable(shop):
+    described = {
+        "taskDefinition": {
+            "taskDefinitionArn": "arn:aws:ecs:eu-west-1:111122223333:task-definition/prices-api:7",
+            "family": "prices-api", "revision": 7, "status": "ACTIVE", "networkMode": "awsvpc",
+            "containerDefinitions": [{"name": "prices", "image": "prices:2",
+                                      "portMappings": [{"containerPort": 9090, "protocol": "tcp"}]}],
+            "requiresAttributes": [{"name": "ecs.capability.task-eni"}], "compatibilities": ["EC2", "FARGATE"],
+            "registeredAt": "2026-10-01T10:00:00+00:00", "registeredBy": "arn:aws:iam::111122223333:user/ci",
+        },
+        "tags": [{"key": "team", "value": "shop"}],
+    }
+    (shop / "described.json").write_text(json.dumps(described, indent=4) + "\n")
+    result = run_meshify("inject", "described.json", "--in-place", cwd=shop)
+    assert result.returncode == 0
+    written = json.loads((shop / "described.json").read_text())
+    assert set(written) == {"family", "networkMode", "containerDefinitions", "tags", "proxyConfiguration"}
+    assert [c["name"] for c in written["containerDefinitions"]] == ["prices", "envoy"]
+    assert run_meshify("inject", "described.json", "--check", cwd=shop).returncode == 0
+
+
+def test_manifest_is_found_in_a_parent_directory(shop):
+    result = run_meshify("inject", "products-api.json", "--patch", cwd=shop / "taskdefs")
+    assert result.returncode == 0 and "virtualNode/products-v1" in result.stdout
+
+
+def test_version_and_schema():
+    assert run_meshify("--version").stdout.startswith("meshify 0.")
+    schema = json.loads(run_meshify("schema").stdout)
+    listener = schema["$defs"]["nodeListener"]["properties"]
+    assert "healthyThreshold" in listener["healthCheck"]["properties"]  # expanded from botocore's model
