@@ -93,7 +93,7 @@ class TaskContext:
     def envoy_index(self) -> int | None:
         from .taskdef import find_envoy
 
-        return find_envoy(self.taskdef, self.mesh.envoy.container_name)
+        return find_envoy(self.taskdef, self.mesh.envoy.container_name, self.is_gateway)
 
 
 @dataclass(slots=True)
@@ -117,24 +117,28 @@ def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
         yield from current.check(context)
 
 
-# A rule whose fix does not converge is a bug; stop rather than loop.
+# Fixes that do not converge are a bug; stop rather than loop.
 _MAX_FIX_ROUNDS = 64
 
 
 def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: str) -> list[dict[str, Any]]:
-    """Apply each fixable rule's fixes to ``context.<attribute>`` in turn; the patch."""
+    """Apply the fixable rules' fixes to ``context.<attribute>``, one fix at a time and in
+    catalogue order, in passes until a whole pass proposes nothing (a fix may enable
+    another rule's); the patch."""
     import jsonpatch
 
+    fixable = [current for current in rules if current.fixable]
     patch: list[dict[str, Any]] = []
-    for current in rules:
-        if not current.fixable:
-            continue
-        for _ in range(_MAX_FIX_ROUNDS):
-            pending = next((found.fix for found in current.check(context) if found.fix), None)
-            if pending is None:
-                break
-            setattr(context, attribute, jsonpatch.apply_patch(getattr(context, attribute), pending))
-            patch.extend(pending)
-        else:
-            raise RuntimeError(f"rule {current.id} keeps proposing fixes")
-    return patch
+    for _ in range(_MAX_FIX_ROUNDS):
+        applied = False
+        for current in fixable:
+            for _ in range(_MAX_FIX_ROUNDS):
+                pending = next((found.fix for found in current.check(context) if found.fix), None)
+                if pending is None:
+                    break
+                setattr(context, attribute, jsonpatch.apply_patch(getattr(context, attribute), pending))
+                patch.extend(pending)
+                applied = True
+        if not applied:
+            return patch
+    raise RuntimeError("the injection rules keep proposing fixes")

@@ -16,6 +16,11 @@ HEALTH_CHECK = {
     "startPeriod": 10,
 }
 ADMIN_PORT = 9901
+# AWS recommends at least 64 MiB for Envoy. When the task sets no memory of its own, ECS
+# requires a container reservation, and on EC2 (the ECS model's `memory` doc) a hard limit:
+# Envoy then gets one well above the reservation, so that it is not killed under load.
+MINIMUM_MEMORY_RESERVATION = 64
+MINIMUM_HARD_MEMORY = 256
 PROXY_INGRESS_PORT = "15000"
 PROXY_EGRESS_PORT = "15001"
 METADATA_ADDRESSES = ("169.254.170.2", "169.254.169.254")
@@ -53,7 +58,7 @@ def port_mappings(claimant: Node | Gateway) -> list[dict[str, Any]]:
     return [{"containerPort": listener.port, "protocol": "tcp"} for listener in claimant.listeners]
 
 
-def container(mesh: Mesh, claimant: Node | Gateway) -> dict[str, Any]:
+def container(mesh: Mesh, claimant: Node | Gateway, taskdef: dict[str, Any]) -> dict[str, Any]:
     """The whole Envoy container definition for a task that has none."""
     definition: dict[str, Any] = {
         "name": mesh.envoy.container_name,
@@ -67,8 +72,13 @@ def container(mesh: Mesh, claimant: Node | Gateway) -> dict[str, Any]:
     definition["environment"] = environment(mesh, claimant)
     if limits := ulimits(mesh):
         definition["ulimits"] = limits
-    if mesh.envoy.memory_reservation is not None:
-        definition["memoryReservation"] = mesh.envoy.memory_reservation
+    reservation = mesh.envoy.memory_reservation
+    if reservation is None and "memory" not in taskdef:
+        reservation = MINIMUM_MEMORY_RESERVATION
+    if "memory" not in taskdef and "FARGATE" not in (taskdef.get("requiresCompatibilities") or []):
+        definition["memory"] = max(MINIMUM_HARD_MEMORY, 2 * reservation)  # type: ignore[operator]
+    if reservation is not None:
+        definition["memoryReservation"] = reservation
     definition["healthCheck"] = dict(HEALTH_CHECK)
     return definition
 

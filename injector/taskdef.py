@@ -24,6 +24,8 @@ READ_ONLY_FIELDS = (
     "registeredAt", "registeredBy", "deregisteredAt",
 )
 ENVOY_IMAGE = re.compile(r"(^|/)aws-appmesh-envoy(:|@|$)")
+# Any Envoy build (a mirror, a custom image): enough to trust proxyConfiguration's word.
+ANY_ENVOY_IMAGE = re.compile(r"envoy[^/]*(:|@|$)")
 
 
 @dataclass(slots=True)
@@ -94,14 +96,18 @@ def container_pointer(index: int, *tokens: str | int) -> str:
     return join(f"/containerDefinitions/{index}", *tokens)
 
 
-def find_envoy(taskdef: dict[str, Any], container_name: str) -> int | None:
-    """Index of the Envoy container: named by ``proxyConfiguration``, by the manifest's
-    ``envoy.containerName``, or running the App Mesh Envoy image."""
+def find_envoy(taskdef: dict[str, Any], container_name: str, gateway: bool = False) -> int | None:
+    """Index of the Envoy container: named by ``proxyConfiguration`` (on a node's task, and
+    only if it runs an Envoy image: a proxy configuration naming the application does not
+    make it Envoy), by the manifest's ``envoy.containerName``, or running the App Mesh
+    Envoy image."""
     containers = taskdef.get("containerDefinitions") or []
     names = [container.get("name") for container in containers]
     proxy = taskdef.get("proxyConfiguration")
-    if isinstance(proxy, dict) and proxy.get("containerName") in names:
-        return names.index(proxy["containerName"])
+    if not gateway and isinstance(proxy, dict) and proxy.get("containerName") in names:
+        index = names.index(proxy["containerName"])
+        if ANY_ENVOY_IMAGE.search(str(containers[index].get("image", ""))):
+            return index
     if container_name in names:
         return names.index(container_name)
     for index, container in enumerate(containers):

@@ -13,7 +13,10 @@ Fails:
 Passes:
     containerDefinitions: [{name: app, ...}, {name: envoy, image: ...aws-appmesh-envoy:v1.39.1.0-prod, ...}]
 
-Fix: ``meshify inject`` adds the Envoy container the manifest describes.
+Fix: ``meshify inject`` adds the Envoy container the manifest describes. When the task
+sets no memory of its own, ECS requires memory on every container: Envoy then reserves
+64 MiB (or ``envoy.memoryReservation``) and, unless the task is Fargate-only, gets a hard
+limit of 256 MiB (or twice the reservation).
 """
 
 from meshify.injector import envoy
@@ -28,5 +31,5 @@ def check(context: TaskContext):
             f"`{context.mesh.envoy.container_name}` running the App Mesh Envoy image",
             context.locate("/containerDefinitions"),
             fix=[{"op": "add", "path": "/containerDefinitions/-",
-                  "value": envoy.container(context.mesh, context.claimant)}],
+                  "value": envoy.container(context.mesh, context.claimant, context.taskdef)}],
         )
