@@ -91,6 +91,69 @@ def inject(
     raise typer.Exit(status)
 
 
+def _ids(values: list[str] | None) -> list[str]:
+    return [part.strip().upper() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+@app.command(epilog="Examples:\n\n  meshify lint\n\n  meshify lint taskdefs/*.json --format json\n\n"
+                    "  meshify lint taskdefs/*.json --select T2 --ignore T209 --fail-on warning")
+def lint(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Task definitions and App Mesh spec files.")] = None,
+    manifest: Annotated[Optional[str], typer.Option(help="The mesh manifest [default: meshify.yaml, found upwards].")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text, json or github.")] = "text",
+    select: Annotated[Optional[list[str]], typer.Option(help="Only these rule ids or prefixes (comma-separated).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="Not these rule ids or prefixes (comma-separated).")] = None,
+    fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that fails: error, warning or info.")] = "error",
+    policy: Annotated[Optional[str], typer.Option(help="The task role's IAM policy document, for I301-I303.")] = None,
+) -> None:
+    """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
+    from .engine import SEVERITIES, severity_rank
+    from .lint import lint as run_lint
+    from .report import FORMATS
+
+    if output_format not in FORMATS:
+        fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
+    if fail_on not in SEVERITIES:
+        fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
+    try:
+        findings = run_lint(_manifest_path(manifest), paths or [], policy, _ids(select), _ids(ignore))
+    except InputError as error:
+        fail(error)
+    sys.stdout.write(FORMATS[output_format](findings))
+    threshold = severity_rank(fail_on)
+    raise typer.Exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
+
+
+@app.command(name="rules", epilog="Examples:\n\n  meshify rules\n\n  meshify rules M102")
+def list_rules(
+    rule_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="Print this rule's documentation.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """List the rules, or print one rule's documentation."""
+    import json
+
+    from .engine import all_rules
+
+    rules = all_rules()
+    if rule_id is not None:
+        rule = rules.get(rule_id.upper())
+        if rule is None:
+            fail(f"no rule {rule_id!r}; `meshify rules` lists them")
+        if output_format == "json":
+            typer.echo(json.dumps({"id": rule.id, "severity": rule.severity, "title": rule.title,
+                                   "fixable": rule.fixable, "doc": rule.doc}, indent=2))
+        else:
+            typer.echo(f"{rule.id} ({rule.severity}{', fixed by inject' if rule.fixable else ''}): {rule.title}\n")
+            typer.echo(rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else rule.doc)
+        return
+    if output_format == "json":
+        typer.echo(json.dumps([{"id": r.id, "severity": r.severity, "title": r.title, "fixable": r.fixable}
+                               for r in rules.values()], indent=2))
+        return
+    for rule in rules.values():
+        typer.echo(f"{rule.id}  {rule.severity:<7}  {rule.title}")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the manifest (meshify.yaml)."""

@@ -107,9 +107,20 @@ class PolicyContext:
 
 
 @dataclass(slots=True)
-class MeshContext:
+class UnclaimedContext:
+    """A task definition that no node or gateway of the mesh claims."""
+
     mesh: Mesh
-    extra: dict[str, Any] = field(default_factory=dict)
+    taskdef: dict[str, Any]
+    locate: Callable[[str], Loc]
+
+
+@dataclass(slots=True)
+class MeshContext:
+    """The mesh: the manifest's model, with the App Mesh spec files given merged in."""
+
+    mesh: Mesh
+    spec_files: list[Any] = field(default_factory=list)
 
 
 def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:

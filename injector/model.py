@@ -112,6 +112,7 @@ class Router:
     loc: Loc
     listeners: list[Listener] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
+    detached: bool = False  # routes from spec files that name no router: its listeners are unknown
 
 
 @dataclass(slots=True)

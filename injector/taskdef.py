@@ -79,7 +79,15 @@ def _check_shape(document: Document, base: str, data: Any) -> None:
 
 
 def load_taskdef(path: str, text: str | None = None) -> TaskDefinitionFile:
-    document = Document.load(path, text)
+    return taskdef_from_document(Document.load(path, text))
+
+
+def is_taskdef(data: Any) -> bool:
+    return isinstance(data, dict) and ("containerDefinitions" in data or (
+        isinstance(data.get("taskDefinition"), dict) and "containerDefinitions" in data["taskDefinition"]))
+
+
+def taskdef_from_document(document: Document) -> TaskDefinitionFile:
     data = document.data
     if isinstance(data, dict) and isinstance(data.get("taskDefinition"), dict) \
             and "containerDefinitions" not in data:

@@ -50,7 +50,7 @@ def check(context: TaskContext):
         yield check.rule.finding(
             f"no proxyConfiguration: the task's traffic does not go through Envoy; add an APPMESH "
             f"proxy configuration for container `{envoy_name}`",
-            context.locate(""),
+            context.locate("/family"),
             fix=[{"op": "add", "path": _PROXY, "value": {
                 "type": "APPMESH", "containerName": envoy_name, "properties": envoy.proxy_properties(mesh, node)}}])
         return

@@ -35,7 +35,7 @@ def check(context: TaskContext):
         index, position = conflicts[0]
         yield check.rule.finding(
             f"{message}; port mapping {position} of `{context.containers[index]['name']}` maps another hostPort, "
-            "which awsvpc does not allow: change it first", context.locate("/networkMode" if mode else ""))
+            "which awsvpc does not allow: change it first", context.locate("/networkMode" if mode else "/family"))
         return
-    yield check.rule.finding(message, context.locate("/networkMode" if mode else ""),
+    yield check.rule.finding(message, context.locate("/networkMode" if mode else "/family"),
                              fix=[{"op": "add", "path": "/networkMode", "value": "awsvpc"}])

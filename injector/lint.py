@@ -1,0 +1,108 @@
+"""``meshify lint``: inputs to findings.
+
+The manifest gives the model; App Mesh spec files given as paths are merged into it;
+task definitions are checked against the node or gateway that claims them; an IAM
+policy given with ``--policy`` is checked for every claimed task definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import engine
+from .appmesh import load_spec, merge
+from .errors import InputError
+from .manifest import load_manifest
+from .model import Gateway, Node
+from .source import Document
+from .taskdef import is_taskdef, taskdef_from_document
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A finding with its place resolved: what reporters print."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+
+def _selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    select, ignore = list(select), list(ignore)
+    if select and not any(rule_id.startswith(prefix) for prefix in select):
+        return False
+    return not any(rule_id.startswith(prefix) for prefix in ignore)
+
+
+def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
+         select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Located]:
+    mesh = load_manifest(manifest_path)
+    reported: set[str] = set()
+    task_files, spec_files = [], []
+    for path in paths:
+        document = Document.load(path)
+        if is_taskdef(document.data):
+            task_files.append(taskdef_from_document(document))
+        elif (spec := load_spec(document)) is not None:
+            spec_files.append(spec)
+        else:
+            raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)",
+                             path, 1, 1)
+        reported.add(document.path)
+    if not paths or any(_same_file(path, manifest_path) for path in paths):
+        reported.add(manifest_path)
+    for spec in spec_files:
+        merge(mesh, spec)
+
+    rules = [rule for rule in engine.all_rules().values() if _selected(rule.id, select, ignore)]
+    by_scope: dict[str, list[engine.Rule]] = {}
+    for rule in rules:
+        by_scope.setdefault(rule.scope, []).append(rule)
+    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, spec_files)))
+    claimants: list[Node | Gateway] = []
+    for task_file in task_files:
+        claims = mesh.claims_of(task_file.family) if task_file.family else []
+        if claims:
+            claimants.append(claims[0])
+            context = engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc)
+            findings += engine.run(by_scope.get("taskdef", []), context)
+        else:
+            findings += engine.run(by_scope.get("unclaimed", []),
+                                   engine.UnclaimedContext(mesh, task_file.data, task_file.loc))
+    if policy_path is not None:
+        from .inject import load_policy
+        from .model import Loc
+
+        policy = load_policy(policy_path)
+        if policy.document is None:
+            raise InputError("no such file", policy_path)
+        reported.add(policy_path)
+        for claimant in list({id(c): c for c in claimants}.values()) if claimants else mesh.claimants():
+            context = engine.PolicyContext(mesh, claimant, policy.policy, lambda p: Loc(policy.document, p))
+            findings += engine.run(by_scope.get("policy", []), context)
+    return sorted({located for found in findings if (located := _locate(found, reported))}, key=lambda f: f.sort_key)
+
+
+def _same_file(first: str, second: str) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def _locate(found: engine.Finding, reported: set[str]) -> Located | None:
+    document = found.loc.document
+    if document is None or document.path not in reported:
+        return None
+    line, column = document.position(found.loc.pointer)
+    return Located(document.path, line, column, found.rule, found.severity, found.message)
