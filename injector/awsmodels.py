@@ -99,7 +99,7 @@ def _upper_bounds(shape: Any, value: Any, pointer: str) -> list[tuple[str, str]]
             problems.append((pointer, f"{value!r} is not one of {', '.join(shape.enum)}"))
         if "max" in metadata and len(value) > metadata["max"]:
             problems.append((pointer, f"longer than the maximum of {metadata['max']} characters"))
-    elif kind in ("integer", "long") and isinstance(value, int) and not isinstance(value, bool):
-        if "max" in metadata and value > metadata["max"]:
-            problems.append((pointer, f"{value} is above the maximum {metadata['max']}"))
+    elif kind in ("integer", "long") and isinstance(value, int) and not isinstance(value, bool) \
+            and "max" in metadata and value > metadata["max"]:
+        problems.append((pointer, f"{value} is above the maximum {metadata['max']}"))
     return problems

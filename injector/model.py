@@ -229,3 +229,19 @@ def default_envoy_image(region: str, tag: str | None = None) -> str:
     account = table["registryAccounts"].get(region, table["defaultRegistryAccount"])
     suffix = partition_of(region)["dnsSuffix"]
     return f"{account}.dkr.ecr.{region}.{suffix}/{table['repository']}:{tag or table['defaultTag']}"
+
+
+def route_label(router: Router, route: Route) -> str:
+    return f"route `{route.name}` of router `{router.name}`"
+
+
+def gateway_route_label(gateway: Gateway, route: GatewayRoute) -> str:
+    return f"gateway route `{route.name}` of gateway `{gateway.name}`"
+
+
+def listener_for(router: Router, route: Route) -> Listener | None:
+    """The router listener a route binds to: the only one, or the one ``match.port`` names."""
+    if len(router.listeners) == 1 and "port" not in route.match:
+        return router.listeners[0]
+    port = route.match.get("port")
+    return next((listener for listener in router.listeners if listener.port == port), None)
