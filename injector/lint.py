@@ -48,6 +48,9 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
     reported: set[str] = set()
     task_files, spec_files = [], []
     for path in paths:
+        if _same_file(path, manifest_path):
+            reported.add(manifest_path)
+            continue
         document = Document.load(path)
         if is_taskdef(document.data):
             task_files.append(taskdef_from_document(document))
@@ -57,7 +60,7 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
             raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)",
                              path, 1, 1)
         reported.add(document.path)
-    if not paths or any(_same_file(path, manifest_path) for path in paths):
+    if not paths:
         reported.add(manifest_path)
     for spec in spec_files:
         merge(mesh, spec)

@@ -54,8 +54,16 @@ def _prefix(check, label, match, loc):
         yield check.rule.finding(f"{label}: match.prefix {prefix!r} must start with /", loc.child("prefix"))
 
 
-_RETRY_SHAPES = {"http": "HttpRetryPolicy", "http2": "HttpRetryPolicy", "grpc": "GrpcRetryPolicy", "tcp": "TcpRetryPolicy"}
-_TIMEOUT_SHAPES = {"http": "HttpTimeout", "http2": "HttpTimeout", "grpc": "GrpcTimeout", "tcp": "TcpTimeout"}
+# The route kind's structure in the API; its members say which retry policy and timeout it takes.
+_ROUTE_SHAPES = {"http": "HttpRoute", "http2": "HttpRoute", "grpc": "GrpcRoute", "tcp": "TcpRoute"}
+
+
+def _route_member(check, label, route, key, value):
+    members = shapes("appmesh")[_ROUTE_SHAPES[route.protocol]]["members"]
+    if key not in members:
+        yield check.rule.finding(f"{label}: a {route.protocol} route takes no {key}", route.loc.child(key))
+        return
+    yield from _problems(check, f"{key} of {label}", members[key]["shape"], _api_durations(value), route.loc.child(key))
 _LISTENER_OBJECTS = (("health_check", "healthCheck", "HealthCheckPolicy"),
                      ("outlier_detection", "outlierDetection", "OutlierDetection"),
                      ("tls", "tls", "ListenerTls"), ("timeout", "timeout", "ListenerTimeout"),
@@ -87,11 +95,9 @@ def _manifest(check, mesh):
             if route.priority is not None:
                 yield from _problems(check, label, "RoutePriority", route.priority, route.loc.child("priority"))
             if route.retry_policy is not None:
-                yield from _problems(check, f"retryPolicy of {label}", _RETRY_SHAPES[route.protocol],
-                                     _api_durations(route.retry_policy), route.loc.child("retryPolicy"))
+                yield from _route_member(check, label, route, "retryPolicy", route.retry_policy)
             if route.timeout is not None:
-                yield from _problems(check, f"timeout of {label}", _TIMEOUT_SHAPES[route.protocol],
-                                     _api_durations(route.timeout), route.loc.child("timeout"))
+                yield from _route_member(check, label, route, "timeout", route.timeout)
             yield from _prefix(check, label, route.match, route.loc.child("match"))
             if isinstance(route.match.get("method"), str):
                 yield from _problems(check, label, "HttpMethod", route.match["method"], route.loc.child("match", "method"))

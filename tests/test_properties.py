@@ -9,9 +9,11 @@ import json
 import jsonpatch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from meshify.injector import engine
 from meshify.injector.errors import InputError
 from meshify.injector.inject import inject
 from meshify.injector.manifest import build, validate
+from meshify.injector.model import Loc
 from meshify.injector.source import JsonDocument
 from meshify.injector.taskdef import find_cycle, find_envoy, load_taskdef
 
@@ -128,3 +130,80 @@ def test_inject_properties(tmp_path, manifest, taskdef, indent):
         assert after.get("portMappings", [])[: len(before.get("portMappings", []))] == before.get("portMappings", [])
         assert len(after.get("dependsOn", [])) >= len(before.get("dependsOn", []))
     assert "SECRET_TOKEN" not in json.dumps(injection.patch)
+
+    # What inject fixes, lint then finds nothing of (rules.md: "Injection is the fix of these rules").
+    claimant = mesh.claims_of(taskdef["family"])[0]
+    context = engine.TaskContext(mesh, claimant, result, lambda pointer: Loc(None, pointer))
+    fixed_rules = [r for r in engine.all_rules().values() if r.id in INJECTION_RULES]
+    assert [f"{f.rule}: {f.message}" for f in engine.run(fixed_rules, context)] == []
+    policy = {"Version": "2012-10-17", "Statement": []}
+    policy_context = engine.PolicyContext(mesh, claimant, policy, lambda pointer: Loc(None, pointer))
+    policy_context.policy = jsonpatch.apply_patch(policy, engine.fix(
+        [r for r in engine.all_rules().values() if r.scope == "policy"], policy_context, "policy"))
+    assert list(engine.run([engine.all_rules()["I301"]], policy_context)) == []
+
+
+INJECTION_RULES = {"T201", "T202", "T203", "T204", "T205", "T206", "T207", "T208", "T210"}
+
+
+POOL = st.sampled_from(["a", "b", "c", "svc.local", "b.local", "x" * 300])
+PROTOCOL = st.sampled_from(["http", "http2", "grpc", "tcp"])
+ANY_INT = st.integers(-5, 70000)
+SMALL = st.fixed_dictionaries({}, optional={  # types right (the schema's job), ranges anything (M106's)
+    "healthyThreshold": ANY_INT, "intervalMillis": ANY_INT, "protocol": PROTOCOL, "timeoutMillis": ANY_INT,
+    "unhealthyThreshold": ANY_INT, "path": st.just("/"), "port": ANY_INT})
+MATCH = st.fixed_dictionaries({}, optional={
+    "prefix": st.sampled_from(["/", "/a", "a"]), "port": ANY_INT, "method": st.sampled_from(["GET", "FETCH"]),
+    "headers": st.lists(st.fixed_dictionaries({"name": st.sampled_from(["h", "x"]), "exact": st.just("v")}), max_size=2),
+    "serviceName": st.just("s")})
+LISTENERS = st.lists(st.fixed_dictionaries({"port": ANY_INT, "protocol": PROTOCOL}, optional={
+    "healthCheck": SMALL, "tls": st.fixed_dictionaries({"mode": st.sampled_from(["STRICT", "PERMISSIVE", "OFF"])})}),
+    max_size=3)
+
+
+@st.composite
+def any_manifest(draw):
+    """Manifests the schema accepts, with references that resolve and ones that dangle."""
+    routes = st.lists(st.fixed_dictionaries(
+        {"name": POOL, "protocol": PROTOCOL,
+         "targets": st.lists(st.fixed_dictionaries({"node": POOL, "weight": ANY_INT}, optional={"port": ANY_INT}),
+                             max_size=12)},
+        optional={"priority": ANY_INT, "match": MATCH,
+                  "retryPolicy": st.fixed_dictionaries({"maxRetries": ANY_INT, "perRetryTimeout": st.just("5s")}),
+                  "timeout": st.fixed_dictionaries({"perRequest": st.sampled_from(["1ms", "20s"])})}), max_size=4)
+    manifest = {
+        "version": 1,
+        "mesh": {"name": draw(POOL), "region": draw(st.sampled_from(["eu-west-1", "cn-north-1"])),
+                 "account": "111122223333", "egressFilter": draw(st.sampled_from(["DROP_ALL", "ALLOW_ALL"]))},
+        "cloudMap": {"namespace": "local", "placeholders": draw(st.lists(POOL, max_size=2))},
+        "envoy": {"egressIgnoredIPs": draw(st.lists(st.sampled_from(["169.254.0.0/16", "10.0.0.1", "nonsense"]),
+                                                    max_size=2))},
+        "nodes": draw(st.dictionaries(POOL, st.fixed_dictionaries({}, optional={
+            "family": st.sampled_from(["f1", "f2"]), "listeners": LISTENERS, "backends": st.lists(POOL, max_size=3),
+            "discovery": st.one_of(st.just({"dns": {"hostname": "svc.local"}}),
+                                   st.just({"cloudMap": {"service": "svc"}}))}), max_size=4)),
+        "routers": draw(st.dictionaries(POOL, st.fixed_dictionaries(
+            {"listeners": st.lists(st.fixed_dictionaries({"port": ANY_INT, "protocol": PROTOCOL}), max_size=2)},
+            optional={"routes": routes}), max_size=2)),
+        "services": draw(st.dictionaries(POOL, st.one_of(st.builds(lambda r: {"router": r}, POOL),
+                                                         st.builds(lambda n: {"node": n}, POOL)), max_size=3)),
+        "gateways": draw(st.dictionaries(POOL, st.fixed_dictionaries(
+            {"listeners": st.lists(st.fixed_dictionaries({"port": ANY_INT, "protocol": PROTOCOL}), max_size=2)},
+            optional={"family": st.sampled_from(["f1", "g"]), "routes": st.lists(st.fixed_dictionaries(
+                {"name": POOL, "protocol": PROTOCOL, "service": POOL}, optional={"match": MATCH, "priority": ANY_INT}),
+                max_size=2)}), max_size=2)),
+    }
+    return manifest
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(manifest=any_manifest())
+def test_lint_never_raises_on_a_manifest_the_schema_accepts(manifest):
+    document = JsonDocument("m.json", json.dumps(manifest))
+    validate(document)  # the strategy only writes what the schema accepts
+    mesh = build(document)
+    mesh_rules = [rule for rule in engine.all_rules().values() if rule.scope == "mesh"]
+    for found in engine.run(mesh_rules, engine.MeshContext(mesh)):
+        assert found.severity in engine.SEVERITIES
+        assert found.loc.document is document
+        document.position(found.loc.pointer)

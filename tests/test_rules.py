@@ -65,9 +65,9 @@ CASES = [
     ("M102", [], [(MANIFEST, "weight: 90\n", "weight: 190\n")],
      "meshify.yaml:86:13: M102 error: route `default` of router `products-router`: weight 190 of `products-v1` is "
      "outside 0-100\n"),
-    ("M103", [], [(MANIFEST, "    backends:\n      - prices.shop.local\n    discovery:\n      cloudMap:\n        service: products\n"
+    ("M103", [], [(MANIFEST, "      - prices.shop.local\n    discovery:\n      cloudMap:\n        service: products\n"
                               "        attributes:\n          version: v1",
-                   "    backends:\n      - prices.shop.lcoal\n    discovery:\n      cloudMap:\n        service: products\n"
+                   "      - prices.shop.lcoal\n    discovery:\n      cloudMap:\n        service: products\n"
                    "        attributes:\n          version: v1")],
      "meshify.yaml:33:9: M103 error: backend `prices.shop.lcoal` of node `products-v1` is no virtual service of the "
      "mesh (services: prices.shop.local, products.shop.local)\n"),
@@ -80,9 +80,11 @@ CASES = [
      "does not exist\n"
      "meshify.yaml:96:5: M105 error: virtual service `products.shop.local` is provided by router `product-router`, "
      "which does not exist\n"),
-    ("M106", [], [(MANIFEST, "healthyThreshold: 2", "healthyThreshold: 1"), (MANIFEST, "perRetryTimeout: 5s", "perRetryTimeout: 0s"),
+    ("M106", [], [(MANIFEST, "healthyThreshold: 2", "healthyThreshold: 1"), (MANIFEST, "maxRetries: 3", "maxRetries: -1"),
                   (MANIFEST, "prefix: /v1/prices", "prefix: v1/prices")],
      "meshify.yaml:28:11: M106 error: healthCheck of listener 8080 of node `products-v1`: 1 is below the minimum 2\n"
+     "meshify.yaml:90:11: M106 error: retryPolicy of route `default` of router `products-router`: -1 is below the "
+     "minimum 0\n"
      "meshify.yaml:115:11: M106 error: gateway route `prices` of gateway `shop-gateway`: match.prefix 'v1/prices' must "
      "start with /\n"),
     ("M107", [], [(MANIFEST, "            weight: 10\n        retryPolicy:",
