@@ -49,9 +49,9 @@ def _describe(kind: str, detail: dict[str, Any]) -> tuple[str, str]:
         return "/" + detail["unknown_param"], f"unknown key {detail['unknown_param']!r} (expected one of: {allowed})"
     if kind == "missing required field":
         return "", f"missing required key {detail['required_name']!r}"
-    if kind == "invalid type":
+    if kind == "invalid type":  # the value is not repeated: it may be an environment value or a secret
         types = ", ".join(t.split("'")[1] if "'" in t else t for t in detail["valid_types"])
-        return "", f"{detail['param']!r} has the wrong type (expected {types})"
+        return "", f"a {type(detail['param']).__name__} where the model wants {types}"
     if kind == "invalid range":
         return "", f"{detail['param']!r} is below the minimum {detail['min_allowed']}"
     if kind == "invalid length":

@@ -43,9 +43,9 @@ def check(context: TaskContext):
     if current is not None:
         if current[1] not in accepted_values(context):
             pointer = container_pointer(index, "environment", current[0], "value")
-            yield check.rule.finding(
-                f"APPMESH_RESOURCE_ARN is {current[1]!r}, not the ARN of {context.resource_label} "
-                f"({context.claimant.arn})", context.locate(pointer),
+            yield check.rule.finding(  # environment values are never printed: they may be secrets
+                f"APPMESH_RESOURCE_ARN is not the ARN of {context.resource_label}: set it to {context.claimant.arn}",
+                context.locate(pointer),
                 fix=[{"op": "replace", "path": pointer, "value": context.claimant.arn}])
         return
     deprecated = environment_value(container, DEPRECATED)

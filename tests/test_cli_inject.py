@@ -112,3 +112,13 @@ def test_version_and_schema():
     schema = json.loads(run_meshify("schema").stdout)
     listener = schema["$defs"]["nodeListener"]["properties"]
     assert "healthyThreshold" in listener["healthCheck"]["properties"]  # expanded from botocore's model
+
+
+def test_output_writes_the_injected_file_and_leaves_the_input(shop):
+    before = (shop / "taskdefs/products-api.json").read_bytes()
+    result = run_meshify("inject", "taskdefs/products-api.json", "--output", "out.json", cwd=shop)
+    assert result.returncode == 0 and result.stdout == ""
+    assert (shop / "out.json").read_text() == (GOLDEN / "shop-products-api.out.json").read_text()
+    assert (shop / "taskdefs/products-api.json").read_bytes() == before
+    assert run_meshify("inject", "taskdefs/products-api.json", "taskdefs/prices-api.json", "--output", "o.json",
+                       cwd=shop).returncode == 2

@@ -64,11 +64,13 @@ def test_lint_after_inject_reports_nothing(shop):
 def test_findings_never_print_environment_values(shop):
     injected = json.loads((GOLDEN / "shop-products-api.out.json").read_text())
     injected["containerDefinitions"][1]["environment"].append({"name": "DB_PASSWORD", "value": "hunter2-s3cret"})
-    injected["containerDefinitions"][1]["environment"][0]["value"] = "hunter2-arn"
+    injected["containerDefinitions"][0]["environment"].append({"name": "PIN", "value": 424242})  # wrong type: T211
+    injected["containerDefinitions"][1]["environment"][0]["value"] = "arn-hunter2-s3cret"
     (shop / "taskdefs/products-api.json").write_text(json.dumps(injected, indent=2))
     result = run_meshify("lint", "taskdefs/products-api.json", "--format", "json", cwd=shop)
-    assert "T207" in result.stdout
+    assert {finding["rule"] for finding in json.loads(result.stdout)} == {"T207", "T211"}
     assert "s3cret" not in result.stdout + result.stderr
+    assert "424242" not in result.stdout + result.stderr
 
 
 def test_bad_input_exits_2_with_one_line(shop):

@@ -128,9 +128,8 @@ CASES = [
      "taskdefs/products-api.json:35:7: T206 error: Envoy container `envoy` runs as user '1000', not '1337' (envoy.user "
      "and the proxy's IgnoredUID): its own traffic would loop through the proxy\n"),
     ("T207", [INJECTED], [(INJECTED, "virtualNode/products-v1", "virtualNode/products-v2")],
-     "taskdefs/products-api.json:39:11: T207 error: APPMESH_RESOURCE_ARN is "
-     "'arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v2', not the ARN of node `products-v1` "
-     "(arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1)\n"),
+     "taskdefs/products-api.json:39:11: T207 error: APPMESH_RESOURCE_ARN is not the ARN of node `products-v1`: set it "
+     "to arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1\n"),
     ("T208", [INJECTED], [(INJECTED, '"networkMode": "awsvpc"', '"networkMode": "bridge"')],
      "taskdefs/products-api.json:3:3: T208 error: networkMode is 'bridge': App Mesh needs 'awsvpc'\n"),
     ("T209", [INJECTED], [(INJECTED, "aws-appmesh-envoy:v1.39.1.0-prod", "aws-appmesh-envoy:latest")],
