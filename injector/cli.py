@@ -49,16 +49,18 @@ def main_options(
     """Wire ECS task definitions into an AWS App Mesh mesh, and lint the mesh."""
 
 
-def _manifest_path(given: str | None) -> str:
+def _manifest_path(given: str | None, configured: str | None = None) -> str:
     from .manifest import MANIFEST_NAME, find_manifest
 
     if given is not None:
         return given
+    if configured is not None:
+        return os.path.relpath(configured)
     found = find_manifest()
     if found is None:
         raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; "
                          "give --manifest PATH")
-    return os.path.relpath(found) if not os.path.relpath(found).startswith("..") else str(found)
+    return os.path.relpath(found)
 
 
 @app.command(epilog="Examples:\n\n  meshify inject taskdefs/products-api.json\n\n"
@@ -85,7 +87,11 @@ def inject(
     if output is not None and (modes or len(taskdefs) != 1):
         fail("--output takes one TASKDEF and no other output mode")
     try:
-        status = run_inject(taskdefs, _manifest_path(manifest), node, modes[0] if modes else None, policy, output)
+        from .config import load_config
+
+        config = load_config()
+        status = run_inject(taskdefs, _manifest_path(manifest, config.manifest), node, modes[0] if modes else None,
+                            policy, output, config.envoy_image)
     except InputError as error:
         fail(error)
     raise typer.Exit(status)
@@ -103,20 +109,25 @@ def lint(
     output_format: Annotated[str, typer.Option("--format", help="text, json or github.")] = "text",
     select: Annotated[Optional[list[str]], typer.Option(help="Only these rule ids or prefixes (comma-separated).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(help="Not these rule ids or prefixes (comma-separated).")] = None,
-    fail_on: Annotated[str, typer.Option("--fail-on", help="Lowest severity that fails: error, warning or info.")] = "error",
+    fail_on: Annotated[Optional[str], typer.Option(
+        "--fail-on", help="Lowest severity that fails: error, warning or info [default: error].")] = None,
     policy: Annotated[Optional[str], typer.Option(help="The task role's IAM policy document, for I301-I303.")] = None,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
+    from .config import load_config
     from .engine import SEVERITIES, severity_rank
     from .lint import lint as run_lint
     from .report import FORMATS
 
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
-    if fail_on not in SEVERITIES:
+    if fail_on is not None and fail_on not in SEVERITIES:
         fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
     try:
-        findings = run_lint(_manifest_path(manifest), paths or [], policy, _ids(select), _ids(ignore))
+        config = load_config()
+        fail_on = fail_on or config.fail_on or "error"
+        findings = run_lint(_manifest_path(manifest, config.manifest), paths or [], policy,
+                            _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config)
     except InputError as error:
         fail(error)
     sys.stdout.write(FORMATS[output_format](findings))

@@ -23,8 +23,8 @@ def _diff(path: str, old: str, new: str) -> str:
 
 
 def run_inject(paths: list[str], manifest_path: str, node: str | None, mode: str | None,
-               policy_path: str | None, output: str | None) -> int:
-    mesh = load_manifest(manifest_path)
+               policy_path: str | None, output: str | None, envoy_image: str | None = None) -> int:
+    mesh = load_manifest(manifest_path, envoy_image)
     injections: list[Injection] = [inject(mesh, load_taskdef(path), node) for path in paths]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())
     policy: PolicyFile | None = None

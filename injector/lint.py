@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import engine
 from .appmesh import load_spec, merge
+from .config import Config
 from .errors import InputError
 from .manifest import load_manifest
 from .model import Gateway, Node
@@ -43,8 +44,9 @@ def _selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> boo
 
 
 def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
-         select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Located]:
-    mesh = load_manifest(manifest_path)
+         select: Iterable[str] = (), ignore: Iterable[str] = (), config: Config | None = None) -> list[Located]:
+    config = config or Config()
+    mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
     reported: set[str] = set()
     task_files, spec_files = [], []
     for path in paths:
@@ -91,7 +93,40 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
         for claimant in list({id(c): c for c in claimants}.values()) if claimants else mesh.claimants():
             context = engine.PolicyContext(mesh, claimant, policy.policy, lambda p: Loc(policy.document, p))
             findings += engine.run(by_scope.get("policy", []), context)
-    return sorted({located for found in findings if (located := _locate(found, reported))}, key=lambda f: f.sort_key)
+    located = {place for found in findings if (place := _locate(found, reported))}
+    located = {f for f in located if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))}
+    documents = [mesh.loc.document, *(t.document for t in task_files), *(s.document for s in spec_files)]
+    yaml_documents = [d for d in documents if d is not None and d.format == "yaml" and d.path in reported]
+    located = _apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
+    return sorted(located, key=lambda f: f.sort_key)
+
+
+def _apply_suppressions(findings: set[Located], documents: list[Document], ran: list[str]) -> set[Located]:
+    """Drop what a ``# meshify: ignore[...]`` comment covers; report the comments that
+    cover nothing or give no reason (S001)."""
+    from .suppress import UNUSED, covering, suppressions
+
+    kept = set(findings)
+    for document in documents:
+        entries = suppressions(document.text)
+        if not entries:
+            continue
+        for finding in findings:
+            if finding.path == document.path and (entry := covering(entries, finding.line, finding.rule)) and entry.reason:
+                entry.used.add(finding.rule)
+                kept.discard(finding)
+        if UNUSED not in ran:
+            continue
+        for entry in entries:
+            unused = [rule for rule in entry.rules if rule not in entry.used and any(rule.startswith(r) for r in ran)]
+            if not entry.reason:
+                message = f"suppression of {', '.join(entry.rules)} gives no reason, so it suppresses nothing: say why"
+            elif unused:
+                message = f"suppression of {', '.join(unused)} suppresses nothing here: remove it"
+            else:
+                continue
+            kept.add(Located(document.path, entry.line, entry.column, UNUSED, "info", message))
+    return kept
 
 
 def _same_file(first: str, second: str) -> bool:

@@ -85,10 +85,12 @@ def validate(document: Document) -> None:
         raise _schema_error(document, error)
 
 
-def load_manifest(path: str) -> Mesh:
+def load_manifest(path: str, envoy_image: str | None = None) -> Mesh:
+    """The model of the manifest at ``path``; ``envoy_image`` (the configuration's
+    ``envoy-image``) replaces the default image when the manifest names none."""
     document = Document.load(path)
     validate(document)
-    return build(document)
+    return build(document, envoy_image)
 
 
 def _families(value: Any, loc: Loc) -> list[Named]:
@@ -110,7 +112,7 @@ def _listeners(items: list[dict[str, Any]] | None, loc: Loc) -> list[Listener]:
     ]
 
 
-def build(document: Document) -> Mesh:
+def build(document: Document, envoy_image: str | None = None) -> Mesh:
     """The model of a manifest already valid against the schema."""
     data = document.data
     root = Loc(document, "")
@@ -118,7 +120,7 @@ def build(document: Document) -> Mesh:
     envoy_data = data.get("envoy") or {}
     defaults = EnvoySettings(image="")
     envoy = EnvoySettings(
-        image=envoy_data.get("image") or default_envoy_image(mesh_data["region"]),
+        image=envoy_data.get("image") or envoy_image or default_envoy_image(mesh_data["region"]),
         container_name=envoy_data.get("containerName", defaults.container_name),
         user=str(envoy_data.get("user", defaults.user)),
         memory_reservation=envoy_data.get("memoryReservation"),

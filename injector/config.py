@@ -1,0 +1,119 @@
+"""Project configuration: ``meshify.toml``, or ``[tool.meshify]`` in ``pyproject.toml``,
+whichever is nearest going up from the current directory (``meshify.toml`` first within
+one directory). Command-line options win over it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+
+KEYS = ("manifest", "select", "ignore", "fail-on", "per-file-ignores", "envoy-image")
+
+
+@dataclass(slots=True)
+class Config:
+    path: Path | None = None
+    manifest: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    envoy_image: str | None = None
+
+    def ignored_for(self, path: str) -> list[str]:
+        """Rule ids (or prefixes) that ``per-file-ignores`` turns off for ``path``."""
+        if not self.per_file_ignores:
+            return []
+        base = self.path.parent if self.path else Path.cwd()
+        try:
+            relative = Path(path).resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            relative = Path(path).as_posix()
+        return [rule for pattern, rules in self.per_file_ignores.items()
+                if fnmatch(relative, pattern) or fnmatch(Path(relative).name, pattern) for rule in rules]
+
+
+def _tables(directory: Path) -> tuple[Path, dict[str, Any]] | None:
+    import tomllib
+
+    for name in ("meshify.toml", "pyproject.toml"):
+        candidate = directory / name
+        if not candidate.is_file():
+            continue
+        text = candidate.read_text(encoding="utf-8")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            where = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+            message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+            lines = text.splitlines() or [""]
+            line, column = map(int, where.groups()) if where else (len(lines), len(lines[-1]) + 1)
+            raise InputError(f"invalid TOML: {message}", _shown(candidate), line, column) from None
+        if name == "meshify.toml":
+            return candidate, data
+        if isinstance(data.get("tool"), dict) and "meshify" in data["tool"]:
+            return candidate, data["tool"]["meshify"]
+    return None
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would write it from here."""
+    import os
+
+    return os.path.relpath(path)
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", line):
+            return number
+    return None
+
+
+def _ids(path: Path, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [part for part in value.split(",")]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InputError(f"{key} must be a list of rule ids", _shown(path), _line_of(path, key))
+    return [item.strip().upper() for item in value if item.strip()]
+
+
+def load_config(start: Path | None = None) -> Config:
+    directory = (start or Path.cwd()).resolve()
+    for candidate in (directory, *directory.parents):
+        found = _tables(candidate)
+        if found is not None:
+            return _parse(*found)
+    return Config()
+
+
+def _parse(path: Path, table: dict[str, Any]) -> Config:
+    if not isinstance(table, dict):
+        raise InputError("[tool.meshify] must be a table", _shown(path))
+    for key in table:
+        if key not in KEYS:
+            raise InputError(f"unknown key {key!r} (expected one of: {', '.join(KEYS)})", _shown(path), _line_of(path, key))
+    config = Config(path=path)
+    for key in ("manifest", "envoy-image", "fail-on"):
+        if key in table and not isinstance(table[key], str):
+            raise InputError(f"{key} must be a string", _shown(path), _line_of(path, key))
+    if table.get("fail-on") not in (None, "error", "warning", "info"):
+        raise InputError(f"fail-on must be error, warning or info, not {table['fail-on']!r}", _shown(path),
+                         _line_of(path, "fail-on"))
+    manifest = table.get("manifest")
+    config.manifest = str(path.parent / manifest) if manifest else None
+    config.envoy_image = table.get("envoy-image")
+    config.fail_on = table.get("fail-on")
+    config.select = _ids(path, "select", table.get("select", []))
+    config.ignore = _ids(path, "ignore", table.get("ignore", []))
+    ignores = table.get("per-file-ignores", {})
+    if not isinstance(ignores, dict):
+        raise InputError("per-file-ignores must be a table of glob = [rule ids]", _shown(path),
+                         _line_of(path, "per-file-ignores"))
+    config.per_file_ignores = {pattern: _ids(path, pattern, rules) for pattern, rules in ignores.items()}
+    return config
