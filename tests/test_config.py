@@ -70,7 +70,8 @@ def test_suppression_on_the_line_and_above(shop):
 
 def test_unused_and_reasonless_suppressions_are_reported(shop):
     manifest = shop / "meshify.yaml"
-    manifest.write_text(manifest.read_text().replace("egressFilter: DROP_ALL", "egressFilter: DROP_ALL  # meshify: ignore[M110] old"))
+    manifest.write_text(manifest.read_text().replace("egressFilter: DROP_ALL",
+                                                     "egressFilter: DROP_ALL  # meshify: ignore[M110] old"))
     _break_weights(shop, "  # meshify: ignore[M102]")
     result = run_meshify("lint", "--fail-on", "info", cwd=shop)
     assert result.returncode == 1
