@@ -106,7 +106,7 @@ def _ids(values: list[str] | None) -> list[str]:
 def lint(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Task definitions and App Mesh spec files.")] = None,
     manifest: Annotated[Optional[str], typer.Option(help="The mesh manifest [default: meshify.yaml, found upwards].")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="text, json or github.")] = "text",
+    output_format: Annotated[str, typer.Option("--format", help="text, json, sarif or github.")] = "text",
     select: Annotated[Optional[list[str]], typer.Option(help="Only these rule ids or prefixes (comma-separated).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(help="Not these rule ids or prefixes (comma-separated).")] = None,
     fail_on: Annotated[Optional[str], typer.Option(

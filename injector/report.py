@@ -33,3 +33,71 @@ def github(findings: Sequence[Located]) -> str:
 
 
 FORMATS = {"text": text, "json": as_json, "github": github}
+
+
+_SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A SARIF artifact location: relative to the source root where possible."""
+    from pathlib import Path
+
+    posix = Path(path).as_posix()
+    if Path(path).is_absolute() or posix.startswith("../"):
+        return {"uri": Path(path).resolve().as_uri()}
+    return {"uri": posix.removeprefix("./"), "uriBaseId": "%SRCROOT%"}
+
+
+def sarif(findings: Sequence[Located]) -> str:
+    """SARIF 2.1.0 for code-scanning services: every rule's metadata and help, and per
+    result a fingerprint that does not move when lines are added above the finding."""
+    import hashlib
+
+    from . import __version__
+    from .engine import all_rules
+
+    rules = list(all_rules().values())
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    descriptors = []
+    for rule in rules:
+        body = rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else rule.doc
+        descriptors.append({
+            "id": rule.id,
+            "name": "".join(word.capitalize() for word in rule.title.replace("-", " ").split() if word.isalnum()),
+            "shortDescription": {"text": rule.title},
+            "fullDescription": {"text": body.split("\n\n", 1)[0].replace("\n", " ")},
+            "help": {"text": body, "markdown": f"**{rule.id}: {rule.title}**\n\n```\n{body}\n```"},
+            "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity]},
+            "properties": {"fixable": rule.fixable, "tags": [rule.scope]},
+        })
+    seen: dict[str, int] = {}
+    results = []
+    for finding in findings:
+        identity = f"{finding.rule}\0{finding.path}\0{finding.message}"
+        seen[identity] = seen.get(identity, 0) + 1
+        fingerprint = hashlib.sha256(f"{identity}\0{seen[identity]}".encode()).hexdigest()[:32]
+        results.append({
+            "ruleId": finding.rule,
+            "ruleIndex": index[finding.rule],
+            "level": _SARIF_LEVELS[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": _artifact(finding.path),
+                "region": {"startLine": finding.line, "startColumn": finding.column},
+            }}],
+            "partialFingerprints": {"meshify/v1": fingerprint},
+        })
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "meshify", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": "https://github.com/meshify/meshify", "rules": descriptors}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+FORMATS["sarif"] = sarif

@@ -1,0 +1,67 @@
+"""SARIF output, validated against the official SARIF 2.1.0 schema from ../shared."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run_meshify
+from golden_cases import SHARED
+
+SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+
+
+@pytest.fixture
+def sarif_schema():
+    if not SCHEMA.exists():
+        pytest.skip(f"the SARIF schema is absent ({SCHEMA}); it lives beside the checkout in ../shared")
+    return json.loads(SCHEMA.read_text())
+
+
+def test_sarif_has_every_rule_family_and_validates(shop, sarif_schema):
+    import jsonschema
+
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace("weight: 90\n", "weight: 9\n"))
+    (shop / "role.json").write_text('{"Version": "2012-10-17", "Statement": []}\n')
+    result = run_meshify("lint", "meshify.yaml", "taskdefs/products-api.json", "--policy", "role.json",
+                         "--format", "sarif", cwd=shop)
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, sarif_schema)
+
+    run = document["runs"][0]
+    rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert {"M101", "T201", "I301", "S001"} <= set(rule_ids)
+    assert all(rule["help"]["text"] and rule["fullDescription"]["text"] for rule in run["tool"]["driver"]["rules"])
+    results = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                r["locations"][0]["physicalLocation"]["region"]["startColumn"], r["level"]) for r in run["results"]}
+    assert results == {
+        ("M102", "meshify.yaml", 86, 13, "warning"),
+        ("T201", "taskdefs/products-api.json", 9, 3, "error"),
+        ("T204", "taskdefs/products-api.json", 2, 3, "error"),
+        ("I301", "role.json", 1, 27, "error"),
+    }
+    for entry in run["results"]:
+        assert rule_ids[entry["ruleIndex"]] == entry["ruleId"]
+        assert entry["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+
+
+def test_fingerprints_survive_lines_added_above(shop, sarif_schema):
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace("weight: 90\n", "weight: 9\n"))
+    before = json.loads(run_meshify("lint", "--format", "sarif", cwd=shop).stdout)["runs"][0]["results"]
+    manifest.write_text("# a new comment line\n" + manifest.read_text())
+    after = json.loads(run_meshify("lint", "--format", "sarif", cwd=shop).stdout)["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in (before[0], after[0])] == [86, 87]
+    assert before[0]["partialFingerprints"] == after[0]["partialFingerprints"]
+
+
+def test_clean_run_is_valid_sarif_with_no_results(shop, sarif_schema):
+    import jsonschema
+
+    result = run_meshify("lint", "--format", "sarif", cwd=shop)
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, sarif_schema)
+    assert (result.returncode, document["runs"][0]["results"]) == (0, [])
