@@ -117,7 +117,7 @@ def lint(
     from .config import load_config
     from .engine import SEVERITIES, severity_rank
     from .lint import lint as run_lint
-    from .report import FORMATS
+    from .report import FORMATS, styled_output, text
 
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
@@ -130,7 +130,10 @@ def lint(
                             _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config)
     except InputError as error:
         fail(error)
-    sys.stdout.write(FORMATS[output_format](findings))
+    if output_format == "text":
+        sys.stdout.write(text(findings, styled_output(sys.stdout)))
+    else:
+        sys.stdout.write(FORMATS[output_format](findings))
     threshold = severity_rank(fail_on)
     raise typer.Exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
 

@@ -7,9 +7,27 @@ from collections.abc import Sequence
 
 from .lint import Located
 
+_COLOURS = {"error": "\033[1;31m", "warning": "\033[33m", "info": "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
-def text(findings: Sequence[Located]) -> str:
-    return "".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}\n" for f in findings)
+
+def text(findings: Sequence[Located], styled: bool = False) -> str:
+    """``path:line:col: ID severity: message``; for a terminal, coloured and aligned."""
+    if not styled:
+        return "".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.severity}: {f.message}\n" for f in findings)
+    places = [f"{f.path}:{f.line}:{f.column}:" for f in findings]
+    width = max(map(len, places), default=0)
+    return "".join(
+        f"{_DIM}{place:<{width}}{_RESET} {_BOLD}{f.rule}{_RESET} {_COLOURS[f.severity]}{f.severity + ':':<8}{_RESET} "
+        f"{f.message}\n" for place, f in zip(places, findings, strict=True))
+
+
+def styled_output(stream: object) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set (no-color.org)."""
+    import os
+
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and not os.environ.get("NO_COLOR")
 
 
 def as_json(findings: Sequence[Located]) -> str:
