@@ -40,7 +40,8 @@ def test_terminal_output_is_coloured_and_aligned(shop):
     output = _in_terminal(["lint", "taskdefs/prices-api.json", "meshify.yaml"], shop, {})
     lines = output.splitlines()
     assert lines[0].startswith("\x1b[2mmeshify.yaml:86:13:          \x1b[0m \x1b[1mM102\x1b[0m \x1b[33mwarning:\x1b[0m route")
-    assert lines[1].startswith("\x1b[2mtaskdefs/prices-api.json:2:3:\x1b[0m \x1b[1mT204\x1b[0m \x1b[1;31merror:  \x1b[0m no proxyConfiguration")
+    assert lines[1].startswith("\x1b[2mtaskdefs/prices-api.json:2:3:\x1b[0m \x1b[1mT204\x1b[0m "
+                               "\x1b[1;31merror:  \x1b[0m no proxyConfiguration")
 
 
 def test_no_color_and_pipes_are_plain(shop):
