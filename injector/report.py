@@ -50,7 +50,6 @@ def github(findings: Sequence[Located]) -> str:
         f"title={_escape(f.rule, True)}::{_escape(f.message)}\n" for f in findings)
 
 
-FORMATS = {"text": text, "json": as_json, "github": github}
 
 
 _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -118,4 +117,4 @@ def sarif(findings: Sequence[Located]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
-FORMATS["sarif"] = sarif
+FORMATS = {"text": text, "json": as_json, "sarif": sarif, "github": github}

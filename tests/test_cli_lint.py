@@ -79,7 +79,7 @@ def test_bad_input_exits_2_with_one_line(shop):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "bad.json:2:27: invalid JSON: Expecting value\n"
     other = run_meshify("lint", "--format", "xml", cwd=shop)
-    assert other.returncode == 2 and other.stderr == "meshify: --format: 'xml' is not one of text, json, github\n"
+    assert other.returncode == 2 and other.stderr == "meshify: --format: 'xml' is not one of text, json, sarif, github\n"
 
 
 def test_rules_lists_and_documents(shop):
