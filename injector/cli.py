@@ -76,12 +76,18 @@ def inject(
     in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite the files that change, atomically.")] = False,
     policy: Annotated[Optional[str], typer.Option(help="IAM policy document file to add the task role statements to.")] = None,
     output: Annotated[Optional[str], typer.Option(help="Write the injected task definition to this file.")] = None,
+    register: Annotated[bool, typer.Option("--register", help="Register the result in ECS as a new revision.")] = False,
+    profile: Annotated[Optional[str], typer.Option(help="AWS profile (for ecs: task definitions and --register).")] = None,
+    region: Annotated[Optional[str], typer.Option(help="AWS region [default: the profile's, else the mesh's].")] = None,
 ) -> None:
-    """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements."""
+    """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements.
+
+    TASKDEF is a file, or ecs:FAMILY[:REVISION] or a task definition ARN read from ECS."""
+    from .aws import AwsOptions
     from .inject_command import run_inject
 
     modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
-                                   ("--in-place", in_place)) if on]
+                                   ("--in-place", in_place), ("--register", register)) if on]
     if len(modes) > 1:
         fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
     if output is not None and (modes or len(taskdefs) != 1):
@@ -91,7 +97,7 @@ def inject(
 
         config = load_config()
         status = run_inject(taskdefs, _manifest_path(manifest, config.manifest), node, modes[0] if modes else None,
-                            policy, output, config.envoy_image)
+                            policy, output, config.envoy_image, AwsOptions(profile, region))
     except InputError as error:
         fail(error)
     raise typer.Exit(status)
@@ -112,8 +118,12 @@ def lint(
     fail_on: Annotated[Optional[str], typer.Option(
         "--fail-on", help="Lowest severity that fails: error, warning or info [default: error].")] = None,
     policy: Annotated[Optional[str], typer.Option(help="The task role's IAM policy document, for I301-I303.")] = None,
+    live: Annotated[bool, typer.Option("--live", help="Also compare the account's mesh and Cloud Map records.")] = False,
+    profile: Annotated[Optional[str], typer.Option(help="AWS profile (for --live and ecs: task definitions).")] = None,
+    region: Annotated[Optional[str], typer.Option(help="AWS region [default: the profile's, else the mesh's].")] = None,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
+    from .aws import AwsOptions
     from .config import load_config
     from .engine import SEVERITIES, severity_rank
     from .lint import lint as run_lint
@@ -127,7 +137,8 @@ def lint(
         config = load_config()
         fail_on = fail_on or config.fail_on or "error"
         findings = run_lint(_manifest_path(manifest, config.manifest), paths or [], policy,
-                            _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config)
+                            _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,
+                            AwsOptions(profile, region) if live or profile or region else None, live)
     except InputError as error:
         fail(error)
     if output_format == "text":
@@ -166,6 +177,41 @@ def list_rules(
         return
     for rule in rules.values():
         typer.echo(f"{rule.id}  {rule.severity:<7}  {rule.title}")
+
+
+@app.command(epilog="Examples:\n\n  meshify placeholders\n\n  meshify placeholders --apply --profile prod")
+def placeholders(
+    manifest: Annotated[Optional[str], typer.Option(help="The mesh manifest [default: meshify.yaml, found upwards].")] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Create the missing services and instances.")] = False,
+    profile: Annotated[Optional[str], typer.Option(help="AWS profile.")] = None,
+    region: Annotated[Optional[str], typer.Option(help="AWS region [default: the profile's, else the mesh's].")] = None,
+) -> None:
+    """List the Cloud Map placeholder records the manifest needs; --apply creates them."""
+    from .aws import AwsOptions
+    from .config import load_config
+    from .live import apply_placeholders, read_placeholders
+    from .manifest import load_manifest
+    from .model import PLACEHOLDER_ADDRESS
+
+    try:
+        config = load_config()
+        mesh = load_manifest(_manifest_path(manifest, config.manifest), config.envoy_image)
+        options = AwsOptions(profile, region)
+        found = read_placeholders(mesh, options)
+        for entry in found.placeholders:
+            state = f"exists ({', '.join(entry.addresses)})" if entry.addresses else \
+                "missing: no instance" if entry.service_id else \
+                f"missing: no service {entry.service}" if found.namespace_id else \
+                f"missing: no namespace {found.namespace}"
+            typer.echo(f"{entry.name}  {state}")
+        if apply:
+            created = apply_placeholders(mesh, options, found, PLACEHOLDER_ADDRESS)
+            for item in created:
+                typer.echo(f"created {item}")
+            if not created:
+                typer.echo("nothing to create")
+    except InputError as error:
+        fail(error)
 
 
 @app.command()

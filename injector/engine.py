@@ -116,6 +116,15 @@ class UnclaimedContext:
 
 
 @dataclass(slots=True)
+class LiveContext:
+    """The manifest's mesh next to what the AWS account holds (``lint --live``)."""
+
+    mesh: Mesh
+    live: Any  # meshify.injector.live.LiveMesh
+    placeholders: Any  # meshify.injector.live.LivePlaceholders
+
+
+@dataclass(slots=True)
 class MeshContext:
     """The mesh: the manifest's model, with the App Mesh spec files given merged in."""
 

@@ -28,7 +28,12 @@ class Injection:
 
     @property
     def changes(self) -> bool:
-        return bool(self.patch) or self.source.described
+        """Whether the file would change (a described file is rewritten in register shape)."""
+        return bool(self.patch) or (self.source.described and not self.source.remote)
+
+    def old_text(self) -> str:
+        """What the new text is compared with: the file, or the task definition read from ECS."""
+        return self.source.document.dump(self.source.data) if self.source.remote else self.source.document.text
 
     def new_text(self) -> str:
         text = self.source.render(self.patch)

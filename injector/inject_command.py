@@ -6,10 +6,13 @@ import difflib
 import json
 import sys
 
+from .aws import AwsOptions
+from .aws_sources import is_ecs_reference
+from .errors import InputError
 from .inject import Injection, PolicyFile, inject, load_policy, policy_document, policy_patch
 from .manifest import load_manifest
 from .source import write_atomic
-from .taskdef import load_taskdef
+from .taskdef import TaskDefinitionFile, load_taskdef, taskdef_from_document
 
 
 def _say(message: str) -> None:
@@ -22,10 +25,40 @@ def _diff(path: str, old: str, new: str) -> str:
     return "".join(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines)
 
 
+def _load(path: str, aws: AwsOptions, region: str) -> TaskDefinitionFile:
+    if not is_ecs_reference(path):
+        return load_taskdef(path)
+    from .aws_sources import read_ecs_document
+
+    source = taskdef_from_document(read_ecs_document(path, aws, region))
+    source.remote = True
+    return source
+
+
+def _register(injections: list[Injection], aws: AwsOptions, region: str) -> None:
+    """Register each injected definition as a new revision; skip what is unchanged."""
+    import jsonpatch
+
+    from .aws_sources import register
+
+    for injection in injections:
+        if injection.claimant is None:
+            continue
+        if not injection.patch:
+            _say(f"{injection.source.path}: already injected; nothing registered")
+            continue
+        print(register(jsonpatch.apply_patch(injection.source.data, injection.patch), injection.source.path, aws, region))
+
+
 def run_inject(paths: list[str], manifest_path: str, node: str | None, mode: str | None,
-               policy_path: str | None, output: str | None, envoy_image: str | None = None) -> int:
+               policy_path: str | None, output: str | None, envoy_image: str | None = None,
+               aws: AwsOptions | None = None) -> int:
     mesh = load_manifest(manifest_path, envoy_image)
-    injections: list[Injection] = [inject(mesh, load_taskdef(path), node) for path in paths]
+    aws = aws or AwsOptions()
+    remote = [path for path in paths if is_ecs_reference(path)]
+    if remote and mode == "--in-place":
+        raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
+    injections: list[Injection] = [inject(mesh, _load(path, aws, mesh.region), node) for path in paths]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())
     policy: PolicyFile | None = None
     if policy_path is not None:
@@ -56,9 +89,11 @@ def run_inject(paths: list[str], manifest_path: str, node: str | None, mode: str
             print(json.dumps(policy.patch, indent=2))  # type: ignore[union-attr]
     elif mode == "--diff":
         for injection in changed:
-            sys.stdout.write(_diff(injection.source.path, injection.source.document.text, texts[injection.source.path]))
+            sys.stdout.write(_diff(injection.source.path, injection.old_text(), texts[injection.source.path]))
         if policy_changes:
             sys.stdout.write(_diff(policy.path, policy.document.text if policy.document else "", policy.new_text()))  # type: ignore[union-attr]
+    elif mode == "--register":
+        _register(injections, aws, mesh.region)
     elif mode == "--in-place":
         for injection in changed:
             write_atomic(injection.source.path, texts[injection.source.path])

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from . import engine
 from .appmesh import load_spec, merge
+from .aws import AwsOptions
+from .aws_sources import is_ecs_reference, read_ecs_document
 from .config import Config
 from .errors import InputError
 from .manifest import load_manifest
@@ -44,7 +46,10 @@ def _selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> boo
 
 
 def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
-         select: Iterable[str] = (), ignore: Iterable[str] = (), config: Config | None = None) -> list[Located]:
+         select: Iterable[str] = (), ignore: Iterable[str] = (), config: Config | None = None,
+         aws: AwsOptions | None = None, live: bool = False) -> list[Located]:
+    """Findings for the manifest, the files in ``paths`` (``ecs:`` references are read
+    from ECS) and the policy; with ``live``, also the drift of the account's mesh."""
     config = config or Config()
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
     reported: set[str] = set()
@@ -53,7 +58,8 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
         if _same_file(path, manifest_path):
             reported.add(manifest_path)
             continue
-        document = Document.load(path)
+        document = read_ecs_document(path, aws or AwsOptions(), mesh.region) if is_ecs_reference(path) \
+            else Document.load(path)
         if is_taskdef(document.data):
             task_files.append(taskdef_from_document(document))
         elif (spec := load_spec(document)) is not None:
@@ -72,6 +78,15 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
     for rule in rules:
         by_scope.setdefault(rule.scope, []).append(rule)
     findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, spec_files)))
+    if live:
+        from .live import note_unsupported, read_mesh, read_placeholders
+
+        aws = aws or AwsOptions()
+        live_mesh = read_mesh(mesh, aws)
+        note_unsupported(live_mesh)
+        context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws))
+        findings += engine.run(by_scope.get("live", []), context)
+        reported.add(manifest_path)
     claimants: list[Node | Gateway] = []
     for task_file in task_files:
         claims = mesh.claims_of(task_file.family) if task_file.family else []

@@ -161,6 +161,11 @@ class EnvoySettings:
     egress_ignored_ports: list[int] = field(default_factory=list)
 
 
+# The address meshify's placeholder records resolve to: link-local (RFC 3927), and not one
+# of the metadata addresses the proxy ignores.
+PLACEHOLDER_ADDRESS = "169.254.255.254"
+
+
 @dataclass(slots=True)
 class CloudMap:
     namespace: str | None = None

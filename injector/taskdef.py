@@ -33,6 +33,7 @@ class TaskDefinitionFile:
     document: Document
     base: str
     data: dict[str, Any]
+    remote: bool = False  # read from the ECS API: there is no file to rewrite
 
     @property
     def path(self) -> str:

@@ -21,9 +21,8 @@ Fix: keep placeholders link-local and out of ``egressIgnoredIPs``.
 import ipaddress
 
 from meshify.injector.engine import MeshContext, rule
-from meshify.injector.model import Loc
+from meshify.injector.model import PLACEHOLDER_ADDRESS, Loc
 
-PLACEHOLDER_ADDRESS = ipaddress.ip_address("169.254.255.254")
 LINK_LOCAL = ipaddress.ip_network("169.254.0.0/16")
 
 
@@ -50,7 +49,7 @@ def check(context: MeshContext):
     if not mesh.cloud_map.placeholders:
         return
     for index, entry in enumerate(mesh.envoy.egress_ignored_ips):
-        reason = problem(str(PLACEHOLDER_ADDRESS), [entry])
+        reason = problem(PLACEHOLDER_ADDRESS, [entry])
         if reason:
             yield check.rule.finding(
                 f"the placeholder address {reason}: the placeholder services "
