@@ -1,28 +1,55 @@
-"""The botocore service models that ship with boto3: the authority on every App Mesh and
-ECS shape, enum and limit. Loaded on demand (botocore is not imported at start-up)."""
+"""The service models that botocore ships (``appmesh``, ``ecs``, ...): the authority on
+every App Mesh and ECS shape, enum and limit, and on the region partitions.
+
+They are read from botocore's data files directly: importing botocore's loader and
+validator costs about 100 ms (they pull in urllib3 and the HTTP stack), a third of
+meshify's start-up budget, for a lint run that never talks to AWS. :func:`validate`
+therefore walks the model itself; ``tests/test_awsmodels.py`` holds it to botocore's
+own ``ParamValidator`` on everything that validator checks.
+"""
 
 from __future__ import annotations
 
-import re
+import gzip
+import json
+import os
 from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
+from .pointer import escape
+
 
 @cache
+def _data_root() -> Path:
+    spec = find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("botocore is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _read(path: Path) -> Any:
+    if path.with_name(path.name + ".gz").exists():
+        return json.loads(gzip.decompress(path.with_name(path.name + ".gz").read_bytes()))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def model(service: str) -> dict[str, Any]:
+    """A service model (the newest API version botocore ships)."""
+    directory = _data_root() / service
+    versions = sorted(entry for entry in os.listdir(directory) if (directory / entry).is_dir())
+    return _read(directory / versions[-1] / "service-2.json")
+
+
+@cache
+def partitions() -> list[dict[str, Any]]:
+    return _read(_data_root() / "partitions.json")["partitions"]
+
+
 def shapes(service: str) -> dict[str, Any]:
-    """The ``shapes`` of a service model (``appmesh``, ``ecs``, ``iam``, ...)."""
-    from botocore.loaders import Loader
-
-    return Loader().load_service_model(service, "service-2")["shapes"]
-
-
-@cache
-def service_model(service: str) -> Any:
-    """A botocore ``ServiceModel`` for botocore's own validator."""
-    from botocore.loaders import Loader
-    from botocore.model import ServiceModel
-
-    return ServiceModel(Loader().load_service_model(service, "service-2"), service_name=service)
+    return model(service)["shapes"]
 
 
 def enum(service: str, shape: str) -> list[str]:
@@ -34,72 +61,63 @@ def limits(service: str, shape: str) -> tuple[int | None, int | None]:
     return definition.get("min"), definition.get("max")
 
 
-_PATH_TOKEN = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-
-
-def _pointer(botocore_name: str) -> str:
-    """``.spec.listeners[0].port`` (botocore's error names) as ``/spec/listeners/0/port``."""
-    return "".join(f"/{name or index}" for name, index in _PATH_TOKEN.findall(botocore_name))
-
-
-def _describe(kind: str, detail: dict[str, Any]) -> tuple[str, str]:
-    """(pointer suffix, message) for one botocore validation error."""
-    if kind == "unknown field":
-        allowed = ", ".join(detail["valid_names"])
-        return "/" + detail["unknown_param"], f"unknown key {detail['unknown_param']!r} (expected one of: {allowed})"
-    if kind == "missing required field":
-        return "", f"missing required key {detail['required_name']!r}"
-    if kind == "invalid type":  # the value is not repeated: it may be an environment value or a secret
-        types = ", ".join(t.split("'")[1] if "'" in t else t for t in detail["valid_types"])
-        return "", f"a {type(detail['param']).__name__} where the model wants {types}"
-    if kind == "invalid range":
-        return "", f"{detail['param']!r} is below the minimum {detail['min_allowed']}"
-    if kind == "invalid length":
-        return "", f"too short: at least {detail['min_allowed']} required"
-    if kind in ("more than one input", "empty input"):
-        return "", "set exactly one of its keys"
-    return "", kind
+# Python types per model type, as botocore's validator accepts them.
+_TYPES: dict[str, tuple[type, ...]] = {
+    "structure": (dict,), "map": (dict,), "list": (list, tuple), "string": (str,), "boolean": (bool,),
+    "integer": (int,), "long": (int,), "float": (float, int), "double": (float, int),
+}
+_TYPE_NAMES = {"structure": "dict", "map": "dict", "list": "list", "string": "str", "boolean": "bool",
+               "integer": "int", "long": "int", "float": "float", "double": "float"}
 
 
 def validate(service: str, shape_name: str, value: Any) -> list[tuple[str, str]]:
     """(relative JSON Pointer, message) for everything in ``value`` that the service model
-    rejects. botocore's own validator finds unknown keys, wrong types, missing required
-    members, values under a minimum and unions with several members; maximums and enums
-    it leaves unchecked, so they are checked here, from the same model."""
-    from botocore.validate import ParamValidator
-
-    shape = service_model(service).shape_for(shape_name)
-    report = ParamValidator().validate(value, shape)
+    rejects: unknown keys, missing required members, wrong types, values or lengths
+    outside the model's minimum and maximum, enums, and unions with other than one member."""
     problems: list[tuple[str, str]] = []
-    for kind, name, detail in getattr(report, "_errors", []):  # botocore keeps the list private
-        suffix, message = _describe(kind, detail)
-        problems.append((_pointer(name) + suffix, message))
-    problems += _upper_bounds(shape, value, "")
+    _check(shapes(service), shape_name, value, "", problems)
     return problems
 
 
-def _upper_bounds(shape: Any, value: Any, pointer: str) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    kind = shape.type_name
-    metadata = shape.metadata
-    if kind == "structure" and isinstance(value, dict):
-        members = shape.members
-        for name in (name for name in value if name in members):
-            problems += _upper_bounds(members[name], value[name], f"{pointer}/{name}")
-    elif kind == "list" and isinstance(value, list):
-        if "max" in metadata and len(value) > metadata["max"]:
-            problems.append((pointer, f"{len(value)} items, more than the maximum {metadata['max']}"))
-        for index, item in enumerate(value):
-            problems += _upper_bounds(shape.member, item, f"{pointer}/{index}")
-    elif kind == "map" and isinstance(value, dict):
+def _check(all_shapes: dict[str, Any], name: str, value: Any, pointer: str, problems: list[tuple[str, str]]) -> None:
+    shape = all_shapes[name]
+    kind = shape["type"]
+    expected = _TYPES.get(kind)
+    if expected is not None and (not isinstance(value, expected) or (bool not in expected and isinstance(value, bool))):
+        # The value is not repeated: it may be an environment value or a secret.
+        problems.append((pointer, f"a {type(value).__name__} where the model wants {_TYPE_NAMES[kind]}"))
+        return
+    low, high = shape.get("min"), shape.get("max")
+    if kind == "structure":
+        members = shape["members"]
+        for key in value:
+            if key not in members:
+                problems.append((f"{pointer}/{escape(key)}",
+                                 f"unknown key {key!r} (expected one of: {', '.join(members)})"))
+        problems.extend((pointer, f"missing required key {key!r}") for key in shape.get("required", []) if key not in value)
+        if shape.get("union") and len(value) != 1:  # as botocore counts: unknown keys too
+            problems.append((pointer, "set exactly one of its keys"))
         for key, item in value.items():
-            problems += _upper_bounds(shape.value, item, f"{pointer}/{key}")
-    elif kind == "string" and isinstance(value, str):
-        if shape.enum and value not in shape.enum:
-            problems.append((pointer, f"{value!r} is not one of {', '.join(shape.enum)}"))
-        if "max" in metadata and len(value) > metadata["max"]:
-            problems.append((pointer, f"longer than the maximum of {metadata['max']} characters"))
-    elif kind in ("integer", "long") and isinstance(value, int) and not isinstance(value, bool) \
-            and "max" in metadata and value > metadata["max"]:
-        problems.append((pointer, f"{value} is above the maximum {metadata['max']}"))
-    return problems
+            if key in members:
+                _check(all_shapes, members[key]["shape"], item, f"{pointer}/{escape(key)}", problems)
+    elif kind in ("list", "map", "string"):
+        size = len(value)
+        if low is not None and size < low:
+            problems.append((pointer, f"too short: at least {low} required"))
+        if high is not None and size > high and kind == "string":
+            problems.append((pointer, f"longer than the maximum of {high} characters"))
+        elif high is not None and size > high:
+            problems.append((pointer, f"{size} items, more than the maximum {high}"))
+        if kind == "string" and "enum" in shape and value not in shape["enum"]:
+            problems.append((pointer, f"{value!r} is not one of {', '.join(shape['enum'])}"))
+        if kind == "list":
+            for index, item in enumerate(value):
+                _check(all_shapes, shape["member"]["shape"], item, f"{pointer}/{index}", problems)
+        elif kind == "map":
+            for key, item in value.items():
+                _check(all_shapes, shape["value"]["shape"], item, f"{pointer}/{escape(key)}", problems)
+    elif kind in ("integer", "long", "float", "double"):
+        if low is not None and value < low:
+            problems.append((pointer, f"{value!r} is below the minimum {low}"))
+        if high is not None and value > high:
+            problems.append((pointer, f"{value} is above the maximum {high}"))

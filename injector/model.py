@@ -209,16 +209,11 @@ class Mesh:
 # Regions: partitions come from botocore's own table; Envoy registries from our data file.
 
 
-@cache
-def _partitions() -> list[dict[str, Any]]:
-    from botocore.loaders import Loader
-
-    return Loader().load_data("partitions")["partitions"]
-
-
 def partition_of(region: str) -> dict[str, Any]:
     """``{"partition": "aws-cn", "dnsSuffix": "amazonaws.com.cn", ...}`` for a region."""
-    for partition in _partitions():
+    from .awsmodels import partitions
+
+    for partition in partitions():
         if region in partition.get("regions", {}) or re.match(partition["regionRegex"], region):
             return {"partition": partition["id"], **partition["outputs"]}
     return {"partition": "aws", "dnsSuffix": "amazonaws.com"}

@@ -241,3 +241,14 @@ def test_linting_files_does_not_import_boto3(shop_account):
     result = subprocess.run([sys.executable, "-c", code], cwd=shop_account, capture_output=True, text=True)
     assert result.stderr.strip().splitlines()[-1] == "False"
     assert "T201" in result.stdout  # it did lint
+
+
+def test_profile_selects_the_credentials(endpoint, shop_account, tmp_path):
+    credentials = tmp_path / "credentials"
+    credentials.write_text("[shop]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    env = {k: v for k, v in _env(endpoint).items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(credentials)
+    _create_namespace(endpoint)
+    assert meshify(endpoint, shop_account, "placeholders", "--profile", "shop", env=env).returncode == 0
+    missing = meshify(endpoint, shop_account, "placeholders", "--profile", "nope", env=env)
+    assert (missing.returncode, missing.stderr) == (2, "AWS: The config profile (nope) could not be found\n")

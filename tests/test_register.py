@@ -54,11 +54,12 @@ INJECTED = [(name, golden_paths(name, source)[1]) for name, source, _ in CASES]
 
 @pytest.mark.parametrize(("name", "output"), INJECTED, ids=[name for name, _ in INJECTED])
 def test_injected_task_definition_is_valid_register_input_and_registers(name, output, moto_endpoint):
+    import botocore.session
     from botocore.validate import ParamValidator
-    from meshify.injector.awsmodels import service_model
 
     taskdef = Document.load(str(output)).data
-    shape = service_model("ecs").operation_model("RegisterTaskDefinition").input_shape
+    ecs = botocore.session.get_session().get_service_model("ecs")
+    shape = ecs.operation_model("RegisterTaskDefinition").input_shape
     report = ParamValidator().validate(taskdef, shape)
     assert not report.has_errors(), report.generate_report()
 
