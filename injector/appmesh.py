@@ -119,6 +119,7 @@ def _flat_headers(headers: Any) -> list[dict[str, Any]]:
 
 def merge(mesh: Mesh, spec_file: SpecFile) -> None:
     """Add (or replace) the resource a spec file describes in the model."""
+    mesh.changed()
     spec, loc, name = spec_file.spec, spec_file.loc, spec_file.name
     if spec_file.kind == "virtualNode":
         discovery = None

@@ -186,6 +186,7 @@ class Mesh:
     routers: dict[str, Router] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
     gateways: dict[str, Gateway] = field(default_factory=dict)
+    _claims: dict[str, list[Node | Gateway]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def partition(self) -> str:
@@ -199,7 +200,16 @@ class Mesh:
 
     def claims_of(self, family: str) -> list[Node | Gateway]:
         """Every node or gateway that claims ``family`` (more than one is M108)."""
-        return [resource for resource in self.claimants() if any(f.name == family for f in resource.families)]
+        if self._claims is None:  # an index, so that claiming stays linear in the number of task definitions
+            self._claims = {}
+            for resource in self.claimants():
+                for claimed in dict.fromkeys(f.name for f in resource.families):
+                    self._claims.setdefault(claimed, []).append(resource)
+        return self._claims.get(family, [])
+
+    def changed(self) -> None:
+        """Call after adding or replacing resources: the claim index is rebuilt."""
+        self._claims = None
 
     def resource(self, name: str) -> Node | Gateway | None:
         return self.nodes.get(name) or self.gateways.get(name)

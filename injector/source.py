@@ -117,7 +117,8 @@ class JsonDocument(Document):
 
 
 def _plain(node: Any) -> Any:
-    """ruamel's round-trip containers and scalars as plain Python data."""
+    """ruamel's containers and scalars as plain Python data (dates as text, as the
+    round-trip and the safe loaders would otherwise differ)."""
     if isinstance(node, dict):
         return {str(key): _plain(value) for key, value in node.items()}
     if isinstance(node, list):
@@ -134,29 +135,40 @@ def _plain(node: Any) -> Any:
 
 
 class YamlDocument(Document):
+    """A YAML file. The data comes from ruamel's fast safe loader (libyaml when
+    ruamel.yaml.clib is installed); the round-trip tree, which knows positions and
+    comments, is parsed only when a position is asked for or the file is rewritten."""
+
     format = "yaml"
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
         if not text.strip():
             raise InputError("the file is empty", path, 1, 1)
-        self.tree = self._parse(text)
-        self.data = _plain(self.tree)
+        self.data = _plain(self._parse(text, self._yaml("safe")))
+        self._tree: Any = None
 
-    def _yaml(self) -> Any:
+    @property
+    def tree(self) -> Any:
+        if self._tree is None:
+            self._tree = self._parse(self.text, self._yaml("rt"))
+        return self._tree
+
+    def _yaml(self, kind: str = "rt") -> Any:
         from ruamel.yaml import YAML
 
-        yaml = YAML(typ="rt")
-        yaml.preserve_quotes = True
+        yaml = YAML(typ=kind)
         yaml.allow_duplicate_keys = False
-        yaml.width = 4096
+        if kind == "rt":
+            yaml.preserve_quotes = True
+            yaml.width = 4096
         return yaml
 
-    def _parse(self, text: str) -> Any:
+    def _parse(self, text: str, yaml: Any) -> Any:
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
         try:
-            documents = list(self._yaml().load_all(text))
+            documents = list(yaml.load_all(text))
         except MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             problem = error.problem or error.context or "malformed YAML"

@@ -33,7 +33,7 @@ def test_malformed_yaml(shop):
     text = "family: products-api\ncontainerDefinitions:\n  - name: app\n   image: x\n"
     (shop / "bad.yaml").write_text(text)
     _assert_rejected(run_meshify("inject", "bad.yaml", cwd=shop),
-                     "bad.yaml:4:4: invalid YAML: expected <block end>, but found '<block mapping start>'")
+                     "bad.yaml:4:4: invalid YAML: did not find expected '-' indicator")
 
 
 def test_manifest_breaking_the_schema_names_the_key(shop):
