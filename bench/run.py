@@ -34,10 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "fixtures" / "shop"
 MESHIFY = shutil.which("meshify", path=str(Path(sys.executable).parent)) or "meshify"
 
+# The floor: the parsers meshify itself uses (json; ruamel's safe loader, on libyaml).
 FLOOR_SCRIPT = """
 import json, sys
 from ruamel.yaml import YAML
-YAML(typ="rt").load(open(sys.argv[1]).read())
+YAML(typ="safe").load(open(sys.argv[1]).read())
 for path in sys.argv[2:]:
     json.loads(open(path).read())
 """

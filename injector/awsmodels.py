@@ -30,17 +30,26 @@ def _data_root() -> Path:
 
 
 def _read(path: Path) -> Any:
+    if path.suffix == ".gz":
+        return json.loads(gzip.decompress(path.read_bytes()))
     if path.with_name(path.name + ".gz").exists():
         return json.loads(gzip.decompress(path.with_name(path.name + ".gz").read_bytes()))
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 @cache
-def model(service: str) -> dict[str, Any]:
-    """A service model (the newest API version botocore ships)."""
+def model_file(service: str) -> Path:
+    """The file of a service model (the newest API version botocore ships)."""
     directory = _data_root() / service
     versions = sorted(entry for entry in os.listdir(directory) if (directory / entry).is_dir())
-    return _read(directory / versions[-1] / "service-2.json")
+    path = directory / versions[-1] / "service-2.json"
+    return path if path.exists() else path.with_name(path.name + ".gz")
+
+
+@cache
+def model(service: str) -> dict[str, Any]:
+    """A service model (the newest API version botocore ships)."""
+    return _read(model_file(service))
 
 
 @cache

@@ -107,6 +107,44 @@ def index(text: str) -> dict[str, Span]:
     return indexer.spans
 
 
+_DECODER = json.JSONDecoder()
+
+
+def locate(text: str, tokens: list[str]) -> int:
+    """Offset of the element at the JSON Pointer ``tokens`` (a member's key for members;
+    the nearest existing ancestor when it is absent). Walks only the path: every value
+    beside it is skipped by the standard library's C scanner, so a finding's position
+    costs a fraction of indexing the whole text."""
+    position = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
+    found = position
+    for token in tokens:
+        opener = text[position : position + 1]
+        if opener not in ("{", "["):
+            return found
+        position = _WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+        count = 0
+        while text[position] not in "}]":
+            if opener == "{":
+                key_start = position
+                key, position = scanstring(text, position + 1)
+                position = _WHITESPACE.match(text, _WHITESPACE.match(text, position).end() + 1).end()  # type: ignore[union-attr]
+                matched = key == token
+            else:
+                key_start = position
+                matched = str(count) == token
+            if matched:
+                found = key_start
+                break
+            _, position = _DECODER.raw_decode(text, position)
+            position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+            if text[position] == ",":
+                position = _WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+            count += 1
+        else:
+            return found
+    return found
+
+
 class _Duplicate(Exception):
     pass
 

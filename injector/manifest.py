@@ -74,6 +74,14 @@ def _short(error: Any) -> str:
 
 
 def validate(document: Document) -> None:
+    """Check the manifest against the shipped schema (an :class:`InputError` if it breaks
+    it). A manifest that validated before, byte for byte, against the same schema is
+    not validated again: importing jsonschema is a fifth of a pre-commit run's time."""
+    from . import cache
+
+    key = cache.key("manifest-valid", document.text)
+    if cache.has(key):
+        return
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
@@ -83,6 +91,7 @@ def validate(document: Document) -> None:
     error = best_match(validator.iter_errors(document.data))
     if error is not None:
         raise _schema_error(document, error)
+    cache.remember(key)
 
 
 def load_manifest(path: str, envoy_image: str | None = None) -> Mesh:

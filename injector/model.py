@@ -9,10 +9,10 @@ element keeps a :class:`Loc` (the file and JSON Pointer it was written at) for m
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -229,9 +229,13 @@ def partition_of(region: str) -> dict[str, Any]:
     return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
 
 
+DATA = os.path.join(os.path.dirname(__file__), "data")  # shipped as plain files in the wheel
+
+
 @cache
 def envoy_images() -> dict[str, Any]:
-    return json.loads(files("meshify.injector").joinpath("data/envoy-images.json").read_text())
+    with open(os.path.join(DATA, "envoy-images.json"), encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def default_envoy_image(region: str, tag: str | None = None) -> str:

@@ -4,11 +4,12 @@ from botocore's ``appmesh`` model (member names and types), so they are never re
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 from .awsmodels import shapes
+from .model import DATA
 
 _JSON_TYPES = {
     "string": "string", "integer": "integer", "long": "integer", "boolean": "boolean",
@@ -47,7 +48,10 @@ def _expand(node: Any) -> Any:
     return node
 
 
+TEMPLATE = os.path.join(DATA, "manifest.schema.json")
+
+
 @cache
 def manifest_schema() -> dict[str, Any]:
-    template = json.loads(files("meshify.injector").joinpath("data/manifest.schema.json").read_text())
-    return _expand(template)
+    with open(TEMPLATE, encoding="utf-8") as handle:
+        return _expand(json.load(handle))

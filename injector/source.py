@@ -93,12 +93,9 @@ class JsonDocument(Document):
         return self._json_text
 
     def position(self, pointer: str) -> tuple[int, int]:
-        spans = self._indexed().spans
-        while pointer not in spans:
-            pointer, _ = parent_and_token(pointer)
-        span = spans[pointer]
-        assert self._lines is not None
-        return self._lines.position(span.key_start if span.key_start is not None else span.start)
+        if self._lines is None:
+            self._lines = jsontext.LineIndex(self.text)
+        return self._lines.position(jsontext.locate(self.text, split(pointer)))
 
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from golden_cases import CORPUS, SHOP
 
 MESHIFY = Path(sys.executable).with_name("meshify")
+# The tests keep meshify's cache to themselves (never the developer's ~/.cache/meshify).
+os.environ.setdefault("MESHIFY_CACHE_DIR", tempfile.mkdtemp(prefix="meshify-test-cache-"))
 
 
 def run_meshify(*args: str, cwd: Path | str | None = None, input_text: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,54 @@
+"""A small on-disk memory of work already done, like linters' caches: one empty file per
+key under ``$MESHIFY_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/meshify``, else
+``~/.cache/meshify``). A key covers everything the result depends on: the input bytes,
+meshify's version, the schema template and the botocore model it is expanded from. A
+cache that cannot be read or written is simply not used; ``MESHIFY_NO_CACHE=1`` turns
+it off."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from . import __version__
+
+
+def _directory() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.environ.get("MESHIFY_CACHE_DIR") or os.path.join(base, "meshify")
+
+
+def _inputs_identity() -> str:
+    """What else a cached result depends on: meshify, its schema, botocore's model files."""
+    from .awsmodels import model_file
+    from .schema import TEMPLATE
+
+    parts = [__version__]
+    for path in (TEMPLATE, model_file("appmesh")):
+        status = os.stat(path)
+        parts.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
+    return "\0".join(parts)
+
+
+def key(kind: str, text: str) -> str:
+    digest = hashlib.sha256(f"{kind}\0{_inputs_identity()}\0".encode())
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def has(entry: str) -> bool:
+    if os.environ.get("MESHIFY_NO_CACHE"):
+        return False
+    return os.path.exists(os.path.join(_directory(), entry[:2], entry))
+
+
+def remember(entry: str) -> None:
+    if os.environ.get("MESHIFY_NO_CACHE"):
+        return
+    try:
+        directory = os.path.join(_directory(), entry[:2])
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, entry), "w"):
+            pass
+    except OSError:
+        pass  # a read-only home: no cache, same results

@@ -1,0 +1,37 @@
+"""The JSON layer: the fast position walker agrees with the full index everywhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from golden_cases import CORPUS, GOLDEN
+from meshify.injector import jsontext
+from meshify.injector.pointer import split
+
+
+def _files():
+    files = sorted(GOLDEN.glob("*.json")) + sorted(CORPUS.glob("**/*.json"))
+    for path in files:
+        text = path.read_text()
+        try:
+            json.loads(text)
+            jsontext.index(text)
+        except (ValueError, jsontext.DuplicateKeyError):
+            continue  # jq templates and the duplicate-key file
+        yield path
+
+
+@pytest.mark.parametrize("path", list(_files()), ids=lambda p: p.name)
+def test_locate_agrees_with_the_full_index(path):
+    text = path.read_text()
+    for pointer, span in jsontext.index(text).items():
+        expected = span.key_start if span.key_start is not None else span.start
+        assert jsontext.locate(text, split(pointer)) == expected, pointer
+
+
+def test_locate_falls_back_to_the_nearest_ancestor():
+    text = '{\n  "a": [\n    {"b": 1}\n  ]\n}'
+    assert jsontext.locate(text, ["a", "0", "missing"]) == text.index('{"b"')
+    assert jsontext.locate(text, ["a", "7"]) == text.index('"a"')
+    assert jsontext.locate(text, ["a", "0", "b", "deeper"]) == text.index('"b"')
