@@ -32,7 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "fixtures" / "shop"
-MESHIFY = shutil.which("meshify", path=str(Path(sys.executable).parent)) or "meshify"
 
 # The floor: the parsers meshify itself uses (json; ruamel's safe loader, on libyaml).
 FLOOR_SCRIPT = """
@@ -42,6 +41,16 @@ YAML(typ="safe").load(open(sys.argv[1]).read())
 for path in sys.argv[2:]:
     json.loads(open(path).read())
 """
+
+
+def install(directory: Path) -> tuple[str, str]:
+    """meshify as users get it: ``pip install`` of this checkout (not editable, so pip
+    compiles the bytecode) in a new virtual environment; its (meshify, python)."""
+    venv = directory / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(ROOT)],
+                   check=True)
+    return str(venv / "bin" / "meshify"), str(venv / "bin" / "python")
 
 
 def run_times(command: list[str], runs: int, cwd: Path, expect: tuple[int, ...] = (0, 1)) -> list[float]:
@@ -133,7 +142,7 @@ def shop_template(directory: Path) -> Path:
         return value
 
     resources: dict[str, dict] = {}
-    for path in sorted((ROOT / "fixtures" / "golden").glob("shop-*.out.json")):
+    for path in sorted((ROOT / "fixtures" / "golden").glob("shop-*.out.json")):  # the injected shop
         taskdef = json.loads(path.read_text())
         resources[path.name.split(".")[0].replace("-", "").title()] = {
             "Type": "AWS::ECS::TaskDefinition", "Properties": pascal(taskdef)}
@@ -160,6 +169,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--runs", type=int, default=7, help="runs per measured command")
+    parser.add_argument("--installed", action="store_true",
+                        help="measure the meshify next to this Python instead of a fresh install of the checkout")
     arguments = parser.parse_args()
     runs = arguments.runs
     failures: list[str] = []
@@ -172,11 +183,16 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="meshify-bench-") as scratch:
         work = Path(scratch)
+        if arguments.installed:
+            meshify, python = shutil.which("meshify", path=str(Path(sys.executable).parent)) or "meshify", sys.executable
+        else:
+            meshify, python = install(work)
+        os.environ["MESHIFY_CACHE_DIR"] = str(work / "cache")  # starts empty: the first run validates
         shop = work / "shop"
         shutil.copytree(SHOP, shop)
         shop_files = ["meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (shop / "taskdefs").iterdir())]
-        run_times([MESHIFY, "lint", *shop_files], 2, shop)  # warm the file cache, compile bytecode
-        startup = statistics.median(run_times([MESHIFY, "lint", *shop_files], max(runs, 15), shop))
+        run_times([meshify, "lint", *shop_files], 2, shop)  # warm the file cache, compile bytecode
+        startup = statistics.median(run_times([meshify, "lint", *shop_files], max(runs, 15), shop))
         figure("start-up: meshify lint, shop example", f"{startup:.3f} s", "<= 0.350 s", startup <= 0.35)
         cfn_lint = shutil.which("cfn-lint")
         if cfn_lint:
@@ -194,17 +210,17 @@ def main() -> int:
             directory.mkdir()
             paths = generate(directory, scale, arguments.seed)
             scale_runs = runs if scale == 1 else max(3, runs // 2)
-            floor = statistics.median(run_times([sys.executable, "-c", FLOOR_SCRIPT, "meshify.yaml", *paths],
+            floor = statistics.median(run_times([python, "-c", FLOOR_SCRIPT, "meshify.yaml", *paths],
                                                 scale_runs, directory, expect=(0,)))
-            lint = statistics.median(run_times([MESHIFY, "lint", *paths], scale_runs, directory))
-            check = statistics.median(run_times([MESHIFY, "inject", "--check", *paths], scale_runs, directory))
+            lint = statistics.median(run_times([meshify, "lint", *paths], scale_runs, directory))
+            check = statistics.median(run_times([meshify, "inject", "--check", *paths], scale_runs, directory))
             timings[scale] = (floor, lint, check)
             if scale == 1:
                 figure("throughput: parse floor (1,000 files)", f"{floor:.3f} s", "(reference)", True)
                 for name, value in (("lint", lint), ("inject --check", check)):
                     figure(f"throughput: meshify {name} (1,000 files)", f"{value:.3f} s", "<= 2.5 s", value <= 2.5)
                     figure(f"throughput: meshify {name} / parse floor", f"{value / floor:.1f}x", "<= 8x", value / floor <= 8)
-                memory = peak_rss_mb([MESHIFY, "lint", *paths], directory)
+                memory = peak_rss_mb([meshify, "lint", *paths], directory)
                 figure("memory: peak RSS, meshify lint (1,000 files)", f"{memory:.0f} MB", "<= 200 MB", memory <= 200)
         for index, name in ((1, "lint"), (2, "inject --check")):
             ratio = timings[10][index] / timings[1][index]
