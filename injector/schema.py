@@ -1,5 +1,6 @@
-"""The manifest's JSON Schema: our structure, with the App Mesh objects it embeds expanded
-from botocore's ``appmesh`` model (member names and types), so they are never retyped."""
+"""The manifest's JSON Schema: our structure, with the App Mesh objects it embeds
+(member names and types) and the API enums it uses expanded from botocore's ``appmesh``
+model, so they are never retyped."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ def _expand(node: Any) -> Any:
     if isinstance(node, dict):
         if "x-appmesh-shape" in node:
             return {**_from_shape(node["x-appmesh-shape"]), "description": f"App Mesh {node['x-appmesh-shape']}"}
+        if "x-appmesh-enum" in node:
+            return {"enum": list(shapes("appmesh")[node["x-appmesh-enum"]]["enum"])}
         return {key: _expand(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_expand(item) for item in node]

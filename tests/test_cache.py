@@ -25,7 +25,7 @@ def test_valid_manifest_is_remembered_and_changes_are_validated_again(shop, tmp_
     manifest.write_text(manifest.read_text().replace("        protocol: http\n        healthCheck:",
                                                      "        protocol: htp\n        healthCheck:"))
     broken = run_meshify("lint", cwd=shop)
-    assert broken.returncode == 2 and "'htp' is not one of http, http2, grpc, tcp" in broken.stderr
+    assert broken.returncode == 2 and "'htp' is not one of http, tcp, http2, grpc" in broken.stderr
     assert _entries(cache) == first  # an invalid manifest is never remembered
 
 

@@ -43,7 +43,7 @@ def test_manifest_breaking_the_schema_names_the_key(shop):
     before = (shop / "taskdefs/products-api.json").read_bytes()
     _assert_rejected(run_meshify("inject", "taskdefs/products-api.json", "--in-place", cwd=shop),
                      "meshify.yaml:24:9: manifest does not match the schema at /nodes/products-v1/listeners/0/protocol: "
-                     "'htp' is not one of http, http2, grpc, tcp")
+                     "'htp' is not one of http, tcp, http2, grpc")
     assert (shop / "taskdefs/products-api.json").read_bytes() == before
 
 
