@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -210,6 +211,13 @@ class Mesh:
     def changed(self) -> None:
         """Call after adding or replacing resources: the claim index is rebuilt."""
         self._claims = None
+
+    def route_targets(self) -> Iterator[tuple[Router, Route, Target]]:
+        """Every weighted target of every route, with its router and route."""
+        for router in self.routers.values():
+            for route in router.routes:
+                for target in route.targets:
+                    yield router, route, target
 
     def resource(self, name: str) -> Node | Gateway | None:
         return self.nodes.get(name) or self.gateways.get(name)

@@ -22,12 +22,10 @@ from meshify.injector.model import gateway_route_label, route_label
 @rule("M105", "error", "Dangling reference", scope="mesh")
 def check(context: MeshContext):
     mesh = context.mesh
-    for router in mesh.routers.values():
-        for route in router.routes:
-            for target in route.targets:
-                if target.node not in mesh.nodes:
-                    yield check.rule.finding(
-                        f"{route_label(router, route)} targets node `{target.node}`, which does not exist", target.loc)
+    for router, route, target in mesh.route_targets():
+        if target.node not in mesh.nodes:
+            yield check.rule.finding(
+                f"{route_label(router, route)} targets node `{target.node}`, which does not exist", target.loc)
     for service in mesh.services.values():
         if service.router and service.router not in mesh.routers:
             yield check.rule.finding(

@@ -24,24 +24,22 @@ from meshify.injector.model import route_label
 @rule("M107", "error", "Route target or provider without a listener", scope="mesh")
 def check(context: MeshContext):
     mesh = context.mesh
-    for router in mesh.routers.values():
-        for route in router.routes:
-            for target in route.targets:
-                node = mesh.nodes.get(target.node)
-                if node is None:
-                    continue  # M105
-                ports = [listener.port for listener in node.listeners]
-                if not ports:
-                    yield check.rule.finding(
-                        f"{route_label(router, route)} targets node `{node.name}`, which has no listener", target.loc)
-                elif target.port is not None and target.port not in ports:
-                    yield check.rule.finding(
-                        f"{route_label(router, route)} targets port {target.port} of node `{node.name}`, whose "
-                        f"listeners are {', '.join(map(str, ports))}", target.loc.child("port"))
-                elif target.port is None and len(ports) > 1:
-                    yield check.rule.finding(
-                        f"{route_label(router, route)} targets node `{node.name}`, which has several listeners "
-                        f"({', '.join(map(str, ports))}): give the target a port", target.loc)
+    for router, route, target in mesh.route_targets():
+        node = mesh.nodes.get(target.node)
+        if node is None:
+            continue  # M105
+        ports = [listener.port for listener in node.listeners]
+        if not ports:
+            yield check.rule.finding(
+                f"{route_label(router, route)} targets node `{node.name}`, which has no listener", target.loc)
+        elif target.port is not None and target.port not in ports:
+            yield check.rule.finding(
+                f"{route_label(router, route)} targets port {target.port} of node `{node.name}`, whose "
+                f"listeners are {', '.join(map(str, ports))}", target.loc.child("port"))
+        elif target.port is None and len(ports) > 1:
+            yield check.rule.finding(
+                f"{route_label(router, route)} targets node `{node.name}`, which has several listeners "
+                f"({', '.join(map(str, ports))}): give the target a port", target.loc)
     for service in mesh.services.values():
         node = mesh.nodes.get(service.node) if service.node else None
         if node is not None and not node.listeners:

@@ -22,7 +22,7 @@ from meshify.injector.engine import MeshContext, rule
 def check(context: MeshContext):
     mesh = context.mesh
     reached = {service.node for service in mesh.services.values() if service.node}
-    reached |= {target.node for router in mesh.routers.values() for route in router.routes for target in route.targets}
+    reached |= {target.node for _, _, target in mesh.route_targets()}
     for node in mesh.nodes.values():
         if node.listeners and node.name not in reached:
             yield check.rule.finding(

@@ -109,6 +109,16 @@ def test_register_reads_back_and_skips_unchanged(endpoint, shop_account):
 LISTENER_8080 = [{"portMapping": {"port": 8080, "protocol": "http"}}]
 
 
+def _default_route(v1_weight: int, v2_weight: int) -> dict:
+    """The shop's `default` route as the App Mesh API spells it."""
+    return {"priority": 100, "httpRoute": {
+        "match": {"prefix": "/"},
+        "action": {"weightedTargets": [{"virtualNode": "products-v1", "weight": v1_weight},
+                                       {"virtualNode": "products-v2", "weight": v2_weight}]},
+        "retryPolicy": {"maxRetries": 3, "perRetryTimeout": {"unit": "s", "value": 5},
+                        "httpRetryEvents": ["server-error", "gateway-error"]}}}
+
+
 def _create_shop_mesh(endpoint: str) -> None:
     appmesh = _client(endpoint, "appmesh")
     appmesh.create_mesh(meshName="shop", spec={"egressFilter": {"type": "DROP_ALL"}})
@@ -133,13 +143,8 @@ def _create_shop_mesh(endpoint: str) -> None:
         "priority": 10, "httpRoute": {
             "match": {"prefix": "/", "headers": [{"name": "x-beta-user", "match": {"exact": "true"}}]},
             "action": {"weightedTargets": [{"virtualNode": "products-v2", "weight": 100}]}}})
-    appmesh.create_route(meshName="shop", virtualRouterName="products-router", routeName="default", spec={
-        "priority": 100, "httpRoute": {
-            "match": {"prefix": "/"},
-            "action": {"weightedTargets": [{"virtualNode": "products-v1", "weight": 90},
-                                           {"virtualNode": "products-v2", "weight": 10}]},
-            "retryPolicy": {"maxRetries": 3, "perRetryTimeout": {"unit": "s", "value": 5},
-                            "httpRetryEvents": ["server-error", "gateway-error"]}}})
+    appmesh.create_route(meshName="shop", virtualRouterName="products-router", routeName="default",
+                         spec=_default_route(90, 10))
     appmesh.create_virtual_gateway(meshName="shop", virtualGatewayName="shop-gateway", spec={"listeners": LISTENER_8080})
     for name, prefix, service in (("products", "/v1/products", "products.shop.local"),
                                   ("prices", "/v1/prices", "prices.shop.local")):
@@ -174,13 +179,8 @@ def test_drift_is_reported_at_the_manifest_element(endpoint, shop_account):
     _create_shop_mesh(endpoint)
     _create_namespace(endpoint)
     appmesh = _client(endpoint, "appmesh")
-    appmesh.update_route(meshName="shop", virtualRouterName="products-router", routeName="default", spec={
-        "priority": 100, "httpRoute": {
-            "match": {"prefix": "/"},
-            "action": {"weightedTargets": [{"virtualNode": "products-v1", "weight": 50},
-                                           {"virtualNode": "products-v2", "weight": 50}]},
-            "retryPolicy": {"maxRetries": 3, "perRetryTimeout": {"unit": "s", "value": 5},
-                            "httpRetryEvents": ["server-error", "gateway-error"]}}})
+    appmesh.update_route(meshName="shop", virtualRouterName="products-router", routeName="default",
+                         spec=_default_route(50, 50))
     appmesh.delete_virtual_node(meshName="shop", virtualNodeName="prices-v1")
     appmesh.create_virtual_node(meshName="shop", virtualNodeName="products-v0", spec={"listeners": LISTENER_8080})
     discovery = _client(endpoint, "servicediscovery")
