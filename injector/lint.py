@@ -11,15 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import engine
-from .appmesh import load_spec, merge
+from .appmesh import SpecFile, load_spec, merge
 from .aws import AwsOptions
 from .aws_sources import is_ecs_reference, read_ecs_document
 from .config import Config
 from .errors import InputError
 from .manifest import load_manifest
-from .model import Gateway, Node
+from .model import Gateway, Loc, Mesh, Node
 from .source import Document
-from .taskdef import is_taskdef, taskdef_from_document
+from .taskdef import TaskDefinitionFile, is_taskdef, taskdef_from_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,48 @@ def _selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> boo
     return not any(rule_id.startswith(prefix) for prefix in ignore)
 
 
+@dataclass(slots=True)
+class _Inputs:
+    task_files: list[TaskDefinitionFile]
+    spec_files: list[SpecFile]
+    reported: set[str]  # the paths whose findings are printed
+
+
+def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptions | None) -> _Inputs:
+    inputs = _Inputs([], [], set() if paths else {manifest_path})
+    for path in paths:
+        if _same_file(path, manifest_path):
+            inputs.reported.add(manifest_path)
+            continue
+        document = read_ecs_document(path, aws or AwsOptions(), region) if is_ecs_reference(path) \
+            else Document.load(path)
+        if is_taskdef(document.data):
+            inputs.task_files.append(taskdef_from_document(document))
+        elif (spec := load_spec(document)) is not None:
+            inputs.spec_files.append(spec)
+        else:
+            raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)",
+                             path, 1, 1)
+        inputs.reported.add(document.path)
+    return inputs
+
+
+def _policy_findings(mesh: Mesh, policy_path: str, claimants: list[Node | Gateway],
+                     rules: list[engine.Rule]) -> list[engine.Finding]:
+    """The policy checked for every claimant of the task definitions given (or, with none
+    given, for every node and gateway of the mesh)."""
+    from .inject import load_policy
+
+    policy = load_policy(policy_path)
+    if policy.document is None:
+        raise InputError("no such file", policy_path)
+    findings: list[engine.Finding] = []
+    for claimant in list({id(c): c for c in claimants}.values()) or mesh.claimants():
+        context = engine.PolicyContext(mesh, claimant, policy.policy, lambda p: Loc(policy.document, p))
+        findings += engine.run(rules, context)
+    return findings
+
+
 def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
          select: Iterable[str] = (), ignore: Iterable[str] = (), config: Config | None = None,
          aws: AwsOptions | None = None, live: bool = False) -> list[Located]:
@@ -52,66 +94,41 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
     from ECS) and the policy; with ``live``, also the drift of the account's mesh."""
     config = config or Config()
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
-    reported: set[str] = set()
-    task_files, spec_files = [], []
-    for path in paths:
-        if _same_file(path, manifest_path):
-            reported.add(manifest_path)
-            continue
-        document = read_ecs_document(path, aws or AwsOptions(), mesh.region) if is_ecs_reference(path) \
-            else Document.load(path)
-        if is_taskdef(document.data):
-            task_files.append(taskdef_from_document(document))
-        elif (spec := load_spec(document)) is not None:
-            spec_files.append(spec)
-        else:
-            raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)",
-                             path, 1, 1)
-        reported.add(document.path)
-    if not paths:
-        reported.add(manifest_path)
-    for spec in spec_files:
+    inputs = _read_paths(paths, manifest_path, mesh.region, aws)
+    for spec in inputs.spec_files:
         merge(mesh, spec)
 
     rules = [rule for rule in engine.all_rules().values() if _selected(rule.id, select, ignore)]
     by_scope: dict[str, list[engine.Rule]] = {}
     for rule in rules:
         by_scope.setdefault(rule.scope, []).append(rule)
-    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, spec_files)))
+    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, inputs.spec_files)))
     if live:
         from .live import note_unsupported, read_mesh, read_placeholders
 
-        aws = aws or AwsOptions()
-        live_mesh = read_mesh(mesh, aws)
+        live_mesh = read_mesh(mesh, aws or AwsOptions())
         note_unsupported(live_mesh)
-        context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws))
+        context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws or AwsOptions()))
         findings += engine.run(by_scope.get("live", []), context)
-        reported.add(manifest_path)
+        inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
     claimants: list[Node | Gateway] = []
-    for task_file in task_files:
+    for task_file in inputs.task_files:
         claims = mesh.claims_of(task_file.family) if task_file.family else []
         if claims:
             claimants.append(claims[0])
-            context = engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc)
-            findings += engine.run(by_scope.get("taskdef", []), context)
+            findings += engine.run(by_scope.get("taskdef", []),
+                                   engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc))
         else:
             findings += engine.run(by_scope.get("unclaimed", []),
                                    engine.UnclaimedContext(mesh, task_file.data, task_file.loc))
     if policy_path is not None:
-        from .inject import load_policy
-        from .model import Loc
+        findings += _policy_findings(mesh, policy_path, claimants, by_scope.get("policy", []))
+        inputs.reported.add(policy_path)
 
-        policy = load_policy(policy_path)
-        if policy.document is None:
-            raise InputError("no such file", policy_path)
-        reported.add(policy_path)
-        for claimant in list({id(c): c for c in claimants}.values()) if claimants else mesh.claimants():
-            context = engine.PolicyContext(mesh, claimant, policy.policy, lambda p: Loc(policy.document, p))
-            findings += engine.run(by_scope.get("policy", []), context)
-    located = {place for found in findings if (place := _locate(found, reported))}
+    located = {place for found in findings if (place := _locate(found, inputs.reported))}
     located = {f for f in located if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))}
-    documents = [mesh.loc.document, *(t.document for t in task_files), *(s.document for s in spec_files)]
-    yaml_documents = [d for d in documents if d is not None and d.format == "yaml" and d.path in reported]
+    documents = [mesh.loc.document, *(t.document for t in inputs.task_files), *(s.document for s in inputs.spec_files)]
+    yaml_documents = [d for d in documents if d is not None and d.format == "yaml" and d.path in inputs.reported]
     located = _apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
     return sorted(located, key=lambda f: f.sort_key)
 
