@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import InputError
 from .model import Loc
-from .pointer import join
+from .pointer import join, resolve
 from .source import Document
 
 # Fields that describe-task-definition returns and register-task-definition rejects.
@@ -130,6 +130,25 @@ def environment_value(container: dict[str, Any], name: str) -> tuple[int, str] |
         if isinstance(variable, dict) and variable.get("name") == name:
             return index, str(variable.get("value", ""))
     return None
+
+
+def append(document: dict[str, Any], pointer: str, key: str, item: Any, at: int | None = None) -> list[dict[str, Any]]:
+    """The operation adding ``item`` to the list ``key`` of the object at ``pointer`` (at
+    the end, or at index ``at``), creating the list when there is none."""
+    if isinstance(resolve(document, pointer).get(key), list):
+        return [{"op": "add", "path": join(pointer, key, "-" if at is None else at), "value": item}]
+    return [{"op": "add", "path": join(pointer, key), "value": [item]}]
+
+
+PROXY_PROPERTIES = "/proxyConfiguration/properties"
+
+
+def set_proxy_property(taskdef: dict[str, Any], name: str, value: str) -> list[dict[str, Any]]:
+    """The operation setting the proxy property ``name``: its value replaced, or added."""
+    existing = proxy_properties(taskdef)
+    if name in existing:
+        return [{"op": "replace", "path": f"{PROXY_PROPERTIES}/{existing[name][0]}/value", "value": value}]
+    return append(taskdef, "/proxyConfiguration", "properties", {"name": name, "value": value})
 
 
 def proxy_properties(taskdef: dict[str, Any]) -> dict[str, tuple[int, str]]:

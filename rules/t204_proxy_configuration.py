@@ -24,18 +24,9 @@ addresses and ports the task already ignores.
 
 from meshify.injector import envoy
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import proxy_properties
+from meshify.injector.taskdef import proxy_properties, set_proxy_property
 
 _PROXY = "/proxyConfiguration"
-
-
-def _set_property(context: TaskContext, name: str, value: str) -> list[dict]:
-    existing = proxy_properties(context.taskdef)
-    if name in existing:
-        return [{"op": "replace", "path": f"{_PROXY}/properties/{existing[name][0]}/value", "value": value}]
-    if "properties" in context.taskdef[_PROXY[1:]]:
-        return [{"op": "add", "path": f"{_PROXY}/properties/-", "value": {"name": name, "value": value}}]
-    return [{"op": "add", "path": f"{_PROXY}/properties", "value": [{"name": name, "value": value}]}]
 
 
 @rule("T204", "error", "APPMESH proxy configuration missing or incomplete", scope="taskdef", fixable=True)
@@ -71,7 +62,7 @@ def check(context: TaskContext):
         if name not in properties:
             yield check.rule.finding(
                 f"proxyConfiguration has no {name}: set it to {value}", context.locate(f"{_PROXY}/properties"),
-                fix=_set_property(context, name, value))
+                fix=set_proxy_property(context.taskdef, name, value))
     for name, wanted_of in (("EgressIgnoredIPs", envoy.egress_ignored_ips), ("EgressIgnoredPorts", envoy.egress_ignored_ports)):
         current = properties.get(name, (None, ""))[1]
         wanted = wanted_of(mesh, current)
@@ -82,4 +73,4 @@ def check(context: TaskContext):
                 "and what the manifest's envoy: settings ignore, must not be proxied",
                 context.locate(f"{_PROXY}/properties/{properties[name][0]}" if name in properties
                                else f"{_PROXY}/properties"),
-                fix=_set_property(context, name, ",".join(wanted)))
+                fix=set_proxy_property(context.taskdef, name, ",".join(wanted)))

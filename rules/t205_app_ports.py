@@ -22,9 +22,14 @@ container of a node).
 
 from meshify.injector import envoy
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import application_containers, container_pointer, proxy_properties
-
-_PROPERTIES = "/proxyConfiguration/properties"
+from meshify.injector.taskdef import (
+    PROXY_PROPERTIES,
+    append,
+    application_containers,
+    container_pointer,
+    proxy_properties,
+    set_proxy_property,
+)
 
 
 def _exposed_ports(context: TaskContext) -> set[int]:
@@ -43,25 +48,22 @@ def check(context: TaskContext):
         wanted = envoy.app_ports(context.claimant)
         if "AppPorts" in properties and not wanted:
             position = properties["AppPorts"][0]
-            remove = [{"op": "remove", "path": f"{_PROPERTIES}/{position}"}]
+            remove = [{"op": "remove", "path": f"{PROXY_PROPERTIES}/{position}"}]
             if "ProxyIngressPort" in properties:  # they go together or not at all
                 ingress = properties["ProxyIngressPort"][0]
-                remove = sorted([*remove, {"op": "remove", "path": f"{_PROPERTIES}/{ingress}"}],
+                remove = sorted([*remove, {"op": "remove", "path": f"{PROXY_PROPERTIES}/{ingress}"}],
                                 key=lambda op: -int(op["path"].rsplit("/", 1)[1]))
             yield check.rule.finding(
                 f"AppPorts is {properties['AppPorts'][1]!r} but {context.resource_label} has no listener",
-                context.locate(f"{_PROPERTIES}/{position}"), fix=remove)
+                context.locate(f"{PROXY_PROPERTIES}/{position}"), fix=remove)
         elif wanted and properties.get("AppPorts", (0, ""))[1].replace(" ", "") != wanted:
             if "AppPorts" in properties:
-                position = properties["AppPorts"][0]
                 message = f"AppPorts is {properties['AppPorts'][1]!r}, but the listeners of {context.resource_label} are {wanted!r}"
-                fix = [{"op": "replace", "path": f"{_PROPERTIES}/{position}/value", "value": wanted}]
-                loc = context.locate(f"{_PROPERTIES}/{position}/value")
+                loc = context.locate(f"{PROXY_PROPERTIES}/{properties['AppPorts'][0]}/value")
             else:
                 message = f"no AppPorts: Envoy does not intercept the listener ports {wanted} of {context.resource_label}"
-                fix = [{"op": "add", "path": f"{_PROPERTIES}/-", "value": {"name": "AppPorts", "value": wanted}}]
                 loc = context.locate("/proxyConfiguration")
-            yield check.rule.finding(message, loc, fix=fix)
+            yield check.rule.finding(message, loc, fix=set_proxy_property(context.taskdef, "AppPorts", wanted))
     exposed = _exposed_ports(context)
     envoy_index = context.envoy_index()
     if context.is_gateway:
@@ -76,10 +78,7 @@ def check(context: TaskContext):
         exposed.add(listener.port)
         mapping = {"containerPort": listener.port, "protocol": "tcp"}
         container = context.containers[owner]
-        if "portMappings" in container:
-            fix = [{"op": "add", "path": container_pointer(owner, "portMappings", "-"), "value": mapping}]
-        else:
-            fix = [{"op": "add", "path": container_pointer(owner, "portMappings"), "value": [mapping]}]
+        fix = append(context.taskdef, container_pointer(owner), "portMappings", mapping)
         yield check.rule.finding(
             f"listener port {listener.port} of {context.resource_label} is exposed by no container: "
             f"add a port mapping to `{container['name']}`",

@@ -19,7 +19,7 @@ application container running as the ignored UID must be changed by hand.
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import container_pointer, proxy_properties
+from meshify.injector.taskdef import container_pointer, proxy_properties, set_proxy_property
 
 
 def _uid(user: object) -> str | None:
@@ -44,17 +44,10 @@ def check(context: TaskContext):
                 context.locate(pointer if current is not None else container_pointer(index)),
                 fix=[{"op": "add", "path": pointer, "value": wanted}])
     if isinstance(context.taskdef.get("proxyConfiguration"), dict) and ignored != wanted:
-        if "IgnoredUID" in properties:
-            pointer = f"/proxyConfiguration/properties/{properties['IgnoredUID'][0]}/value"
-            fix = [{"op": "replace", "path": pointer, "value": wanted}]
-        elif isinstance(context.taskdef["proxyConfiguration"].get("properties"), list):
-            pointer = "/proxyConfiguration/properties"
-            fix = [{"op": "add", "path": f"{pointer}/-", "value": {"name": "IgnoredUID", "value": wanted}}]
-        else:
-            pointer = "/proxyConfiguration"
-            fix = [{"op": "add", "path": f"{pointer}/properties", "value": [{"name": "IgnoredUID", "value": wanted}]}]
+        fix = set_proxy_property(context.taskdef, "IgnoredUID", wanted)
+        # At the value it replaces, else at the properties (or the proxy configuration) it adds to.
         yield check.rule.finding(
-            f"IgnoredUID is {ignored!r}, not the Envoy user {wanted!r}", context.locate(pointer), fix=fix)
+            f"IgnoredUID is {ignored!r}, not the Envoy user {wanted!r}", context.locate(fix[0]["path"]), fix=fix)
     uid = ignored or wanted
     for position, container in enumerate(context.containers):
         if position != index and _uid(container.get("user")) == uid:

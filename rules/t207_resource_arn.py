@@ -20,7 +20,7 @@ Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated 
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import container_pointer, environment_value
+from meshify.injector.taskdef import append, container_pointer, environment_value
 
 RESOURCE_ARN = "APPMESH_RESOURCE_ARN"
 DEPRECATED = "APPMESH_VIRTUAL_NODE_NAME"
@@ -55,10 +55,7 @@ def check(context: TaskContext):
             f"APPMESH_VIRTUAL_NODE_NAME is deprecated: use APPMESH_RESOURCE_ARN={context.claimant.arn}",
             context.locate(pointer), severity="warning", fix=[{"op": "replace", "path": pointer, "value": wanted}])
         return
-    if "environment" in container:
-        fix = [{"op": "add", "path": container_pointer(index, "environment", 0), "value": wanted}]
-    else:
-        fix = [{"op": "add", "path": container_pointer(index, "environment"), "value": [wanted]}]
+    fix = append(context.taskdef, container_pointer(index), "environment", wanted, at=0)
     yield check.rule.finding(
         f"Envoy container `{container['name']}` has no APPMESH_RESOURCE_ARN: Envoy cannot know it is "
         f"{context.resource_label}", context.locate(container_pointer(index, "name")), fix=fix)

@@ -22,7 +22,7 @@ never removes settings the manifest does not mention.
 
 from meshify.injector import envoy
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import container_pointer, environment_value
+from meshify.injector.taskdef import append, container_pointer, environment_value
 
 
 @rule("T213", "warning", "Envoy container differs from the manifest's envoy settings", scope="taskdef",
@@ -52,10 +52,8 @@ def check(context: TaskContext):
             if current:
                 position = ulimits.index(current[0])
                 fix = [{"op": "replace", "path": container_pointer(index, "ulimits", position), "value": limits[0]}]
-            elif "ulimits" in container:
-                fix = [{"op": "add", "path": container_pointer(index, "ulimits", "-"), "value": limits[0]}]
             else:
-                fix = [{"op": "add", "path": container_pointer(index, "ulimits"), "value": limits}]
+                fix = append(context.taskdef, container_pointer(index), "ulimits", limits[0])
             yield check.rule.finding(
                 f"Envoy container `{name}` does not set the nofile ulimit to {settings.nofile} (envoy.nofile)",
                 context.locate(container_pointer(index, "ulimits") if "ulimits" in container
@@ -67,12 +65,9 @@ def check(context: TaskContext):
         if current_value is not None:
             pointer = container_pointer(index, "environment", current_value[0], "value")
             fix = [{"op": "replace", "path": pointer, "value": variable["value"]}]
-        elif "environment" in container:
-            pointer = container_pointer(index, "environment")
-            fix = [{"op": "add", "path": f"{pointer}/-", "value": variable}]
         else:
-            pointer = container_pointer(index, "name")
-            fix = [{"op": "add", "path": container_pointer(index, "environment"), "value": [variable]}]
+            pointer = container_pointer(index, "environment" if "environment" in container else "name")
+            fix = append(context.taskdef, container_pointer(index), "environment", variable)
         yield check.rule.finding(
             f"Envoy container `{name}` does not set {variable['name']} as the manifest's envoy: settings ask",
             context.locate(pointer), fix=fix)
