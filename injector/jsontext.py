@@ -1,10 +1,11 @@
 """JSON as the user wrote it: source positions, and edits that touch only what changes.
 
-``json.loads`` gives the data at C speed but forgets where anything was. This module
-indexes a JSON text (every value's span, keyed by its JSON Pointer) so that findings can
-name a line and column, and applies RFC 6902 operations to the *text*, so that a rewritten
-file keeps its indentation, key order, inline arrays and trailing newline: only the
-injected parts change. Strings and numbers are decoded by the standard library's scanner.
+``json.loads`` gives the data at C speed but forgets where anything was. :func:`locate`
+finds the offset of one JSON Pointer (a finding's line and column) by walking its path;
+:func:`index` records every value's span, which duplicate keys and :class:`JsonText`
+need: it applies RFC 6902 operations to the *text*, so that a rewritten file keeps its
+indentation, key order, inline arrays and trailing newline: only the injected parts
+change. Strings are decoded, and skipped values scanned, by the standard library.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ from .pointer import escape, parent_and_token
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
-_LITERALS = {"true": True, "false": False, "null": None}
+_LITERALS = ("true", "false", "null")
+
+
+def _skip(text: str, index: int) -> int:
+    """The index of the first character at or after ``index`` that is not whitespace."""
+    return _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
 
 
 @dataclass(slots=True)
@@ -46,9 +52,6 @@ class _Indexer:
     def __init__(self, text: str) -> None:
         self.text = text
         self.spans: dict[str, Span] = {}
-
-    def skip(self, index: int) -> int:
-        return _WHITESPACE.match(self.text, index).end()  # type: ignore[union-attr]
 
     def value(self, index: int, pointer: str, key_start: int | None) -> int:
         text = self.text
@@ -75,25 +78,25 @@ class _Indexer:
         text = self.text
         span = Span(index, index, key_start, [])
         self.spans[pointer] = span
-        position = self.skip(index + 1)
+        position = _skip(self.text, index + 1)
         count = 0
         seen: set[str] = set()
         while text[position] != closer:
             if count:
-                position = self.skip(position + 1)  # past the comma
+                position = _skip(self.text, position + 1)  # past the comma
             if closer == "}":
                 member_start = position
                 key, position = scanstring(text, position + 1)
                 if key in seen:
                     raise DuplicateKeyError(key, member_start)
                 seen.add(key)
-                position = self.skip(self.skip(position) + 1)  # past the colon
+                position = _skip(self.text, _skip(self.text, position) + 1)  # past the colon
                 token = key
             else:
                 member_start = None
                 token = str(count)
             span.children.append(token)  # type: ignore[union-attr]
-            position = self.skip(self.value(position, f"{pointer}/{escape(token)}", member_start))
+            position = _skip(self.text, self.value(position, f"{pointer}/{escape(token)}", member_start))
             count += 1
         span.close = position
         span.end = position + 1
@@ -103,7 +106,7 @@ class _Indexer:
 def index(text: str) -> dict[str, Span]:
     """Spans of every value of a JSON text known to be valid, by JSON Pointer."""
     indexer = _Indexer(text)
-    indexer.value(indexer.skip(0), "", None)
+    indexer.value(_skip(text, 0), "", None)
     return indexer.spans
 
 
@@ -115,19 +118,19 @@ def locate(text: str, tokens: list[str]) -> int:
     the nearest existing ancestor when it is absent). Walks only the path: every value
     beside it is skipped by the standard library's C scanner, so a finding's position
     costs a fraction of indexing the whole text."""
-    position = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
+    position = _skip(text, 0)
     found = position
     for token in tokens:
         opener = text[position : position + 1]
         if opener not in ("{", "["):
             return found
-        position = _WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+        position = _skip(text, position + 1)
         count = 0
         while text[position] not in "}]":
             if opener == "{":
                 key_start = position
                 key, position = scanstring(text, position + 1)
-                position = _WHITESPACE.match(text, _WHITESPACE.match(text, position).end() + 1).end()  # type: ignore[union-attr]
+                position = _skip(text, _skip(text, position) + 1)  # past the colon
                 matched = key == token
             else:
                 key_start = position
@@ -136,9 +139,9 @@ def locate(text: str, tokens: list[str]) -> int:
                 found = key_start
                 break
             _, position = _DECODER.raw_decode(text, position)
-            position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+            position = _skip(text, position)
             if text[position] == ",":
-                position = _WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+                position = _skip(text, position + 1)
             count += 1
         else:
             return found

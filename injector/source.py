@@ -18,7 +18,7 @@ from typing import Any
 
 from . import jsontext
 from .errors import InputError
-from .pointer import parent_and_token, split
+from .pointer import split
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -83,14 +83,7 @@ class JsonDocument(Document):
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
         self.data = jsontext.loads(text, path)
-        self._json_text: jsontext.JsonText | None = None
         self._lines: jsontext.LineIndex | None = None
-
-    def _indexed(self) -> jsontext.JsonText:
-        if self._json_text is None:
-            self._json_text = jsontext.JsonText(self.text)
-            self._lines = jsontext.LineIndex(self.text)
-        return self._json_text
 
     def position(self, pointer: str) -> tuple[int, int]:
         if self._lines is None:
@@ -108,7 +101,7 @@ class JsonDocument(Document):
     def dump(self, data: Any) -> str:
         import json
 
-        unit = self._indexed().unit
+        unit = jsontext.JsonText(self.text).unit
         ending = "\n" if self.text.endswith("\n") else ""
         return json.dumps(data, indent=unit if unit is not None else 4, ensure_ascii=False) + ending
 
@@ -126,9 +119,7 @@ def _plain(node: Any) -> Any:
         return int(node)
     if isinstance(node, float):
         return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return str(node)  # dates and other YAML-only scalars
+    return str(node)  # strings, and dates and other YAML-only scalars
 
 
 class YamlDocument(Document):
@@ -208,13 +199,13 @@ class YamlDocument(Document):
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:
             return self.text
-        tree = copy.deepcopy(self.tree)
+        import jsonpatch
+
         double = self.text.count('"') > self.text.count("'")
-        for operation in patch:
-            if "value" in operation:
-                operation = {**operation, "value": _quoted_like_file(operation["value"], double)}
-            _apply_to_tree(tree, operation)
-        return self._write(tree)
+        styled = [{**op, "value": _quoted_like_file(op["value"], double)} if "value" in op else op for op in patch]
+        # ruamel's containers are dict and list subclasses: jsonpatch edits them and the
+        # comments they carry stay where they were.
+        return self._write(jsonpatch.apply_patch(copy.deepcopy(self.tree), styled, in_place=True))
 
     def _write(self, tree: Any) -> str:
         stream = io.StringIO()
@@ -256,27 +247,6 @@ def _guess_mapping_indent(text: str) -> int:
         if parent and child and len(child.group(1)) > len(parent.group(1)):
             return len(child.group(1)) - len(parent.group(1))
     return 2
-
-
-def _apply_to_tree(tree: Any, operation: dict[str, Any]) -> None:
-    """Apply one add/remove/replace to a ruamel tree, keeping its comments."""
-    parent_pointer, token = parent_and_token(operation["path"])
-    parent = tree
-    for part in split(parent_pointer):
-        parent = parent[int(part)] if isinstance(parent, list) else parent[part]
-    kind = operation["op"]
-    if isinstance(parent, list):
-        position = len(parent) if token == "-" else int(token)
-        if kind == "add":
-            parent.insert(position, operation["value"])
-        elif kind == "replace":
-            parent[position] = operation["value"]
-        else:
-            del parent[position]
-    elif kind == "remove":
-        del parent[token]
-    else:
-        parent[token] = operation["value"]
 
 
 def write_atomic(path: str, text: str) -> None:

@@ -88,3 +88,28 @@ def test_unchanged_file_is_returned_byte_for_byte(tmp_path):
     text = (SHOP / "taskdefs/products-api.json").read_text()
     first = _inject_text(tmp_path, "a.json", text)
     assert _inject_text(tmp_path, "b.json", first) == first
+
+
+def test_yaml_replace_and_remove_keep_the_comments():
+    """What T210 and T213 do to a gateway's YAML task definition: remove and replace."""
+    from meshify.injector.source import Document
+
+    document = Document.load("td.yaml", textwrap.dedent("""\
+        # the gateway
+        family: shop-ingress   # claimed by shop-gateway
+        containerDefinitions:
+          - name: envoy  # the proxy
+            user: "1337"
+            image: a:1
+        proxyConfiguration: {type: APPMESH}
+        """))
+    result = document.render([{"op": "remove", "path": "/containerDefinitions/0/user"},
+                              {"op": "replace", "path": "/containerDefinitions/0/image", "value": "b:2"},
+                              {"op": "remove", "path": "/proxyConfiguration"}])
+    assert result == textwrap.dedent("""\
+        # the gateway
+        family: shop-ingress   # claimed by shop-gateway
+        containerDefinitions:
+          - name: envoy  # the proxy
+            image: b:2
+        """)
