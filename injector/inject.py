@@ -14,7 +14,7 @@ from typing import Any
 from . import engine
 from .errors import InputError
 from .model import Gateway, Loc, Mesh, Node
-from .source import Document, read_text
+from .source import Document
 from .taskdef import TaskDefinitionFile
 
 
@@ -63,11 +63,9 @@ def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) 
     claims = mesh.claims_of(source.family)
     if len(claims) > 1:
         second = claims[1]
-        loc = next(f.loc for f in second.families if f.name == source.family)
-        line, column = loc.document.position(loc.pointer) if loc.document else (None, None)
-        raise InputError(
+        raise next(f.loc for f in second.families if f.name == source.family).error(
             f"family {source.family!r} is claimed by both {claims[0].kind} {claims[0].name!r} and "
-            f"{second.kind} {second.name!r}; give --node", loc.document.path if loc.document else None, line, column)
+            f"{second.kind} {second.name!r}; give --node")
     return claims[0] if claims else None
 
 
@@ -87,9 +85,7 @@ def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None)
     patch = engine.fix(_rules("taskdef"), context, "taskdef")
     blocking = _unfixed_errors(context)
     if blocking:
-        first = blocking[0]
-        line, column = first.loc.document.position(first.loc.pointer) if first.loc.document else (None, None)
-        raise InputError(f"cannot inject: {first.rule} {first.message}", source.path, line, column)
+        raise blocking[0].loc.error(f"cannot inject: {blocking[0].rule} {blocking[0].message}")
     return Injection(source, claimant, patch)
 
 
@@ -113,13 +109,13 @@ class PolicyFile:
 
 
 def load_policy(path: str) -> PolicyFile:
+    """The policy file, or an empty policy when the file does not exist yet."""
     try:
-        read_text(path)
+        document = Document.load(path)
     except InputError as error:
         if error.message == "no such file":
             return PolicyFile(path, None, {"Version": "2012-10-17", "Statement": []})
         raise
-    document = Document.load(path)
     if not isinstance(document.data, dict):
         raise InputError("not an IAM policy document (expected a mapping with Statement)", path, 1, 1)
     return PolicyFile(path, document, document.data)
@@ -127,15 +123,11 @@ def load_policy(path: str) -> PolicyFile:
 
 def policy_patch(mesh: Mesh, policy: PolicyFile, claimants: list[Node | Gateway]) -> None:
     """Add to ``policy.patch`` what the task role needs for every claimant."""
-    def locate(pointer: str) -> Loc:
-        return Loc(policy.document, pointer)
-
-    current = copy.deepcopy(policy.policy)
     import jsonpatch
 
-    current = jsonpatch.apply_patch(current, policy.patch)
+    current = jsonpatch.apply_patch(policy.policy, policy.patch)  # a copy: the file's data stays as read
     for claimant in claimants:
-        context = engine.PolicyContext(mesh, claimant, current, locate)
+        context = engine.PolicyContext(mesh, claimant, current, lambda pointer: Loc(policy.document, pointer))
         policy.patch += engine.fix(_rules("policy"), context, "policy")
         current = context.policy
 

@@ -52,9 +52,8 @@ def _schema_error(document: Document, error: Any) -> InputError:
             message = f"unknown key {extra[0]!r} (expected one of: {known})"
     elif error.validator in ("oneOf", "anyOf", "type", "enum", "const", "pattern"):
         message = _short(error)
-    line, column = document.position(pointer)
     where = f" at {pointer}" if pointer else ""
-    return InputError(f"manifest does not match the schema{where}: {message}", document.path, line, column)
+    return Loc(document, pointer).error(f"manifest does not match the schema{where}: {message}")
 
 
 def _short(error: Any) -> str:

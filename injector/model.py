@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .errors import InputError
+
 if TYPE_CHECKING:
     from .source import Document
 
@@ -31,6 +33,13 @@ class Loc:
         from .pointer import join
 
         return Loc(self.document, join(self.pointer, *tokens))
+
+    def error(self, message: str) -> InputError:
+        """An input error placed here: ``path:line:col: message``."""
+        if self.document is None:
+            return InputError(message)
+        line, column = self.document.position(self.pointer)
+        return InputError(message, self.document.path, line, column)
 
 
 NOWHERE = Loc(None, "")

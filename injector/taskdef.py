@@ -64,8 +64,7 @@ class TaskDefinitionFile:
 def _check_shape(document: Document, base: str, data: Any) -> None:
     """The minimum the rules need: a mapping with a list of named container mappings."""
     def fail(message: str, pointer: str) -> InputError:
-        line, column = document.position(base + pointer)
-        return InputError(message, document.path, line, column)
+        return Loc(document, base + pointer).error(message)
 
     if not isinstance(data, dict) or "containerDefinitions" not in data:
         raise fail("not an ECS task definition: no containerDefinitions", "")
