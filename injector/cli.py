@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from . import __version__
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .config import Config
 
 app = typer.Typer(
     name="meshify",
@@ -28,6 +31,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+ManifestOption = Annotated[Optional[str], typer.Option(
+    "--manifest", help="The mesh manifest [default: meshify.yaml, found upwards].")]
+RegionOption = Annotated[Optional[str], typer.Option(
+    "--region", help="AWS region [default: the profile's, else the mesh's].")]
+
+ProfileOption = Annotated[Optional[str], typer.Option(
+    "--profile", help="AWS profile [default: the standard credential chain].")]
 
 
 def fail(error: InputError | str) -> NoReturn:
@@ -49,6 +61,15 @@ def main_options(
     """Wire ECS task definitions into an AWS App Mesh mesh, and lint the mesh."""
 
 
+def _project(manifest: str | None) -> tuple[Config, str]:
+    """The configuration found upwards, and the manifest: the option's, the
+    configuration's, or meshify.yaml found upwards."""
+    from .config import load_config
+
+    config = load_config()
+    return config, _manifest_path(manifest, config.manifest)
+
+
 def _manifest_path(given: str | None, configured: str | None = None) -> str:
     from .manifest import MANIFEST_NAME, find_manifest
 
@@ -68,7 +89,7 @@ def _manifest_path(given: str | None, configured: str | None = None) -> str:
                     "  meshify inject taskdefs/products-api.json --in-place --policy iam/products.json")
 def inject(
     taskdefs: Annotated[list[str], typer.Argument(help="Task definition files (JSON or YAML).")],
-    manifest: Annotated[Optional[str], typer.Option(help="The mesh manifest [default: meshify.yaml, found upwards].")] = None,
+    manifest: ManifestOption = None,
     node: Annotated[Optional[str], typer.Option(help="Inject as this node or gateway, whatever the family.")] = None,
     patch: Annotated[bool, typer.Option("--patch", help="Print the RFC 6902 JSON Patch.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff.")] = False,
@@ -77,8 +98,8 @@ def inject(
     policy: Annotated[Optional[str], typer.Option(help="IAM policy document file to add the task role statements to.")] = None,
     output: Annotated[Optional[str], typer.Option(help="Write the injected task definition to this file.")] = None,
     register: Annotated[bool, typer.Option("--register", help="Register the result in ECS as a new revision.")] = False,
-    profile: Annotated[Optional[str], typer.Option(help="AWS profile (for ecs: task definitions and --register).")] = None,
-    region: Annotated[Optional[str], typer.Option(help="AWS region [default: the profile's, else the mesh's].")] = None,
+    profile: ProfileOption = None,
+    region: RegionOption = None,
 ) -> None:
     """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements.
 
@@ -93,10 +114,8 @@ def inject(
     if output is not None and (modes or len(taskdefs) != 1):
         fail("--output takes one TASKDEF and no other output mode")
     try:
-        from .config import load_config
-
-        config = load_config()
-        status = run_inject(taskdefs, _manifest_path(manifest, config.manifest), node, modes[0] if modes else None,
+        config, manifest_path = _project(manifest)
+        status = run_inject(taskdefs, manifest_path, node, modes[0] if modes else None,
                             policy, output, config.envoy_image, AwsOptions(profile, region))
     except InputError as error:
         fail(error)
@@ -111,7 +130,7 @@ def _ids(values: list[str] | None) -> list[str]:
                     "  meshify lint taskdefs/*.json --select T2 --ignore T209 --fail-on warning")
 def lint(
     paths: Annotated[Optional[list[str]], typer.Argument(help="Task definitions and App Mesh spec files.")] = None,
-    manifest: Annotated[Optional[str], typer.Option(help="The mesh manifest [default: meshify.yaml, found upwards].")] = None,
+    manifest: ManifestOption = None,
     output_format: Annotated[str, typer.Option("--format", help="text, json, sarif or github.")] = "text",
     select: Annotated[Optional[list[str]], typer.Option(help="Only these rule ids or prefixes (comma-separated).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(help="Not these rule ids or prefixes (comma-separated).")] = None,
@@ -119,12 +138,11 @@ def lint(
         "--fail-on", help="Lowest severity that fails: error, warning or info [default: error].")] = None,
     policy: Annotated[Optional[str], typer.Option(help="The task role's IAM policy document, for I301-I303.")] = None,
     live: Annotated[bool, typer.Option("--live", help="Also compare the account's mesh and Cloud Map records.")] = False,
-    profile: Annotated[Optional[str], typer.Option(help="AWS profile (for --live and ecs: task definitions).")] = None,
-    region: Annotated[Optional[str], typer.Option(help="AWS region [default: the profile's, else the mesh's].")] = None,
+    profile: ProfileOption = None,
+    region: RegionOption = None,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
     from .aws import AwsOptions
-    from .config import load_config
     from .engine import SEVERITIES, severity_rank
     from .lint import lint as run_lint
     from .report import FORMATS, styled_output, text
@@ -134,9 +152,9 @@ def lint(
     if fail_on is not None and fail_on not in SEVERITIES:
         fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
     try:
-        config = load_config()
+        config, manifest_path = _project(manifest)
         fail_on = fail_on or config.fail_on or "error"
-        findings = run_lint(_manifest_path(manifest, config.manifest), paths or [], policy,
+        findings = run_lint(manifest_path, paths or [], policy,
                             _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,
                             AwsOptions(profile, region) if live or profile or region else None, live)
     except InputError as error:
@@ -181,28 +199,26 @@ def list_rules(
 
 @app.command(epilog="Examples:\n\n  meshify placeholders\n\n  meshify placeholders --apply --profile prod")
 def placeholders(
-    manifest: Annotated[Optional[str], typer.Option(help="The mesh manifest [default: meshify.yaml, found upwards].")] = None,
+    manifest: ManifestOption = None,
     apply: Annotated[bool, typer.Option("--apply", help="Create the missing services and instances.")] = False,
-    profile: Annotated[Optional[str], typer.Option(help="AWS profile.")] = None,
-    region: Annotated[Optional[str], typer.Option(help="AWS region [default: the profile's, else the mesh's].")] = None,
+    profile: ProfileOption = None,
+    region: RegionOption = None,
 ) -> None:
     """List the Cloud Map placeholder records the manifest needs; --apply creates them."""
     from .aws import AwsOptions
-    from .config import load_config
     from .live import apply_placeholders, read_placeholders
     from .manifest import load_manifest
     from .model import PLACEHOLDER_ADDRESS
 
     try:
-        config = load_config()
-        mesh = load_manifest(_manifest_path(manifest, config.manifest), config.envoy_image)
+        config, manifest_path = _project(manifest)
+        mesh = load_manifest(manifest_path, config.envoy_image)
         options = AwsOptions(profile, region)
         found = read_placeholders(mesh, options)
         for entry in found.placeholders:
-            state = f"exists ({', '.join(entry.addresses)})" if entry.addresses else \
-                "missing: no instance" if entry.service_id else \
-                f"missing: no service {entry.service}" if found.namespace_id else \
-                f"missing: no namespace {found.namespace}"
+            state = {None: f"exists ({', '.join(entry.addresses)})", "instance": "missing: no instance",
+                     "service": f"missing: no service {entry.service}",
+                     "namespace": f"missing: no namespace {found.namespace}"}[found.missing(entry)]
             typer.echo(f"{entry.name}  {state}")
         if apply:
             created = apply_placeholders(mesh, options, found, PLACEHOLDER_ADDRESS)

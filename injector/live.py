@@ -35,6 +35,14 @@ class LivePlaceholders:
     namespace_id: str | None
     placeholders: list[Placeholder] = field(default_factory=list)
 
+    def missing(self, placeholder: Placeholder) -> str | None:
+        """What keeps a placeholder from resolving: "namespace", "service", "instance", or None."""
+        if self.namespace_id is None:
+            return "namespace"
+        if placeholder.service_id is None:
+            return "service"
+        return None if placeholder.addresses else "instance"
+
 
 def _mesh_arguments(mesh: Mesh) -> dict[str, str]:
     arguments = {"meshName": mesh.name}

@@ -23,13 +23,11 @@ def check(context: LiveContext):
     found = context.placeholders
     entries = {p.name: p.loc for p in context.mesh.cloud_map.placeholders}
     for placeholder in found.placeholders:
-        if found.namespace_id is None:
-            reason = f"the namespace {found.namespace} does not exist"
-        elif placeholder.service_id is None:
-            reason = f"no service {placeholder.service} in the namespace {found.namespace}"
-        elif not placeholder.addresses:
-            reason = f"the service {placeholder.service} has no instance"
-        else:
+        missing = found.missing(placeholder)
+        if missing is None:
             continue
+        reason = {"namespace": f"the namespace {found.namespace} does not exist",
+                  "service": f"no service {placeholder.service} in the namespace {found.namespace}",
+                  "instance": f"the service {placeholder.service} has no instance"}[missing]
         yield check.rule.finding(f"placeholder {placeholder.name} does not resolve: {reason}; "
                                  "run `meshify placeholders --apply`", entries[placeholder.name])
