@@ -73,10 +73,10 @@ def container(mesh: Mesh, claimant: Node | Gateway, taskdef: dict[str, Any]) -> 
     if limits := ulimits(mesh):
         definition["ulimits"] = limits
     reservation = mesh.envoy.memory_reservation
-    if reservation is None and "memory" not in taskdef:
-        reservation = MINIMUM_MEMORY_RESERVATION
-    if "memory" not in taskdef and "FARGATE" not in (taskdef.get("requiresCompatibilities") or []):
-        definition["memory"] = max(MINIMUM_HARD_MEMORY, 2 * reservation)  # type: ignore[operator]
+    if "memory" not in taskdef:  # then ECS wants memory on every container
+        reservation = reservation or MINIMUM_MEMORY_RESERVATION
+        if "FARGATE" not in (taskdef.get("requiresCompatibilities") or []):
+            definition["memory"] = max(MINIMUM_HARD_MEMORY, 2 * reservation)
     if reservation is not None:
         definition["memoryReservation"] = reservation
     definition["healthCheck"] = dict(HEALTH_CHECK)

@@ -30,9 +30,7 @@ def _load(path: str, aws: AwsOptions, region: str) -> TaskDefinitionFile:
         return load_taskdef(path)
     from .aws_sources import read_ecs_document
 
-    source = taskdef_from_document(read_ecs_document(path, aws, region))
-    source.remote = True
-    return source
+    return taskdef_from_document(read_ecs_document(path, aws, region), remote=True)
 
 
 def _register(injections: list[Injection], aws: AwsOptions, region: str) -> None:

@@ -87,7 +87,8 @@ def is_taskdef(data: Any) -> bool:
         isinstance(data.get("taskDefinition"), dict) and "containerDefinitions" in data["taskDefinition"]))
 
 
-def taskdef_from_document(document: Document) -> TaskDefinitionFile:
+def taskdef_from_document(document: Document, remote: bool = False) -> TaskDefinitionFile:
+    """The task definition a document holds; ``remote`` when it was read from ECS."""
     data = document.data
     if isinstance(data, dict) and isinstance(data.get("taskDefinition"), dict) \
             and "containerDefinitions" not in data:
@@ -95,9 +96,9 @@ def taskdef_from_document(document: Document) -> TaskDefinitionFile:
         register = {key: value for key, value in data["taskDefinition"].items() if key not in READ_ONLY_FIELDS}
         if data.get("tags"):
             register["tags"] = data["tags"]
-        return TaskDefinitionFile(document, "/taskDefinition", register)
+        return TaskDefinitionFile(document, "/taskDefinition", register, remote)
     _check_shape(document, "", data)
-    return TaskDefinitionFile(document, "", data)
+    return TaskDefinitionFile(document, "", data, remote)
 
 
 def container_pointer(index: int, *tokens: str | int) -> str:
