@@ -50,7 +50,10 @@ def test_fail_on_warning_and_ignore(shop):
 def test_github_annotations(shop):
     _broken_weights(shop)
     result = run_meshify("lint", "--format", "github", cwd=shop)
-    assert result.stdout.startswith("::warning file=meshify.yaml,line=86,col=13,title=M102::route `default` of router")
+    # "%" is escaped as %25 in workflow commands.
+    assert result.stdout == ("::warning file=meshify.yaml,line=86,col=13,title=M102::route `default` of router "
+                             "`products-router`: the weights add up to 12, not 100; they are relative, so the traffic "
+                             "splits products-v1 75%25, products-v2 25%25\n")
 
 
 def test_lint_after_inject_reports_nothing(shop):
