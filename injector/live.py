@@ -52,8 +52,9 @@ def _mesh_arguments(mesh: Mesh) -> dict[str, str]:
 
 
 def _describe(appmesh: Any, kind: str, **arguments: str) -> dict[str, Any]:
-    operation = f"describe_{''.join('_' + c.lower() if c.isupper() else c for c in kind)}"
-    return call(appmesh, operation, **arguments)[kind[0].lower() + kind[1:]]["spec"]
+    from botocore import xform_name
+
+    return call(appmesh, f"describe_{xform_name(kind)}", **arguments)[kind]["spec"]
 
 
 def read_mesh(mesh: Mesh, options: AwsOptions) -> LiveMesh:
@@ -75,9 +76,11 @@ def read_mesh(mesh: Mesh, options: AwsOptions) -> LiveMesh:
     live = LiveMesh(exists=True, specs={("mesh", mesh.name): spec})
 
     def each(kind: str, list_key: str, name_key: str, parent: dict[str, str] | None = None):
-        operation = f"list_{''.join('_' + c.lower() if c.isupper() else c for c in kind)}s"
+        from botocore import xform_name
+
         try:
-            return [item[name_key] for item in paginate(appmesh, operation, list_key, **base, **(parent or {}))]
+            return [item[name_key] for item in paginate(appmesh, f"list_{xform_name(kind)}s", list_key, **base,
+                                                        **(parent or {}))]
         except UnsupportedOperation:
             live.unsupported.append(kind)
             return []
