@@ -12,9 +12,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Gateway, Loc, Mesh, Node
+
+if TYPE_CHECKING:  # typing only: live.py belongs to the commands that talk to AWS
+    from .appmesh import SpecFile
+    from .live import LiveMesh, LivePlaceholders
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -120,8 +124,8 @@ class LiveContext:
     """The manifest's mesh next to what the AWS account holds (``lint --live``)."""
 
     mesh: Mesh
-    live: Any  # meshify.injector.live.LiveMesh
-    placeholders: Any  # meshify.injector.live.LivePlaceholders
+    live: LiveMesh
+    placeholders: LivePlaceholders
 
 
 @dataclass(slots=True)
@@ -129,7 +133,7 @@ class MeshContext:
     """The mesh: the manifest's model, with the App Mesh spec files given merged in."""
 
     mesh: Mesh
-    spec_files: list[Any] = field(default_factory=list)
+    spec_files: list[SpecFile] = field(default_factory=list)
 
 
 def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
