@@ -131,8 +131,8 @@ def generate(directory: Path, scale: int, seed: int) -> list[str]:
 
 def shop_template(directory: Path) -> Path:
     """The shop example as one CloudFormation template (task definitions and App Mesh)."""
-    from meshify.injector.appmesh import api_specs
-    from meshify.injector.manifest import load_manifest
+    from meshify.injector.inputs.manifest import load_manifest
+    from meshify.injector.model.appmesh_api import api_specs
 
     def pascal(value):
         if isinstance(value, dict):

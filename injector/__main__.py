@@ -1,5 +1,5 @@
 """``python -m meshify.injector`` runs the CLI."""
 
-from .cli import main
+from meshify.injector.cli import entry_point
 
-main()
+entry_point()

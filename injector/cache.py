@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from . import __version__
+from meshify.injector import __version__
 
 
 def _directory() -> str:
@@ -20,8 +20,8 @@ def _directory() -> str:
 
 def _inputs_identity() -> str:
     """What else a cached result depends on: meshify, its schema, botocore's model files."""
-    from .awsmodels import model_file
-    from .schema import TEMPLATE
+    from meshify.injector.inputs.manifest_schema import TEMPLATE
+    from meshify.injector.model.service_models import model_file
 
     parts = [__version__]
     for path in (TEMPLATE, model_file("appmesh")):

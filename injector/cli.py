@@ -1,8 +1,10 @@
-"""The ``meshify`` command line (``../shared/spec/cli.md`` is its contract).
+"""The ``meshify`` command line (``../shared/spec/cli.md`` is its contract): the typer app
+only. It parses options, calls one module of ``commands/``, and maps errors to exit codes;
+``main(argv) -> int`` runs it in-process (the tests do).
 
-Commands import what they need when they run: a pre-commit hook starts meshify once per
-batch of files, and boto3, jsonschema or ruamel.yaml must not slow down the commands that
-do not use them.
+This is the one lazy boundary (ARCHITECTURE.md, "Start-up"): each command imports its
+``commands/`` module when it runs, so a pre-commit hook's ``lint`` never pays for boto3,
+jsonschema or jsonpatch. Below this module, imports are ordinary.
 """
 
 from __future__ import annotations
@@ -12,12 +14,11 @@ import sys
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
-
-from . import __version__
-from .errors import InputError
+from meshify.injector import __version__
+from meshify.injector.errors import InputError, UsageError
 
 if TYPE_CHECKING:
-    from .config import Config
+    from meshify.injector.config import Config
 
 app = typer.Typer(
     name="meshify",
@@ -43,8 +44,7 @@ ProfileOption = Annotated[Optional[str], typer.Option(
 
 
 def fail(error: InputError | str) -> NoReturn:
-    typer.echo(str(error) if isinstance(error, InputError) else f"meshify: {error}", err=True)
-    raise typer.Exit(2)
+    raise error if isinstance(error, InputError) else UsageError(error)
 
 
 def _version(value: bool) -> None:
@@ -64,14 +64,14 @@ def main_options(
 def _project(manifest: str | None) -> tuple[Config, str]:
     """The configuration found upwards, and the manifest: the option's, the
     configuration's, or meshify.yaml found upwards."""
-    from .config import load_config
+    from meshify.injector.config import load_config
 
     config = load_config()
     return config, _manifest_path(manifest, config.manifest)
 
 
 def _manifest_path(given: str | None, configured: str | None = None) -> str:
-    from .manifest import MANIFEST_NAME, find_manifest
+    from meshify.injector.inputs.manifest import MANIFEST_NAME, find_manifest
 
     if given is not None:
         return given
@@ -104,8 +104,9 @@ def inject(
     """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements.
 
     TASKDEF is a file, or ecs:FAMILY[:REVISION] or a task definition ARN read from ECS."""
-    from .aws import AwsOptions
-    from .inject_command import run_inject
+    from meshify.injector.aws.session import AwsOptions
+    from meshify.injector.commands import inject as command
+    from meshify.injector.outputs.patches import Mode
 
     modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
                                    ("--in-place", in_place), ("--register", register)) if on]
@@ -113,13 +114,10 @@ def inject(
         fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
     if output is not None and (modes or len(taskdefs) != 1):
         fail("--output takes one TASKDEF and no other output mode")
-    try:
-        config, manifest_path = _project(manifest)
-        status = run_inject(taskdefs, manifest_path, node, modes[0] if modes else None,
-                            policy, output, config.envoy_image, AwsOptions(profile, region))
-    except InputError as error:
-        fail(error)
-    raise typer.Exit(status)
+    mode = None if register else Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
+    config, manifest_path = _project(manifest)
+    raise typer.Exit(command.run(taskdefs, manifest_path, node, mode, policy, output, config.envoy_image,
+                                 AwsOptions(profile, region)))
 
 
 def _ids(values: list[str] | None) -> list[str]:
@@ -142,23 +140,20 @@ def lint(
     region: RegionOption = None,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
-    from .aws import AwsOptions
-    from .engine import SEVERITIES, severity_rank
-    from .lint import lint as run_lint
-    from .report import FORMATS, styled_output, text
+    from meshify.injector.aws.session import AwsOptions
+    from meshify.injector.commands.lint import lint as run_lint
+    from meshify.injector.engine import SEVERITIES, severity_rank
+    from meshify.injector.outputs.reporters import FORMATS, styled_output, text
 
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fail_on is not None and fail_on not in SEVERITIES:
         fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
-    try:
-        config, manifest_path = _project(manifest)
-        fail_on = fail_on or config.fail_on or "error"
-        findings = run_lint(manifest_path, paths or [], policy,
-                            _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,
-                            AwsOptions(profile, region) if live or profile or region else None, live)
-    except InputError as error:
-        fail(error)
+    config, manifest_path = _project(manifest)
+    fail_on = fail_on or config.fail_on or "error"
+    findings = run_lint(manifest_path, paths or [], policy,
+                        _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,
+                        AwsOptions(profile, region) if live or profile or region else None, live)
     if output_format == "text":
         sys.stdout.write(text(findings, styled_output(sys.stdout)))
     else:
@@ -173,28 +168,9 @@ def list_rules(
     output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """List the rules, or print one rule's documentation."""
-    import json
+    from meshify.injector.commands import explain
 
-    from .engine import all_rules
-
-    rules = all_rules()
-    if rule_id is not None:
-        rule = rules.get(rule_id.upper())
-        if rule is None:
-            fail(f"no rule {rule_id!r}; `meshify rules` lists them")
-        if output_format == "json":
-            typer.echo(json.dumps({"id": rule.id, "severity": rule.severity, "title": rule.title,
-                                   "fixable": rule.fixable, "doc": rule.doc}, indent=2))
-        else:
-            typer.echo(f"{rule.id} ({rule.severity}{', fixed by inject' if rule.fixable else ''}): {rule.title}\n")
-            typer.echo(rule.doc.split("\n", 1)[1].strip() if "\n" in rule.doc else rule.doc)
-        return
-    if output_format == "json":
-        typer.echo(json.dumps([{"id": r.id, "severity": r.severity, "title": r.title, "fixable": r.fixable}
-                               for r in rules.values()], indent=2))
-        return
-    for rule in rules.values():
-        typer.echo(f"{rule.id}  {rule.severity:<7}  {rule.title}")
+    raise typer.Exit(explain.run(rule_id, output_format))
 
 
 @app.command(epilog="Examples:\n\n  meshify placeholders\n\n  meshify placeholders --apply --profile prod")
@@ -205,29 +181,11 @@ def placeholders(
     region: RegionOption = None,
 ) -> None:
     """List the Cloud Map placeholder records the manifest needs; --apply creates them."""
-    from .aws import AwsOptions
-    from .live import apply_placeholders, read_placeholders
-    from .manifest import load_manifest
-    from .model import PLACEHOLDER_ADDRESS
+    from meshify.injector.aws.session import AwsOptions
+    from meshify.injector.commands import placeholders as command
 
-    try:
-        config, manifest_path = _project(manifest)
-        mesh = load_manifest(manifest_path, config.envoy_image)
-        options = AwsOptions(profile, region)
-        found = read_placeholders(mesh, options)
-        for entry in found.placeholders:
-            state = {None: f"exists ({', '.join(entry.addresses)})", "instance": "missing: no instance",
-                     "service": f"missing: no service {entry.service}",
-                     "namespace": f"missing: no namespace {found.namespace}"}[found.missing(entry)]
-            typer.echo(f"{entry.name}  {state}")
-        if apply:
-            created = apply_placeholders(mesh, options, found, PLACEHOLDER_ADDRESS)
-            for item in created:
-                typer.echo(f"created {item}")
-            if not created:
-                typer.echo("nothing to create")
-    except InputError as error:
-        fail(error)
+    config, manifest_path = _project(manifest)
+    raise typer.Exit(command.run(manifest_path, config.envoy_image, apply, AwsOptions(profile, region)))
 
 
 @app.command()
@@ -235,21 +193,41 @@ def schema() -> None:
     """Print the JSON Schema of the manifest (meshify.yaml)."""
     import json
 
-    from .schema import manifest_schema
+    from meshify.injector.inputs.manifest_schema import manifest_schema
 
     typer.echo(json.dumps(manifest_schema(), indent=2))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
+    """Run one command line; its exit status. Every error a user can cause is one line on
+    standard error and status 2; a bug is one line too, with the traceback on request."""
+    # typer vendors click since 0.23 (typer._click); its exceptions are found where typer's own
+    # BadParameter lives, so that meshify works with the vendored copy and with click itself.
+    click_exceptions = sys.modules[typer.BadParameter.__module__]
     try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
+        status = app(args=argv, prog_name="meshify", standalone_mode=False)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except click_exceptions.NoArgsIsHelpError as error:
+        print(error.ctx.get_help() if error.ctx else str(error))
+        return 0
+    except click_exceptions.ClickException as error:  # usage: one line, as ruff and cli.md do it
+        print(f"meshify: {' '.join(error.format_message().split())}", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, typer.Abort):
+        return 130
     except BrokenPipeError:
-        sys.exit(1)
+        return 1
     except Exception as error:  # a bug: one line, and the traceback only on request
         if os.environ.get("MESHIFY_DEBUG"):
             raise
-        typer.echo(f"meshify: internal error: {type(error).__name__}: {error} "
-                   "(set MESHIFY_DEBUG=1 for a traceback)", err=True)
-        sys.exit(2)
+        print(f"meshify: internal error: {type(error).__name__}: {error} (set MESHIFY_DEBUG=1 for a traceback)",
+              file=sys.stderr)
+        return 2
+    return status if isinstance(status, int) else 0
+
+
+def entry_point() -> None:
+    """The console script."""
+    sys.exit(main())

@@ -10,7 +10,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from meshify.injector.errors import InputError
 
 KEYS = ("manifest", "select", "ignore", "fail-on", "per-file-ignores", "envoy-image")
 

@@ -1,4 +1,4 @@
-"""The one error type a user sees: input meshify cannot use (exit status 2)."""
+"""The errors a user sees: input meshify cannot use, and command lines it cannot carry out (exit status 2)."""
 
 from __future__ import annotations
 
@@ -18,3 +18,11 @@ class InputError(Exception):
         where = [str(part) for part in (self.path, self.line, self.column) if part is not None]
         one_line = " ".join(self.message.split())
         return f"{':'.join(where)}: {one_line}" if where else one_line
+
+
+class UsageError(InputError):
+    """A command line that cannot be carried out (an unknown option value, modes that
+    exclude each other): one line, ``meshify: message``, exit status 2."""
+
+    def __str__(self) -> str:
+        return f"meshify: {' '.join(self.message.split())}"

@@ -18,15 +18,15 @@ Passes:
 Fix: ``meshify inject --policy FILE`` adds the statement, scoped to exactly that ARN.
 """
 
-from meshify.injector import envoy, iam
 from meshify.injector.engine import PolicyContext, rule
+from meshify.injector.model import iam, wiring
 
 
 @rule("I301", "error", "Task role cannot stream the Envoy configuration", scope="policy", fixable=True)
 def check(context: PolicyContext):
     arn = context.claimant.arn
-    if not iam.allows(context.policy, envoy.STREAM_ACTION, arn):
+    if not iam.allows(context.policy, wiring.STREAM_ACTION, arn):
         yield check.rule.finding(
-            f"the policy does not allow {envoy.STREAM_ACTION} on {arn}: Envoy cannot get its configuration",
+            f"the policy does not allow {wiring.STREAM_ACTION} on {arn}: Envoy cannot get its configuration",
             context.locate("/Statement"),
-            fix=iam.add_statements_patch(context.policy, envoy.policy_statements(context.mesh, context.claimant)[:1]))
+            fix=iam.add_statements_patch(context.policy, wiring.policy_statements(context.mesh, context.claimant)[:1]))

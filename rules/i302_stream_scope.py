@@ -17,8 +17,8 @@ Passes:
 Fix: scope the resource to the node's or gateway's ARN (what ``meshify inject --policy`` adds).
 """
 
-from meshify.injector import envoy, iam
 from meshify.injector.engine import PolicyContext, rule
+from meshify.injector.model import iam, wiring
 
 
 def _too_broad(resource: str) -> bool:
@@ -36,9 +36,9 @@ def check(context: PolicyContext):
         resources = statement.get("Resource")
         resources = [resources] if isinstance(resources, str) else [r for r in resources or [] if isinstance(r, str)]
         broad = [r for r in resources if _too_broad(r) and iam.matches({**statement, "Resource": r},
-                                                                       envoy.STREAM_ACTION, r)]
+                                                                       wiring.STREAM_ACTION, r)]
         if broad:
             pointer = "/Statement" if index is None else f"/Statement/{index}"
             yield check.rule.finding(
-                f"{envoy.STREAM_ACTION} is allowed on {broad[0]!r}: scope it to {context.claimant.arn}",
+                f"{wiring.STREAM_ACTION} is allowed on {broad[0]!r}: scope it to {context.claimant.arn}",
                 context.locate(f"{pointer}/Resource"))

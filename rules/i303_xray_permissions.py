@@ -1,6 +1,6 @@
 """I303: X-Ray tracing is on but the task role may not send traces.
 
-What: the manifest sets ``envoy.xray: true`` and the policy given with ``--policy`` does
+What: the manifest sets ``wiring.xray: true`` and the policy given with ``--policy`` does
 not allow all of ``xray:PutTraceSegments``, ``xray:PutTelemetryRecords``,
 ``xray:GetSamplingRules``, ``xray:GetSamplingTargets`` and
 ``xray:GetSamplingStatisticSummaries``.
@@ -17,17 +17,17 @@ Passes:
 Fix: ``meshify inject --policy FILE`` adds the X-Ray statement.
 """
 
-from meshify.injector import envoy, iam
 from meshify.injector.engine import PolicyContext, rule
+from meshify.injector.model import iam, wiring
 
 
 @rule("I303", "error", "X-Ray enabled without X-Ray permissions", scope="policy", fixable=True)
 def check(context: PolicyContext):
     if not context.mesh.envoy.xray:
         return
-    missing = [action for action in envoy.XRAY_ACTIONS if not iam.allows(context.policy, action, "*")]
+    missing = [action for action in wiring.XRAY_ACTIONS if not iam.allows(context.policy, action, "*")]
     if missing:
         yield check.rule.finding(
-            f"envoy.xray is on but the policy does not allow {', '.join(missing)}",
+            f"wiring.xray is on but the policy does not allow {', '.join(missing)}",
             context.locate("/Statement"),
-            fix=iam.add_statements_patch(context.policy, envoy.policy_statements(context.mesh, context.claimant)[1:]))
+            fix=iam.add_statements_patch(context.policy, wiring.policy_statements(context.mesh, context.claimant)[1:]))

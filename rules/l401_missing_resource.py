@@ -16,8 +16,8 @@ Fix: create the resource (from the App Mesh spec ``meshify`` shows), or remove i
 the manifest.
 """
 
-from meshify.injector.appmesh import api_specs
 from meshify.injector.engine import LiveContext, rule
+from meshify.injector.model.appmesh_api import api_specs
 
 LABELS = {"mesh": "mesh", "virtualNode": "virtual node", "virtualRouter": "virtual router", "route": "route",
           "virtualService": "virtual service", "virtualGateway": "virtual gateway", "gatewayRoute": "gateway route"}

@@ -15,9 +15,9 @@ Passes:
 Fix: add it to the manifest, or delete it from the mesh.
 """
 
-from meshify.injector.appmesh import api_specs
 from meshify.injector.engine import LiveContext, rule
-from meshify.injector.model import Loc
+from meshify.injector.model.appmesh_api import api_specs
+from meshify.injector.model.mesh import Loc
 from meshify.rules.l401_missing_resource import label
 
 SECTIONS = {"virtualNode": "/nodes", "virtualRouter": "/routers", "route": "/routers", "virtualService": "/services",

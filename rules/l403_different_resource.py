@@ -18,8 +18,8 @@ Fix: apply the manifest to the mesh, or bring the manifest up to date with the c
 
 import json
 
-from meshify.injector.appmesh import api_specs, first_difference
 from meshify.injector.engine import LiveContext, rule
+from meshify.injector.model.appmesh_api import api_specs, first_difference
 from meshify.rules.l401_missing_resource import label
 
 

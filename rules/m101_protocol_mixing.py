@@ -21,7 +21,7 @@ Fix: give the route the listener's protocol, or bind it to the right listener wi
 """
 
 from meshify.injector.engine import MeshContext, rule
-from meshify.injector.model import listener_for, route_label
+from meshify.injector.model.mesh import listener_for, route_label
 
 
 @rule("M101", "error", "Route protocol differs from its router listener", scope="mesh")

@@ -18,9 +18,9 @@ Passes:
 Fix: write weights that add up to 100.
 """
 
-from meshify.injector.awsmodels import limits, shapes
 from meshify.injector.engine import MeshContext, rule
-from meshify.injector.model import route_label
+from meshify.injector.model.mesh import route_label
+from meshify.injector.model.service_models import limits, shapes
 
 
 def _bounds() -> tuple[int, int, int]:

@@ -16,7 +16,7 @@ Fix: name an existing resource, or add it to the manifest.
 """
 
 from meshify.injector.engine import MeshContext, rule
-from meshify.injector.model import gateway_route_label, route_label
+from meshify.injector.model.mesh import gateway_route_label, route_label
 
 
 @rule("M105", "error", "Dangling reference", scope="mesh")

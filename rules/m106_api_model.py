@@ -22,9 +22,9 @@ Fix: use a value the message names as allowed.
 
 import re
 
-from meshify.injector.awsmodels import shapes, validate
 from meshify.injector.engine import MeshContext, rule
-from meshify.injector.model import gateway_route_label, route_label
+from meshify.injector.model.mesh import gateway_route_label, route_label
+from meshify.injector.model.service_models import shapes, validate
 
 _DURATION = re.compile(r"^(\d+)(ms|s)$")
 _ROUTE_KINDS = ("httpRoute", "http2Route", "grpcRoute", "tcpRoute")

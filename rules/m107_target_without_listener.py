@@ -18,7 +18,7 @@ Fix: give the node a listener, or point the route at a node that has one.
 """
 
 from meshify.injector.engine import MeshContext, rule
-from meshify.injector.model import route_label
+from meshify.injector.model.mesh import route_label
 
 
 @rule("M107", "error", "Route target or provider without a listener", scope="mesh")

@@ -21,7 +21,7 @@ duplicates.
 """
 
 from meshify.injector.engine import MeshContext, rule
-from meshify.injector.model import listener_for, route_label
+from meshify.injector.model.mesh import Route, listener_for, route_label
 
 
 def _catch_all(route) -> bool:
@@ -48,7 +48,7 @@ def check(context: MeshContext):
         for route in router.routes:
             by_listener.setdefault(id(listener_for(router, route)), []).append(route)
         for routes in by_listener.values():
-            seen: dict[tuple, object] = {}
+            seen: dict[tuple[object, ...], Route] = {}
             catch_all = None
             for route in _order(routes):
                 key = (route.priority, route.protocol, repr(sorted(route.match.items())))

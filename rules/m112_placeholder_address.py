@@ -21,7 +21,7 @@ Fix: keep placeholders link-local and out of ``egressIgnoredIPs``.
 import ipaddress
 
 from meshify.injector.engine import MeshContext, rule
-from meshify.injector.model import PLACEHOLDER_ADDRESS, Loc
+from meshify.injector.model.mesh import PLACEHOLDER_ADDRESS, Loc
 
 LINK_LOCAL = ipaddress.ip_network("169.254.0.0/16")
 

@@ -2,7 +2,7 @@
 
 What: a task definition claimed by a node or gateway has no Envoy container. Envoy is
 found by the name ``proxyConfiguration.containerName`` gives, by the manifest's
-``envoy.containerName`` (default ``envoy``), or by the App Mesh Envoy image.
+``wiring.containerName`` (default ``envoy``), or by the App Mesh Envoy image.
 
 Why: without Envoy the task is not in the mesh. With a ``proxyConfiguration`` its traffic
 is redirected to a proxy that does not exist and every connection fails.
@@ -15,12 +15,12 @@ Passes:
 
 Fix: ``meshify inject`` adds the Envoy container the manifest describes. When the task
 sets no memory of its own, ECS requires memory on every container: Envoy then reserves
-64 MiB (or ``envoy.memoryReservation``) and, unless the task is Fargate-only, gets a hard
+64 MiB (or ``wiring.memoryReservation``) and, unless the task is Fargate-only, gets a hard
 limit of 256 MiB (or twice the reservation).
 """
 
-from meshify.injector import envoy
 from meshify.injector.engine import TaskContext, rule
+from meshify.injector.model import wiring
 
 
 @rule("T201", "error", "No Envoy container", scope="taskdef", fixable=True)
@@ -31,5 +31,5 @@ def check(context: TaskContext):
             f"`{context.mesh.envoy.container_name}` running the App Mesh Envoy image",
             context.locate("/containerDefinitions"),
             fix=[{"op": "add", "path": "/containerDefinitions/-",
-                  "value": envoy.container(context.mesh, context.claimant, context.taskdef)}],
+                  "value": wiring.container(context.mesh, context.claimant, context.taskdef)}],
         )

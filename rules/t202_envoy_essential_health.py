@@ -17,9 +17,9 @@ Passes:
 Fix: ``meshify inject`` sets ``essential: true`` and adds the admin-endpoint health check.
 """
 
-from meshify.injector import envoy
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import container_pointer
+from meshify.injector.model import wiring
+from meshify.injector.model.task_definition import container_pointer
 
 
 @rule("T202", "error", "Envoy not essential or without a health check", scope="taskdef", fixable=True)
@@ -40,5 +40,5 @@ def check(context: TaskContext):
             f"Envoy container `{name}` has no health check, so no container can wait for it "
             "to be HEALTHY: add the Envoy admin health check",
             context.locate(container_pointer(index)),
-            fix=[{"op": "add", "path": container_pointer(index, "healthCheck"), "value": dict(envoy.HEALTH_CHECK)}],
+            fix=[{"op": "add", "path": container_pointer(index, "healthCheck"), "value": dict(wiring.HEALTH_CHECK)}],
         )

@@ -20,7 +20,7 @@ adds one to a container Envoy waits for. A cycle must be broken by hand.
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import append, application_containers, container_pointer, depends_on, find_cycle
+from meshify.injector.model.task_definition import append, application_containers, container_pointer, depends_on, find_cycle
 
 
 @rule("T203", "error", "Application container does not wait for Envoy", scope="taskdef", fixable=True)

@@ -22,9 +22,9 @@ Fix: ``meshify inject`` adds the proxy configuration or the missing parts of it;
 addresses and ports the task already ignores.
 """
 
-from meshify.injector import envoy
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import proxy_properties, set_proxy_property
+from meshify.injector.model import wiring
+from meshify.injector.model.task_definition import proxy_properties, set_proxy_property
 
 _PROXY = "/proxyConfiguration"
 
@@ -43,7 +43,7 @@ def check(context: TaskContext):
             f"proxy configuration for container `{envoy_name}`",
             context.locate("/family"),
             fix=[{"op": "add", "path": _PROXY, "value": {
-                "type": "APPMESH", "containerName": envoy_name, "properties": envoy.proxy_properties(mesh, node)}}])
+                "type": "APPMESH", "containerName": envoy_name, "properties": wiring.proxy_properties(mesh, node)}}])
         return
     if proxy.get("type") != "APPMESH":
         yield check.rule.finding(
@@ -55,15 +55,15 @@ def check(context: TaskContext):
             f"`{envoy_name}`", context.locate(f"{_PROXY}/containerName"),
             fix=[{"op": "add", "path": f"{_PROXY}/containerName", "value": envoy_name}])
     properties = proxy_properties(context.taskdef)
-    required = [("ProxyEgressPort", envoy.PROXY_EGRESS_PORT)]
+    required = [("ProxyEgressPort", wiring.PROXY_EGRESS_PORT)]
     if node.listeners:
-        required.insert(0, ("ProxyIngressPort", envoy.PROXY_INGRESS_PORT))
+        required.insert(0, ("ProxyIngressPort", wiring.PROXY_INGRESS_PORT))
     for name, value in required:
         if name not in properties:
             yield check.rule.finding(
                 f"proxyConfiguration has no {name}: set it to {value}", context.locate(f"{_PROXY}/properties"),
                 fix=set_proxy_property(context.taskdef, name, value))
-    for name, wanted_of in (("EgressIgnoredIPs", envoy.egress_ignored_ips), ("EgressIgnoredPorts", envoy.egress_ignored_ports)):
+    for name, wanted_of in (("EgressIgnoredIPs", wiring.egress_ignored_ips), ("EgressIgnoredPorts", wiring.egress_ignored_ports)):
         current = properties.get(name, (None, ""))[1]
         wanted = wanted_of(mesh, current)
         missing = [item for item in wanted if item not in {part.strip() for part in current.split(",")}]

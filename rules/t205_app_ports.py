@@ -20,9 +20,9 @@ mapping (to the Envoy container of a gateway, to the first essential application
 container of a node).
 """
 
-from meshify.injector import envoy
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import (
+from meshify.injector.model import wiring
+from meshify.injector.model.task_definition import (
     PROXY_PROPERTIES,
     append,
     application_containers,
@@ -32,7 +32,7 @@ from meshify.injector.taskdef import (
 )
 
 
-def _exposed_ports(context: TaskContext) -> set[int]:
+def _exposed_ports(context: TaskContext) -> set[object]:
     return {
         mapping.get("containerPort")
         for container in context.containers
@@ -45,7 +45,7 @@ def _exposed_ports(context: TaskContext) -> set[int]:
 def check(context: TaskContext):
     properties = proxy_properties(context.taskdef)
     if not context.is_gateway and isinstance(context.taskdef.get("proxyConfiguration"), dict):
-        wanted = envoy.app_ports(context.claimant)
+        wanted = wiring.app_ports(context.claimant)
         if "AppPorts" in properties and not wanted:
             position = properties["AppPorts"][0]
             remove = [{"op": "remove", "path": f"{PROXY_PROPERTIES}/{position}"}]

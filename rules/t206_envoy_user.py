@@ -19,7 +19,7 @@ application container running as the ignored UID must be changed by hand.
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import container_pointer, proxy_properties, set_proxy_property
+from meshify.injector.model.task_definition import container_pointer, proxy_properties, set_proxy_property
 
 
 def _uid(user: object) -> str | None:

@@ -20,7 +20,7 @@ Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated 
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import append, container_pointer, environment_value
+from meshify.injector.model.task_definition import append, container_pointer, environment_value
 
 RESOURCE_ARN = "APPMESH_RESOURCE_ARN"
 DEPRECATED = "APPMESH_VIRTUAL_NODE_NAME"

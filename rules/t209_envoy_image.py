@@ -20,8 +20,8 @@ Fix: ``meshify inject`` sets the manifest's image (T213).
 import re
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.model import default_envoy_image, envoy_images
-from meshify.injector.taskdef import container_pointer
+from meshify.injector.model.mesh import default_envoy_image, envoy_images
+from meshify.injector.model.task_definition import container_pointer
 
 _VERSION = re.compile(r"^v?(\d+(?:\.\d+)+)")
 

@@ -17,7 +17,7 @@ Fix: ``meshify inject`` removes both.
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import container_pointer
+from meshify.injector.model.task_definition import container_pointer
 
 
 @rule("T210", "error", "Gateway task with proxy configuration or Envoy user", scope="taskdef", fixable=True)

@@ -17,8 +17,8 @@ Passes:
 Fix: move or correct the value the message names.
 """
 
-from meshify.injector.awsmodels import validate
 from meshify.injector.engine import TaskContext, rule
+from meshify.injector.model.service_models import validate
 
 
 @rule("T211", "error", "Not valid RegisterTaskDefinition input", scope="taskdef")

@@ -16,7 +16,7 @@ Fix: claim the family with a node (``family:``) or a gateway, or remove the wiri
 """
 
 from meshify.injector.engine import UnclaimedContext, rule
-from meshify.injector.taskdef import find_envoy
+from meshify.injector.model.task_definition import find_envoy
 
 
 @rule("T212", "warning", "Mesh-wired task definition nobody claims", scope="unclaimed")

@@ -1,7 +1,7 @@
 """T213: the Envoy container differs from the manifest's ``envoy:`` settings.
 
 What: an existing Envoy container runs another image than the manifest's (its
-``envoy.image``, or the App Mesh image at the tag meshify currently pins), or lacks a
+``wiring.image``, or the App Mesh image at the tag meshify currently pins), or lacks a
 setting the manifest asks for: ``memoryReservation``, the ``nofile`` ulimit,
 ``ENVOY_LOG_LEVEL``, ``ENABLE_ENVOY_XRAY_TRACING``.
 
@@ -20,9 +20,9 @@ Fix: ``meshify inject`` brings the Envoy container up to date with the manifest;
 never removes settings the manifest does not mention.
 """
 
-from meshify.injector import envoy
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.taskdef import append, container_pointer, environment_value
+from meshify.injector.model import wiring
+from meshify.injector.model.task_definition import append, container_pointer, environment_value
 
 
 @rule("T213", "warning", "Envoy container differs from the manifest's envoy settings", scope="taskdef",
@@ -45,7 +45,7 @@ def check(context: TaskContext):
             f"Envoy container `{name}` reserves {container.get('memoryReservation')!r} MiB, the manifest "
             f"{settings.memory_reservation}", context.locate(pointer),
             fix=[{"op": "add", "path": pointer, "value": settings.memory_reservation}])
-    if (limits := envoy.ulimits(context.mesh)) is not None:
+    if (limits := wiring.ulimits(context.mesh)) is not None:
         current = [u for u in container.get("ulimits") or [] if isinstance(u, dict) and u.get("name") == "nofile"]
         if current != limits:
             ulimits = container.get("ulimits") or []
@@ -55,10 +55,10 @@ def check(context: TaskContext):
             else:
                 fix = append(context.taskdef, container_pointer(index), "ulimits", limits[0])
             yield check.rule.finding(
-                f"Envoy container `{name}` does not set the nofile ulimit to {settings.nofile} (envoy.nofile)",
+                f"Envoy container `{name}` does not set the nofile ulimit to {settings.nofile} (wiring.nofile)",
                 context.locate(container_pointer(index, "ulimits") if "ulimits" in container
                                else container_pointer(index, "name")), fix=fix)
-    for variable in envoy.environment(context.mesh, context.claimant)[1:]:  # the ARN is T207's
+    for variable in wiring.environment(context.mesh, context.claimant)[1:]:  # the ARN is T207's
         current_value = environment_value(container, variable["name"])
         if current_value is not None and current_value[1] == variable["value"]:
             continue

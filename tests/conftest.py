@@ -17,11 +17,38 @@ MESHIFY = Path(sys.executable).with_name("meshify")
 os.environ.setdefault("MESHIFY_CACHE_DIR", tempfile.mkdtemp(prefix="meshify-test-cache-"))
 
 
-def run_meshify(*args: str, cwd: Path | str | None = None, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as a user runs it."""
-    env = {key: value for key, value in os.environ.items() if key != "MESHIFY_DEBUG"}
+def run_installed(*args: str, cwd: Path | str | None = None, input_text: str | None = None,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed console script in its own process, as a user runs it: for what only a
+    real process shows (a terminal, start-up, the entry point)."""
+    env = {key: value for key, value in (env or os.environ).items() if key != "MESHIFY_DEBUG"}
     return subprocess.run([str(MESHIFY), *args], cwd=cwd, capture_output=True, text=True, env=env,
                           input=input_text, timeout=60)
+
+
+def run_meshify(*args: str, cwd: Path | str | None = None, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``meshify ARGS`` in this process, through ``main(argv)``: the same exit status and
+    output as the console script, without a process start per test."""
+    import contextlib
+    import io
+
+    from meshify.injector.cli import main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    previous = os.getcwd()
+    saved_stdin, debug = sys.stdin, os.environ.pop("MESHIFY_DEBUG", None)
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin = io.StringIO(input_text or "")
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            status = main(list(args))
+    finally:
+        os.chdir(previous)
+        sys.stdin = saved_stdin
+        if debug is not None:
+            os.environ["MESHIFY_DEBUG"] = debug
+    return subprocess.CompletedProcess(["meshify", *args], status, stdout.getvalue(), stderr.getvalue())
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from golden_cases import CORPUS, FIXTURES
+from meshify.injector.commands.lint import lint
 from meshify.injector.errors import InputError
-from meshify.injector.lint import lint
-from meshify.injector.report import text
+from meshify.injector.outputs.reporters import text
 
 SNAPSHOT = FIXTURES / "corpus-lint.snapshot"
 TASKDEF_MANIFEST = FIXTURES / "corpus" / "meshify.yaml"

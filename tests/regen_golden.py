@@ -10,9 +10,9 @@ import json
 import sys
 
 from golden_cases import CASES, golden_paths
-from meshify.injector.inject import inject
-from meshify.injector.manifest import load_manifest
-from meshify.injector.taskdef import load_taskdef
+from meshify.injector.commands.inject import inject
+from meshify.injector.inputs.manifest import load_manifest
+from meshify.injector.inputs.task_definition import load_taskdef
 
 
 def main() -> int:

@@ -9,11 +9,14 @@ import json
 import re
 
 import botocore.session
+import pytest
 from botocore.validate import ParamValidator
 from golden_cases import GOLDEN
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from meshify.injector.awsmodels import validate
+from meshify.injector.model.service_models import validate
+
+pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
 
 # What botocore does not check (meshify adds these from the same model).
 MESHIFY_ONLY = ("is above the maximum", "longer than the maximum", "more than the maximum", "is not one of")

@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 from golden_cases import SHOP
-from meshify.injector.inject import inject
-from meshify.injector.manifest import load_manifest
-from meshify.injector.taskdef import load_taskdef
+from meshify.injector.commands.inject import inject
+from meshify.injector.inputs.manifest import load_manifest
+from meshify.injector.inputs.task_definition import load_taskdef
 
 TASKDEF = {
     "family": "products-api",
@@ -92,7 +92,7 @@ def test_unchanged_file_is_returned_byte_for_byte(tmp_path):
 
 def test_yaml_replace_and_remove_keep_the_comments():
     """What T210 and T213 do to a gateway's YAML task definition: remove and replace."""
-    from meshify.injector.source import Document
+    from meshify.injector.documents.document import Document
 
     document = Document.load("td.yaml", textwrap.dedent("""\
         # the gateway

@@ -7,9 +7,9 @@ import json
 
 import pytest
 from golden_cases import CASES, golden_paths
-from meshify.injector.inject import inject
-from meshify.injector.manifest import load_manifest
-from meshify.injector.taskdef import load_taskdef
+from meshify.injector.commands.inject import inject
+from meshify.injector.inputs.manifest import load_manifest
+from meshify.injector.inputs.task_definition import load_taskdef
 
 
 @pytest.mark.parametrize(("name", "source", "manifest"), CASES, ids=[case[0] for case in CASES])

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from golden_cases import CORPUS, GOLDEN
-from meshify.injector import jsontext
-from meshify.injector.pointer import split
+from meshify.injector.documents import json_text as jsontext
+from meshify.injector.documents.pointer import split
 
 
 def _files():

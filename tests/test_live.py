@@ -13,6 +13,8 @@ import time
 import pytest
 from conftest import MESHIFY
 
+pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
+
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's account
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from meshify.injector.manifest import build, validate
-from meshify.injector.source import JsonDocument
+from meshify.injector.documents.document import JsonDocument
+from meshify.injector.inputs.manifest import build, validate
 
 
 def _mesh(region: str, **extra):

@@ -15,6 +15,8 @@ from golden_cases import GOLDEN, ROOT, SHOP
 
 CHECK_IMPORTS = """
 import importlib.util, json, meshify.injector, meshify.rules
+
+pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
 print(json.dumps({
     "injector": meshify.injector.__file__,
     "top_level_injector": importlib.util.find_spec("injector") is not None,

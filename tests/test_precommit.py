@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from golden_cases import GOLDEN, ROOT, SHOP
 
+pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
+
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 
 

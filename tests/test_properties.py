@@ -10,12 +10,13 @@ import jsonpatch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from meshify.injector import engine
+from meshify.injector.commands.inject import inject
+from meshify.injector.documents.document import JsonDocument
 from meshify.injector.errors import InputError
-from meshify.injector.inject import inject
-from meshify.injector.manifest import build, validate
-from meshify.injector.model import Loc
-from meshify.injector.source import JsonDocument
-from meshify.injector.taskdef import find_cycle, find_envoy, load_taskdef
+from meshify.injector.inputs.manifest import build, validate
+from meshify.injector.inputs.task_definition import load_taskdef
+from meshify.injector.model.mesh import Loc
+from meshify.injector.model.task_definition import find_cycle, find_envoy
 
 NAMES = st.sampled_from(["app", "web", "worker", "xray", "log-router", "cache", "envoy", "proxy"])
 PORTS = st.sampled_from([80, 3000, 5000, 8080, 9090])

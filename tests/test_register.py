@@ -10,7 +10,9 @@ import time
 
 import pytest
 from golden_cases import CASES, golden_paths
-from meshify.injector.source import Document
+from meshify.injector.documents.document import Document
+
+pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
 
 
 def _free_port() -> int:

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 from golden_cases import GOLDEN, SHOP
+from meshify.injector.commands.lint import lint
 from meshify.injector.engine import all_rules
-from meshify.injector.lint import lint
-from meshify.injector.report import text
+from meshify.injector.outputs.reporters import text
 
 MANIFEST = "meshify.yaml"
 INJECTED = "taskdefs/products-api.json"  # replaced by its injected version, which is clean

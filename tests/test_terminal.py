@@ -8,7 +8,10 @@ import pty
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import MESHIFY
+
+pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
 
 
 def _in_terminal(args: list[str], cwd: Path, extra_env: dict[str, str]) -> str:

@@ -18,7 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from .pointer import escape
+from meshify.injector.documents.pointer import escape
 
 
 @cache

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .model import Gateway, Mesh, Node
+from meshify.injector.model.mesh import Gateway, Mesh, Node
 
 HEALTH_CHECK = {
     "command": ["CMD-SHELL", "curl -s http://localhost:9901/server_info | grep state | grep -q LIVE"],

@@ -7,9 +7,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from .aws import AwsOptions, UnsupportedOperation, aws_errors, call, client, paginate
-from .errors import InputError
-from .model import Mesh
+from meshify.injector.aws.session import AwsOptions, UnsupportedOperation, aws_errors, call, client, paginate
+from meshify.injector.errors import InputError
+from meshify.injector.model.mesh import Mesh
 
 PLACEHOLDER_INSTANCE = "meshify-placeholder"
 

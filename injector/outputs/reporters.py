@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .lint import Located
+from meshify.injector.engine.findings import Located
 
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -70,8 +70,8 @@ def sarif(findings: Sequence[Located]) -> str:
     result a fingerprint that does not move when lines are added above the finding."""
     import hashlib
 
-    from . import __version__
-    from .engine import all_rules
+    from meshify.injector import __version__
+    from meshify.injector.engine import all_rules
 
     rules = list(all_rules().values())
     index = {rule.id: position for position, rule in enumerate(rules)}

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputError
+from meshify.injector.errors import InputError
 
 
 @dataclass(frozen=True, slots=True)

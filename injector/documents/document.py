@@ -16,9 +16,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import jsontext
-from .errors import InputError
-from .pointer import split
+from meshify.injector.documents import json_text as jsontext
+from meshify.injector.documents.pointer import split
+from meshify.injector.errors import InputError
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -177,10 +177,10 @@ class YamlDocument(Document):
             line, column = node.lc.line, node.lc.col
         for token in split(pointer):
             if isinstance(node, dict) and token in node:
-                line, column = node.lc.key(token)
+                line, column = node.lc.key(token)  # type: ignore[attr-defined]  # ruamel's CommentedMap
                 node = node[token]
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                line, column = node.lc.item(int(token))
+                line, column = node.lc.item(int(token))  # type: ignore[attr-defined]  # ruamel's CommentedSeq
                 node = node[int(token)]
             else:
                 break

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
+from meshify.injector.errors import InputError
 
 if TYPE_CHECKING:
-    from .source import Document
+    from meshify.injector.documents.document import Document
 
 
 @dataclass(slots=True)
@@ -30,7 +30,7 @@ class Loc:
     pointer: str
 
     def child(self, *tokens: str | int) -> Loc:
-        from .pointer import join
+        from meshify.injector.documents.pointer import join
 
         return Loc(self.document, join(self.pointer, *tokens))
 
@@ -43,6 +43,9 @@ class Loc:
 
 
 NOWHERE = Loc(None, "")
+
+# The API's route spec members and the protocol each speaks.
+ROUTE_KINDS = {"httpRoute": "http", "http2Route": "http2", "grpcRoute": "grpc", "tcpRoute": "tcp"}
 
 
 @dataclass(slots=True)
@@ -238,7 +241,7 @@ class Mesh:
 
 def partition_of(region: str) -> dict[str, Any]:
     """``{"partition": "aws-cn", "dnsSuffix": "amazonaws.com.cn", ...}`` for a region."""
-    from .awsmodels import partitions
+    from meshify.injector.model.service_models import partitions
 
     for partition in partitions():
         if region in partition.get("regions", {}) or re.match(partition["regionRegex"], region):
@@ -246,7 +249,7 @@ def partition_of(region: str) -> dict[str, Any]:
     return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
 
 
-DATA = os.path.join(os.path.dirname(__file__), "data")  # shipped as plain files in the wheel
+DATA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")  # shipped as plain files in the wheel
 
 
 @cache

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .model import (
+from meshify.injector.documents.document import Document
+from meshify.injector.documents.pointer import join
+from meshify.injector.errors import InputError
+from meshify.injector.model.mesh import (
     CloudMap,
     Discovery,
     EnvoySettings,
@@ -23,8 +25,6 @@ from .model import (
     Target,
     default_envoy_image,
 )
-from .pointer import join
-from .source import Document
 
 MANIFEST_NAME = "meshify.yaml"
 
@@ -76,15 +76,14 @@ def validate(document: Document) -> None:
     """Check the manifest against the shipped schema (an :class:`InputError` if it breaks
     it). A manifest that validated before, byte for byte, against the same schema is
     not validated again: importing jsonschema is a fifth of a pre-commit run's time."""
-    from . import cache
+    from meshify.injector import cache
 
     key = cache.key("manifest-valid", document.text)
     if cache.has(key):
         return
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
-
-    from .schema import manifest_schema
+    from meshify.injector.inputs.manifest_schema import manifest_schema
 
     validator = Draft202012Validator(manifest_schema())
     error = best_match(validator.iter_errors(document.data))

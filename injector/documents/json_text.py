@@ -14,11 +14,11 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, untyped
 from typing import Any
 
-from .errors import InputError
-from .pointer import escape, parent_and_token
+from meshify.injector.documents.pointer import escape, parent_and_token
+from meshify.injector.errors import InputError
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")

@@ -8,8 +8,8 @@ import json
 import re
 from typing import Any
 
-from .aws import AwsOptions, call, client
-from .source import Document
+from meshify.injector.aws.session import AwsOptions, call, client
+from meshify.injector.documents.document import Document
 
 _ARN = re.compile(r"^arn:[^:]+:ecs:([^:]+):\d{12}:task-definition/.+")
 

@@ -10,39 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import engine
-from .appmesh import SpecFile, load_spec, merge
-from .aws import AwsOptions
-from .aws_sources import is_ecs_reference, read_ecs_document
-from .config import Config
-from .errors import InputError
-from .manifest import load_manifest
-from .model import Gateway, Loc, Mesh, Node
-from .source import Document
-from .taskdef import TaskDefinitionFile, is_taskdef, taskdef_from_document
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """A finding with its place resolved: what reporters print."""
-
-    path: str
-    line: int
-    column: int
-    rule: str
-    severity: str
-    message: str
-
-    @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.rule)
-
-
-def _selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
-    select, ignore = list(select), list(ignore)
-    if select and not any(rule_id.startswith(prefix) for prefix in select):
-        return False
-    return not any(rule_id.startswith(prefix) for prefix in ignore)
+from meshify.injector import engine
+from meshify.injector.aws.ecs import is_ecs_reference, read_ecs_document
+from meshify.injector.aws.session import AwsOptions
+from meshify.injector.config import Config
+from meshify.injector.documents.document import Document
+from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
+from meshify.injector.errors import InputError
+from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec, merge
+from meshify.injector.inputs.manifest import load_manifest
+from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
+from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 
 
 @dataclass(slots=True)
@@ -75,7 +53,7 @@ def _policy_findings(mesh: Mesh, policy_path: str, claimants: list[Node | Gatewa
                      rules: list[engine.Rule]) -> list[engine.Finding]:
     """The policy checked for every claimant of the task definitions given (or, with none
     given, for every node and gateway of the mesh)."""
-    from .inject import load_policy
+    from meshify.injector.inputs.iam_policy import load_policy
 
     policy = load_policy(policy_path)
     if policy.document is None:
@@ -98,13 +76,13 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
     for spec in inputs.spec_files:
         merge(mesh, spec)
 
-    rules = [rule for rule in engine.all_rules().values() if _selected(rule.id, select, ignore)]
+    rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
     by_scope: dict[str, list[engine.Rule]] = {}
     for rule in rules:
         by_scope.setdefault(rule.scope, []).append(rule)
     findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, inputs.spec_files)))
     if live:
-        from .live import note_unsupported, read_mesh, read_placeholders
+        from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
 
         live_mesh = read_mesh(mesh, aws or AwsOptions())
         note_unsupported(live_mesh)
@@ -125,40 +103,12 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
         findings += _policy_findings(mesh, policy_path, claimants, by_scope.get("policy", []))
         inputs.reported.add(policy_path)
 
-    located = {place for found in findings if (place := _locate(found, inputs.reported))}
+    located = {place for found in findings if (place := locate(found, inputs.reported))}
     located = {f for f in located if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))}
     documents = [mesh.loc.document, *(t.document for t in inputs.task_files), *(s.document for s in inputs.spec_files)]
     yaml_documents = [d for d in documents if d is not None and d.format == "yaml" and d.path in inputs.reported]
-    located = _apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
+    located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
     return sorted(located, key=lambda f: f.sort_key)
-
-
-def _apply_suppressions(findings: set[Located], documents: list[Document], ran: list[str]) -> set[Located]:
-    """Drop what a ``# meshify: ignore[...]`` comment covers; report the comments that
-    cover nothing or give no reason (S001)."""
-    from .suppress import UNUSED, covering, suppressions
-
-    kept = set(findings)
-    for document in documents:
-        entries = suppressions(document.text)
-        if not entries:
-            continue
-        for finding in findings:
-            if finding.path == document.path and (entry := covering(entries, finding.line, finding.rule)) and entry.reason:
-                entry.used.add(finding.rule)
-                kept.discard(finding)
-        if UNUSED not in ran:
-            continue
-        for entry in entries:
-            unused = [rule for rule in entry.rules if rule not in entry.used and any(rule.startswith(r) for r in ran)]
-            if not entry.reason:
-                message = f"suppression of {', '.join(entry.rules)} gives no reason, so it suppresses nothing: say why"
-            elif unused:
-                message = f"suppression of {', '.join(unused)} suppresses nothing here: remove it"
-            else:
-                continue
-            kept.add(Located(document.path, entry.line, entry.column, UNUSED, "info", message))
-    return kept
 
 
 def _same_file(first: str, second: str) -> bool:
@@ -168,11 +118,3 @@ def _same_file(first: str, second: str) -> bool:
         return os.path.samefile(first, second)
     except OSError:
         return False
-
-
-def _locate(found: engine.Finding, reported: set[str]) -> Located | None:
-    document = found.loc.document
-    if document is None or document.path not in reported:
-        return None
-    line, column = document.position(found.loc.pointer)
-    return Located(document.path, line, column, found.rule, found.severity, found.message)

@@ -9,8 +9,8 @@ import os
 from functools import cache
 from typing import Any
 
-from .awsmodels import shapes
-from .model import DATA
+from meshify.injector.model.mesh import DATA
+from meshify.injector.model.service_models import shapes
 
 _JSON_TYPES = {
     "string": "string", "integer": "integer", "long": "integer", "boolean": "boolean",

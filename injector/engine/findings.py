@@ -1,0 +1,69 @@
+"""Findings on their way out: a finding's place resolved to file, line and column
+(:class:`Located`, what reporters print), rule selection, and suppressions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from meshify.injector.documents.document import Document
+from meshify.injector.engine.registry import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A finding with its place resolved: what reporters print."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+
+def selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    select, ignore = list(select), list(ignore)
+    if select and not any(rule_id.startswith(prefix) for prefix in select):
+        return False
+    return not any(rule_id.startswith(prefix) for prefix in ignore)
+
+
+def apply_suppressions(findings: set[Located], documents: list[Document], ran: list[str]) -> set[Located]:
+    """Drop what a ``# meshify: ignore[...]`` comment covers; report the comments that
+    cover nothing or give no reason (S001)."""
+    from meshify.injector.engine.suppressions import UNUSED, covering, suppressions
+
+    kept = set(findings)
+    for document in documents:
+        entries = suppressions(document.text)
+        if not entries:
+            continue
+        for finding in findings:
+            if finding.path == document.path and (entry := covering(entries, finding.line, finding.rule)) and entry.reason:
+                entry.used.add(finding.rule)
+                kept.discard(finding)
+        if UNUSED not in ran:
+            continue
+        for entry in entries:
+            unused = [rule for rule in entry.rules if rule not in entry.used and any(rule.startswith(r) for r in ran)]
+            if not entry.reason:
+                message = f"suppression of {', '.join(entry.rules)} gives no reason, so it suppresses nothing: say why"
+            elif unused:
+                message = f"suppression of {', '.join(unused)} suppresses nothing here: remove it"
+            else:
+                continue
+            kept.add(Located(document.path, entry.line, entry.column, UNUSED, "info", message))
+    return kept
+
+
+def locate(found: Finding, reported: set[str]) -> Located | None:
+    document = found.loc.document
+    if document is None or document.path not in reported:
+        return None
+    line, column = document.position(found.loc.pointer)
+    return Located(document.path, line, column, found.rule, found.severity, found.message)

@@ -1,0 +1,93 @@
+"""What an editing command (inject, uninject, migrate) prints and writes, once every input
+has loaded and every patch is known: the output modes of ``cli.md``, shared by all of them.
+
+A command hands over :class:`Edit` s (one per file it would change, in the order the user
+gave the files) and the mode; this module never looks inside a patch.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from meshify.injector.documents.document import write_atomic
+
+
+class Mode(Enum):
+    PRINT = "print"  # the default: the new text on standard output
+    PATCH = "--patch"
+    DIFF = "--diff"
+    CHECK = "--check"
+    IN_PLACE = "--in-place"
+    OUTPUT = "--output"
+
+
+@dataclass(slots=True)
+class Edit:
+    """One file an editing command handles. ``new_text`` is computed only when a mode needs
+    it (``--check`` never renders)."""
+
+    path: str
+    old_text: str
+    patch: list[dict[str, Any]]
+    render: Callable[[], str]
+    changes: bool
+    exists: bool = True  # False: a file the command creates (a new policy document)
+    # False for a companion file (the task role policy): never printed as the output, and
+    # written in every mode that does not only show (print, --output, --in-place).
+    printed: bool = True
+    written_message: str = ""
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    """A unified diff that ``patch`` and ``git apply`` accept, missing final newlines included."""
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
+    return "".join(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines)
+
+
+def write(edits: Sequence[Edit], mode: Mode, output: str | None = None, verb: str = "injected") -> int:
+    """Carry out ``mode`` for ``edits``; the exit status (1 when ``--check`` finds work)."""
+    changed = [edit for edit in edits if edit.changes]
+    if mode is Mode.CHECK:
+        for edit in changed:
+            print(f"would change: {edit.path}")
+        return 1 if changed else 0
+    # Render every text before the first write: a bug in an editor must not leave a batch half-written.
+    texts = {id(edit): edit.render() for edit in changed if mode is not Mode.PATCH}
+    if mode is Mode.PATCH:
+        printed = [edit for edit in edits if edit.printed]
+        for edit in [*printed, *(edit for edit in changed if not edit.printed)]:
+            if len(printed) > 1 or not edit.printed:
+                print(f"# {edit.path}")
+            print(json.dumps(edit.patch, indent=2))
+    elif mode is Mode.DIFF:
+        for edit in changed:
+            sys.stdout.write(unified_diff(edit.path, edit.old_text if edit.exists else "", texts[id(edit)]))
+    elif mode is Mode.IN_PLACE:
+        for edit in changed:
+            if edit.printed:
+                write_atomic(edit.path, texts[id(edit)])
+                say(f"{verb}: {edit.path}")
+    elif mode is Mode.OUTPUT:
+        assert output is not None
+        edit = next(edit for edit in edits if edit.printed)
+        write_atomic(output, texts.get(id(edit), edit.old_text))
+    else:
+        for edit in edits:
+            if edit.printed:
+                sys.stdout.write(texts.get(id(edit), edit.old_text))
+    if mode in (Mode.PRINT, Mode.OUTPUT, Mode.IN_PLACE):
+        for edit in changed:
+            if not edit.printed:
+                write_atomic(edit.path, texts[id(edit)])
+                say(edit.written_message or f"updated: {edit.path}")
+    return 0

@@ -1,0 +1,57 @@
+"""What start-up may import, written down once (ARCHITECTURE.md, "Start-up").
+
+A pre-commit hook starts meshify once per batch of files: ``meshify lint`` of files must
+not pay for the modules only other commands need. Each run is a fresh interpreter, as a
+hook's is."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from golden_cases import SHOP
+
+# Never imported by `meshify lint` of files with a manifest already validated once.
+FORBIDDEN_FOR_LINT = ("boto3", "botocore.loaders", "botocore.validate", "botocore.session", "jsonschema", "jsonpatch")
+_PROBE = """
+import json, sys
+from meshify.injector.cli import main
+status = main(sys.argv[1:])
+print(json.dumps({"status": status, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+def _imported(cwd: Path, cache: Path, *argv: str) -> tuple[int, set[str]]:
+    result = subprocess.run([sys.executable, "-c", _PROBE, *argv], cwd=cwd, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "MESHIFY_CACHE_DIR": str(cache), "HOME": str(cache)}, timeout=60)
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    return report["status"], set(report["modules"])
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def test_lint_of_files_imports_none_of_the_heavy_modules(cache):
+    _imported(SHOP, cache, "lint", "taskdefs/products-api.json")  # fills the validation cache
+    status, modules = _imported(SHOP, cache, "lint", "taskdefs/products-api.json")
+    assert status == 1  # it did lint: the un-injected task definition has findings
+    assert sorted(name for name in FORBIDDEN_FOR_LINT if name in modules) == []
+
+
+def test_the_first_lint_validates_the_manifest_but_still_needs_no_aws(cache):
+    status, modules = _imported(SHOP, cache, "lint")
+    assert status == 0
+    assert "jsonschema" in modules
+    assert not {"boto3", "botocore.session", "jsonpatch"} & modules
+
+
+def test_inject_needs_jsonpatch_but_not_boto3(cache):
+    status, modules = _imported(SHOP, cache, "inject", "taskdefs/products-api.json", "--check")
+    assert status == 1
+    assert "jsonpatch" in modules
+    assert "boto3" not in modules
