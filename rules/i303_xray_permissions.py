@@ -1,6 +1,6 @@
 """I303: X-Ray tracing is on but the task role may not send traces.
 
-What: the manifest sets ``wiring.xray: true`` and the policy given with ``--policy`` does
+What: the manifest sets ``envoy.xray: true`` and the policy given with ``--policy`` does
 not allow all of ``xray:PutTraceSegments``, ``xray:PutTelemetryRecords``,
 ``xray:GetSamplingRules``, ``xray:GetSamplingTargets`` and
 ``xray:GetSamplingStatisticSummaries``.
@@ -28,6 +28,6 @@ def check(context: PolicyContext):
     missing = [action for action in wiring.XRAY_ACTIONS if not iam.allows(context.policy, action, "*")]
     if missing:
         yield check.rule.finding(
-            f"wiring.xray is on but the policy does not allow {', '.join(missing)}",
+            f"envoy.xray is on but the policy does not allow {', '.join(missing)}",
             context.locate("/Statement"),
             fix=iam.add_statements_patch(context.policy, wiring.policy_statements(context.mesh, context.claimant)[1:]))

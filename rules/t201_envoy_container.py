@@ -2,7 +2,7 @@
 
 What: a task definition claimed by a node or gateway has no Envoy container. Envoy is
 found by the name ``proxyConfiguration.containerName`` gives, by the manifest's
-``wiring.containerName`` (default ``envoy``), or by the App Mesh Envoy image.
+``envoy.containerName`` (default ``envoy``), or by the App Mesh Envoy image.
 
 Why: without Envoy the task is not in the mesh. With a ``proxyConfiguration`` its traffic
 is redirected to a proxy that does not exist and every connection fails.
@@ -15,7 +15,7 @@ Passes:
 
 Fix: ``meshify inject`` adds the Envoy container the manifest describes. When the task
 sets no memory of its own, ECS requires memory on every container: Envoy then reserves
-64 MiB (or ``wiring.memoryReservation``) and, unless the task is Fargate-only, gets a hard
+64 MiB (or ``envoy.memoryReservation``) and, unless the task is Fargate-only, gets a hard
 limit of 256 MiB (or twice the reservation).
 """
 

@@ -1,7 +1,7 @@
 """T213: the Envoy container differs from the manifest's ``envoy:`` settings.
 
 What: an existing Envoy container runs another image than the manifest's (its
-``wiring.image``, or the App Mesh image at the tag meshify currently pins), or lacks a
+``envoy.image``, or the App Mesh image at the tag meshify currently pins), or lacks a
 setting the manifest asks for: ``memoryReservation``, the ``nofile`` ulimit,
 ``ENVOY_LOG_LEVEL``, ``ENABLE_ENVOY_XRAY_TRACING``.
 
@@ -55,7 +55,7 @@ def check(context: TaskContext):
             else:
                 fix = append(context.taskdef, container_pointer(index), "ulimits", limits[0])
             yield check.rule.finding(
-                f"Envoy container `{name}` does not set the nofile ulimit to {settings.nofile} (wiring.nofile)",
+                f"Envoy container `{name}` does not set the nofile ulimit to {settings.nofile} (envoy.nofile)",
                 context.locate(container_pointer(index, "ulimits") if "ulimits" in container
                                else container_pointer(index, "name")), fix=fix)
     for variable in wiring.environment(context.mesh, context.claimant)[1:]:  # the ARN is T207's

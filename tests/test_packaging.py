@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from golden_cases import GOLDEN, ROOT, SHOP
 
+pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
+
 CHECK_IMPORTS = """
 import importlib.util, json, meshify.injector, meshify.rules
-
-pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
 print(json.dumps({
     "injector": meshify.injector.__file__,
     "top_level_injector": importlib.util.find_spec("injector") is not None,

@@ -15,43 +15,19 @@ from meshify.injector.documents.document import Document
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.task_definition import TaskDefinitionFile, load_taskdef, taskdef_from_document
+from meshify.injector.inputs.reader import recognise
+from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
-from meshify.injector.outputs.patches import Edit, Mode, say, write
+from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
 
 
 @dataclass(slots=True)
 class Injection:
-    """What inject makes of one task definition file."""
+    """What inject makes of one task definition."""
 
     source: TaskDefinitionFile
     claimant: Node | Gateway | None
     patch: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def changes(self) -> bool:
-        """Whether the file would change (a described file is rewritten in register shape)."""
-        return bool(self.patch) or (self.source.described and not self.source.remote)
-
-    def old_text(self) -> str:
-        """What the new text is compared with: the file, or the task definition read from ECS."""
-        return self.source.document.dump(self.source.data) if self.source.remote else self.source.document.text
-
-    def new_text(self) -> str:
-        text = self.source.render(self.patch)
-        _verify(self, text)
-        return text
-
-
-def _verify(injection: Injection, text: str) -> None:
-    """The rendered text must parse to exactly the patched data: a cheap guard that the
-    format-preserving editors did what the patch says."""
-    import jsonpatch
-
-    expected = jsonpatch.apply_patch(injection.source.data, injection.patch)
-    reparsed = Document.load(injection.source.path, text).data
-    if reparsed != expected:
-        raise RuntimeError(f"{injection.source.path}: the rewritten text does not match the patch")
 
 
 def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) -> Node | Gateway | None:
@@ -116,12 +92,16 @@ def policy_document(mesh: Mesh, claimants: list[Node | Gateway]) -> dict[str, An
 # The command
 
 
-def _load(path: str, aws: AwsOptions, region: str) -> TaskDefinitionFile:
+def _load(path: str, aws: AwsOptions, region: str) -> list[TaskDefinitionFile]:
     if not is_ecs_reference(path):
-        return load_taskdef(path)
+        document = Document.load(path)
+        found = recognise(document)
+        if found is None or not found.task_definitions:
+            return [taskdef_from_document(document)]  # raises what the file lacks, at its place
+        return found.task_definitions
     from meshify.injector.aws.ecs import read_ecs_document
 
-    return taskdef_from_document(read_ecs_document(path, aws, region), remote=True)
+    return [taskdef_from_document(read_ecs_document(path, aws, region), remote=True)]
 
 
 def _register(injections: list[Injection], aws: AwsOptions, region: str) -> None:
@@ -138,8 +118,13 @@ def _register(injections: list[Injection], aws: AwsOptions, region: str) -> None
         print(register(jsonpatch.apply_patch(injection.source.data, injection.patch), injection.source.path, aws, region))
 
 
-def _edit(injection: Injection) -> Edit:
-    return Edit(injection.source.path, injection.old_text(), injection.patch, injection.new_text, injection.changes)
+def _edits(injections: list[Injection]) -> list[Edit]:
+    """One edit per file, in the order the files were given."""
+    by_document: dict[int, list[Injection]] = {}
+    for injection in injections:
+        by_document.setdefault(id(injection.source.document), []).append(injection)
+    return [task_definition_edit(group[0].source.document, [(i.source, i.patch) for i in group])
+            for group in by_document.values()]
 
 
 def _policy_edit(policy: PolicyFile) -> Edit:
@@ -157,7 +142,7 @@ def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | Non
     remote = [path for path in paths if is_ecs_reference(path)]
     if remote and mode is Mode.IN_PLACE:
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
-    injections = [inject(mesh, _load(path, aws, mesh.region), node) for path in paths]
+    injections = [inject(mesh, source, node) for path in paths for source in _load(path, aws, mesh.region)]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())
     policy: PolicyFile | None = None
     if policy_path is not None:
@@ -171,8 +156,7 @@ def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | Non
         _register(injections, aws, mesh.region)
         status = write([_policy_edit(policy)], Mode.IN_PLACE) if policy is not None else 0
     else:
-        edits = [_edit(injection) for injection in injections]
-        status = write(edits + ([_policy_edit(policy)] if policy is not None else []), mode, output)
+        status = write(_edits(injections) + ([_policy_edit(policy)] if policy is not None else []), mode, output)
     if policy is None and claimants and mode is not Mode.CHECK:
         say("The task role needs this policy (give --policy FILE to add it to a policy document):")
         say(json.dumps(policy_document(mesh, claimants), indent=2))

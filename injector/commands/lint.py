@@ -14,12 +14,12 @@ from meshify.injector import engine
 from meshify.injector.aws.ecs import is_ecs_reference, read_ecs_document
 from meshify.injector.aws.session import AwsOptions
 from meshify.injector.config import Config
-from meshify.injector.documents.document import Document
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
-from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec, merge
+from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
+from meshify.injector.inputs.reader import read_document, read_input
+from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 
 
@@ -36,16 +36,13 @@ def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptio
         if _same_file(path, manifest_path):
             inputs.reported.add(manifest_path)
             continue
-        document = read_ecs_document(path, aws or AwsOptions(), region) if is_ecs_reference(path) \
-            else Document.load(path)
-        if is_taskdef(document.data):
-            inputs.task_files.append(taskdef_from_document(document))
-        elif (spec := load_spec(document)) is not None:
-            inputs.spec_files.append(spec)
+        if is_ecs_reference(path):
+            found = read_document(read_ecs_document(path, aws or AwsOptions(), region))
         else:
-            raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)",
-                             path, 1, 1)
-        inputs.reported.add(document.path)
+            found = read_input(path)
+        inputs.task_files += found.task_definitions
+        inputs.spec_files += found.spec_files
+        inputs.reported.add(found.path)
     return inputs
 
 

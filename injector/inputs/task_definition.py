@@ -1,10 +1,12 @@
 """ECS task definitions as users keep them.
 
 A task definition lives at a JSON Pointer (``base``) inside the document the user wrote:
-the root of a ``register-task-definition`` input, or ``/taskDefinition`` of a
+the root of a ``register-task-definition`` input, ``/taskDefinition`` of a
 ``describe-task-definition`` output (whose read-only fields are dropped so the result can
-be registered again). Rules and patches work on the task definition itself; positions are
-translated back to the user's document.
+be registered again), or a resource's properties in a template. Rules and patches work on
+the task definition itself, in the ECS API's spelling (``data``); its :class:`Spelling`
+translates pointers and new values back to the document's (PascalCase in CloudFormation),
+so positions and patches land in the file the user wrote.
 """
 
 from __future__ import annotations
@@ -23,21 +25,37 @@ READ_ONLY_FIELDS = (
 )
 
 
+class Spelling:
+    """How a document spells the ECS API's members. The API's own spelling: identity."""
+
+    def pointer(self, pointer: str) -> str:
+        """The document's pointer (relative to the task definition) for an API pointer."""
+        return pointer
+
+    def value(self, value: Any, pointer: str) -> Any:
+        """A new API-shaped value at ``pointer`` as the document writes it."""
+        return value
+
+
+API_SPELLING = Spelling()
+
+
 @dataclass(slots=True)
 class TaskDefinitionFile:
     document: Document
     base: str
     data: dict[str, Any]
     remote: bool = False  # read from the ECS API: there is no file to rewrite
+    # Read from describe-task-definition output: the file is rewritten in register shape.
+    described: bool = False
+    spelling: Spelling = API_SPELLING
+    # What the file calls this task definition besides its family: a CloudFormation logical
+    # id or a Terraform address, for manifests that claim by ``resource:``.
+    resource: str | None = None
 
     @property
     def path(self) -> str:
         return self.document.path
-
-    @property
-    def described(self) -> bool:
-        """Read from describe-task-definition output (then rewritten in register shape)."""
-        return self.base != ""
 
     @property
     def family(self) -> str | None:
@@ -45,15 +63,20 @@ class TaskDefinitionFile:
         return family if isinstance(family, str) else None
 
     def loc(self, pointer: str) -> Loc:
-        return Loc(self.document, self.base + pointer)
+        return Loc(self.document, self.base + self.spelling.pointer(pointer))
 
-    def render(self, patch: list[dict[str, Any]]) -> str:
-        """The file's new text once ``patch`` (relative to the task definition) applies."""
-        if not self.described:
-            return self.document.render(patch)
-        import jsonpatch
-
-        return self.document.dump(jsonpatch.apply_patch(self.data, patch))
+    def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``patch`` (API pointers relative to the task definition) as operations on the
+        document the user wrote."""
+        if self.base == "" and self.spelling is API_SPELLING:
+            return patch
+        moved = []
+        for operation in patch:
+            operation = {**operation, "path": self.base + self.spelling.pointer(operation["path"])}
+            if "value" in operation:
+                operation["value"] = self.spelling.value(operation["value"], operation["path"])
+            moved.append(operation)
+        return moved
 
 
 def _check_shape(document: Document, base: str, data: Any) -> None:
@@ -91,6 +114,6 @@ def taskdef_from_document(document: Document, remote: bool = False) -> TaskDefin
         register = {key: value for key, value in data["taskDefinition"].items() if key not in READ_ONLY_FIELDS}
         if data.get("tags"):
             register["tags"] = data["tags"]
-        return TaskDefinitionFile(document, "/taskDefinition", register, remote)
+        return TaskDefinitionFile(document, "/taskDefinition", register, remote, described=True)
     _check_shape(document, "", data)
     return TaskDefinitionFile(document, "", data, remote)

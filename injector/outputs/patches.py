@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from meshify.injector.documents.document import write_atomic
+from meshify.injector.documents.document import Document, write_atomic
+from meshify.injector.inputs.task_definition import TaskDefinitionFile
 
 
 class Mode(Enum):
@@ -42,6 +43,40 @@ class Edit:
     # written in every mode that does not only show (print, --output, --in-place).
     printed: bool = True
     written_message: str = ""
+
+
+def task_definition_edit(document: Document, parts: Sequence[tuple[TaskDefinitionFile, list[dict[str, Any]]]]) -> Edit:
+    """The edit of one document from the patches of the task definitions it holds (a
+    template holds several): their operations moved into the document's pointers and
+    spelling, applied by the document's own editor so that nothing else changes."""
+    source = parts[0][0]
+    if source.remote or source.described:  # one task definition, rewritten whole in register shape
+        patch = parts[0][1]
+        old = document.dump(source.data) if source.remote else document.text
+
+        def render_whole() -> str:
+            import jsonpatch
+
+            return document.dump(jsonpatch.apply_patch(source.data, patch))
+
+        return Edit(document.path, old, patch, render_whole, bool(patch) or not source.remote)
+    operations = [operation for task_file, patch in parts for operation in task_file.document_patch(patch)]
+
+    def render() -> str:
+        text = document.render(operations)
+        _verify(document, operations, text)
+        return text
+
+    return Edit(document.path, document.text, operations, render, bool(operations))
+
+
+def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> None:
+    """The rendered text must parse to exactly the patched data: a cheap guard that the
+    format-preserving editors did what the patch says."""
+    import jsonpatch
+
+    if Document.load(document.path, text).data != jsonpatch.apply_patch(document.data, operations):
+        raise RuntimeError(f"{document.path}: the rewritten text does not match the patch")
 
 
 def say(message: str) -> None:
