@@ -23,7 +23,7 @@ def main() -> int:
         injection = inject(load_manifest(str(manifest)), load_taskdef(str(source)))
         patch_path, output_path = golden_paths(name, source)
         patch_path.write_text(json.dumps(injection.patch, indent=2) + "\n")
-        output_path.write_text(injection.new_text())
+        output_path.write_text(injection.edit().render())
         print(f"wrote {patch_path.name}, {output_path.name}")
     return 0
 

@@ -24,7 +24,7 @@ TASKDEF = {
 def _inject_text(tmp_path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text)
-    return inject(load_manifest(str(SHOP / "meshify.yaml")), load_taskdef(str(path))).new_text()
+    return inject(load_manifest(str(SHOP / "meshify.yaml")), load_taskdef(str(path))).edit().render()
 
 
 @pytest.mark.parametrize("indent", [2, 4, "\t"], ids=["2-spaces", "4-spaces", "tabs"])

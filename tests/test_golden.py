@@ -20,7 +20,7 @@ def test_inject_matches_golden_and_is_idempotent(name, source, manifest, tmp_pat
     injection = inject(mesh, load_taskdef(str(source)))
     patch_path, output_path = golden_paths(name, source)
     assert injection.patch == json.loads(patch_path.read_text())
-    new_text = injection.new_text()
+    new_text = injection.edit().render()
     assert new_text == output_path.read_text()
 
     injected = tmp_path / source.name

@@ -105,7 +105,7 @@ def test_inject_properties(tmp_path, manifest, taskdef, indent):
         assert find_cycle(taskdef) or "cycle" not in error.message
         return
     result = jsonpatch.apply_patch(taskdef, injection.patch)
-    text = injection.new_text()
+    text = injection.edit().render()
     assert json.loads(text) == result
 
     path.write_text(text)

@@ -29,6 +29,10 @@ class Injection:
     claimant: Node | Gateway | None
     patch: list[dict[str, Any]] = field(default_factory=list)
 
+    def edit(self) -> Edit:
+        """The edit of this task definition's file, when it holds only this one."""
+        return task_definition_edit(self.source.document, [(self.source, self.patch)])
+
 
 def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) -> Node | Gateway | None:
     if node_name is not None:
