@@ -31,3 +31,7 @@ CASES: list[tuple[str, Path, Path]] = [
 def golden_paths(name: str, source: Path) -> tuple[Path, Path]:
     """(expected patch, expected output text) for a case."""
     return GOLDEN / f"{name}.patch.json", GOLDEN / f"{name}.out{source.suffix}"
+
+# Where the shop manifest's products-router default route gives its weights (M102 and the
+# suppression tests point there). Written once: a test that needs the place imports it.
+SHOP_WEIGHTS_AT = "meshify.yaml:86:13"

@@ -4,7 +4,7 @@ every App Mesh and ECS shape, enum and limit, and on the region partitions.
 They are read from botocore's data files directly: importing botocore's loader and
 validator costs about 100 ms (they pull in urllib3 and the HTTP stack), a third of
 meshify's start-up budget, for a lint run that never talks to AWS. :func:`validate`
-therefore walks the model itself; ``tests/test_awsmodels.py`` holds it to botocore's
+therefore walks the model itself; ``tests/model/test_service_models.py`` holds it to botocore's
 own ``ParamValidator`` on everything that validator checks.
 """
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import jsonpatch
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from meshify.injector import engine
@@ -17,6 +18,8 @@ from meshify.injector.inputs.manifest import build, validate
 from meshify.injector.inputs.task_definition import load_taskdef
 from meshify.injector.model.mesh import Loc
 from meshify.injector.model.task_definition import find_cycle, find_envoy
+
+pytestmark = pytest.mark.slow  # hundreds of generated examples (ARCHITECTURE.md, Tests)
 
 NAMES = st.sampled_from(["app", "web", "worker", "xray", "log-router", "cache", "envoy", "proxy"])
 PORTS = st.sampled_from([80, 3000, 5000, 8080, 9090])

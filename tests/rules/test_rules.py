@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from golden_cases import GOLDEN, SHOP
+from golden_cases import GOLDEN, SHOP, SHOP_WEIGHTS_AT
 from meshify.injector.commands.lint import lint
 from meshify.injector.engine import all_rules
 from meshify.injector.outputs.reporters import text
@@ -60,10 +60,10 @@ CASES = [
      "meshify.yaml:84:9: M101 error: route `default` of router `products-router` names no match.port, but the router "
      "has several listeners (8080/http, 8443/http2): say which one it serves\n"),
     ("M102", [], [(MANIFEST, "weight: 90\n", "weight: 9\n"), (MANIFEST, "weight: 10\n", "weight: 3\n")],
-     "meshify.yaml:86:13: M102 warning: route `default` of router `products-router`: the weights add up to 12, not 100; "
+     f"{SHOP_WEIGHTS_AT}: M102 warning: route `default` of router `products-router`: the weights add up to 12, not 100; "
      "they are relative, so the traffic splits products-v1 75%, products-v2 25%\n"),
     ("M102", [], [(MANIFEST, "weight: 90\n", "weight: 190\n")],
-     "meshify.yaml:86:13: M102 error: route `default` of router `products-router`: weight 190 of `products-v1` is "
+     f"{SHOP_WEIGHTS_AT}: M102 error: route `default` of router `products-router`: weight 190 of `products-v1` is "
      "outside 0-100\n"),
     ("M103", [], [(MANIFEST, "      - prices.shop.local\n    discovery:\n      cloudMap:\n        service: products\n"
                               "        attributes:\n          version: v1",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MESHIFY
+from golden_cases import SHOP_WEIGHTS_AT
 
 pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
 
@@ -42,7 +43,7 @@ def test_terminal_output_is_coloured_and_aligned(shop):
     _break(shop)
     output = _in_terminal(["lint", "taskdefs/prices-api.json", "meshify.yaml"], shop, {})
     lines = output.splitlines()
-    assert lines[0].startswith("\x1b[2mmeshify.yaml:86:13:          \x1b[0m \x1b[1mM102\x1b[0m \x1b[33mwarning:\x1b[0m route")
+    assert lines[0].startswith(f"\x1b[2m{SHOP_WEIGHTS_AT}:          \x1b[0m \x1b[1mM102\x1b[0m \x1b[33mwarning:\x1b[0m route")
     assert lines[1].startswith("\x1b[2mtaskdefs/prices-api.json:2:3:\x1b[0m \x1b[1mT204\x1b[0m "
                                "\x1b[1;31merror:  \x1b[0m no proxyConfiguration")
 
@@ -50,9 +51,9 @@ def test_terminal_output_is_coloured_and_aligned(shop):
 def test_no_color_and_pipes_are_plain(shop):
     _break(shop)
     plain = _in_terminal(["lint", "meshify.yaml"], shop, {"NO_COLOR": "1"})
-    assert plain.startswith("meshify.yaml:86:13: M102 warning: route `default`")
+    assert plain.startswith(f"{SHOP_WEIGHTS_AT}: M102 warning: route `default`")
     piped = subprocess.run([str(MESHIFY), "lint"], cwd=shop, capture_output=True, text=True).stdout
-    assert piped.startswith("meshify.yaml:86:13: M102 warning: route `default`")
+    assert piped.startswith(f"{SHOP_WEIGHTS_AT}: M102 warning: route `default`")
     assert "\x1b[" not in piped
 
 

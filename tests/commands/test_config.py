@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import run_meshify
+from golden_cases import SHOP_WEIGHTS_AT
 
 
 def _break_weights(shop, comment: str = "") -> None:
@@ -16,7 +17,7 @@ def test_pyproject_table_is_read_from_a_parent_directory(shop):
     (shop / "sub").mkdir()
     result = run_meshify("lint", "--manifest", "../meshify.yaml", cwd=shop / "sub")
     assert result.returncode == 1  # fail-on warning, from the parent's pyproject.toml
-    assert result.stdout.startswith("../meshify.yaml:86:13: M102 warning:")
+    assert result.stdout.startswith(f"../{SHOP_WEIGHTS_AT}: M102 warning:")
 
 
 def test_meshify_toml_wins_over_pyproject_in_the_same_directory_and_options_win(shop):
@@ -35,7 +36,7 @@ def test_nearest_configuration_wins(shop):
     (nested / "meshify.toml").write_text('manifest = "../meshify.yaml"\nfail-on = "warning"\n')
     result = run_meshify("lint", cwd=nested)
     assert result.returncode == 1  # the nested file: M102 not ignored, fails on warnings
-    assert result.stdout.startswith("../meshify.yaml:86:13: M102 warning")
+    assert result.stdout.startswith(f"../{SHOP_WEIGHTS_AT}: M102 warning")
 
 
 def test_select_and_ignore_from_configuration_and_options(shop):
@@ -77,7 +78,7 @@ def test_unused_and_reasonless_suppressions_are_reported(shop):
     assert result.returncode == 1
     assert result.stdout == (
         "meshify.yaml:9:27: S001 info: suppression of M110 suppresses nothing here: remove it\n"
-        "meshify.yaml:86:13: M102 warning: route `default` of router `products-router`: the weights add up to 19, not "
+        f"{SHOP_WEIGHTS_AT}: M102 warning: route `default` of router `products-router`: the weights add up to 19, not "
         "100; they are relative, so the traffic splits products-v1 47.4%, products-v2 52.6%\n"
         "meshify.yaml:86:24: S001 info: suppression of M102 gives no reason, so it suppresses nothing: say why\n")
     # A suppression of a rule that did not run is not reported.
