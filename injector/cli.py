@@ -188,6 +188,46 @@ def placeholders(
     raise typer.Exit(command.run(manifest_path, config.envoy_image, apply, AwsOptions(profile, region)))
 
 
+@app.command(epilog="Examples:\n\n  meshify migrate taskdefs/*.json --to service-connect\n\n"
+                    "  meshify migrate taskdefs/*.json --to service-connect --out-dir migration --format markdown\n\n"
+                    "  meshify migrate taskdefs/*.json --to service-connect --in-place --policy iam/task-role.json")
+def migrate(
+    paths: Annotated[list[str], typer.Argument(help="Task definitions, App Mesh spec files, ECS service definitions.")],
+    to: Annotated[str, typer.Option("--to", help="The target: service-connect.")],
+    manifest: ManifestOption = None,
+    namespace: Annotated[Optional[str], typer.Option(
+        help="Cloud Map namespace of the new environment [default: the manifest's].")] = None,
+    patch: Annotated[bool, typer.Option("--patch", help="Print the RFC 6902 JSON Patches.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")] = False,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite the files that change, atomically.")] = False,
+    out_dir: Annotated[Optional[str], typer.Option(
+        "--out-dir", help="Write the service configurations, report.json and report.md (and, without another "
+                          "mode, the migrated task definitions) here.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="The report: text, json or markdown.")] = "text",
+    fail_on: Annotated[str, typer.Option(
+        "--fail-on", help="Lowest severity of a finding that fails: error, warning or info.")] = "warning",
+    policy: Annotated[Optional[str], typer.Option(help="IAM policy document to remove the App Mesh statements from.")] = None,
+) -> None:
+    """Move the mesh to ECS Service Connect: task definition patches, service configurations, a report."""
+    from meshify.injector.commands import migrate as command
+    from meshify.injector.engine import SEVERITIES
+    from meshify.injector.outputs.migration_report import FORMATS
+    from meshify.injector.outputs.patches import Mode
+
+    modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
+                                   ("--in-place", in_place)) if on]
+    if len(modes) > 1:
+        fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
+    if output_format not in FORMATS:
+        fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
+    if fail_on not in SEVERITIES:
+        fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
+    config, manifest_path = _project(manifest)
+    raise typer.Exit(command.run(paths, manifest_path, to, Mode(modes[0]) if modes else Mode.PRINT, out_dir,
+                                 output_format, fail_on, namespace, policy, config.envoy_image))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the manifest (meshify.yaml)."""

@@ -11,6 +11,8 @@ from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 if TYPE_CHECKING:  # typing only: the live modules belong to the commands that talk to AWS
     from meshify.injector.aws.live import LiveMesh, LivePlaceholders
     from meshify.injector.inputs.appmesh_spec import SpecFile
+    from meshify.injector.inputs.task_definition import TaskDefinitionFile
+    from meshify.injector.model.migration import MigrationPlan
 
 
 @dataclass(slots=True)
@@ -75,3 +77,32 @@ class MeshContext:
 
     mesh: Mesh
     spec_files: list[SpecFile] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MigrationContext:
+    """The mesh on its way to ECS Service Connect (``meshify migrate``): the model, the task
+    definitions and ECS service definitions given, and the plan of what each becomes."""
+
+    mesh: Mesh
+    task_files: list[TaskDefinitionFile] = field(default_factory=list)
+    services: list[Any] = field(default_factory=list)  # ECS service definitions (model/ecs_service.py)
+    namespace: str | None = None
+    _plan: MigrationPlan | None = field(default=None, repr=False)
+
+    @property
+    def plan(self) -> MigrationPlan:
+        if self._plan is None:
+            from meshify.injector.model.migration import plan
+
+            self._plan = plan(self.mesh, self.namespace, self.services)
+        return self._plan
+
+    def claimed(self) -> list[tuple[TaskDefinitionFile, Node | Gateway]]:
+        """Each task definition given with the node or gateway that claims it."""
+        found = []
+        for task_file in self.task_files:
+            claims = self.mesh.claims_of(task_file.family) if task_file.family else []
+            if claims:
+                found.append((task_file, claims[0]))
+        return found

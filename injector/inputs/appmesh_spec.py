@@ -15,6 +15,7 @@ from typing import Any
 from meshify.injector.documents.document import Document
 from meshify.injector.model.mesh import (
     ROUTE_KINDS,
+    ClientPolicy,
     Discovery,
     Gateway,
     GatewayRoute,
@@ -129,6 +130,20 @@ def _flat_headers(headers: Any) -> list[dict[str, Any]]:
     return flat
 
 
+def _client_policies(spec: dict[str, Any], loc: Loc) -> list[ClientPolicy]:
+    """The TLS client policies of a node spec: its ``backendDefaults`` and each backend's."""
+    found = []
+    defaults = (spec.get("backendDefaults") or {}) if isinstance(spec.get("backendDefaults"), dict) else {}
+    if isinstance(defaults.get("clientPolicy"), dict):
+        found.append(ClientPolicy(defaults["clientPolicy"], loc.child("backendDefaults", "clientPolicy")))
+    for index, backend in enumerate(spec.get("backends") or []):
+        service = (backend.get("virtualService") or {}) if isinstance(backend, dict) else {}
+        if isinstance(service, dict) and isinstance(service.get("clientPolicy"), dict):
+            found.append(ClientPolicy(service["clientPolicy"], loc.child("backends", index, "virtualService", "clientPolicy"),
+                                      str(service.get("virtualServiceName"))))
+    return found
+
+
 def merge(mesh: Mesh, spec_file: SpecFile) -> None:
     """Add (or replace) the resource a spec file describes in the model."""
     mesh.changed()
@@ -153,7 +168,9 @@ def merge(mesh: Mesh, spec_file: SpecFile) -> None:
         previous = mesh.nodes.get(name)
         mesh.nodes[name] = Node(name=name, loc=loc, listeners=_listeners(spec.get("listeners"), loc.child("listeners")),
                                 backends=backends, discovery=discovery, families=previous.families if previous else [],
-                                arn=previous.arn if previous else mesh.arn_of("virtualNode", name))
+                                arn=previous.arn if previous else mesh.arn_of("virtualNode", name),
+                                service=previous.service if previous else None,
+                                client_policies=_client_policies(spec, loc))
     elif spec_file.kind == "virtualRouter":
         previous = mesh.routers.get(name)
         mesh.routers[name] = Router(name=name, loc=loc, listeners=_listeners(spec.get("listeners"), loc.child("listeners")),

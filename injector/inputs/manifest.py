@@ -11,6 +11,7 @@ from meshify.injector.errors import InputError
 from meshify.injector.model.mesh import (
     CloudMap,
     Discovery,
+    EcsServiceRef,
     EnvoySettings,
     Gateway,
     GatewayRoute,
@@ -119,6 +120,10 @@ def _listeners(items: list[dict[str, Any]] | None, loc: Loc) -> list[Listener]:
     ]
 
 
+def _ecs_service(value: dict[str, Any] | None, loc: Loc) -> EcsServiceRef | None:
+    return None if value is None else EcsServiceRef(name=value["name"], cluster=value.get("cluster"), loc=loc)
+
+
 def build(document: Document, envoy_image: str | None = None) -> Mesh:
     """The model of a manifest already valid against the schema."""
     data = document.data
@@ -165,6 +170,7 @@ def build(document: Document, envoy_image: str | None = None) -> Mesh:
             backends=[Named(backend, loc.child("backends", index))
                       for index, backend in enumerate(node_data.get("backends") or [])],
             discovery=discovery, arn=node_data.get("arn") or mesh.arn_of("virtualNode", name),
+            service=_ecs_service(node_data.get("service"), loc.child("service")),
         )
     for name, router_data in (data.get("routers") or {}).items():
         loc = root.child("routers", name)
@@ -194,5 +200,6 @@ def build(document: Document, envoy_image: str | None = None) -> Mesh:
                                  loc=loc.child("routes", index))
                     for index, r in enumerate(gateway_data.get("routes") or [])],
             arn=gateway_data.get("arn") or mesh.arn_of("virtualGateway", name),
+            service=_ecs_service(gateway_data.get("service"), loc.child("service")),
         )
     return mesh

@@ -88,6 +88,24 @@ class Named:
 
 
 @dataclass(slots=True)
+class EcsServiceRef:
+    """The ECS service that runs a node's or gateway's tasks (the manifest's ``service:``)."""
+
+    name: str
+    loc: Loc
+    cluster: str | None = None
+
+
+@dataclass(slots=True)
+class ClientPolicy:
+    """A node's TLS client policy: for one backend, or its ``backendDefaults`` (``backend`` None)."""
+
+    policy: dict[str, Any]
+    loc: Loc
+    backend: str | None = None
+
+
+@dataclass(slots=True)
 class Node:
     name: str
     loc: Loc
@@ -97,6 +115,8 @@ class Node:
     discovery: Discovery | None = None
     arn: str = ""
     kind: str = "virtualNode"
+    service: EcsServiceRef | None = None
+    client_policies: list[ClientPolicy] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -159,6 +179,7 @@ class Gateway:
     routes: list[GatewayRoute] = field(default_factory=list)
     arn: str = ""
     kind: str = "virtualGateway"
+    service: EcsServiceRef | None = None
 
 
 @dataclass(slots=True)

@@ -1,0 +1,347 @@
+"""``meshify migrate --to service-connect``: the mesh model and the files given become
+task definition patches (uninject, named ports, health check, memory), one Service Connect
+configuration per ECS service, and the migration report (``../shared/spec/migrate.md``).
+
+Every input loads and every patch, configuration and finding is computed before the first
+write, as for inject.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from meshify.injector import engine
+from meshify.injector.documents.document import write_atomic
+from meshify.injector.engine.findings import Located, locate
+from meshify.injector.errors import InputError
+from meshify.injector.inputs.appmesh_spec import SpecFile, merge
+from meshify.injector.inputs.manifest import load_manifest
+from meshify.injector.inputs.reader import read_input
+from meshify.injector.inputs.task_definition import TaskDefinitionFile
+from meshify.injector.model.mesh import Gateway, Mesh, Node
+from meshify.injector.model.migration import MigrationPlan, PlannedService, named_ports, service_connect_patch
+from meshify.injector.outputs.migration_report import FORMATS, Feature, MigrationReport, ServiceEntry
+from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
+
+TARGETS = ("service-connect",)
+
+
+@dataclass(slots=True)
+class Migration:
+    """What migrate makes of one task definition."""
+
+    source: TaskDefinitionFile
+    claimant: Node | Gateway | None
+    patch: list[dict[str, Any]]
+
+
+def _uninject_patch(mesh: Mesh, taskdef: dict[str, Any]) -> list[dict[str, Any]]:
+    """The App Mesh wiring removed: migrate-a's uninject (``model/unwiring.py``)."""
+    from meshify.injector.model.unwiring import uninject_patch
+
+    return uninject_patch(taskdef, mesh.envoy.container_name)
+
+
+def migrate_task_definition(mesh: Mesh, current: MigrationPlan, source: TaskDefinitionFile,
+                            claimant: Node | Gateway | None) -> Migration:
+    """One patch: uninject, then what Service Connect needs. A gateway's task holds only
+    Envoy and is replaced by a load balancer, so it is not rewritten."""
+    if claimant is None or isinstance(claimant, Gateway):
+        return Migration(source, claimant, [])
+    import jsonpatch
+
+    removal = _uninject_patch(mesh, source.data)
+    uninjected = jsonpatch.apply_patch(copy.deepcopy(source.data), removal) if removal else source.data
+    service = current.service_of(claimant.name)
+    additions = service_connect_patch(claimant, service, uninjected) if service is not None else []
+    return Migration(source, claimant, removal + additions)
+
+
+def _claimant(mesh: Mesh, source: TaskDefinitionFile) -> Node | Gateway | None:
+    claims = mesh.claims_of(source.family) if source.family else []
+    return claims[0] if claims else None
+
+
+def _adopt_port_names(current: MigrationPlan, task_files: list[TaskDefinitionFile], mesh: Mesh) -> None:
+    """A port the primary version's task definition already names keeps its name (so that a
+    second run changes nothing, and names the team chose stay)."""
+    for service in current.services:
+        for task_file in task_files:
+            claimant = _claimant(mesh, task_file)
+            if claimant is not service.primary:
+                continue
+            names = named_ports(task_file.data)
+            for served in service.ports:
+                if served.listener.port in names:
+                    served.port_name = names[served.listener.port]
+
+
+# ---------------------------------------------------------------------------------------
+# The report
+
+
+def _features(context: engine.MigrationContext, findings: list[engine.Finding], reported: set[str]) -> list[Feature]:
+    current, mesh = context.plan, context.mesh
+
+    def where(loc: Any) -> str:
+        if loc.document is None:
+            return "(not in a file)"
+        line, column = loc.document.position(loc.pointer)
+        return f"{loc.document.path}:{line}:{column}"
+
+    rows = [Feature(f"mesh `{mesh.name}`", where(mesh.loc), f"Cloud Map namespace `{current.namespace}`")]
+    for service in current.services:
+        for node in service.nodes:
+            versions = f" (one of {len(service.nodes)} versions)" if len(service.nodes) > 1 else ""
+            ports = ", ".join(f"`{p.port_name}`" for p in service.ports if any(
+                listener.port == p.listener.port for listener in node.listeners))
+            becomes = f"ECS service `{service.name}`{versions}" + (f", port {ports}" if ports else ", client only")
+            rows.append(Feature(f"virtual node `{node.name}`", where(node.loc), becomes))
+            for listener in node.listeners:
+                if listener.health_check:
+                    rows.append(Feature(f"active health check of `{node.name}` port {listener.port}",
+                                        where(listener.loc), "the application container's `healthCheck`"))
+                if listener.timeout:
+                    served = next((p for p in service.ports if p.listener is listener), None)
+                    if served is not None:
+                        rows.append(Feature(f"listener timeout of `{node.name}` port {listener.port}", where(listener.loc),
+                                            f"`timeout` {json.dumps(served.timeouts.api(listener.protocol))}"))
+            if node.discovery is not None:
+                rows.append(Feature(f"service discovery of `{node.name}`", where(node.discovery.loc),
+                                    f"discoveryName `{service.ports[0].discovery_name}`" if service.ports
+                                    else "not needed (client only)"))
+    for service in current.services:
+        for served in service.ports:
+            if served.alias and served.alias_loc is not None:
+                rows.append(Feature(f"virtual service `{served.alias}`", where(served.alias_loc),
+                                    f"client alias `{served.alias}:{served.alias_port}` of `{service.name}`"))
+    rules = engine.all_rules()
+    places: dict[str, list[Located]] = {}
+    for found in findings:
+        place = locate(found, reported)
+        places.setdefault(found.rule, [])
+        if place is not None:
+            places[found.rule].append(place)
+    for rule_id, located in sorted(places.items()):
+        located.sort(key=lambda f: f.sort_key)
+        where_said = _place(located[0]) if located else "(not in a file)"
+        if len(located) > 1:
+            where_said += f" (+{len(located) - 1} more)"
+        severities = {f.severity for f in located} or {rules[rule_id].severity}
+        worst = max(severities, key=engine.severity_rank)
+        rows.append(Feature(rules[rule_id].title, where_said, _EFFECT[worst], rule_id))
+    return rows
+
+
+_EFFECT = {"error": "no equivalent: lost", "warning": "changes behaviour", "info": "carries over, differently"}
+
+
+def _place(located: Located) -> str:
+    return f"{located.path}:{located.line}:{located.column}"
+
+
+def _service_order(current: MigrationPlan) -> list[PlannedService]:
+    """Servers before their callers (depth-first on backends), so each alias exists before
+    a client that calls it starts."""
+    order: list[PlannedService] = []
+    seen: set[int] = set()
+
+    def visit(service: PlannedService, depth: int = 0) -> None:
+        if id(service) in seen or depth > len(current.services):
+            return
+        seen.add(id(service))
+        for node in service.nodes:
+            for backend in node.backends:
+                server = next((s for s in current.services for p in s.ports if p.alias == backend.name), None)
+                if server is not None:
+                    visit(server, depth + 1)
+        order.append(service)
+
+    for service in current.services:
+        visit(service)
+    return order
+
+
+def _steps(context: engine.MigrationContext, migrations: list[Migration], given_namespace: bool) -> list[str]:
+    current, mesh = context.plan, context.mesh
+    from meshify.injector.model.wiring import policy_statements
+
+    steps = [
+        f"Build a parallel (green) environment; do not network it with the App Mesh one. "
+        f"{'Use' if given_namespace else 'Prefer a new Cloud Map namespace for it (--namespace NAME); this plan uses'} "
+        f"namespace `{current.namespace}` (ECS creates an HTTP namespace when the name is new).",
+        "Register the migrated task definitions (`meshify migrate ... --in-place`, then "
+        "`aws ecs register-task-definition`): " + (", ".join(f"`{m.source.family}`" for m in migrations
+                                                           if m.claimant is not None and not isinstance(m.claimant, Gateway))
+                                                   or "none given") + ".",
+        "Create the ECS services in this order, servers before their callers, each with its Service Connect "
+        "configuration: " + ", ".join(f"`{s.name}`" for s in _service_order(current)) + ".",
+    ]
+    for service in current.services:
+        for canary in service.canaries:
+            others = ", ".join(node for node, _ in canary.shares[1:])
+            steps.append(f"Run `{service.name}` with the task definition of `{canary.primary}`; roll out {others} as a "
+                         f"new revision of it with {canary.describe()}.")
+    if mesh.egress_filter == "DROP_ALL" and any(node.backends for node in mesh.nodes.values()):
+        steps.append("Give each ECS service its own security group and allow ingress only from its callers "
+                     "(R610 lists them).")
+    for gateway in mesh.gateways.values():
+        steps.append(f"Create an Application Load Balancer for gateway `{gateway.name}` with the listener rules R611 "
+                     "lists, forwarding to target groups of the new services.")
+    steps.append("Shift traffic at the edge from the App Mesh environment to the new one gradually (Route 53 weighted "
+                 "records, ALB weighted target groups or CloudFront continuous deployment); watch the CloudWatch "
+                 "Service Connect metrics; shift back if needed.")
+    placeholders = [p.name for p in mesh.cloud_map.placeholders]
+    if placeholders:
+        steps.append(f"After the cut-over, delete the Cloud Map placeholder records of namespace "
+                     f"`{mesh.cloud_map.namespace}`: " + ", ".join(f"`{name}`" for name in placeholders) + ".")
+    statements: list[str] = []
+    for migration in migrations:
+        if migration.claimant is None:
+            continue
+        role = migration.source.data.get("taskRoleArn")
+        for statement in policy_statements(mesh, migration.claimant):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            said = f"{', '.join(actions)} on {statement['Resource']}" + (f" from role {role}" if isinstance(role, str) else "")
+            if said not in statements:
+                statements.append(said)
+    if statements:
+        steps.append("Remove the App Mesh statements from the task roles (`meshify migrate --policy FILE` does it for a "
+                     "policy document): " + "; ".join(statements) + ".")
+    steps.append(f"Delete the App Mesh resources of mesh `{mesh.name}` (routes, routers, virtual services, nodes, "
+                 "gateway routes, gateways, then the mesh) and the old ECS services.")
+    return steps
+
+
+def build_report(context: engine.MigrationContext, findings: list[engine.Finding], reported: set[str],
+                 migrations: list[Migration], files: dict[str, str], given_namespace: bool) -> MigrationReport:
+    located = sorted({place for found in findings if (place := locate(found, reported))}, key=lambda f: f.sort_key)
+    services = [ServiceEntry(s.name, s.cluster, [n.name for n in s.nodes], s.families,
+                             context.plan.service_configuration(s), files.get(s.name))
+                for s in context.plan.services]
+    return MigrationReport(context.mesh.name, context.plan.namespace, _features(context, findings, reported), services,
+                           located, _steps(context, migrations, given_namespace))
+
+
+# ---------------------------------------------------------------------------------------
+# The command
+
+
+def _edits(migrations: list[Migration]) -> list[Edit]:
+    by_document: dict[int, list[Migration]] = {}
+    for migration in migrations:
+        by_document.setdefault(id(migration.source.document), []).append(migration)
+    return [task_definition_edit(group[0].source.document, [(m.source, m.patch) for m in group])
+            for group in by_document.values()]
+
+
+def _policy_edit(policy_path: str) -> Edit:
+    from meshify.injector.inputs.iam_policy import load_policy
+    from meshify.injector.model.unwiring import policy_unwiring_patch
+
+    policy = load_policy(policy_path)
+    if policy.document is None:
+        raise InputError("no such file", policy_path)
+    policy.patch = policy_unwiring_patch(policy.policy)
+    return Edit(policy.path, policy.document.text, policy.patch, policy.new_text, bool(policy.patch), printed=False,
+                written_message=f"task role policy updated: {policy.path}")
+
+
+def _service_file_name(service: PlannedService) -> str:
+    return f"{service.name}.service-connect.json"
+
+
+def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: str | None, report_format: str,
+        fail_on: str, namespace: str | None = None, policy_path: str | None = None, envoy_image: str | None = None) -> int:
+    if target not in TARGETS:
+        raise InputError(f"--to: {target!r} is not one of {', '.join(TARGETS)}")
+    mesh = load_manifest(manifest_path, envoy_image)
+    task_files: list[TaskDefinitionFile] = []
+    spec_files: list[SpecFile] = []
+    services: list[Any] = []
+    reported = {manifest_path}
+    for path in paths:
+        if _same_file(path, manifest_path):
+            continue
+        found = read_input(path)
+        task_files += found.task_definitions
+        spec_files += found.spec_files
+        services += [service.service for service in getattr(found, "services", [])]
+        reported.add(found.path)
+    for spec in spec_files:
+        merge(mesh, spec)
+    context = engine.MigrationContext(mesh, task_files, services, namespace)
+    _adopt_port_names(context.plan, task_files, mesh)
+    rules = [rule for rule in engine.all_rules().values() if rule.scope == "migration"]
+    findings = list(engine.run(rules, context))
+    migrations = [migrate_task_definition(mesh, context.plan, source, _claimant(mesh, source)) for source in task_files]
+    edits = _edits(migrations)
+    if policy_path is not None:
+        edits.append(_policy_edit(policy_path))
+    for migration in migrations:
+        if migration.claimant is None:
+            say(f"{migration.source.path}: family {migration.source.family!r} is claimed by no node or gateway "
+                "of the manifest; left unchanged")
+        elif isinstance(migration.claimant, Gateway):
+            say(f"{migration.source.path}: runs gateway `{migration.claimant.name}`, which an ALB replaces (R611); "
+                "left unchanged")
+
+    files: dict[str, str] = {}
+    if out_dir is not None:
+        files = {s.name: os.path.join(out_dir, _service_file_name(s)) for s in context.plan.services}
+    report = build_report(context, findings, reported, migrations, files, namespace is not None)
+    writes_files = out_dir is not None and mode is not Mode.CHECK
+    taskdefs_to_stdout = mode in (Mode.PRINT, Mode.PATCH, Mode.DIFF) and not (mode is Mode.PRINT and writes_files)
+
+    if mode is Mode.PRINT and writes_files:  # the task definitions go to the directory, with the rest
+        assert out_dir is not None
+        status = _write_task_definitions(edits, out_dir)
+    else:
+        status = write(edits, mode, verb="migrated")
+    if writes_files:
+        assert out_dir is not None
+        os.makedirs(out_dir, exist_ok=True)
+        for service in context.plan.services:
+            write_atomic(files[service.name], json.dumps(context.plan.service_configuration(service), indent=2) + "\n")
+        write_atomic(os.path.join(out_dir, "report.json"), FORMATS["json"](report))
+        write_atomic(os.path.join(out_dir, "report.md"), FORMATS["markdown"](report))
+        say(f"wrote {len(files)} service configuration(s) and report.json, report.md to {out_dir}")
+    text = FORMATS[report_format](report)
+    if taskdefs_to_stdout:
+        say(text.rstrip("\n"))
+    else:
+        print(text, end="")
+    threshold = engine.severity_rank(fail_on)
+    failing = any(engine.severity_rank(f.severity) >= threshold for f in report.findings)
+    return max(status, 1 if failing else 0)
+
+
+def _same_file(first: str, second: str) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def _write_task_definitions(edits: list[Edit], out_dir: str) -> int:
+    """Each migrated task definition file under ``DIR/taskdefs/`` (unchanged ones too: the
+    green environment needs them all); a companion file is rewritten in place. Every text
+    is rendered before the first write."""
+    directory = os.path.join(out_dir, "taskdefs")
+    names = [os.path.basename(edit.path) for edit in edits if edit.printed]
+    if len(set(names)) != len(names):
+        twice = next(name for name in names if names.count(name) > 1)
+        raise InputError(f"--out-dir: two task definition files are named {twice}; migrate them in separate runs")
+    texts = [(edit, edit.render() if edit.changes else edit.old_text) for edit in edits]
+    os.makedirs(directory, exist_ok=True)
+    for edit, text in texts:
+        if edit.printed:
+            write_atomic(os.path.join(directory, os.path.basename(edit.path)), text)
+        elif edit.changes:
+            write_atomic(edit.path, text)
+            say(edit.written_message)
+    return 0

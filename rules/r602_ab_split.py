@@ -1,0 +1,38 @@
+"""R602: a route splits traffic between different services (an A/B split).
+
+What: a route's weighted targets are nodes that are not versions of one service (they
+register under different Cloud Map services or DNS names).
+
+Why: a Service Connect client alias reaches exactly one ECS service, and there is no
+weighted split between services: this traffic split is lost. VPC Lattice does it (a
+listener rule forwarding to up to 10 weighted target groups, weights 0-999), as does an
+Application Load Balancer (a forward action with weighted target groups).
+
+Fails (an error: the split is lost):
+    routes: [{name: ab, targets: [{node: checkout-a, weight: 50}, {node: checkout-b, weight: 50}]}]
+
+Passes: targets that register under one Cloud Map service (versions: R601).
+
+Fix: keep the split in VPC Lattice (``vpcLatticeConfigurations`` on both ECS services and a
+listener rule with the same weights) or behind an ALB; or give the targets one Cloud Map
+service if they really are versions of one service.
+"""
+
+from meshify.injector.engine import MigrationContext, rule
+from meshify.injector.model.mesh import route_label
+
+
+@rule("R602", "error", "A/B split between services is lost", scope="migration")
+def check(context: MigrationContext):
+    for router, route in context.plan.ab_routes:
+        weights = ", ".join(f"{t.node} {t.weight}" for t in route.targets)
+        alias = next((s for s in context.mesh.services.values() if s.router == router.name), None)
+        lands = ""
+        if alias is not None:
+            owner = next((svc for svc in context.plan.services for p in svc.ports if p.alias == alias.name), None)
+            lands = f"; `{alias.name}` will reach only `{owner.name}`" if owner else ""
+        yield check.rule.finding(
+            f"{route_label(router, route)} splits traffic between different services ({weights}): Service Connect "
+            f"has no weighted split between services, so it is lost{lands}; keep it with a VPC Lattice listener rule "
+            "forwarding to weighted target groups (or an ALB forward action with the same weights)",
+            route.targets[0].loc)
