@@ -32,7 +32,7 @@ def check(context: MigrationContext):
     for service, port in served_ports(context.plan):
         if not port.route_timeouts:
             continue
-        merged = port.timeouts.api(port.listener.protocol)
+        merged = ", ".join(f"{key} {value}" for key, value in port.timeouts.api(port.listener.protocol).items())
         values = {(t.per_request_ms, t.idle_ms) for _, _, t in port.route_timeouts}
         callers = sorted({caller.name for router, _, _ in port.route_timeouts
                           for virtual in context.mesh.services.values() if virtual.router == router.name

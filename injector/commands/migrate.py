@@ -199,19 +199,22 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
     if placeholders:
         steps.append(f"After the cut-over, delete the Cloud Map placeholder records of namespace "
                      f"`{mesh.cloud_map.namespace}`: " + ", ".join(f"`{name}`" for name in placeholders) + ".")
-    statements: list[str] = []
+    by_role: dict[str, list[str]] = {}
     for migration in migrations:
         if migration.claimant is None:
             continue
         role = migration.source.data.get("taskRoleArn")
+        said = by_role.setdefault(role if isinstance(role, str) else "the task role", [])
         for statement in policy_statements(mesh, migration.claimant):
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-            said = f"{', '.join(actions)} on {statement['Resource']}" + (f" from role {role}" if isinstance(role, str) else "")
-            if said not in statements:
-                statements.append(said)
-    if statements:
+            text = "the X-Ray statement (if only Envoy used it)" if any(a.startswith("xray:") for a in actions) \
+                else f"{', '.join(actions)} on {statement['Resource']}"
+            if text not in said:
+                said.append(text)
+    if by_role:
         steps.append("Remove the App Mesh statements from the task roles (`meshify migrate --policy FILE` does it for a "
-                     "policy document): " + "; ".join(statements) + ".")
+                     "policy document): " + "; ".join(f"from {role}: {', '.join(said)}" for role, said in by_role.items())
+                     + ".")
     steps.append(f"Delete the App Mesh resources of mesh `{mesh.name}` (routes, routers, virtual services, nodes, "
                  "gateway routes, gateways, then the mesh) and the old ECS services.")
     return steps
@@ -300,6 +303,11 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     if mode is Mode.PRINT and writes_files:  # the task definitions go to the directory, with the rest
         assert out_dir is not None
         status = _write_task_definitions(edits, out_dir)
+    elif mode is Mode.CHECK:  # standard output is the report's
+        changed = [edit.path for edit in edits if edit.changes]
+        for path in changed:
+            say(f"would change: {path}")
+        status = 1 if changed else 0
     else:
         status = write(edits, mode, verb="migrated")
     if writes_files:
