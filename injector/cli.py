@@ -192,8 +192,9 @@ def placeholders(
                     "  meshify migrate taskdefs/*.json --to service-connect --out-dir migration --format markdown\n\n"
                     "  meshify migrate taskdefs/*.json --to service-connect --in-place --policy iam/task-role.json")
 def migrate(
-    paths: Annotated[list[str], typer.Argument(help="Task definitions, App Mesh spec files, ECS service definitions.")],
-    to: Annotated[str, typer.Option("--to", help="The target: service-connect.")],
+    paths: Annotated[Optional[list[str]], typer.Argument(
+        help="Task definitions, App Mesh spec files, ECS service definitions [default: the manifest alone].")] = None,
+    to: Annotated[str, typer.Option("--to", help="The target: service-connect (required).")] = "",
     manifest: ManifestOption = None,
     namespace: Annotated[Optional[str], typer.Option(
         help="Cloud Map namespace of the new environment [default: the manifest's].")] = None,
@@ -219,12 +220,14 @@ def migrate(
                                    ("--in-place", in_place)) if on]
     if len(modes) > 1:
         fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
+    if not to:
+        fail("--to is required: --to service-connect")
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fail_on not in SEVERITIES:
         fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
     config, manifest_path = _project(manifest)
-    raise typer.Exit(command.run(paths, manifest_path, to, Mode(modes[0]) if modes else Mode.PRINT, out_dir,
+    raise typer.Exit(command.run(paths or [], manifest_path, to, Mode(modes[0]) if modes else Mode.PRINT, out_dir,
                                  output_format, fail_on, namespace, policy, config.envoy_image))
 
 
