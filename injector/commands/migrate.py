@@ -23,7 +23,13 @@ from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.reader import read_input
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import Gateway, Mesh, Node
-from meshify.injector.model.migration import MigrationPlan, PlannedService, named_ports, service_connect_patch
+from meshify.injector.model.migration import (
+    MigrationPlan,
+    PlannedService,
+    listener_member,
+    named_ports,
+    service_connect_patch,
+)
 from meshify.injector.outputs.migration_report import FORMATS, Feature, MigrationReport, ServiceEntry
 from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
 
@@ -104,11 +110,13 @@ def _features(context: engine.MigrationContext, findings: list[engine.Finding], 
             for listener in node.listeners:
                 if listener.health_check:
                     rows.append(Feature(f"active health check of `{node.name}` port {listener.port}",
-                                        where(listener.loc), "the application container's `healthCheck`"))
+                                        where(listener_member(listener, "healthCheck")),
+                                        "the application container's `healthCheck`"))
                 if listener.timeout:
                     served = next((p for p in service.ports if p.listener is listener), None)
                     if served is not None:
-                        rows.append(Feature(f"listener timeout of `{node.name}` port {listener.port}", where(listener.loc),
+                        rows.append(Feature(f"listener timeout of `{node.name}` port {listener.port}",
+                                            where(listener_member(listener, "timeout")),
                                             f"`timeout` {json.dumps(served.timeouts.api(listener.protocol))}"))
             if node.discovery is not None:
                 rows.append(Feature(f"service discovery of `{node.name}`", where(node.discovery.loc),
