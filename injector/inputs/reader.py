@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from meshify.injector.documents.document import Document
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
+from meshify.injector.inputs.ecs_service import EcsServiceFile, services_from_document
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
 
 
@@ -26,6 +27,7 @@ class InputFile:
     document: Document
     task_definitions: list[TaskDefinitionFile] = field(default_factory=list)
     spec_files: list[SpecFile] = field(default_factory=list)
+    services: list[EcsServiceFile] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -43,9 +45,14 @@ def _appmesh_spec(document: Document) -> InputFile | None:
     return None if spec is None else InputFile(document, spec_files=[spec])
 
 
+def _ecs_service(document: Document) -> InputFile | None:
+    services = services_from_document(document)
+    return InputFile(document, services=services) if services else None
+
+
 Reader = Callable[[Document], "InputFile | None"]
 # In order: the first reader that recognises a document owns it.
-READERS: list[Reader] = [_ecs_task_definition, _appmesh_spec]
+READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec]
 
 
 def recognise(document: Document) -> InputFile | None:
