@@ -22,6 +22,7 @@ from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.reader import read_input
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
+from meshify.injector.model.ecs_service import EcsService
 from meshify.injector.model.mesh import Gateway, Mesh, Node
 from meshify.injector.model.migration import (
     MigrationPlan,
@@ -273,7 +274,7 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     mesh = load_manifest(manifest_path, envoy_image)
     task_files: list[TaskDefinitionFile] = []
     spec_files: list[SpecFile] = []
-    services: list[Any] = []
+    services: list[EcsService] = []
     reported = {manifest_path}
     for path in paths:
         if _same_file(path, manifest_path):
@@ -281,7 +282,7 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
         found = read_input(path)
         task_files += found.task_definitions
         spec_files += found.spec_files
-        services += [service.service for service in getattr(found, "services", [])]
+        services += [service_file.service for service_file in found.services]
         reported.add(found.path)
     for spec in spec_files:
         merge(mesh, spec)

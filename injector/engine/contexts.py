@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from meshify.injector.model.ecs_service import EcsService
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 
 if TYPE_CHECKING:  # typing only: the live modules belong to the commands that talk to AWS
@@ -86,7 +87,7 @@ class MigrationContext:
 
     mesh: Mesh
     task_files: list[TaskDefinitionFile] = field(default_factory=list)
-    services: list[Any] = field(default_factory=list)  # ECS service definitions (model/ecs_service.py)
+    services: list[EcsService] = field(default_factory=list)  # the ECS service definitions given
     namespace: str | None = None
     _plan: MigrationPlan | None = field(default=None, repr=False)
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from meshify.injector.model.ecs_service import EcsService
 from meshify.injector.model.mesh import Listener, Loc, Mesh, Node, Route, Router, Target
 
 # Service Connect's fixed behaviour (ECS Developer Guide, "Service Connect components").
@@ -142,7 +143,7 @@ class PlannedService:
     ports: list[ServedPort] = field(default_factory=list)
     canaries: list[Canary] = field(default_factory=list)
     pca_arn: str | None = None
-    ecs: Any = None  # the ECS service definition given for it (migrate-a's EcsService), if any
+    ecs: EcsService | None = None  # the ECS service definition given for it, if any
 
     @property
     def primary(self) -> Node:
@@ -250,7 +251,7 @@ def _canary(router: Router, route: Route, mesh: Mesh) -> Canary | None:
     return Canary(router, route, [(node, round(share, 1)) for node, share in ordered])
 
 
-def _service_name(nodes: list[Node], ecs_services: dict[str, Any]) -> tuple[str, str | None, Any]:
+def _service_name(nodes: list[Node], ecs_services: dict[str, EcsService]) -> tuple[str, str | None, EcsService | None]:
     primary = nodes[0]
     for node in nodes:  # an ECS service definition given for the node's family wins
         for family in node.families:
@@ -310,10 +311,10 @@ def _pca_arn(mesh: Mesh, service_names: set[str]) -> str | None:
     return None
 
 
-def plan(mesh: Mesh, namespace: str | None = None, ecs_services: list[Any] | None = None) -> MigrationPlan:
+def plan(mesh: Mesh, namespace: str | None = None, ecs_services: list[EcsService] | None = None) -> MigrationPlan:
     """The Service Connect plan for ``mesh``: ``namespace`` overrides the manifest's;
     ``ecs_services`` are ECS service definitions given with the files (by family)."""
-    by_family = {service.family: service for service in ecs_services or [] if getattr(service, "family", None)}
+    by_family = {service.family: service for service in ecs_services or [] if service.family}
     leaders, ab_routes = _groups(mesh)
     members: dict[str, list[Node]] = {}
     for name, node in mesh.nodes.items():

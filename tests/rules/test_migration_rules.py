@@ -38,7 +38,7 @@ BANK_PLACES = {
              "taskdefs/checkout-a.json:31:9", "taskdefs/checkout-b.json:31:9", "taskdefs/edge-gateway.json:24:9",
              "taskdefs/ledger.json:30:9", "taskdefs/nightly-batch.json:19:9", "taskdefs/reports-win.json:20:9"],
     "R613": ["meshify.yaml:20:7", "meshify.yaml:21:7"],
-    "R614": ["taskdefs/nightly-batch.json:2:3", "taskdefs/reports-win.json:7:23"],
+    "R614": ["services/checkout-b.json:6:28", "taskdefs/nightly-batch.json:2:3", "taskdefs/reports-win.json:7:23"],
 }
 
 
@@ -99,10 +99,12 @@ MESSAGES = [
      "Connect: delete its instance and service after the cut-over"),
     ("R614", "error", "task definition `reports-win` runs on WINDOWS_SERVER_2019_CORE; Service Connect does not support "
      "Windows"),
+    ("R614", "error", "ECS service `checkout-b-blue` uses the CODE_DEPLOY deployment controller, which Service Connect "
+     "does not support: use the ECS controller with strategy BLUE_GREEN, CANARY or LINEAR"),
 ]
 
 
-@pytest.mark.parametrize(("rule", "severity", "message"), MESSAGES, ids=[case[0] for case in MESSAGES])
+@pytest.mark.parametrize(("rule", "severity", "message"), MESSAGES, ids=[f"{case[0]}-{n}" for n, case in enumerate(MESSAGES)])
 def test_each_migration_rule_says_what_it_becomes(tmp_path, rule, severity, message):
     findings = _findings(tmp_path, BANK, CASES[1][2])
     assert {"rule": rule, "severity": severity, "message": message} in \
