@@ -198,3 +198,25 @@ def test_tls_comes_from_the_private_ca_the_callers_trust(tmp_path):
         ("R609", "info", "meshify.yaml", 9, 9), ("R610", "warning", "web.json", 5, 5)]
     web = next(s for s in report["services"] if s["service"] == "web")
     assert web["configuration"]["serviceConnectConfiguration"] == {"enabled": True, "namespace": "tls.local"}
+
+
+def test_diff_prints_the_task_definitions_changes_and_the_report_goes_to_standard_error(tmp_path):
+    work = tmp_path / "bank"
+    shutil.copytree(BANK, work)
+    before = files_under(work)
+    result = run_meshify("migrate", "taskdefs/ledger.json", "--to", "service-connect", "--diff", cwd=work)
+    assert result.stdout.startswith("--- a/taskdefs/ledger.json\n+++ b/taskdefs/ledger.json\n")
+    assert '-      "portMappings": [{"containerPort": 9000, "protocol": "tcp"}],\n' in result.stdout
+    assert '+  "memory": "448"\n' in result.stdout
+    assert "Migration of mesh bank" in result.stderr and "Migration of mesh" not in result.stdout
+    assert files_under(work) == before
+
+
+def test_check_with_out_dir_writes_nothing(tmp_path):
+    work = tmp_path / "bank"
+    shutil.copytree(BANK, work)
+    result = run_meshify("migrate", "taskdefs/ledger.json", "--to", "service-connect", "--check", "--out-dir", "out",
+                         cwd=work)
+    assert result.returncode == 1
+    assert "would change: taskdefs/ledger.json\n" in result.stderr
+    assert not (work / "out").exists()
