@@ -1,7 +1,8 @@
 """R602: a route splits traffic between different services (an A/B split).
 
 What: a route's weighted targets are nodes that are not versions of one service (they
-register under different Cloud Map services or DNS names).
+register under different Cloud Map services or DNS names, or the files do not describe them,
+so that meshify cannot tell).
 
 Why: a Service Connect client alias reaches exactly one ECS service, and there is no
 weighted split between services: this traffic split is lost. VPC Lattice does it (a
@@ -31,6 +32,10 @@ def check(context: MigrationContext):
         if alias is not None:
             owner = next((svc for svc in context.plan.services for p in svc.ports if p.alias == alias.name), None)
             lands = f"; `{alias.name}` will reach only `{owner.name}`" if owner else ""
+        unknown = [t.node for t in route.targets if t.node not in context.mesh.nodes]
+        if unknown:
+            lands += (f" (the files do not describe {', '.join(f'`{n}`' for n in dict.fromkeys(unknown))}: give their "
+                      "node specs or manifest entries if they are versions of one service)")
         yield check.rule.finding(
             f"{route_label(router, route)} splits traffic between different services ({weights}): Service Connect "
             f"has no weighted split between services, so it is lost{lands}; keep it with a VPC Lattice listener rule "

@@ -18,7 +18,7 @@ Fix: accept the fixed retries, or retry in the application where the route neede
 
 from meshify.injector.engine import MigrationContext, rule
 from meshify.injector.model.mesh import route_label
-from meshify.injector.model.migration import FIXED_RETRIES
+from meshify.injector.model.migration import FIXED_RETRIES, route_member
 
 
 @rule("R604", "warning", "Retry policy becomes fixed retries", scope="migration")
@@ -33,4 +33,4 @@ def check(context: MigrationContext):
             said = f"maxRetries {policy.get('maxRetries')}" + (f" on {', '.join(events)}" if events else "")
             yield check.rule.finding(
                 f"{route_label(router, route)} retries ({said}); Service Connect's retries are fixed ({FIXED_RETRIES}) "
-                "and cannot be tuned per route", route.loc.child("retryPolicy"))
+                "and cannot be tuned per route", route_member(route, "retryPolicy"))

@@ -20,7 +20,7 @@ the serving service's ``timeout``).
 
 from meshify.injector.engine import MigrationContext, rule
 from meshify.injector.model.mesh import route_label
-from meshify.injector.model.migration import served_ports
+from meshify.injector.model.migration import route_member, served_ports
 
 
 def _said(milliseconds: int | None) -> str:
@@ -45,4 +45,4 @@ def check(context: MigrationContext):
                 f"{_said(timeouts.idle_ms)}); it becomes the timeout of ECS service `{service.name}` port "
                 f"`{port.port_name}`: {merged}{who}" + ("; the routes to it disagree, so some callers wait longer"
                                                         if differ else ""),
-                route.loc.child("timeout"), severity="warning" if differ else None)
+                route_member(route, "timeout"), severity="warning" if differ else None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meshify.injector.model.ecs_service import EcsService
-from meshify.injector.model.mesh import Listener, Loc, Mesh, Node, Route, Router, Target
+from meshify.injector.model.mesh import ROUTE_KINDS, Listener, Loc, Mesh, Node, Route, Router, Target
 
 # Service Connect's fixed behaviour (ECS Developer Guide, "Service Connect components").
 FIXED_RETRIES = "2 retries, each on another task"
@@ -227,10 +227,11 @@ def _groups(mesh: Mesh) -> tuple[dict[str, str], list[tuple[Router, Route]]]:
     ab_routes = []
     for router in mesh.routers.values():
         for route in router.routes:
-            nodes = list(dict.fromkeys(t.node for t in route.targets if t.node in mesh.nodes))
+            nodes = list(dict.fromkeys(t.node for t in route.targets))
             if len(nodes) < 2:
                 continue
-            keys = {_discovery_key(mesh.nodes[name]) for name in nodes}
+            # a node the files do not describe has no known discovery: not provably a version
+            keys = {_discovery_key(mesh.nodes[name]) if name in mesh.nodes else None for name in nodes}
             if len(keys) == 1 and None not in keys:
                 for name in nodes[1:]:
                     leader[find(name)] = find(nodes[0])
@@ -418,6 +419,23 @@ def _aliases(current: MigrationPlan) -> None:
         served.route_timeouts.append((router, route, timeouts))
         served.timeouts = Timeouts(_merge(served.timeouts.per_request_ms, timeouts.per_request_ms),
                                    _merge(served.timeouts.idle_ms, timeouts.idle_ms))
+
+
+def route_member(route: Route, key: str) -> Loc:
+    """Where a route's ``match``, ``retryPolicy`` or ``timeout`` is written: on the route in
+    the manifest, under its route kind (``httpRoute`` ...) in an App Mesh spec file."""
+    from meshify.injector.documents.pointer import resolve
+
+    document = route.loc.document
+    if document is not None:
+        try:
+            written = resolve(document.data, route.loc.pointer)
+        except (KeyError, IndexError, TypeError, ValueError):
+            written = None
+        kind = next((k for k, protocol in ROUTE_KINDS.items() if protocol == route.protocol), None)
+        if isinstance(written, dict) and key not in written and kind is not None and isinstance(written.get(kind), dict):
+            return route.loc.child(kind, key)
+    return route.loc.child(key)
 
 
 def listener_member(listener: Listener, key: str) -> Loc:

@@ -117,3 +117,32 @@ def test_migration_rules_are_listed_and_documented():
         assert f"R6{number:02d}  " in listed.stdout
     doc = run_meshify("rules", "R601").stdout
     assert doc.startswith("R601 (warning): Canary weights become a deployment strategy\n")
+
+
+def test_a_match_between_routes_to_one_node_only_loses_its_filtering(tmp_path):
+    work = tmp_path / "shop"
+    shutil.copytree(SHOP, work)
+    manifest = work / "meshify.yaml"
+    text = manifest.read_text()
+    text = text.replace("          - node: products-v2\n            weight: 100\n",
+                        "          - node: products-v1\n            weight: 100\n")
+    text = text.replace("          - node: products-v1\n            weight: 90\n          - node: products-v2\n"
+                        "            weight: 10\n", "          - node: products-v1\n            weight: 100\n")
+    manifest.write_text(text)
+    result = run_meshify("migrate", "--to", "service-connect", "--check", "--format", "json", cwd=work)
+    r603 = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "R603"]
+    assert r603 == [{"path": "meshify.yaml", "line": 73, "column": 11, "rule": "R603", "severity": "warning",
+                     "message": "route `beta-users` of router `products-router` matches on headers, but every route of "
+                                "the router reaches `products-v1`: requests that did not match (App Mesh answered 404) "
+                                "reach it too"}]
+
+
+def test_spec_file_routes_are_reported_at_their_match_and_retry_policy():
+    from conftest import corpus_file
+    from corpus_snapshot import EMPTY_MESH
+
+    route = corpus_file("aws-app-mesh-examples/walkthroughs/howto-grpc/mesh/route-retries.json")
+    result = run_meshify("migrate", str(route), "--to", "service-connect", "--manifest", str(EMPTY_MESH), "--check",
+                         "--format", "json")
+    assert [(f["rule"], f["severity"], f["line"], f["column"]) for f in json.loads(result.stdout)["findings"]] == [
+        ("R603", "warning", 14, 17), ("R604", "warning", 16, 13)]
