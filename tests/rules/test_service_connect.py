@@ -116,6 +116,19 @@ def test_rule_fails_with_exact_location_and_message(migrated, rule, edits, expec
     for file, old, new in edits:
         _edit(migrated, file, old, new)
     assert _lint(migrated, rule) == expected
+    # Each mistake passes botocore's own CreateService validation: the model cannot see it.
+    for service in (PRODUCTS, PRICES):
+        assert _create_service_problems(migrated / service) == ""
+
+
+def _create_service_problems(path) -> str:
+    import botocore.session
+    from botocore.validate import ParamValidator
+    from meshify.injector.inputs.reader import read_input
+
+    shape = botocore.session.get_session().get_service_model("ecs").operation_model("CreateService").input_shape
+    report = ParamValidator().validate(read_input(str(path)).services[0].data, shape)
+    return report.generate_report() if report.has_errors() else ""
 
 
 @pytest.mark.parametrize("rule", sorted(r for r in all_rules() if r.startswith("C")))
