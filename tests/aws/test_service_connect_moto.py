@@ -42,3 +42,22 @@ def test_uninjected_task_definition_and_service_connect_service_are_created(endp
     described = ecs.describe_services(cluster="shop", services=["products"])["services"][0]
     assert described["taskDefinition"] == registered["taskDefinitionArn"]
     assert REGION in described["serviceArn"]
+
+
+def test_uninject_reads_a_registered_task_definition_from_ecs(endpoint, tmp_path):  # noqa: F811
+    from test_live import _env, meshify
+
+    injected = json.loads((GOLDEN / "shop-products-api.out.json").read_text())
+    _client(endpoint, "ecs").register_task_definition(**injected)
+    result = meshify(endpoint, tmp_path, "uninject", "ecs:products-api:1", env=_env(endpoint) | {"AWS_REGION": REGION})
+    assert result.returncode == 0, result.stderr
+    uninjected, original = json.loads(result.stdout), json.loads((FIXTURES / "shop/taskdefs/products-api.json").read_text())
+    assert "proxyConfiguration" not in uninjected
+    assert [c["name"] for c in uninjected["containerDefinitions"]] == ["app"]
+    app, original_app = uninjected["containerDefinitions"][0], original["containerDefinitions"][0]
+    # ECS fills in defaults (cpu 0, empty volumes); all that was the user's is back, nothing of App Mesh.
+    assert "dependsOn" not in app and {key: app[key] for key in original_app} == original_app
+    assert {key: uninjected[key] for key in original if key != "containerDefinitions"} == \
+        {key: value for key, value in original.items() if key != "containerDefinitions"}
+    result = meshify(endpoint, tmp_path, "uninject", "ecs:products-api:1", "--in-place")
+    assert (result.returncode, result.stderr) == (2, "ecs:products-api:1 is read from ECS and has no file to rewrite\n")
