@@ -134,10 +134,14 @@ def uninject(
     policy: Annotated[Optional[str], typer.Option(
         help="Task role policy file to remove the Envoy and meshify's X-Ray statements from.")] = None,
     output: Annotated[Optional[str], typer.Option(help="Write the uninjected task definition to this file.")] = None,
+    profile: ProfileOption = None,
+    region: RegionOption = None,
 ) -> None:
     """Remove App Mesh: the Envoy container, proxyConfiguration, dependsOn on Envoy, APPMESH_* variables.
 
-    The inverse of inject: on a file inject wrote, it gives back the file as it was."""
+    The inverse of inject: on a file inject wrote, it gives back the file as it was.
+    TASKDEF is a file, or ecs:FAMILY[:REVISION] or a task definition ARN read from ECS."""
+    from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands import uninject as command
     from meshify.injector.config import load_config
     from meshify.injector.inputs.manifest import find_manifest
@@ -154,7 +158,7 @@ def uninject(
         configured = load_config().manifest
         found = configured or find_manifest()
         manifest = os.path.relpath(found) if found is not None else None
-    raise typer.Exit(command.run(taskdefs, mode, manifest, policy, output))
+    raise typer.Exit(command.run(taskdefs, mode, manifest, policy, output, AwsOptions(profile, region)))
 
 
 def _ids(values: list[str] | None) -> list[str]:

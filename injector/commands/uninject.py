@@ -14,8 +14,8 @@ from meshify.injector.aws.session import AwsOptions
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
-from meshify.injector.model.unwiring import DEFAULT_ENVOY_NAME, policy_unwiring_patch, uninject_patch
-from meshify.injector.outputs.patches import Edit, Mode, task_definition_edit, write
+from meshify.injector.model.unwiring import DEFAULT_ENVOY_NAME, policy_unwiring_patch, references_left, uninject_patch
+from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
 
 
 @dataclass(slots=True)
@@ -65,6 +65,10 @@ def run(paths: list[str], mode: Mode, manifest_path: str | None = None, policy_p
     if mode is Mode.IN_PLACE and (remote := [s for s in sources if s.remote]):
         raise InputError(f"{remote[0].path} is read from ECS and has no file to rewrite")
     uninjections = [uninject(source, envoy_name) for source in sources]
+    for source in sources:
+        for container, member in references_left(source.data, envoy_name):
+            say(f"{source.path}: warning: container `{container}` still names the Envoy container in {member}; "
+                "uninject leaves that to you (ECS rejects a reference to a container that does not exist)")
     edits = _edits(uninjections)
     if policy_path is not None:
         edits.append(_policy(policy_path)[1])

@@ -7,6 +7,7 @@ from meshify.injector.engine.contexts import (
     MeshContext,
     MigrationContext,
     PolicyContext,
+    ServiceContext,
     TaskContext,
     UnclaimedContext,
 )
@@ -15,5 +16,5 @@ from meshify.injector.engine.runner import fix, run
 
 __all__ = [
     "SCOPES", "SEVERITIES", "Finding", "LiveContext", "MeshContext", "MigrationContext", "PolicyContext", "Rule",
-    "TaskContext", "UnclaimedContext", "all_rules", "fix", "rule", "run", "severity_rank",
+    "ServiceContext", "TaskContext", "UnclaimedContext", "all_rules", "fix", "rule", "run", "severity_rank",
 ]

@@ -81,6 +81,22 @@ class MeshContext:
 
 
 @dataclass(slots=True)
+class ServiceContext:
+    """One ECS service definition, with its task definition when the run has it (by family)
+    and every service of the run (itself included), for what must be unique in a namespace."""
+
+    mesh: Mesh
+    service: EcsService
+    taskdef: dict[str, Any] | None
+    locate_taskdef: Callable[[str], Loc] | None
+    services: list[EcsService]
+
+    @property
+    def locate(self) -> Callable[[str], Loc]:
+        return self.service.locate
+
+
+@dataclass(slots=True)
 class MigrationContext:
     """The mesh on its way to ECS Service Connect (``meshify migrate``): the model, the task
     definitions and ECS service definitions given, and the plan of what each becomes."""

@@ -63,6 +63,28 @@ def uninject_patch(taskdef: dict[str, Any], envoy_name: str = DEFAULT_ENVOY_NAME
     return patch
 
 
+def references_left(taskdef: dict[str, Any], envoy_name: str = DEFAULT_ENVOY_NAME) -> list[tuple[str, str]]:
+    """(container, member) of the references to Envoy that uninject does not remove
+    because neither inject nor AWS's guide writes them (``links``, ``volumesFrom``): after
+    uninject they name a container that no longer exists, which ECS rejects."""
+    containers = taskdef.get("containerDefinitions") or []
+    envoy_index = find_envoy(taskdef, envoy_name)
+    if envoy_index is None:
+        return []
+    envoy = containers[envoy_index]["name"]
+    left = []
+    for index, container in enumerate(containers):
+        if index == envoy_index or not isinstance(container, dict):
+            continue
+        links = container.get("links")
+        if isinstance(links, list) and any(isinstance(link, str) and link.split(":")[0] == envoy for link in links):
+            left.append((str(container.get("name")), "links"))
+        volumes = container.get("volumesFrom")
+        if isinstance(volumes, list) and any(isinstance(v, dict) and v.get("sourceContainer") == envoy for v in volumes):
+            left.append((str(container.get("name")), "volumesFrom"))
+    return left
+
+
 # ---------------------------------------------------------------------------------------
 # The task role policy
 

@@ -255,3 +255,17 @@ def test_policy_file_must_exist(tmp_path):
     taskdef.write_text('{"family": "f", "containerDefinitions": []}')
     result = run_meshify("uninject", str(taskdef), "--policy", str(tmp_path / "none.json"), cwd=tmp_path)
     assert (result.returncode, result.stderr) == (2, f"{tmp_path / 'none.json'}: no such file\n")
+
+
+def test_references_uninject_does_not_own_are_reported_not_removed(tmp_path):
+    taskdef = tmp_path / "td.json"
+    taskdef.write_text(json.dumps({"family": "f", "containerDefinitions": [
+        {"name": "app", "image": "app:1", "links": ["envoy:proxy"], "volumesFrom": [{"sourceContainer": "envoy"}]},
+        {"name": "envoy", "image": "public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod"}]}, indent=2))
+    result = run_meshify("uninject", str(taskdef), "--patch", cwd=tmp_path)
+    assert json.loads(result.stdout) == [{"op": "remove", "path": "/containerDefinitions/1"}]
+    assert result.stderr == (
+        f"{taskdef}: warning: container `app` still names the Envoy container in links; uninject leaves that to you "
+        "(ECS rejects a reference to a container that does not exist)\n"
+        f"{taskdef}: warning: container `app` still names the Envoy container in volumesFrom; uninject leaves that to "
+        "you (ECS rejects a reference to a container that does not exist)\n")
