@@ -192,6 +192,10 @@ class MigrationPlan:
         if service.cluster:
             configuration["cluster"] = service.cluster
         configuration["service"] = service.name
+        if service.ecs is not None and service.ecs.family:
+            configuration["taskDefinition"] = service.ecs.family  # its latest revision: the migrated one, once registered
+        elif service.primary.families:
+            configuration["taskDefinition"] = service.primary.families[0].name
         configuration["serviceConnectConfiguration"] = connect
         if service.canaries:
             configuration["deploymentConfiguration"] = service.canaries[0].suggestion()

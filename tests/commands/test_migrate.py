@@ -220,3 +220,12 @@ def test_check_with_out_dir_writes_nothing(tmp_path):
     assert result.returncode == 1
     assert "would change: taskdefs/ledger.json\n" in result.stderr
     assert not (work / "out").exists()
+
+
+@pytest.mark.parametrize(("name", "fixture", "taskdefs"), CASES, ids=IDS)
+def test_what_migrate_writes_passes_the_service_connect_lint(tmp_path, name, fixture, taskdefs):
+    out, _, _, _ = migrate_into(name, fixture, taskdefs, tmp_path / name)
+    written = [str(path.relative_to(tmp_path / name)) for path in sorted((out / "taskdefs").iterdir())]
+    written += [str(path.relative_to(tmp_path / name)) for path in sorted(out.glob("*.service-connect.json"))]
+    result = run_meshify("lint", *written, "--select", "C", cwd=tmp_path / name)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
