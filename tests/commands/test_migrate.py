@@ -84,7 +84,7 @@ def test_migrated_bank_task_definition_has_no_app_mesh_wiring_and_named_ports(tm
     assert ledger["containerDefinitions"][0]["portMappings"][0]["appProtocol"] == "grpc"
     configuration = json.loads((out / "accounts.service-connect.json").read_text())
     assert configuration == {
-        "cluster": "bank", "service": "accounts",
+        "cluster": "bank", "service": "accounts", "taskDefinition": "accounts",
         "serviceConnectConfiguration": {"enabled": True, "namespace": "bank.local", "services": [{
             "portName": "http-8080", "discoveryName": "accounts",
             "clientAliases": [{"port": 8080, "dnsName": "accounts.bank.local"}],
