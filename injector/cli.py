@@ -234,7 +234,8 @@ def placeholders(
                     "  meshify migrate taskdefs/*.json --to service-connect --in-place --policy iam/task-role.json")
 def migrate(
     paths: Annotated[Optional[list[str]], typer.Argument(
-        help="Task definitions, App Mesh spec files, ECS service definitions [default: the manifest alone].")] = None,
+        metavar="PATH...", help="Task definitions, App Mesh spec files, ECS service definitions, or directories "
+                                "of them [default: the manifest alone].")] = None,
     to: Annotated[str, typer.Option("--to", help="The target: service-connect (required).")] = "",
     manifest: ManifestOption = None,
     namespace: Annotated[Optional[str], typer.Option(

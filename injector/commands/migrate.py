@@ -276,10 +276,16 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     spec_files: list[SpecFile] = []
     services: list[EcsService] = []
     reported = {manifest_path}
-    for path in paths:
+    unusable = False
+    for path in _expand(paths):
         if _same_file(path, manifest_path):
             continue
-        found = read_input(path)
+        try:  # each file stands alone (cli.md): one that cannot be used is reported and left as it was
+            found = read_input(path)
+        except InputError as error:
+            say(str(error))
+            unusable = True
+            continue
         task_files += found.task_definitions
         spec_files += found.spec_files
         services += [service_file.service for service_file in found.services]
@@ -334,7 +340,40 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
         print(text, end="")
     threshold = engine.severity_rank(fail_on)
     failing = any(engine.severity_rank(f.severity) >= threshold for f in report.findings)
-    return max(status, 1 if failing else 0)
+    return 2 if unusable else max(status, 1 if failing else 0)
+
+
+_WALKED = (".json", ".yaml", ".yml")
+_MAX_WALKED = 10_000  # a directory argument is bounded: never an endless walk
+
+
+def _expand(paths: list[str]) -> list[str]:
+    """The paths, a directory replaced by the JSON and YAML files under it that meshify
+    recognises (sorted; hidden directories skipped)."""
+    from meshify.injector.documents.document import Document
+    from meshify.injector.inputs.reader import recognise
+
+    expanded: list[str] = []
+    for path in paths:
+        if not os.path.isdir(path):
+            expanded.append(path)
+            continue
+        walked = 0
+        for root, directories, names in os.walk(path):
+            directories[:] = sorted(d for d in directories if not d.startswith("."))
+            for name in sorted(names):
+                walked += 1
+                if walked > _MAX_WALKED:
+                    raise InputError(f"{path}: more than {_MAX_WALKED} files; give the files or a smaller directory")
+                candidate = os.path.join(root, name)
+                if not name.endswith(_WALKED):
+                    continue
+                try:
+                    if recognise(Document.load(candidate)) is not None:
+                        expanded.append(candidate)
+                except InputError:
+                    continue  # not ours: a directory holds other files too
+    return expanded
 
 
 def _same_file(first: str, second: str) -> bool:

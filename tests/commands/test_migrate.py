@@ -144,13 +144,24 @@ def test_unknown_target_and_bad_input_exit_2_without_a_traceback(shop):
     assert result.returncode == 2
     assert result.stderr == "--to: 'lattice' is not one of service-connect\n"
     (shop / "taskdefs" / "broken.json").write_text('{"family": "x",\n  "containerDefinitions": [}\n')
-    before = (shop / "taskdefs" / "products-api.json").read_bytes()
-    broken = run_meshify("migrate", "taskdefs/products-api.json", "taskdefs/broken.json", "--to", "service-connect",
+    broken_before = (shop / "taskdefs" / "broken.json").read_bytes()
+    broken = run_meshify("migrate", "taskdefs/broken.json", "taskdefs/products-api.json", "--to", "service-connect",
                          "--in-place", cwd=shop)
     assert broken.returncode == 2
     assert broken.stderr.startswith("taskdefs/broken.json:2:")
     assert "Traceback" not in broken.stderr
-    assert (shop / "taskdefs" / "products-api.json").read_bytes() == before
+    assert (shop / "taskdefs" / "broken.json").read_bytes() == broken_before  # left as it was
+    assert '"name": "http-8080"' in (shop / "taskdefs" / "products-api.json").read_text()  # the others go on
+
+
+def test_a_directory_is_walked_for_the_files_meshify_recognises(tmp_path):
+    work = tmp_path / "bank"
+    shutil.copytree(BANK, work)
+    (work / "taskdefs" / "notes.json").write_text('{"not": "ecs"}\n')
+    walked = run_meshify("migrate", "taskdefs", "services", "--to", "service-connect", "--check", "--format", "json",
+                         cwd=work)
+    listed = run_meshify("migrate", *CASES[1][2], "--to", "service-connect", "--check", "--format", "json", cwd=work)
+    assert walked.stdout == listed.stdout and walked.returncode == listed.returncode == 1
 
 
 def test_namespace_option_names_the_new_environment(shop):
