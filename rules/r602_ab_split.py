@@ -30,8 +30,8 @@ def check(context: MigrationContext):
         alias = next((s for s in context.mesh.services.values() if s.router == router.name), None)
         lands = ""
         if alias is not None:
-            owner = next((svc for svc in context.plan.services for p in svc.ports if p.alias == alias.name), None)
-            lands = f"; `{alias.name}` will reach only `{owner.name}`" if owner else ""
+            owner = context.plan.alias_owner(alias.name)
+            lands = f"; `{alias.name}` will reach only `{owner[0].name}`" if owner else ""
         unknown = [t.node for t in route.targets if t.node not in context.mesh.nodes]
         if unknown:
             lands += (f" (the files do not describe {', '.join(f'`{n}`' for n in dict.fromkeys(unknown))}: give their "

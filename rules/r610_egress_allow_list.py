@@ -31,8 +31,7 @@ def check(context: MigrationContext):
         caller = context.plan.service_of(node.name)
         rules = []
         for backend in dict.fromkeys(b.name for b in node.backends):
-            server = next(((svc, port) for svc in context.plan.services for port in svc.ports if port.alias == backend),
-                          None)
+            server = context.plan.alias_owner(backend)
             if server is not None:
                 rules.append(f"`{server[0].name}` port {server[1].listener.port}")
             else:

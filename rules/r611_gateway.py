@@ -51,8 +51,7 @@ def check(context: MigrationContext):
             f"Balancer in front, with one listener rule per gateway route ({len(gateway.routes)}), and delete the "
             "gateway's Envoy service after the cut-over", gateway.loc)
         for priority, route in enumerate(sorted(gateway.routes, key=lambda r: r.priority or 0), start=1):
-            owner = next(((svc, port) for svc in context.plan.services for port in svc.ports if port.alias == route.service),
-                         None)
+            owner = context.plan.alias_owner(route.service)
             target = f"a target group of ECS service `{owner[0].name}` port {owner[1].listener.port}" if owner \
                 else f"the service behind `{route.service}`"
             yield check.rule.finding(

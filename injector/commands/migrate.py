@@ -165,9 +165,9 @@ def _service_order(current: MigrationPlan) -> list[PlannedService]:
         seen.add(id(service))
         for node in service.nodes:
             for backend in node.backends:
-                server = next((s for s in current.services for p in s.ports if p.alias == backend.name), None)
+                server = current.alias_owner(backend.name)
                 if server is not None:
-                    visit(server, depth + 1)
+                    visit(server[0], depth + 1)
         order.append(service)
 
     for service in current.services:

@@ -165,9 +165,19 @@ class MigrationPlan:
     services: list[PlannedService]
     by_node: dict[str, PlannedService]
     ab_routes: list[tuple[Router, Route]]  # weights between different services
+    _aliases: dict[str, tuple[PlannedService, ServedPort]] | None = field(default=None, repr=False)
 
     def service_of(self, node: str) -> PlannedService | None:
         return self.by_node.get(node)
+
+    def alias_owner(self, virtual_service: str) -> tuple[PlannedService, ServedPort] | None:
+        """The ECS service and port whose client alias is ``virtual_service``."""
+        if self._aliases is None:  # an index: lookups per backend and per route stay linear
+            self._aliases = {}
+            for service, port in served_ports(self):
+                if port.alias is not None:
+                    self._aliases.setdefault(port.alias, (service, port))
+        return self._aliases.get(virtual_service)
 
     def callers_of(self, virtual_service: str) -> list[Node]:
         return [node for node in self.mesh.nodes.values() if any(b.name == virtual_service for b in node.backends)]
