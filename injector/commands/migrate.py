@@ -184,9 +184,9 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
         f"{'Use' if given_namespace else 'Prefer a new Cloud Map namespace for it (--namespace NAME); this plan uses'} "
         f"namespace `{current.namespace}` (ECS creates an HTTP namespace when the name is new).",
         "Register the migrated task definitions (`meshify migrate ... --in-place`, then "
-        "`aws ecs register-task-definition`): " + (", ".join(f"`{m.source.family}`" for m in migrations
-                                                           if m.claimant is not None and not isinstance(m.claimant, Gateway))
-                                                   or "none given") + ".",
+        "`aws ecs register-task-definition`): " + (", ".join(dict.fromkeys(
+            f"`{m.source.family}`" for m in migrations if m.claimant is not None and not isinstance(m.claimant, Gateway)))
+            or "none given") + ".",
         "Create the ECS services in this order, servers before their callers, each with its Service Connect "
         "configuration: " + ", ".join(f"`{s.name}`" for s in _service_order(current)) + ".",
     ]
