@@ -118,13 +118,18 @@ class Canary:
         """The share that is not the primary's: the canary step."""
         return round(100.0 - self.shares[0][1], 1)
 
-    def suggestion(self) -> dict[str, Any]:
+    def suggestion(self) -> dict[str, Any] | None:
         """The ECS deployment configuration that replaces the route: CANARY with the canary's
-        share (``describe`` also offers LINEAR when the step is LINEAR's 3 % or more)."""
-        percent = max(self.percent, 0.1)
-        return {"strategy": "CANARY", "canaryConfiguration": {"canaryPercent": percent, "canaryBakeTimeInMinutes": 10}}
+        share (``describe`` also offers LINEAR when the step is LINEAR's 3 % or more); None
+        when the other versions take no traffic (CANARY's smallest step is 0.1 %)."""
+        if self.percent < 0.1:
+            return None
+        return {"strategy": "CANARY",
+                "canaryConfiguration": {"canaryPercent": self.percent, "canaryBakeTimeInMinutes": 10}}
 
     def describe(self) -> str:
+        if self.percent < 0.1:
+            return "no traffic split (the route gives the other versions no traffic)"
         linear = f" or LINEAR (stepPercent {_number(self.percent)})" if self.percent >= 3 else ""
         return f"deploymentConfiguration.strategy CANARY (canaryPercent {_number(self.percent)}){linear}"
 
@@ -207,8 +212,9 @@ class MigrationPlan:
         elif service.primary.families:
             configuration["taskDefinition"] = service.primary.families[0].name
         configuration["serviceConnectConfiguration"] = connect
-        if service.canaries:
-            configuration["deploymentConfiguration"] = service.canaries[0].suggestion()
+        suggestion = service.canaries[0].suggestion() if service.canaries else None
+        if suggestion is not None:
+            configuration["deploymentConfiguration"] = suggestion
         return configuration
 
 

@@ -32,3 +32,39 @@ def test_a_tcp_health_check_probes_the_port_and_limits_are_ecs_ranges():
         "interval": 300, "timeout": 60, "retries": 10}
     assert health_check_command({"protocol": "http", "port": 8081}, 8080) == {
         "command": ["CMD-SHELL", "curl -fs http://localhost:8081/ || exit 1"]}
+
+
+def _canary(weights: dict[str, int]):
+    from meshify.injector.documents.document import Document
+    from meshify.injector.inputs.manifest import build
+    from meshify.injector.model.migration import plan
+
+    nodes = "".join(f"  {name}:\n    listeners: [{{port: 80, protocol: http}}]\n    discovery: {{cloudMap: {{service: api}}}}\n"
+                    for name in weights)
+    targets = "".join(f"          - {{node: {name}, weight: {weight}}}\n" for name, weight in weights.items())
+    text = ("version: 1\nmesh: {name: m, region: eu-west-1, account: '111122223333'}\ncloudMap: {namespace: m.local}\n"
+            f"nodes:\n{nodes}routers:\n  r:\n    listeners: [{{port: 80, protocol: http}}]\n    routes:\n"
+            f"      - name: split\n        protocol: http\n        targets:\n{targets}"
+            "services:\n  api.m.local: {router: r}\n")
+    current = plan(build(Document.load("meshify.yaml", text)))
+    assert len(current.services) == 1
+    return current.services[0].canaries[0], current.service_configuration(current.services[0])
+
+
+def test_canary_shares_come_from_relative_weights_and_the_largest_is_the_primary():
+    canary, configuration = _canary({"v1": 1, "v2": 3})
+    assert canary.shares == [("v2", 75.0), ("v1", 25.0)]
+    assert configuration["deploymentConfiguration"] == {
+        "strategy": "CANARY", "canaryConfiguration": {"canaryPercent": 25.0, "canaryBakeTimeInMinutes": 10}}
+    assert canary.describe() == "deploymentConfiguration.strategy CANARY (canaryPercent 25) or LINEAR (stepPercent 25)"
+
+
+def test_a_version_without_traffic_suggests_no_strategy():
+    canary, configuration = _canary({"v1": 100, "v2": 0})
+    assert "deploymentConfiguration" not in configuration
+    assert canary.describe() == "no traffic split (the route gives the other versions no traffic)"
+
+
+def test_a_small_canary_offers_no_linear_step():
+    canary, _ = _canary({"v1": 99, "v2": 1})
+    assert canary.describe() == "deploymentConfiguration.strategy CANARY (canaryPercent 1)"
