@@ -198,6 +198,40 @@ def schema() -> None:
     typer.echo(json.dumps(manifest_schema(), indent=2))
 
 
+@app.command(epilog="Examples:\n\n  meshify graph > mesh.mmd\n\n  meshify graph mesh/*.json --format dot | dot -Tsvg > mesh.svg\n\n"
+                    "  meshify graph --lint\n\n  meshify graph --to service-connect")
+def graph(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="App Mesh spec files and task definitions.")] = None,
+    manifest: ManifestOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="mermaid or dot.")] = "mermaid",
+    overlay_lint: Annotated[bool, typer.Option("--lint", help="Mark the elements lint finds something wrong with.")] = False,
+    to: Annotated[str, typer.Option("--to", help="app-mesh (the mesh as it is) or service-connect (after migrate).")] = "app-mesh",
+    namespace: Annotated[Optional[str], typer.Option(help="With --to service-connect: the namespace [default: the mesh's]")] = None,
+) -> None:
+    """Draw the mesh: gateways, virtual services, routers with their routes' weights, nodes, backends."""
+    from meshify.injector.commands import graph as command
+    from meshify.injector.outputs.graph import FORMATS
+
+    if output_format not in FORMATS:
+        fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
+    if to not in command.TARGETS:
+        fail(f"--to: {to!r} is not one of {', '.join(command.TARGETS)}")
+    config, manifest_path = _project_or_none(manifest, bool(paths))
+    raise typer.Exit(command.run(paths or [], manifest_path, output_format, overlay_lint, to, namespace, config))
+
+
+def _project_or_none(manifest: str | None, have_paths: bool) -> tuple[Config, str | None]:
+    """As :func:`_project`, but files given without a manifest to be found are a mesh on their own."""
+    try:
+        return _project(manifest)
+    except InputError:
+        if manifest is not None or not have_paths:
+            raise
+        from meshify.injector.config import load_config
+
+        return load_config(), None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command line; its exit status. Every error a user can cause is one line on
     standard error and status 2; a bug is one line too, with the traceback on request."""

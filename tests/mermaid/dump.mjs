@@ -1,0 +1,13 @@
+import { JSDOM } from "jsdom";
+const dom = new JSDOM("<!doctype html><html><body></body></html>");
+globalThis.window = dom.window; globalThis.document = dom.window.document;
+const { default: mermaid } = await import("mermaid");
+mermaid.initialize({ startOnLoad: false });
+let text = "";
+for await (const chunk of process.stdin) text += chunk;
+const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
+const db = diagram.db;
+const vertices = [...db.getVertices().values()].map(v => ({ id: v.id, text: v.text, type: v.type, classes: v.classes }));
+const edges = db.getEdges().map(e => ({ start: e.start, end: e.end, text: e.text, stroke: e.stroke }));
+const subgraphs = db.getSubGraphs().map(s => ({ id: s.id, title: s.title, nodes: s.nodes }));
+console.log(JSON.stringify({ type: diagram.type, vertices, edges, subgraphs }, null, 1));
