@@ -125,14 +125,14 @@ def plan(mesh: Mesh, namespace: str | None = None) -> ConnectPlan:
         if virtual_service.node is not None:
             provider = mesh.nodes.get(virtual_service.node)
             if provider is None:
-                unserved[dns_name] = f"its node `{virtual_service.node}` is not in the mesh"
+                unserved[dns_name] = f"its node {virtual_service.node} is not in the mesh"
                 continue
             port = provider.listeners[0].port if len(provider.listeners) == 1 else None
             services[root(provider.name)].aliases.append(Alias(dns_name, port))
             continue
         router = mesh.routers.get(virtual_service.router or "")
         if router is None:
-            unserved[dns_name] = f"its router `{virtual_service.router}` is not in the mesh"
+            unserved[dns_name] = f"its router {virtual_service.router} is not in the mesh"
             continue
         targets = {root(t.node) for route in router.routes for t in route.targets if t.node in mesh.nodes}
         if len(targets) != 1:

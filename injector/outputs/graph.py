@@ -365,6 +365,8 @@ def after_graph(mesh: Mesh, fmt: str = "mermaid", namespace: str | None = None) 
                                              "service", missing=True)
         return unserved[dns_name]
 
+    for dns_name in sorted(connect.unserved):
+        serving(dns_name)
     for name in sorted(mesh.gateways):
         gateway = mesh.gateways[name]
         front = picture.box("lb", name, [f"load balancer (was virtual gateway {name})",
