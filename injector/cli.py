@@ -39,6 +39,8 @@ ManifestOption = Annotated[Optional[str], typer.Option(
 RegionOption = Annotated[Optional[str], typer.Option(
     "--region", help="AWS region [default: the profile's, else the mesh's].")]
 
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="No progress on standard error (it shows only on a terminal, after two seconds).")]
 ProfileOption = Annotated[Optional[str], typer.Option(
     "--profile", help="AWS profile [default: the standard credential chain].")]
 
@@ -100,14 +102,17 @@ def inject(
     register: Annotated[bool, typer.Option("--register", help="Register the result in ECS as a new revision.")] = False,
     profile: ProfileOption = None,
     region: RegionOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements.
 
     TASKDEF is a file, or ecs:FAMILY[:REVISION] or a task definition ARN read from ECS."""
     from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands import inject as command
+    from meshify.injector.outputs import progress
     from meshify.injector.outputs.patches import Mode
 
+    progress.begin(quiet)
     modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
                                    ("--in-place", in_place), ("--register", register)) if on]
     if len(modes) > 1:
@@ -138,13 +143,16 @@ def lint(
     live: Annotated[bool, typer.Option("--live", help="Also compare the account's mesh and Cloud Map records.")] = False,
     profile: ProfileOption = None,
     region: RegionOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
     from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands.lint import lint as run_lint
     from meshify.injector.engine import SEVERITIES, severity_rank
+    from meshify.injector.outputs import progress
     from meshify.injector.outputs.reporters import FORMATS, styled_output, text
 
+    progress.begin(quiet)
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fail_on is not None and fail_on not in SEVERITIES:

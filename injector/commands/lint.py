@@ -21,6 +21,7 @@ from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.reader import read_document, read_input
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node
+from meshify.injector.outputs.progress import progress
 
 
 @dataclass(slots=True)
@@ -98,7 +99,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
         findings += engine.run(by_scope.get("live", []), context)
         inputs.reported.add(manifest_path or "")  # drift is reported at the manifest's elements
     claimants: list[Node | Gateway] = []
-    for task_file in inputs.task_files:
+    for task_file in progress(inputs.task_files, "lint", lambda t: t.path):
         claims = mesh.claims_of(task_file.family) if task_file.family else []
         if claims:
             claimants.append(claims[0])
