@@ -165,3 +165,9 @@ def test_after_graph_takes_the_namespace_of_a_parallel_environment() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown graph format 'svg'"):
         before_graph(load_manifest(str(SHOP / "meshify.yaml")), "svg")
+
+
+def test_readme_shows_the_shop_graph() -> None:
+    readme = (SHOP.parent.parent / "README.md").read_text()
+    assert f"(`cd fixtures/shop && meshify graph`):\n\n```mermaid\n{golden_graph('shop', 'mermaid').read_text()}```\n" \
+        in readme
