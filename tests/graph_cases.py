@@ -29,6 +29,11 @@ CASES: dict[str, tuple[Path, list[str]]] = {
                                         f"{WALKTHROUGHS}/howto-ingress-gateway/mesh/colorteller-vs-1.json"]),
     "corpus-multiple-listeners": (CORPUS, ["graph", f"{WALKTHROUGHS}/howto-multiple-listeners/mesh/foodteller-vr.json",
                                            f"{WALKTHROUGHS}/howto-multiple-listeners/mesh/fruit-route.json"]),
+    # lint's findings laid over: the 8/2 weights (M102) and the targets no file defines (M105)
+    "corpus-colorapp-80-20-lint": (CORPUS, ["graph", "--lint", f"{EXAMPLES}/examples/apps/colorapp/servicemesh/config/"
+                                                             "update_routes/colorteller-route-black-80-blue-20.json"]),
+    # the backends that are short names or an external host (M103), the unreached node (M113)
+    "corpus-yelb-lint": (CORPUS, ["graph", "--lint", f"{YELB}/yelb-app-vn.json", f"{YELB}/yelb-ui-gateway-route.json"]),
     "corpus-timeout-policy": (CORPUS, ["graph", f"{WALKTHROUGHS}/howto-timeout-policy/mesh/colorteller-route-timeout20s.json"]),
 }
 

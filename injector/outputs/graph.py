@@ -15,6 +15,7 @@ one optional cluster), which the two writers render.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -180,6 +181,7 @@ class _Anchors:
     the element written last at or before the finding's place, in the same file."""
 
     by_path: dict[str, list[tuple[tuple[int, int], list[Box | Arrow]]]] = field(default_factory=dict)
+    _places: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     def add(self, loc: Loc, *elements: Box | Arrow) -> None:
         if loc.document is None:
@@ -189,14 +191,15 @@ class _Anchors:
         except Exception:  # a place we cannot resolve only loses its overlay
             return
         self.by_path.setdefault(loc.document.path, []).append((place, list(elements)))
+        self._places.clear()
 
     def find(self, finding: Located) -> list[Box | Arrow]:
-        place = (finding.line, finding.column)
-        best: tuple[tuple[int, int], list[Box | Arrow]] | None = None
-        for anchor in self.by_path.get(finding.path, []):
-            if anchor[0] <= place and (best is None or anchor[0] >= best[0]):
-                best = anchor
-        return best[1] if best else []
+        anchors = self.by_path.get(finding.path, [])
+        if finding.path not in self._places:  # sorted once per file (stable: the later of equal places wins)
+            anchors.sort(key=lambda anchor: anchor[0])
+            self._places[finding.path] = [place for place, _ in anchors]
+        index = bisect.bisect_right(self._places[finding.path], (finding.line, finding.column))
+        return anchors[index - 1][1] if index else []
 
 
 def _mesh_picture(mesh: Mesh) -> tuple[Picture, _Anchors, dict[str, Box]]:
@@ -276,9 +279,9 @@ def _route_arrows(picture: Picture, anchors: _Anchors, source: Box, router: Rout
     arrows = [picture.arrow(source, node_box(target.node),
                             _route_label(route.name, route.match, _percent(target.weight, total)))
               for target in route.targets]
-    anchors.add(route.loc, *arrows)
-    for target in route.targets:
-        anchors.add(target.loc, *arrows)
+    anchors.add(route.loc, *arrows)  # what is said of the route marks all its edges, of a target its own
+    for target, arrow in zip(route.targets, arrows, strict=True):
+        anchors.add(target.loc, arrow)
 
 
 def _overlay(anchors: _Anchors, claimants: dict[str, Box], mesh: Mesh, findings: Sequence[Located],
