@@ -213,6 +213,11 @@ def _mesh_picture(mesh: Mesh) -> tuple[Picture, _Anchors, dict[str, Box]]:
     def families(resource: Any) -> list[str]:
         return [f"task definition {name}" for name in dict.fromkeys(f.name for f in resource.families)]
 
+    manifest = mesh.loc.document
+    if manifest is not None and isinstance(manifest.data, dict):  # findings in other sections mark nothing
+        for section in manifest.data:
+            if section not in ("nodes", "routers", "services", "gateways"):
+                anchors.add(Loc(manifest, f"/{section}"))
     gateways: dict[str, Box] = {}
     for name in sorted(mesh.gateways):
         gateway = mesh.gateways[name]

@@ -171,3 +171,13 @@ def test_readme_shows_the_shop_graph() -> None:
     readme = (SHOP.parent.parent / "README.md").read_text()
     assert f"(`cd fixtures/shop && meshify graph`):\n\n```mermaid\n{golden_graph('shop', 'mermaid').read_text()}```\n" \
         in readme
+
+
+def test_a_finding_outside_the_drawn_sections_marks_nothing(shop: Path) -> None:
+    manifest = shop / "meshify.yaml"
+    text = manifest.read_text().replace("  egressFilter: DROP_ALL\n", "  egressFilter: ALLOW_ALL\n")
+    mesh_section = text[text.index("mesh:\n"):text.index("cloudMap:\n")]
+    manifest.write_text(text.replace(mesh_section, "") + mesh_section)  # the mesh section last, after the gateways
+    assert "meshify.yaml:115:3: M110 warning" in run_meshify("lint", cwd=shop).stdout
+    picture = run_meshify("graph", "--lint", cwd=shop).stdout
+    assert "M110" not in picture and "linkStyle" not in picture
