@@ -27,6 +27,10 @@ CASES: dict[str, tuple[Path, list[str]]] = {
     "corpus-http2": (CORPUS, ["graph", f"{WALKTHROUGHS}/howto-http2/mesh/route-red-blue-green.json"]),
     "corpus-ingress-gateway": (CORPUS, ["graph", f"{WALKTHROUGHS}/howto-ingress-gateway/mesh/colorteller-route-1.json",
                                         f"{WALKTHROUGHS}/howto-ingress-gateway/mesh/colorteller-vs-1.json"]),
+    # on Service Connect: the virtual service whose router no file defines has no service to serve it
+    "corpus-ingress-gateway-service-connect": (CORPUS, ["graph", "--to", "service-connect",
+                                                        f"{WALKTHROUGHS}/howto-ingress-gateway/mesh/colorteller-route-1.json",
+                                                        f"{WALKTHROUGHS}/howto-ingress-gateway/mesh/colorteller-vs-1.json"]),
     "corpus-multiple-listeners": (CORPUS, ["graph", f"{WALKTHROUGHS}/howto-multiple-listeners/mesh/foodteller-vr.json",
                                            f"{WALKTHROUGHS}/howto-multiple-listeners/mesh/fruit-route.json"]),
     # lint's findings laid over: the 8/2 weights (M102) and the targets no file defines (M105)
