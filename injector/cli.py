@@ -39,6 +39,8 @@ ManifestOption = Annotated[Optional[str], typer.Option(
 RegionOption = Annotated[Optional[str], typer.Option(
     "--region", help="AWS region [default: the profile's, else the mesh's].")]
 
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="No progress on standard error (it shows only on a terminal, after two seconds).")]
 ProfileOption = Annotated[Optional[str], typer.Option(
     "--profile", help="AWS profile [default: the standard credential chain].")]
 
@@ -100,14 +102,17 @@ def inject(
     register: Annotated[bool, typer.Option("--register", help="Register the result in ECS as a new revision.")] = False,
     profile: ProfileOption = None,
     region: RegionOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements.
 
     TASKDEF is a file, or ecs:FAMILY[:REVISION] or a task definition ARN read from ECS."""
     from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands import inject as command
+    from meshify.injector.outputs import progress
     from meshify.injector.outputs.patches import Mode
 
+    progress.begin(quiet)
     modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
                                    ("--in-place", in_place), ("--register", register)) if on]
     if len(modes) > 1:
@@ -179,13 +184,16 @@ def lint(
     live: Annotated[bool, typer.Option("--live", help="Also compare the account's mesh and Cloud Map records.")] = False,
     profile: ProfileOption = None,
     region: RegionOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
     from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands.lint import lint as run_lint
     from meshify.injector.engine import SEVERITIES, severity_rank
+    from meshify.injector.outputs import progress
     from meshify.injector.outputs.reporters import FORMATS, styled_output, text
 
+    progress.begin(quiet)
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fail_on is not None and fail_on not in SEVERITIES:
@@ -237,6 +245,40 @@ def schema() -> None:
     from meshify.injector.inputs.manifest_schema import manifest_schema
 
     typer.echo(json.dumps(manifest_schema(), indent=2))
+
+
+@app.command(epilog="Examples:\n\n  meshify graph > mesh.mmd\n\n  meshify graph mesh/*.json --format dot | dot -Tsvg > mesh.svg\n\n"
+                    "  meshify graph --lint\n\n  meshify graph --to service-connect")
+def graph(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="App Mesh spec files and task definitions.")] = None,
+    manifest: ManifestOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="mermaid or dot.")] = "mermaid",
+    overlay_lint: Annotated[bool, typer.Option("--lint", help="Mark the elements lint finds something wrong with.")] = False,
+    to: Annotated[str, typer.Option("--to", help="app-mesh (the mesh as it is) or service-connect (after migrate).")] = "app-mesh",
+    namespace: Annotated[Optional[str], typer.Option(help="With --to service-connect: the namespace [default: the mesh's]")] = None,
+) -> None:
+    """Draw the mesh: gateways, virtual services, routers with their routes' weights, nodes, backends."""
+    from meshify.injector.commands import graph as command
+    from meshify.injector.outputs.graph import FORMATS
+
+    if output_format not in FORMATS:
+        fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
+    if to not in command.TARGETS:
+        fail(f"--to: {to!r} is not one of {', '.join(command.TARGETS)}")
+    config, manifest_path = _project_or_none(manifest, bool(paths))
+    raise typer.Exit(command.run(paths or [], manifest_path, output_format, overlay_lint, to, namespace, config))
+
+
+def _project_or_none(manifest: str | None, have_paths: bool) -> tuple[Config, str | None]:
+    """As :func:`_project`, but files given without a manifest to be found are a mesh on their own."""
+    try:
+        return _project(manifest)
+    except InputError:
+        if manifest is not None or not have_paths:
+            raise
+        from meshify.injector.config import load_config
+
+        return load_config(), None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from meshify.injector.inputs.reader import recognise
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
+from meshify.injector.outputs.progress import progress
 
 
 @dataclass(slots=True)
@@ -146,7 +147,8 @@ def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | Non
     remote = [path for path in paths if is_ecs_reference(path)]
     if remote and mode is Mode.IN_PLACE:
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
-    injections = [inject(mesh, source, node) for path in paths for source in _load(path, aws, mesh.region)]
+    injections = [inject(mesh, source, node) for path in progress(paths, "inject")
+                  for source in _load(path, aws, mesh.region)]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())
     policy: PolicyFile | None = None
     if policy_path is not None:

@@ -21,7 +21,8 @@ from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.reader import read_document, read_input
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
-from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
+from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node
+from meshify.injector.outputs.progress import progress
 
 
 @dataclass(slots=True)
@@ -65,16 +66,27 @@ def _policy_findings(mesh: Mesh, policy_path: str, claimants: list[Node | Gatewa
     return findings
 
 
-def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
+def load_mesh(manifest_path: str | None, paths: list[str], config: Config | None = None,
+              aws: AwsOptions | None = None) -> tuple[Mesh, _Inputs]:
+    """The mesh of the manifest (with none, an empty mesh) with the App Mesh spec files
+    among ``paths`` merged in, and every file read (``lint`` and ``graph`` see one mesh)."""
+    if manifest_path is None:
+        mesh = Mesh(name="", region="us-east-1", account="", owner="", loc=NOWHERE, envoy=EnvoySettings(image=""))
+    else:
+        mesh = load_manifest(manifest_path, envoy_image=(config or Config()).envoy_image)
+    inputs = _read_paths(paths, manifest_path or "", mesh.region, aws)
+    for spec in inputs.spec_files:
+        merge(mesh, spec)
+    return mesh, inputs
+
+
+def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = None,
          select: Iterable[str] = (), ignore: Iterable[str] = (), config: Config | None = None,
          aws: AwsOptions | None = None, live: bool = False) -> list[Located]:
     """Findings for the manifest, the files in ``paths`` (``ecs:`` references are read
     from ECS) and the policy; with ``live``, also the drift of the account's mesh."""
     config = config or Config()
-    mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
-    inputs = _read_paths(paths, manifest_path, mesh.region, aws)
-    for spec in inputs.spec_files:
-        merge(mesh, spec)
+    mesh, inputs = load_mesh(manifest_path, paths, config, aws)
 
     rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
     by_scope: dict[str, list[engine.Rule]] = {}
@@ -88,11 +100,11 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
         note_unsupported(live_mesh)
         context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws or AwsOptions()))
         findings += engine.run(by_scope.get("live", []), context)
-        inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
+        inputs.reported.add(manifest_path or "")  # drift is reported at the manifest's elements
     findings += _service_findings(mesh, inputs, by_scope.get("service", []))
     connected = _service_connect_tasks(inputs)
     claimants: list[Node | Gateway] = []
-    for task_file in inputs.task_files:
+    for task_file in progress(inputs.task_files, "lint", lambda t: t.path):
         if id(task_file) in connected:
             continue  # no longer an App Mesh task: the T2xx rules do not apply (migrate.md)
         claims = mesh.claims_of(task_file.family) if task_file.family else []
