@@ -57,6 +57,10 @@ class Document:
     @staticmethod
     def load(path: str, text: str | None = None) -> Document:
         text = read_text(path) if text is None else text
+        if path.endswith(".tf"):
+            return HclDocument(path, text)
+        if path.endswith(".tpl") or _has_bare_placeholder(text):
+            return JsonTemplateDocument(path, text)
         if _is_yaml(path, text):
             return YamlDocument(path, text)
         return JsonDocument(path, text)
@@ -104,6 +108,153 @@ class JsonDocument(Document):
         unit = jsontext.JsonText(self.text).unit
         ending = "\n" if self.text.endswith("\n") else ""
         return json.dumps(data, indent=unit if unit is not None else 4, ensure_ascii=False) + ending
+
+
+# A placeholder written where a JSON value goes, as Terraform's templatefile() and shell
+# templates allow: `"cpu": ${cpu},`. Masked for parsing as a string of the same length that
+# starts with a private-use character no JSON text of ours contains.
+_MASK = "\ue000"
+_MASKED = re.compile('"' + _MASK + '([^"]*)"')
+
+
+def _bare_placeholders(text: str) -> list[tuple[int, int]]:
+    """The spans of ``${...}`` written outside JSON strings."""
+    spans: list[tuple[int, int]] = []
+    index, length, in_string = 0, len(text), False
+    while index < length:
+        char = text[index]
+        if in_string:
+            if char == "\\":
+                index += 2
+                continue
+            if char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "$" and text.startswith("${", index):
+            end = text.find("}", index)
+            inner = text[index + 2:end] if end != -1 else ""
+            if end == -1 or '"' in inner or "\\" in inner or "\n" in inner or "{" in inner:
+                return spans  # not a placeholder we can mask: the JSON reader reports it
+            spans.append((index, end + 1))
+            index = end + 1
+            continue
+        index += 1
+    return spans
+
+
+def _has_bare_placeholder(text: str) -> bool:
+    return "${" in text and text.lstrip().startswith(("[", "{")) and bool(_bare_placeholders(text))
+
+
+def _mask_placeholders(text: str) -> str:
+    """``${cpu}`` where a value goes as ``"\ue000cpu"``, as long; a placeholder standing
+    for list items or members (``}\n ${extra_ports}\n]``) as spaces: valid JSON with every
+    other character where it was, so that positions stay exact."""
+    parts, previous = [], 0
+    for start, end in _bare_placeholders(text):
+        before = text[:start].rstrip()[-1:]
+        if before in (":", "[", ","):
+            parts += [text[previous:start], '"', _MASK, text[start + 2:end - 1], '"']
+        else:
+            parts += [text[previous:start], " " * (end - start)]
+        previous = end
+    return "".join(parts) + text[previous:]
+
+
+def _unknowns(node: Any) -> Any:
+    """A template's placeholders as unknowns: every string with a ``${...}`` in it."""
+    from meshify.injector.documents.unknown import Unknown
+
+    if isinstance(node, dict):
+        return {key: _unknowns(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_unknowns(item) for item in node]
+    if isinstance(node, str) and "${" in node:
+        return Unknown(node)
+    if isinstance(node, str) and node.startswith(_MASK):  # a bare placeholder
+        return Unknown("${" + node[1:] + "}")
+    return node
+
+
+class JsonTemplateDocument(JsonDocument):
+    """A JSON template (``.json.tpl``, or JSON with bare ``${...}`` placeholders) as
+    Terraform's ``templatefile()`` reads it: its placeholders are unknowns, quoted or bare,
+    and are never rewritten."""
+
+    format = "json"
+
+    def __init__(self, path: str, text: str) -> None:
+        Document.__init__(self, path, text)
+        self.data = _unknowns(jsontext.loads(_mask_placeholders(text), path))
+        self._lines = None
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = jsontext.LineIndex(self.text)
+        return self._lines.position(jsontext.locate(_mask_placeholders(self.text), split(pointer)))
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        masked = _mask_placeholders(self.text)
+        edited = jsontext.JsonText(masked)
+        for operation in patch:
+            edited.apply(operation)
+        return _unmask(self.text, masked, edited.text)
+
+
+def _unmask(original: str, masked: str, edited: str) -> str:
+    """The edited masked text with the user's placeholders back: ``masked`` is ``original``
+    character for character apart from the masks, so what the editor kept is copied from
+    the original, and only what it wrote is new."""
+    import difflib
+
+    parts = []
+    for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(None, masked, edited, autojunk=False).get_opcodes():
+        parts.append(original[i1:i2] if kind == "equal" else _MASKED.sub(lambda m: "${" + m.group(1) + "}", edited[j1:j2]))
+    return "".join(parts)
+
+
+class HclDocument(Document):
+    """A Terraform file (``.tf``): data shaped as python-hcl2 loads it (``documents/hcl_text.py``),
+    with Terraform expressions as unknowns; edits splice only the text they touch."""
+
+    format = "hcl"
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text)
+        from meshify.injector.documents import hcl_text
+
+        try:
+            self.hcl = hcl_text.parse(text)
+        except hcl_text.HclError as error:
+            raise InputError(f"invalid HCL: {error.message}", path, error.line, error.column) from None
+        self.data = self.hcl.data
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        tokens = split(pointer)
+        while True:
+            from meshify.injector.documents.pointer import join
+
+            candidate = join("", *tokens)
+            try:
+                return self.hcl.key_position(candidate) if tokens and not tokens[-1].isdigit() \
+                    else self.hcl.position(candidate)
+            except KeyError:
+                if not tokens:
+                    return 1, 1
+                tokens.pop()
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        from meshify.injector.documents import hcl_text
+
+        return hcl_text.apply(self.hcl, patch)
+
+    def dump(self, data: Any) -> str:
+        raise NotImplementedError("a Terraform file is only ever edited in place")
 
 
 def _plain(node: Any) -> Any:
