@@ -15,7 +15,7 @@ from meshify.injector.documents.document import Document
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import recognise
+from meshify.injector.inputs.reader import distinct, recognise
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
@@ -36,10 +36,8 @@ def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) 
         if resource is None:
             raise InputError(f"--node: the manifest has no node or gateway named {node_name!r}")
         return resource
-    if source.family is None:
-        return None
-    claims = mesh.claims_of(source.family)
-    if len(claims) > 1:
+    claims = mesh.claims_for(source.family, source.resource)
+    if len(claims) > 1 and source.family is not None:
         second = claims[1]
         raise next(f.loc for f in second.families if f.name == source.family).error(
             f"family {source.family!r} is claimed by both {claims[0].kind} {claims[0].name!r} and "
@@ -120,11 +118,22 @@ def _register(injections: list[Injection], aws: AwsOptions, region: str) -> None
 
 def _edits(injections: list[Injection]) -> list[Edit]:
     """One edit per file, in the order the files were given."""
-    by_document: dict[int, list[Injection]] = {}
+    from meshify.injector.inputs.terraform import ContainerArrayFile, proxy_block
+
+    by_document: dict[int, list[tuple[TaskDefinitionFile, list[dict[str, Any]]]]] = {}
     for injection in injections:
-        by_document.setdefault(id(injection.source.document), []).append(injection)
-    return [task_definition_edit(group[0].source.document, [(i.source, i.patch) for i in group])
-            for group in by_document.values()]
+        source, patch = injection.source, injection.patch
+        if isinstance(source, ContainerArrayFile):
+            # A container file has no place for task-level fields: they go into the .tf
+            # resource that reads it, or to the user.
+            patch, task_level = source.split(patch)
+            if task_level and source.owner is not None:
+                by_document.setdefault(id(source.owner.document), []).append((source.owner, task_level))
+            elif task_level:
+                say(f"{source.path}: add this to the aws_ecs_task_definition that reads it:")
+                say(proxy_block(task_level, source.data))
+        by_document.setdefault(id(source.document), []).append((source, patch))
+    return [task_definition_edit(group[0][0].document, group) for group in by_document.values()]
 
 
 def _policy_edit(policy: PolicyFile) -> Edit:
@@ -142,7 +151,8 @@ def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | Non
     remote = [path for path in paths if is_ecs_reference(path)]
     if remote and mode is Mode.IN_PLACE:
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
-    injections = [inject(mesh, source, node) for path in paths for source in _load(path, aws, mesh.region)]
+    sources = distinct([source for path in paths for source in _load(path, aws, mesh.region)])
+    injections = [inject(mesh, source, node) for source in sources]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())
     policy: PolicyFile | None = None
     if policy_path is not None:

@@ -18,7 +18,7 @@ from meshify.injector.engine.findings import Located, apply_suppressions, locate
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import read_document, read_input
+from meshify.injector.inputs.reader import distinct, read_document, read_input
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 
@@ -43,6 +43,8 @@ def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptio
         inputs.task_files += found.task_definitions
         inputs.spec_files += found.spec_files
         inputs.reported.add(found.path)
+        inputs.reported.update(task_file.path for task_file in found.task_definitions)  # container files a .tf reads
+    inputs.task_files = distinct(inputs.task_files)
     return inputs
 
 
@@ -88,7 +90,7 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
         inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
     claimants: list[Node | Gateway] = []
     for task_file in inputs.task_files:
-        claims = mesh.claims_of(task_file.family) if task_file.family else []
+        claims = mesh.claims_for(task_file.family, task_file.resource)
         if claims:
             claimants.append(claims[0])
             findings += engine.run(by_scope.get("taskdef", []),

@@ -216,9 +216,15 @@ def _unmask(original: str, masked: str, edited: str) -> str:
     return "".join(parts)
 
 
+# Where Terraform keeps a task definition's containers: a JSON heredoc or string there is read
+# as the JSON it holds, so that its containers have positions and edits like jsonencode's.
+_EMBEDDED_JSON = re.compile(r"^/resource/aws_ecs_task_definition/[^/]+/container_definitions$")
+
+
 class HclDocument(Document):
     """A Terraform file (``.tf``): data shaped as python-hcl2 loads it (``documents/hcl_text.py``),
-    with Terraform expressions as unknowns; edits splice only the text they touch."""
+    with Terraform expressions as unknowns and ``container_definitions`` written as a JSON
+    heredoc or string read as that JSON; edits splice only the text they touch."""
 
     format = "hcl"
 
@@ -231,12 +237,38 @@ class HclDocument(Document):
         except hcl_text.HclError as error:
             raise InputError(f"invalid HCL: {error.message}", path, error.line, error.column) from None
         self.data = self.hcl.data
+        self.embedded: dict[str, tuple[hcl_text.JsonSpan, JsonTemplateDocument]] = {}
+        for pointer, span in self.hcl.json_spans.items():
+            if _EMBEDDED_JSON.match(pointer):
+                self.embedded[pointer] = (span, self._embedded_json(span))
+        if self.embedded:
+            self.data = copy.deepcopy(self.data)
+            for pointer, (_, json_document) in self.embedded.items():
+                parent, _, _ = pointer.rpartition("/")
+                _resolve_tokens(self.data, split(parent))["container_definitions"] = json_document.data
+
+    def _embedded_json(self, span: Any) -> JsonTemplateDocument:
+        try:
+            return JsonTemplateDocument(self.path, span.text)
+        except InputError as error:
+            line, column = self._inner_position(span, error.line or 1, error.column or 1)
+            raise InputError(error.message, self.path, line, column) from None
+
+    def _inner_position(self, span: Any, line: int, column: int) -> tuple[int, int]:
+        starts = [0] + [match.end() for match in re.finditer("\n", span.text)]
+        offset = min(starts[min(line, len(starts)) - 1] + column - 1, len(span.text))
+        return self.hcl.offset_to_position(span.file_offset(offset))
 
     def position(self, pointer: str) -> tuple[int, int]:
+        for base, (span, _) in self.embedded.items():
+            if pointer.startswith(base + "/"):
+                masked = _mask_placeholders(span.text)
+                offset = jsontext.locate(masked, split(pointer[len(base):]))
+                return self.hcl.offset_to_position(span.file_offset(offset))
         tokens = split(pointer)
-        while True:
-            from meshify.injector.documents.pointer import join
+        from meshify.injector.documents.pointer import join
 
+        while True:
             candidate = join("", *tokens)
             try:
                 return self.hcl.key_position(candidate) if tokens and not tokens[-1].isdigit() \
@@ -251,10 +283,35 @@ class HclDocument(Document):
             return self.text
         from meshify.injector.documents import hcl_text
 
-        return hcl_text.apply(self.hcl, patch)
+        current = self
+        for operation in patch:
+            base = next((b for b in current.embedded if operation["path"].startswith(b + "/")), None)
+            if base is None:
+                text = hcl_text.apply(current.hcl, [operation])
+            else:
+                span, json_document = current.embedded[base]
+                inner = json_document.render([{**operation, "path": operation["path"][len(base):]}])
+                text = current.text[:span.start] + _as_written(span, inner) + current.text[span.end:]
+            current = HclDocument(self.path, text)
+        return current.text
 
     def dump(self, data: Any) -> str:
         raise NotImplementedError("a Terraform file is only ever edited in place")
+
+
+def _as_written(span: Any, content: str) -> str:
+    """New JSON content in the string's own syntax: a heredoc verbatim, a quoted string escaped."""
+    if span.kind == "heredoc" and span.end - span.start == len(span.text):
+        return content
+    if span.kind == "quoted":
+        return content.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    raise InputError("a <<- heredoc of container definitions cannot be edited in place (write it as <<EOF)")
+
+
+def _resolve_tokens(data: Any, tokens: list[str]) -> Any:
+    for token in tokens:
+        data = data[int(token)] if isinstance(data, list) else data[token]
+    return data
 
 
 def _plain(node: Any) -> Any:

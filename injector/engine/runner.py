@@ -5,13 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from meshify.injector.documents.unknown import unknown_at
 from meshify.injector.engine.contexts import PolicyContext, TaskContext
 from meshify.injector.engine.registry import Finding, Rule
 
 
 def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
+    """Every finding of ``rules``, except those about a value the file leaves unknown
+    (``var.x``, ``${IMAGE}``): a finding never claims a value it cannot know."""
     for current in rules:
-        yield from current.check(context)
+        for found in current.check(context):
+            if not _about_unknown(found):
+                yield found
+
+
+def _about_unknown(found: Finding) -> bool:
+    document = found.loc.document
+    return document is not None and unknown_at(getattr(document, "data", None), found.loc.pointer)
+
+
+def _overwrites_unknown(data: Any, patch: list[dict[str, Any]]) -> bool:
+    """Whether ``patch`` replaces or removes a value the user left unknown, or writes inside one."""
+    return any(unknown_at(data, operation["path"]) for operation in patch)
 
 
 # Fixes that do not converge are a bug; stop rather than loop.
@@ -30,7 +45,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
         applied = False
         for current in fixable:
             for _ in range(_MAX_FIX_ROUNDS):
-                pending = next((found.fix for found in current.check(context) if found.fix), None)
+                pending = next((found.fix for found in current.check(context)
+                                if found.fix and not _overwrites_unknown(getattr(context, attribute), found.fix)), None)
                 if pending is None:
                     break
                 setattr(context, attribute, jsonpatch.apply_patch(getattr(context, attribute), pending))
