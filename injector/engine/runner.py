@@ -13,13 +13,18 @@ from meshify.injector.engine.registry import Finding, Rule
 def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
     """Every finding of ``rules``, except those about a value the file leaves unknown
     (``var.x``, ``${IMAGE}``): a finding never claims a value it cannot know."""
+    data = getattr(context, "taskdef", None) or getattr(context, "policy", None)
     for current in rules:
         for found in current.check(context):
-            if not _about_unknown(found):
+            if not _about_unknown(found, data):
                 yield found
 
 
-def _about_unknown(found: Finding) -> bool:
+def _about_unknown(found: Finding, data: Any) -> bool:
+    """A finding whose fix would overwrite an unknown, or one without a fix placed at one
+    (a finding with a fix elsewhere is placed at an unknown only as an anchor)."""
+    if found.fix:
+        return data is not None and _overwrites_unknown(data, found.fix)
     document = found.loc.document
     return document is not None and unknown_at(getattr(document, "data", None), found.loc.pointer)
 

@@ -1,0 +1,272 @@
+"""Terraform as users write it: .tf task definitions (jsonencode, JSON heredocs,
+templatefile() of a .json.tpl beside it), aws_appmesh_* resources, container arrays."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_meshify
+from golden_cases import CORPUS, FIXTURES, GOLDEN
+
+TERRAFORM = FIXTURES / "terraform"
+TERRAFORM_GOLDEN = GOLDEN / "terraform"
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Path:
+    shutil.copytree(TERRAFORM / "ledger", tmp_path / "ledger")
+    return tmp_path / "ledger"
+
+
+@pytest.fixture
+def heredoc(tmp_path: Path) -> Path:
+    shutil.copytree(TERRAFORM / "heredoc", tmp_path / "heredoc")
+    return tmp_path / "heredoc"
+
+
+# ---------------------------------------------------------------------------------------
+# lint: findings at exact places in the .tf and in the file it reads
+
+
+def test_lint_places_findings_in_the_tf_and_in_the_template_it_reads(ledger):
+    result = run_meshify("lint", "main.tf", cwd=ledger)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "main.tf:16:3: M113 info: node `ledger-blue` has listeners but no virtual service or route reaches it",
+        "main.tf:33:3: T204 error: no proxyConfiguration: the task's traffic does not go through Envoy; add an "
+        "APPMESH proxy configuration for container `envoy`",
+        "main.tf:39:3: T201 error: no Envoy container for node `ledger-blue`: add one named `envoy` running the "
+        "App Mesh Envoy image",
+        "main.tf:52:3: T204 error: no proxyConfiguration: the task's traffic does not go through Envoy; add an "
+        "APPMESH proxy configuration for container `envoy`",
+        "templates/audit.json.tpl:1:1: T201 error: no Envoy container for node `audit`: add one named `envoy` "
+        "running the App Mesh Envoy image",
+    ]
+
+
+def test_the_template_given_beside_its_tf_is_read_once(ledger):
+    alone = run_meshify("lint", "main.tf", cwd=ledger)
+    both = run_meshify("lint", "main.tf", "templates/audit.json.tpl", cwd=ledger)
+    assert both.stdout == alone.stdout
+
+
+def test_lint_places_findings_inside_a_json_heredoc(heredoc):
+    result = run_meshify("lint", "colorteller.tf", cwd=heredoc)
+    assert result.stdout.splitlines() == [
+        "colorteller.tf:6:3: T204 error: no proxyConfiguration: the task's traffic does not go through Envoy; add an "
+        "APPMESH proxy configuration for container `envoy`",
+        "colorteller.tf:18:3: T202 error: Envoy container `envoy` has no health check, so no container can wait for "
+        "it to be HEALTHY: add the Envoy admin health check",
+    ]
+
+
+def test_no_rule_fires_on_an_unknown_and_inject_keeps_it(heredoc):
+    # The Envoy image is ${var.envoy_image} and its memory ${var.envoy_memory}: T213 and T211 stay silent.
+    result = run_meshify("lint", "colorteller.tf", "--select", "T211,T213,T209", cwd=heredoc)
+    assert (result.returncode, result.stdout) == (0, "")
+    assert run_meshify("inject", "colorteller.tf", "--in-place", cwd=heredoc).returncode == 0
+    text = (heredoc / "colorteller.tf").read_text()
+    assert '"image": "${var.envoy_image}",' in text and '"memory": ${var.envoy_memory},' in text
+
+
+def test_mesh_rules_fire_at_the_appmesh_block_that_the_api_member_came_from(tmp_path):
+    (tmp_path / "meshify.yaml").write_text("version: 1\nmesh:\n  name: m\n  region: us-east-1\n  account: '123456789012'\n")
+    (tmp_path / "mesh.tf").write_text(MESH_TF)
+    result = run_meshify("lint", "mesh.tf", "--select", "M103", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (
+        1, "mesh.tf:16:9: M103 error: backend `missing.local` of node `front` is no virtual service of the mesh "
+           "(services: none)\n")
+
+
+MESH_TF = """\
+resource "aws_appmesh_virtual_node" "front" {
+  name      = "front"
+  mesh_name = aws_appmesh_mesh.m.id
+
+  spec {
+    listener {
+      port_mapping {
+        port     = 8080
+        protocol = "http"
+      }
+    }
+
+    backend {
+      virtual_service {
+        # a service no file declares
+        virtual_service_name = "missing.local"
+      }
+    }
+  }
+}
+"""
+
+
+def test_appmesh_resources_convert_to_the_api_spec_that_botocore_accepts():
+    from meshify.injector.documents.document import Document
+    from meshify.injector.inputs.terraform import spec_files
+    from meshify.injector.model.service_models import validate
+
+    document = Document.load("mesh.tf", MESH_TF + ROUTE_TF)
+    found = {f.kind: f for f in spec_files(document)}
+    assert found["virtualNode"].spec == {
+        "listeners": [{"portMapping": {"port": 8080, "protocol": "http"}}],
+        "backends": [{"virtualService": {"virtualServiceName": "missing.local"}}],
+    }
+    assert found["route"].spec == {"httpRoute": {
+        "match": {"prefix": "/", "headers": [{"name": "x-canary", "match": {"exact": "1"}}]},
+        "action": {"weightedTargets": [{"virtualNode": "front", "weight": 90}, {"virtualNode": "front-v2", "weight": 10}]},
+        "retryPolicy": {"httpRetryEvents": ["server-error"], "maxRetries": 2,
+                        "perRetryTimeout": {"unit": "ms", "value": 500}}}}
+    assert found["route"].parent == "front-router"  # aws_appmesh_virtual_router.r.name, resolved
+    for spec_file in found.values():
+        assert validate("appmesh", spec_file.shape, spec_file.spec) == []
+    # positions point at the block the API member came from
+    assert found["route"].document.position("/resource/aws_appmesh_route/r/spec/httpRoute/action/weightedTargets/1/weight") \
+        == (57, 11)  # the member's key, as in JSON files
+
+
+ROUTE_TF = """
+resource "aws_appmesh_virtual_router" "r" {
+  name      = "front-router"
+  mesh_name = "m"
+  spec {
+    listener {
+      port_mapping {
+        port     = 8080
+        protocol = "http"
+      }
+    }
+  }
+}
+
+resource "aws_appmesh_route" "r" {
+  name                = "canary"
+  mesh_name           = "m"
+  virtual_router_name = aws_appmesh_virtual_router.r.name
+  spec {
+    http_route {
+      match {
+        prefix = "/"
+        header {
+          name = "x-canary"
+          match {
+            exact = "1"
+          }
+        }
+      }
+      action {
+        weighted_target {
+          virtual_node = "front"
+          weight       = 90
+        }
+        weighted_target {
+          virtual_node = "front-v2"
+          weight       = 10
+        }
+      }
+      retry_policy {
+        http_retry_events = ["server-error"]
+        max_retries       = 2
+        per_retry_timeout {
+          unit  = "ms"
+          value = 500
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_bad_hcl_is_an_input_error_at_its_place(tmp_path):
+    (tmp_path / "meshify.yaml").write_text("version: 1\nmesh:\n  name: m\n  region: us-east-1\n  account: '123456789012'\n")
+    (tmp_path / "bad.tf").write_text('resource "aws_ecs_task_definition" "x" {\n  family = \n}\n')
+    result = run_meshify("lint", "bad.tf", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("bad.tf:2:")
+    assert "Traceback" not in result.stderr
+
+
+def test_ecs_services_are_read_with_their_task_definition():
+    from meshify.injector.inputs.reader import read_input
+
+    found = read_input(str(TERRAFORM / "ledger" / "main.tf"))
+    (service,) = found.services
+    assert service.address == "aws_ecs_service.ledger_blue"
+    assert service.task_definition_address == "aws_ecs_task_definition.ledger_blue"
+    assert service.loc.document.position(service.loc.pointer) == (61, 28)  # its label
+
+
+# ---------------------------------------------------------------------------------------
+# inject: golden in-place edits, pointers of --patch, the property
+
+
+def test_inject_in_place_golden(ledger, heredoc):
+    assert run_meshify("inject", "main.tf", "--in-place", cwd=ledger).returncode == 0
+    assert (ledger / "main.tf").read_bytes() == (TERRAFORM_GOLDEN / "ledger-main.tf").read_bytes()
+    assert (ledger / "templates/audit.json.tpl").read_bytes() == (TERRAFORM_GOLDEN / "ledger-audit.json.tpl").read_bytes()
+    assert run_meshify("inject", "colorteller.tf", "--in-place", cwd=heredoc).returncode == 0
+    assert (heredoc / "colorteller.tf").read_bytes() == (TERRAFORM_GOLDEN / "heredoc-colorteller.tf").read_bytes()
+
+
+def test_patch_pointers_are_the_resources_path(ledger):
+    result = run_meshify("inject", "main.tf", "--patch", cwd=ledger)
+    assert result.returncode == 0
+    first = json.loads(result.stdout.split("# ")[1].split("\n", 1)[1])
+    paths = [op["path"] for op in first]
+    assert "/resource/aws_ecs_task_definition/ledger_blue/container_definitions/-" in paths
+    assert "/resource/aws_ecs_task_definition/ledger_blue/proxy_configuration" in paths
+
+
+def test_inject_then_lint_is_clean_inject_twice_changes_nothing_and_the_rest_is_byte_identical(ledger):
+    from meshify.injector.documents.document import Document
+
+    before = Document.load(str(ledger / "main.tf"))
+    assert run_meshify("inject", "main.tf", "--in-place", cwd=ledger).returncode == 0
+    lint = run_meshify("lint", "main.tf", cwd=ledger)
+    assert [line for line in lint.stdout.splitlines() if ": T2" in line] == []
+    assert run_meshify("inject", "main.tf", "--check", cwd=ledger).returncode == 0
+    after = (ledger / "main.tf").read_text()
+    owned = ("aws_ecs_task_definition",)
+    for resource_type, named in before.data["resource"].items():
+        if resource_type in owned:
+            continue
+        for name in named:
+            start, end = before.hcl.span(f"/resource/{resource_type}/{name}")
+            assert before.text[start:end] in after
+    first = min(before.hcl.span(f"/resource/aws_ecs_task_definition/{n}")[0]
+                for n in before.data["resource"]["aws_ecs_task_definition"])
+    assert after[:first] == before.text[:first]
+
+
+def test_a_template_alone_gets_its_containers_and_the_block_is_printed(ledger):
+    # A template alone has no family or address: --node claims it.
+    result = run_meshify("inject", "templates/audit.json.tpl", "--node", "audit", "--in-place", cwd=ledger)
+    assert result.returncode == 0
+    assert (ledger / "templates/audit.json.tpl").read_bytes() == (TERRAFORM_GOLDEN / "ledger-audit.json.tpl").read_bytes()
+    assert "add this to the aws_ecs_task_definition that reads it:\nproxy_configuration {\n" in result.stderr
+    assert '    AppPorts         = "9090"\n' in result.stderr
+    assert (ledger / "main.tf").read_bytes() == (TERRAFORM / "ledger" / "main.tf").read_bytes()
+
+
+# ---------------------------------------------------------------------------------------
+# The corpus: every Terraform container template reads without an input error
+
+
+def _corpus_templates() -> list[Path]:
+    return sorted(p for folder in ("terraform-ecs-appmesh", "terraform-aws-ecs-fargate")
+                  for p in (CORPUS / folder).rglob("*.json*"))
+
+
+@pytest.mark.parametrize("relative", [str(p.relative_to(CORPUS)) for p in _corpus_templates()] or ["absent"])
+def test_corpus_templates_read(relative):
+    if relative == "absent":
+        pytest.skip("the shared corpus is absent")
+    from meshify.injector.inputs.reader import read_input
+
+    found = read_input(str(CORPUS / relative))
+    assert found.task_definitions and found.task_definitions[0].data["containerDefinitions"]
