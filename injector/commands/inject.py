@@ -50,7 +50,8 @@ def _rules(scope: str) -> list[engine.Rule]:
 
 
 def _unfixed_errors(context: engine.TaskContext) -> list[engine.Finding]:
-    return [found for found in engine.run(_rules("taskdef"), context) if found.severity == "error" and not found.fix]
+    return [found for found in engine.run(_rules("taskdef"), context) if found.severity == "error" and not found.fix
+            and not found.relies_on_default]
 
 
 def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None) -> Injection:

@@ -236,7 +236,7 @@ class HclDocument(Document):
             self.hcl = hcl_text.parse(text)
         except hcl_text.HclError as error:
             raise InputError(f"invalid HCL: {error.message}", path, error.line, error.column) from None
-        self.data = self.hcl.data
+        self.data = _with_defaults(self.hcl.data)
         self.embedded: dict[str, tuple[hcl_text.JsonSpan, JsonTemplateDocument]] = {}
         for pointer, span in self.hcl.json_spans.items():
             if _EMBEDDED_JSON.match(pointer):
@@ -297,6 +297,29 @@ class HclDocument(Document):
 
     def dump(self, data: Any) -> str:
         raise NotImplementedError("a Terraform file is only ever edited in place")
+
+
+def _with_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """The resources with ``var.x`` replaced by x's literal default, marked as such
+    (``formats.md``: a variable's literal default is used as its value)."""
+    from meshify.injector.documents.hcl_text import Reference, Unknown
+    from meshify.injector.documents.unknown import defaulted
+
+    defaults = {name: body["default"] for name, body in (data.get("variable") or {}).items()
+                if isinstance(body, dict) and "default" in body and not isinstance(body["default"], Unknown)}
+    if not defaults or "resource" not in data:
+        return data
+
+    def replaced(node: Any) -> Any:
+        if isinstance(node, Reference) and len(node.parts) == 2 and node.parts[0] == "var" and node.parts[1] in defaults:
+            return defaulted(defaults[node.parts[1]], node.text)
+        if isinstance(node, dict):
+            return {key: replaced(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [replaced(item) for item in node]
+        return node
+
+    return {**data, "resource": replaced(data["resource"])}
 
 
 def _as_written(span: Any, content: str) -> str:

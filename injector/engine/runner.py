@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from meshify.injector.documents.unknown import unknown_at
+from meshify.injector.documents.unknown import DefaultFloat, DefaultInt, DefaultStr, unknown_at, value_at
 from meshify.injector.engine.contexts import PolicyContext, TaskContext
 from meshify.injector.engine.registry import Finding, Rule
 
@@ -16,8 +16,21 @@ def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
     data = getattr(context, "taskdef", None) or getattr(context, "policy", None)
     for current in rules:
         for found in current.check(context):
-            if not _about_unknown(found, data):
+            default = _default_relied_on(found, data)
+            if default is not None:
+                # The rule judged a variable's default: say so, and leave the variable alone.
+                yield Finding(found.rule, found.severity, f"{found.message} (relies on the default of {default})",
+                              found.loc, None, relies_on_default=True)
+            elif not _about_unknown(found, data):
                 yield found
+
+
+def _default_relied_on(found: Finding, data: Any) -> str | None:
+    values = [value_at(data, operation["path"]) for operation in found.fix or []] if data is not None else []
+    document = found.loc.document
+    if document is not None:
+        values.append(value_at(getattr(document, "data", None), found.loc.pointer))
+    return next((value.variable for value in values if isinstance(value, DefaultStr | DefaultInt | DefaultFloat)), None)
 
 
 def _about_unknown(found: Finding, data: Any) -> bool:

@@ -83,6 +83,9 @@ class TerraformSpelling(Spelling):
     """The provider's spelling of a task definition: snake_case task-level attributes, a
     ``proxy_configuration`` block whose ``properties`` is a map, and the containers as written."""
 
+    def __init__(self, property_names: list[str] | None = None) -> None:
+        self.property_names = property_names or []  # the map's keys, in the API list's order
+
     def pointer(self, pointer: str) -> str:
         tokens = split(pointer)
         if not tokens:
@@ -92,7 +95,10 @@ class TerraformSpelling(Spelling):
         if tokens[0] == "proxyConfiguration":
             rest = tokens[1:]
             if rest[:1] == ["properties"] and len(rest) > 1:
-                return join("/proxy_configuration/0/properties", rest[1])  # an index: see document_patch
+                index = rest[1]
+                name = self.property_names[int(index)] if index.isdigit() and int(index) < len(self.property_names) \
+                    else index  # a new one: see document_patch
+                return join("/proxy_configuration/0/properties", name)
             return join("/proxy_configuration/0", *(_snake(token) for token in rest)) if rest \
                 else "/proxy_configuration"
         return join("", _snake(tokens[0]), *tokens[1:])
@@ -163,11 +169,19 @@ def _api_task_definition(body: dict[str, Any]) -> dict[str, Any]:
         proxy: dict[str, Any] = {_camel(key): value for key, value in block.items() if key != "properties"}
         properties = block.get("properties")
         if isinstance(properties, dict):
-            proxy["properties"] = [{"name": key, "value": value} for key, value in properties.items()]
+            # map(string): Terraform converts a number written there
+            proxy["properties"] = [{"name": key, "value": str(value) if isinstance(value, int | float) and
+                                    not isinstance(value, bool) else value} for key, value in properties.items()]
         elif properties is not None:
             proxy["properties"] = properties  # an unknown: no rule reads into it
         data["proxyConfiguration"] = proxy
     return data
+
+
+def _spelling(data: dict[str, Any]) -> TerraformSpelling:
+    properties = (data.get("proxyConfiguration") or {}).get("properties")
+    names = [item["name"] for item in properties] if isinstance(properties, list) else []
+    return TerraformSpelling(names)
 
 
 @dataclass(slots=True)
@@ -194,7 +208,7 @@ def task_definitions(document: Document) -> tuple[list[TaskDefinitionFile], list
 
         if isinstance(containers, FileCall):
             path = os.path.normpath(os.path.join(os.path.dirname(document.path), containers.path))
-            owner = TerraformTaskDefinitionFile(document, base, data, spelling=TerraformSpelling(), resource=address)
+            owner = TerraformTaskDefinitionFile(document, base, data, spelling=_spelling(data), resource=address)
             referenced.append(ReferencedFile(path, owner, base + "/container_definitions"))
             continue
         if isinstance(containers, Unknown) or containers is None:
@@ -205,7 +219,7 @@ def task_definitions(document: Document) -> tuple[list[TaskDefinitionFile], list
         data["containerDefinitions"] = containers
         _check_shape(document, base, {**data, "containerDefinitions": containers} if isinstance(containers, list)
                      else data)
-        found.append(TerraformTaskDefinitionFile(document, base, data, spelling=TerraformSpelling(), resource=address))
+        found.append(TerraformTaskDefinitionFile(document, base, data, spelling=_spelling(data), resource=address))
     return found, referenced
 
 

@@ -270,3 +270,34 @@ def test_corpus_templates_read(relative):
 
     found = read_input(str(CORPUS / relative))
     assert found.task_definitions and found.task_definitions[0].data["containerDefinitions"]
+
+
+# ---------------------------------------------------------------------------------------
+# Variables: a literal default is the value, said so; inject never overwrites the variable
+
+
+@pytest.fixture
+def defaults(tmp_path: Path) -> Path:
+    shutil.copytree(TERRAFORM / "defaults", tmp_path / "defaults")
+    return tmp_path / "defaults"
+
+
+def test_a_finding_on_a_variables_default_says_so(defaults):
+    result = run_meshify("lint", "api.tf", cwd=defaults)
+    assert result.returncode == 1
+    assert sorted(result.stdout.splitlines()) == [
+        "api.tf:21:7: T209 warning: Envoy image 'envoyproxy/envoy:v1.9.0' is not the App Mesh image for us-east-1 "
+        "(840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy) (relies on the default of var.envoy_image)",
+        "api.tf:21:7: T209 warning: Envoy v1.9.0 is older than v1.17.2.0, the oldest version App Mesh still serves "
+        "(relies on the default of var.envoy_image)",
+        "api.tf:21:7: T213 warning: Envoy container `envoy` runs 'envoyproxy/envoy:v1.9.0', the manifest's Envoy image "
+        "is '840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.39.1.0-prod' "
+        "(relies on the default of var.envoy_image)",
+        "api.tf:44:7: T205 error: AppPorts is '9090', but the listeners of node `api` are '8080'",
+    ]
+
+
+def test_inject_fixes_the_proxy_map_in_place_and_keeps_the_variable(defaults):
+    before = (defaults / "api.tf").read_text()
+    assert run_meshify("inject", "api.tf", "--in-place", cwd=defaults).returncode == 0
+    assert (defaults / "api.tf").read_text() == before.replace('AppPorts         = "9090"', 'AppPorts         = "8080"')
