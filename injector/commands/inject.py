@@ -55,6 +55,7 @@ def _unfixed_errors(context: engine.TaskContext) -> list[engine.Finding]:
 
 
 def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None) -> Injection:
+    source.resolve(mesh)
     claimant = claimant_for(mesh, source, node_name)
     if claimant is None:
         return Injection(source, None)

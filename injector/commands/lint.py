@@ -90,6 +90,7 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
         inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
     claimants: list[Node | Gateway] = []
     for task_file in inputs.task_files:
+        task_file.resolve(mesh)
         claims = mesh.claims_for(task_file.family, task_file.resource)
         if claims:
             claimants.append(claims[0])

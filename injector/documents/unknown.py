@@ -27,6 +27,11 @@ class DefaultStr(str):
     variable: str
 
 
+class ResolvedStr(DefaultStr):
+    """A reference to a resource of the files given (``aws_appmesh_virtual_node.x.arn``)
+    resolved to its value: the rules see the value, and no fix overwrites the reference."""
+
+
 class DefaultInt(int):
     variable: str
 

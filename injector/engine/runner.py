@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from meshify.injector.documents.unknown import DefaultFloat, DefaultInt, DefaultStr, unknown_at, value_at
+from meshify.injector.documents.unknown import DefaultFloat, DefaultInt, DefaultStr, ResolvedStr, unknown_at, value_at
 from meshify.injector.engine.contexts import PolicyContext, TaskContext
 from meshify.injector.engine.registry import Finding, Rule
 
@@ -18,9 +18,10 @@ def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
         for found in current.check(context):
             default = _default_relied_on(found, data)
             if default is not None:
-                # The rule judged a variable's default: say so, and leave the variable alone.
-                yield Finding(found.rule, found.severity, f"{found.message} (relies on the default of {default})",
-                              found.loc, None, relies_on_default=True)
+                # The rule judged a variable's default (or a resolved reference): say so, and
+                # leave what the user wrote alone.
+                yield Finding(found.rule, found.severity, f"{found.message} ({default})", found.loc, None,
+                              relies_on_default=True)
             elif not _about_unknown(found, data):
                 yield found
 
@@ -30,7 +31,12 @@ def _default_relied_on(found: Finding, data: Any) -> str | None:
     document = found.loc.document
     if document is not None:
         values.append(value_at(getattr(document, "data", None), found.loc.pointer))
-    return next((value.variable for value in values if isinstance(value, DefaultStr | DefaultInt | DefaultFloat)), None)
+    for value in values:
+        if isinstance(value, ResolvedStr):
+            return f"through {value.variable}"
+        if isinstance(value, DefaultStr | DefaultInt | DefaultFloat):
+            return f"relies on the default of {value.variable}"
+    return None
 
 
 def _about_unknown(found: Finding, data: Any) -> bool:

@@ -66,6 +66,9 @@ class TaskDefinitionFile:
     def loc(self, pointer: str) -> Loc:
         return Loc(self.document, self.base + self.spelling.pointer(pointer))
 
+    def resolve(self, mesh: Any) -> None:
+        """Resolve what the file refers to in the mesh (a Terraform resource's ARN); most formats have nothing."""
+
     def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """``patch`` (API pointers relative to the task definition) as operations on the
         document the user wrote."""

@@ -123,6 +123,9 @@ class TerraformTaskDefinitionFile(TaskDefinitionFile):
     """A task definition of a ``.tf``: proxy properties are a map there, so a patch's
     property indexes are turned into names against the data as each operation leaves it."""
 
+    def resolve(self, mesh: Any) -> None:
+        _resolve_arns(self, mesh)
+
     def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         import jsonpatch
 
@@ -230,6 +233,10 @@ class ContainerArrayFile(TaskDefinitionFile):
 
     owner: TerraformTaskDefinitionFile | None = None
 
+    def resolve(self, mesh: Any) -> None:
+        if self.owner is not None:
+            _resolve_arns(self, mesh, self.owner.document)
+
     def loc(self, pointer: str) -> Loc:
         if pointer.startswith("/containerDefinitions") or self.owner is None:
             return Loc(self.document, self.base + self.spelling.pointer(pointer))
@@ -277,6 +284,42 @@ def proxy_block(patch: list[dict[str, Any]], data: dict[str, Any]) -> str:
 
             lines.append(f"{_snake(key)} = {json.dumps(value)}")
     return "\n".join(lines)
+
+
+_ARN_KINDS = {"aws_appmesh_virtual_node": "virtualNode", "aws_appmesh_virtual_gateway": "virtualGateway"}
+
+
+def _resolve_arns(task_file: TaskDefinitionFile, mesh: Any, tf: Document | None = None) -> None:
+    """``aws_appmesh_virtual_node.x.arn`` (and ``.name`` / ``.id``) in the containers, x a
+    resource of the ``.tf``, as the value it has in the mesh (``formats.md``: references)."""
+    from meshify.injector.documents.hcl_text import Reference
+    from meshify.injector.documents.unknown import ResolvedStr
+
+    resources = (tf or task_file.document).data.get("resource") or {}
+
+    def resolved(value: Any) -> Any:
+        if isinstance(value, Reference) and len(value.parts) == 3 and value.parts[0] in APPMESH_RESOURCES:
+            body = (resources.get(value.parts[0]) or {}).get(value.parts[1])
+            name = body.get("name") if isinstance(body, dict) else None
+            if not isinstance(name, str):
+                return value
+            if value.parts[2] in ("name", "id"):
+                marked = ResolvedStr(name)
+            elif value.parts[2] == "arn" and value.parts[0] in _ARN_KINDS:
+                marked = ResolvedStr(mesh.arn_of(_ARN_KINDS[value.parts[0]], name))
+            else:
+                return value
+            marked.variable = value.text
+            return marked
+        if isinstance(value, dict):
+            return {key: resolved(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [resolved(item) for item in value]
+        return value
+
+    if not isinstance(task_file.document, Document) or not resources:
+        return
+    task_file.data["containerDefinitions"] = resolved(task_file.data.get("containerDefinitions"))
 
 
 # ---------------------------------------------------------------------------------------

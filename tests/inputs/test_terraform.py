@@ -301,3 +301,21 @@ def test_inject_fixes_the_proxy_map_in_place_and_keeps_the_variable(defaults):
     before = (defaults / "api.tf").read_text()
     assert run_meshify("inject", "api.tf", "--in-place", cwd=defaults).returncode == 0
     assert (defaults / "api.tf").read_text() == before.replace('AppPorts         = "9090"', 'AppPorts         = "8080"')
+
+
+def test_a_reference_to_a_virtual_node_of_the_files_is_resolved(defaults):
+    text = (defaults / "api.tf").read_text()
+    arn = '"arn:aws:appmesh:us-east-1:123456789012:mesh/m/virtualNode/api"'
+    nodes = ('resource "aws_appmesh_virtual_node" "api" {\n  name      = "api"\n  mesh_name = "m"\n}\n\n'
+             'resource "aws_appmesh_virtual_node" "other" {\n  name      = "other"\n  mesh_name = "m"\n}\n')
+    (defaults / "api.tf").write_text(text.replace(arn, "aws_appmesh_virtual_node.api.arn") + nodes)
+    assert run_meshify("lint", "api.tf", "--select", "T207", cwd=defaults).stdout == ""
+    (defaults / "api.tf").write_text(text.replace(arn, "aws_appmesh_virtual_node.other.arn") + nodes)
+    wrong = run_meshify("lint", "api.tf", "--select", "T207", cwd=defaults)
+    assert wrong.stdout == (
+        "api.tf:25:42: T207 error: APPMESH_RESOURCE_ARN is not the ARN of node `api`: set it to "
+        "arn:aws:appmesh:us-east-1:123456789012:mesh/m/virtualNode/api (through aws_appmesh_virtual_node.other.arn)\n")
+    before = (defaults / "api.tf").read_text()
+    run_meshify("inject", "api.tf", "--in-place", cwd=defaults)
+    assert "value = aws_appmesh_virtual_node.other.arn" in (defaults / "api.tf").read_text()
+    assert before.count("aws_appmesh_virtual_node.other.arn") == 1
