@@ -59,6 +59,8 @@ class Document:
         text = read_text(path) if text is None else text
         if path.endswith(".tf"):
             return HclDocument(path, text)
+        if path.endswith(".tf.json"):
+            return TerraformJsonDocument(path, text)
         if path.endswith(".tpl") or _has_bare_placeholder(text):
             return JsonTemplateDocument(path, text)
         if _is_yaml(path, text):
@@ -214,6 +216,50 @@ def _unmask(original: str, masked: str, edited: str) -> str:
     for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(None, masked, edited, autojunk=False).get_opcodes():
         parts.append(original[i1:i2] if kind == "equal" else _MASKED.sub(lambda m: "${" + m.group(1) + "}", edited[j1:j2]))
     return "".join(parts)
+
+
+class TerraformJsonDocument(JsonDocument):
+    """Terraform's JSON syntax (``.tf.json``): a string with ``${...}`` is an expression,
+    hence unknown, and a task definition's ``container_definitions`` string holding a JSON
+    array is read as that array (its edits rewrite the string)."""
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text)
+        self.raw = self.data
+        self.data = _unknowns(copy.deepcopy(self.raw))
+        self.embedded: dict[str, Any] = {}
+        import json
+
+        for name, body in ((self.raw.get("resource") or {}).get("aws_ecs_task_definition") or {}).items() \
+                if isinstance(self.raw, dict) and isinstance(self.raw.get("resource"), dict) else []:
+            containers = body.get("container_definitions") if isinstance(body, dict) else None
+            if isinstance(containers, str) and containers.lstrip().startswith("[") and "${" not in containers:
+                try:
+                    self.data["resource"]["aws_ecs_task_definition"][name]["container_definitions"] = json.loads(containers)
+                except ValueError:
+                    continue
+                self.embedded[f"/resource/aws_ecs_task_definition/{name}/container_definitions"] = containers
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        for base in self.embedded:
+            if pointer.startswith(base + "/"):
+                return super().position(base)  # inside a string: the string's place
+        return super().position(pointer)
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        import json
+
+        import jsonpatch
+
+        direct = [op for op in patch if not any(op["path"].startswith(base + "/") for base in self.embedded)]
+        text = JsonDocument.render(self, direct)
+        patched = jsonpatch.apply_patch(self.data, patch)
+        for base in self.embedded:
+            if any(op["path"].startswith(base + "/") for op in patch):
+                edited = jsontext.JsonText(text)
+                edited.apply({"op": "replace", "path": base, "value": json.dumps(_resolve_tokens(patched, split(base)))})
+                text = edited.text
+        return text
 
 
 # Where Terraform keeps a task definition's containers: a JSON heredoc or string there is read

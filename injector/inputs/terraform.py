@@ -167,6 +167,8 @@ def _api_task_definition(body: dict[str, Any]) -> dict[str, Any]:
             # The provider's cpu and memory are strings; Terraform converts a number written there.
             data[_camel(name)] = str(value) if name in ("cpu", "memory") and isinstance(value, int) else value
     blocks = body.get("proxy_configuration")
+    if isinstance(blocks, dict):  # .tf.json may write a block as an object
+        blocks = [blocks]
     if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
         block = blocks[0]
         proxy: dict[str, Any] = {_camel(key): value for key, value in block.items() if key != "properties"}

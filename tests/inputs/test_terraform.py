@@ -319,3 +319,23 @@ def test_a_reference_to_a_virtual_node_of_the_files_is_resolved(defaults):
     run_meshify("inject", "api.tf", "--in-place", cwd=defaults)
     assert "value = aws_appmesh_virtual_node.other.arn" in (defaults / "api.tf").read_text()
     assert before.count("aws_appmesh_virtual_node.other.arn") == 1
+
+
+# ---------------------------------------------------------------------------------------
+# Terraform's JSON syntax
+
+
+def test_tf_json_lint_and_inject(tmp_path):
+    shutil.copytree(TERRAFORM / "tfjson", tmp_path / "tfjson")
+    folder = tmp_path / "tfjson"
+    lint = run_meshify("lint", "main.tf.json", cwd=folder)
+    assert lint.stdout.splitlines() == [
+        "main.tf.json:5:9: T204 error: no proxyConfiguration: the task's traffic does not go through Envoy; add an "
+        "APPMESH proxy configuration for container `envoy`",
+        "main.tf.json:7:9: T201 error: no Envoy container for node `colorteller`: add one named `envoy` running the "
+        "App Mesh Envoy image",
+        "main.tf.json:15:9: M113 info: node `colorteller` has listeners but no virtual service or route reaches it",
+    ]
+    assert run_meshify("inject", "main.tf.json", "--in-place", cwd=folder).returncode == 0
+    assert (folder / "main.tf.json").read_bytes() == (TERRAFORM_GOLDEN / "tfjson-main.tf.json").read_bytes()
+    assert run_meshify("inject", "main.tf.json", "--check", cwd=folder).returncode == 0
