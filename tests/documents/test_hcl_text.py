@@ -414,7 +414,7 @@ def test_blocks_and_top_level_edits() -> None:
 
 
 def _tf_files() -> list[Path]:
-    files = sorted(HERE.glob("*.tf"))
+    files = sorted(HERE.rglob("*.tf"))
     if CORPUS.is_dir():
         files += sorted(CORPUS.rglob("*.tf"))
     for extra in filter(None, os.environ.get("HCL_TEXT_EXTRA_TF", "").split(os.pathsep)):  # local runs only

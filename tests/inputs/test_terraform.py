@@ -339,3 +339,140 @@ def test_tf_json_lint_and_inject(tmp_path):
     assert run_meshify("inject", "main.tf.json", "--in-place", cwd=folder).returncode == 0
     assert (folder / "main.tf.json").read_bytes() == (TERRAFORM_GOLDEN / "tfjson-main.tf.json").read_bytes()
     assert run_meshify("inject", "main.tf.json", "--check", cwd=folder).returncode == 0
+
+
+@pytest.mark.parametrize("golden", ["ledger-main.tf", "heredoc-colorteller.tf"])
+def test_an_injected_tf_still_parses_for_python_hcl2(golden):
+    hcl2 = pytest.importorskip("hcl2")
+    loaded = hcl2.loads((TERRAFORM_GOLDEN / golden).read_text())
+    assert any(key.strip('"') == "aws_ecs_task_definition" for item in loaded["resource"] for key in item)
+
+
+GATEWAY_TF = """
+resource "aws_appmesh_virtual_service" "front" {
+  name      = "front.local"
+  mesh_name = "m"
+  spec {
+    provider {
+      virtual_router {
+        virtual_router_name = aws_appmesh_virtual_router.r.name
+      }
+    }
+  }
+}
+
+resource "aws_appmesh_virtual_gateway" "edge" {
+  name      = "edge"
+  mesh_name = "m"
+  spec {
+    listener {
+      port_mapping {
+        port     = 8080
+        protocol = "http"
+      }
+      health_check {
+        port                = 8080
+        protocol            = "http"
+        path                = "/ping"
+        healthy_threshold   = 2
+        unhealthy_threshold = 2
+        timeout_millis      = 2000
+        interval_millis     = 5000
+      }
+    }
+    logging {
+      access_log {
+        file {
+          path = "/dev/stdout"
+        }
+      }
+    }
+  }
+}
+
+resource "aws_appmesh_gateway_route" "to_front" {
+  name                 = "to-front"
+  mesh_name            = "m"
+  virtual_gateway_name = aws_appmesh_virtual_gateway.edge.name
+  spec {
+    http_route {
+      action {
+        target {
+          virtual_service {
+            virtual_service_name = aws_appmesh_virtual_service.front.name
+          }
+        }
+      }
+      match {
+        prefix = "/"
+      }
+    }
+  }
+}
+
+resource "aws_appmesh_virtual_node" "back" {
+  name      = "back"
+  mesh_name = "m"
+  spec {
+    listener {
+      port_mapping {
+        port     = 9090
+        protocol = "grpc"
+      }
+      timeout {
+        grpc {
+          idle {
+            unit  = "s"
+            value = 60
+          }
+        }
+      }
+    }
+    service_discovery {
+      aws_cloud_map {
+        namespace_name = "m.local"
+        service_name   = "back"
+        attributes = {
+          version = "v2"
+        }
+      }
+    }
+    backend_defaults {
+      client_policy {
+        tls {
+          enforce = true
+          validation {
+            trust {
+              acm {
+                certificate_authority_arns = ["arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x"]
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_every_appmesh_resource_kind_converts_to_what_botocore_accepts():
+    from meshify.injector.documents.document import Document
+    from meshify.injector.inputs.terraform import spec_files
+    from meshify.injector.model.service_models import validate
+
+    found = {f.name: f for f in spec_files(Document.load("mesh.tf", MESH_TF + ROUTE_TF + GATEWAY_TF))}
+    assert sorted((f.kind, name) for name, f in found.items()) == [
+        ("gatewayRoute", "to-front"), ("route", "canary"), ("virtualGateway", "edge"), ("virtualNode", "back"),
+        ("virtualNode", "front"), ("virtualRouter", "front-router"), ("virtualService", "front.local")]
+    for spec_file in found.values():
+        assert validate("appmesh", spec_file.shape, spec_file.spec) == [], spec_file.name
+    assert found["front.local"].spec == {"provider": {"virtualRouter": {"virtualRouterName": "front-router"}}}
+    assert found["to-front"].parent == "edge"
+    assert found["to-front"].spec["httpRoute"]["action"] == {"target": {"virtualService": {"virtualServiceName": "front.local"}}}
+    assert found["back"].spec["serviceDiscovery"] == {"awsCloudMap": {
+        "namespaceName": "m.local", "serviceName": "back", "attributes": [{"key": "version", "value": "v2"}]}}
+    assert found["back"].spec["listeners"][0]["timeout"] == {"grpc": {"idle": {"unit": "s", "value": 60}}}
+    assert found["back"].spec["backendDefaults"]["clientPolicy"]["tls"]["validation"] == {
+        "trust": {"acm": {"certificateAuthorityArns": ["arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x"]}}}
+    assert found["edge"].spec["logging"] == {"accessLog": {"file": {"path": "/dev/stdout"}}}
