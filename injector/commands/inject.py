@@ -45,6 +45,12 @@ def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) 
     return claims[0] if claims else None
 
 
+def _claim_name(source: TaskDefinitionFile) -> str:
+    if source.family is None and source.resource is not None:
+        return source.resource
+    return f"family {source.family!r}"
+
+
 def _rules(scope: str) -> list[engine.Rule]:
     return [rule for rule in engine.all_rules().values() if rule.scope == scope and rule.fixable]
 
@@ -162,8 +168,11 @@ def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | Non
         policy_patch(mesh, policy, claimants)
     for injection in injections:
         if injection.claimant is None:
-            say(f"{injection.source.path}: family {injection.source.family!r} is claimed by no node or gateway "
-                "of the manifest; left unchanged")
+            if injection.source.family is None and injection.source.resource is None:
+                say(f"{injection.source.path}: a container file names no family: give --node; left unchanged")
+            else:
+                say(f"{injection.source.path}: {_claim_name(injection.source)} is claimed by no node or gateway "
+                    "of the manifest; left unchanged")
     if mode is None:
         _register(injections, aws, mesh.region)
         status = write([_policy_edit(policy)], Mode.IN_PLACE) if policy is not None else 0

@@ -476,3 +476,16 @@ def test_every_appmesh_resource_kind_converts_to_what_botocore_accepts():
     assert found["back"].spec["backendDefaults"]["clientPolicy"]["tls"]["validation"] == {
         "trust": {"acm": {"certificateAuthorityArns": ["arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/x"]}}}
     assert found["edge"].spec["logging"] == {"accessLog": {"file": {"path": "/dev/stdout"}}}
+
+
+def test_a_template_alone_without_node_is_left_unchanged_and_says_why(ledger):
+    result = run_meshify("inject", "templates/audit.json.tpl", "--in-place", cwd=ledger)
+    assert (result.returncode, result.stderr) == (
+        0, "templates/audit.json.tpl: a container file names no family: give --node; left unchanged\n")
+
+
+def test_a_missing_template_is_an_input_error_at_the_call(ledger):
+    (ledger / "templates/audit.json.tpl").unlink()
+    result = run_meshify("lint", "main.tf", cwd=ledger)
+    assert result.returncode == 2
+    assert result.stderr == f"main.tf:55:3: {Path('templates/audit.json.tpl')}: no such file\n"
