@@ -83,8 +83,10 @@ class TerraformSpelling(Spelling):
     """The provider's spelling of a task definition: snake_case task-level attributes, a
     ``proxy_configuration`` block whose ``properties`` is a map, and the containers as written."""
 
-    def __init__(self, property_names: list[str] | None = None) -> None:
+    def __init__(self, property_names: list[str] | None = None, addresses: dict[tuple[str, str], str] | None = None) -> None:
         self.property_names = property_names or []  # the map's keys, in the API list's order
+        # (kind, name) -> the address of the App Mesh resource of the same .tf that has it
+        self.addresses = addresses or {}
 
     def pointer(self, pointer: str) -> str:
         tokens = split(pointer)
@@ -104,11 +106,32 @@ class TerraformSpelling(Spelling):
         return join("", _snake(tokens[0]), *tokens[1:])
 
     def value(self, value: Any, pointer: str) -> Any:
+        value = self._referenced(value)
         if pointer.endswith("/proxy_configuration"):
             return [_proxy_block(value)]
         if pointer.endswith("/proxy_configuration/0/properties"):
             return {item["name"]: item["value"] for item in value}
         return value
+
+
+    def _referenced(self, value: Any) -> Any:
+        """The ARN of a virtual node or gateway of the same .tf as a reference to it
+        (``aws_appmesh_virtual_node.x.arn``): the value depends on the account Terraform runs in."""
+        if isinstance(value, dict):
+            return {key: self._referenced(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._referenced(item) for item in value]
+        if isinstance(value, str) and self.addresses:
+            match = _APPMESH_ARN.match(value)
+            address = self.addresses.get((match.group(1), match.group(2))) if match else None
+            if address is not None:
+                from meshify.injector.documents.hcl_text import Reference
+
+                return Reference(f"{address}.arn", (*address.split("."), "arn"))
+        return value
+
+
+_APPMESH_ARN = re.compile(r"^arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:mesh/[^/]+/(virtualNode|virtualGateway)/([^/]+)$")
 
 
 def _proxy_block(proxy: dict[str, Any]) -> dict[str, Any]:
@@ -183,10 +206,16 @@ def _api_task_definition(body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _spelling(data: dict[str, Any]) -> TerraformSpelling:
+def _spelling(data: dict[str, Any], document: Document) -> TerraformSpelling:
     properties = (data.get("proxyConfiguration") or {}).get("properties")
     names = [item["name"] for item in properties] if isinstance(properties, list) else []
-    return TerraformSpelling(names)
+    addresses: dict[tuple[str, str], str] = {}
+    if document.format == "hcl":  # HCL can write a reference; .tf.json's containers are a JSON string
+        for resource_type, kind in _ARN_KINDS.items():
+            for name, body in (document.data["resource"].get(resource_type) or {}).items():
+                if isinstance(body, dict) and isinstance(body.get("name"), str):
+                    addresses[(kind, body["name"])] = f"{resource_type}.{name}"
+    return TerraformSpelling(names, addresses)
 
 
 @dataclass(slots=True)
@@ -213,7 +242,7 @@ def task_definitions(document: Document) -> tuple[list[TaskDefinitionFile], list
 
         if isinstance(containers, FileCall):
             path = os.path.normpath(os.path.join(os.path.dirname(document.path), containers.path))
-            owner = TerraformTaskDefinitionFile(document, base, data, spelling=_spelling(data), resource=address)
+            owner = TerraformTaskDefinitionFile(document, base, data, spelling=_spelling(data, document), resource=address)
             referenced.append(ReferencedFile(path, owner, base + "/container_definitions"))
             continue
         if isinstance(containers, Unknown) or containers is None:
@@ -224,7 +253,7 @@ def task_definitions(document: Document) -> tuple[list[TaskDefinitionFile], list
         data["containerDefinitions"] = containers
         _check_shape(document, base, {**data, "containerDefinitions": containers} if isinstance(containers, list)
                      else data)
-        found.append(TerraformTaskDefinitionFile(document, base, data, spelling=_spelling(data), resource=address))
+        found.append(TerraformTaskDefinitionFile(document, base, data, spelling=_spelling(data, document), resource=address))
     return found, referenced
 
 

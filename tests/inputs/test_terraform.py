@@ -220,6 +220,9 @@ def test_patch_pointers_are_the_resources_path(ledger):
     paths = [op["path"] for op in first]
     assert "/resource/aws_ecs_task_definition/ledger_blue/container_definitions/-" in paths
     assert "/resource/aws_ecs_task_definition/ledger_blue/proxy_configuration" in paths
+    envoy = next(op["value"] for op in first if op["path"].endswith("/container_definitions/-"))
+    # the node is in the same .tf: its ARN is a reference, as python-hcl2 loads one
+    assert envoy["environment"] == [{"name": "APPMESH_RESOURCE_ARN", "value": "${aws_appmesh_virtual_node.ledger_blue.arn}"}]
 
 
 def test_inject_then_lint_is_clean_inject_twice_changes_nothing_and_the_rest_is_byte_identical(ledger):
