@@ -225,25 +225,30 @@ def test_patch_pointers_are_the_resources_path(ledger):
     assert envoy["environment"] == [{"name": "APPMESH_RESOURCE_ARN", "value": "${aws_appmesh_virtual_node.ledger_blue.arn}"}]
 
 
-def test_inject_then_lint_is_clean_inject_twice_changes_nothing_and_the_rest_is_byte_identical(ledger):
+@pytest.mark.parametrize(("folder", "name"), [("ledger", "main.tf"), ("heredoc", "colorteller.tf"), ("defaults", "api.tf")])
+def test_inject_then_lint_is_clean_inject_twice_changes_nothing_and_the_rest_is_byte_identical(tmp_path, folder, name):
     from meshify.injector.documents.document import Document
 
-    before = Document.load(str(ledger / "main.tf"))
-    assert run_meshify("inject", "main.tf", "--in-place", cwd=ledger).returncode == 0
-    lint = run_meshify("lint", "main.tf", cwd=ledger)
-    assert [line for line in lint.stdout.splitlines() if ": T2" in line] == []
-    assert run_meshify("inject", "main.tf", "--check", cwd=ledger).returncode == 0
-    after = (ledger / "main.tf").read_text()
-    owned = ("aws_ecs_task_definition",)
+    shutil.copytree(TERRAFORM / folder, tmp_path / folder)
+    cwd = tmp_path / folder
+    before = Document.load(str(cwd / name))
+    assert run_meshify("inject", name, "--in-place", cwd=cwd).returncode == 0
+    lint = run_meshify("lint", name, cwd=cwd)
+    # what inject cannot change: a variable's default (reported as such)
+    assert [line for line in lint.stdout.splitlines() if ": T2" in line and "relies on the default" not in line] == []
+    assert run_meshify("inject", name, "--check", cwd=cwd).returncode == 0
+    after = (cwd / name).read_text()
     for resource_type, named in before.data["resource"].items():
-        if resource_type in owned:
+        if resource_type == "aws_ecs_task_definition":
             continue
-        for name in named:
-            start, end = before.hcl.span(f"/resource/{resource_type}/{name}")
+        for resource in named:
+            start, end = before.hcl.span(f"/resource/{resource_type}/{resource}")
             assert before.text[start:end] in after
-    first = min(before.hcl.span(f"/resource/aws_ecs_task_definition/{n}")[0]
-                for n in before.data["resource"]["aws_ecs_task_definition"])
+    spans = [before.hcl.span(f"/resource/aws_ecs_task_definition/{n}")
+             for n in before.data["resource"]["aws_ecs_task_definition"]]
+    first, last = min(start for start, _ in spans), max(end for _, end in spans)
     assert after[:first] == before.text[:first]
+    assert after.endswith(before.text[last:])
 
 
 def test_a_template_alone_gets_its_containers_and_the_block_is_printed(ledger):
