@@ -36,6 +36,10 @@ def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) 
         if resource is None:
             raise InputError(f"--node: the manifest has no node or gateway named {node_name!r}")
         return resource
+    if mesh.from_files:
+        from meshify.injector.inputs.files_mesh import claim_by_wiring
+
+        return claim_by_wiring(mesh, source)
     claims = mesh.claims_for(source.family, source.resource)
     if len(claims) > 1 and source.family is not None:
         second = claims[1]
@@ -46,7 +50,7 @@ def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) 
 
 
 def _claim_name(source: TaskDefinitionFile) -> str:
-    if source.family is None and source.resource is not None:
+    if source.resource is not None and (source.family is None or source.document.format == "hcl"):
         return source.resource
     return f"family {source.family!r}"
 
@@ -150,16 +154,31 @@ def _policy_edit(policy: PolicyFile) -> Edit:
                 written_message=f"task role policy updated: {policy.path}")
 
 
-def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | None, policy_path: str | None,
+def _mesh_from_files(paths: list[str], envoy_image: str | None) -> tuple[Mesh, list[TaskDefinitionFile]]:
+    from meshify.injector.inputs.files_mesh import mesh_from_files
+    from meshify.injector.inputs.reader import read_input
+
+    if any(is_ecs_reference(path) for path in paths):
+        raise InputError("a task definition read from ECS needs a manifest: give --manifest PATH")
+    found = [read_input(path) for path in paths]
+    sources = [source for item in found for source in item.task_definitions]
+    return mesh_from_files([spec for item in found for spec in item.spec_files], sources, envoy_image), sources
+
+
+def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mode | None, policy_path: str | None,
         output: str | None, envoy_image: str | None = None, aws: AwsOptions | None = None) -> int:
     """``meshify inject``: every input loads and every patch is computed before the first
     write, so that bad input never leaves a file half-changed; ``mode`` None is --register."""
-    mesh = load_manifest(manifest_path, envoy_image)
     aws = aws or AwsOptions()
     remote = [path for path in paths if is_ecs_reference(path)]
     if remote and mode is Mode.IN_PLACE:
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
-    sources = distinct([source for path in paths for source in _load(path, aws, mesh.region)])
+    if manifest_path is None:  # the mesh is the App Mesh resources of the files
+        mesh, sources = _mesh_from_files(paths, envoy_image)
+    else:
+        mesh = load_manifest(manifest_path, envoy_image)
+        sources = [source for path in paths for source in _load(path, aws, mesh.region)]
+    sources = distinct(sources)
     injections = [inject(mesh, source, node) for source in sources]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())
     policy: PolicyFile | None = None
@@ -168,7 +187,10 @@ def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | Non
         policy_patch(mesh, policy, claimants)
     for injection in injections:
         if injection.claimant is None:
-            if injection.source.family is None and injection.source.resource is None:
+            if mesh.from_files:
+                say(f"{injection.source.path}: {_claim_name(injection.source)}: nothing wires it to a virtual node or "
+                    "gateway of the files given (no manifest); give --node or a manifest; left unchanged")
+            elif injection.source.family is None and injection.source.resource is None:
                 say(f"{injection.source.path}: a container file names no family: give --node; left unchanged")
             else:
                 say(f"{injection.source.path}: {_claim_name(injection.source)} is claimed by no node or gateway "
@@ -178,7 +200,11 @@ def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | Non
         status = write([_policy_edit(policy)], Mode.IN_PLACE) if policy is not None else 0
     else:
         status = write(_edits(injections) + ([_policy_edit(policy)] if policy is not None else []), mode, output)
-    if policy is None and claimants and mode is not Mode.CHECK:
+    if policy is None and claimants and mode is not Mode.CHECK and mesh.from_files and not mesh.account:
+        # No manifest and no literal ARN: the account is not known, and a statement is never a wildcard.
+        say("The task role needs appmesh:StreamAggregatedResources on the ARN of "
+            + ", ".join(f"{c.kind} {c.name!r}" for c in claimants) + " (the account is not in the files given)")
+    elif policy is None and claimants and mode is not Mode.CHECK:
         say("The task role needs this policy (give --policy FILE to add it to a policy document):")
         say(json.dumps(policy_document(mesh, claimants), indent=2))
     return status

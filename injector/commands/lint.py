@@ -64,16 +64,22 @@ def _policy_findings(mesh: Mesh, policy_path: str, claimants: list[Node | Gatewa
     return findings
 
 
-def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
+def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = None,
          select: Iterable[str] = (), ignore: Iterable[str] = (), config: Config | None = None,
          aws: AwsOptions | None = None, live: bool = False) -> list[Located]:
     """Findings for the manifest, the files in ``paths`` (``ecs:`` references are read
     from ECS) and the policy; with ``live``, also the drift of the account's mesh."""
     config = config or Config()
-    mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
-    inputs = _read_paths(paths, manifest_path, mesh.region, aws)
-    for spec in inputs.spec_files:
-        merge(mesh, spec)
+    if manifest_path is None:  # the mesh is the App Mesh resources of the files
+        from meshify.injector.inputs.files_mesh import mesh_from_files
+
+        inputs = _read_paths(paths, "", "", aws)
+        mesh = mesh_from_files(inputs.spec_files, inputs.task_files, config.envoy_image)
+    else:
+        mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
+        inputs = _read_paths(paths, manifest_path, mesh.region, aws)
+        for spec in inputs.spec_files:
+            merge(mesh, spec)
 
     rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
     by_scope: dict[str, list[engine.Rule]] = {}
@@ -87,11 +93,16 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
         note_unsupported(live_mesh)
         context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws or AwsOptions()))
         findings += engine.run(by_scope.get("live", []), context)
-        inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
+        inputs.reported.add(manifest_path or "")  # drift is reported at the manifest's elements
     claimants: list[Node | Gateway] = []
     for task_file in inputs.task_files:
         task_file.resolve(mesh)
         claims = mesh.claims_for(task_file.family, task_file.resource)
+        if mesh.from_files:
+            from meshify.injector.inputs.files_mesh import claim_by_wiring
+
+            wired = claim_by_wiring(mesh, task_file)
+            claims = [wired] if wired is not None else []
         if claims:
             claimants.append(claims[0])
             findings += engine.run(by_scope.get("taskdef", []),

@@ -27,6 +27,7 @@ from meshify.injector.model.mesh import (
 )
 
 MANIFEST_NAME = "meshify.yaml"
+NO_MANIFEST = f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; give --manifest PATH"
 
 
 def find_manifest(start: Path | None = None) -> Path | None:

@@ -202,6 +202,7 @@ class Mesh:
     routers: dict[str, Router] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
     gateways: dict[str, Gateway] = field(default_factory=dict)
+    from_files: bool = False  # no manifest: the mesh is the App Mesh resources of the files given
     _claims: dict[str, list[Node | Gateway]] | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -497,3 +497,47 @@ def test_a_missing_template_is_an_input_error_at_the_call(ledger):
     result = run_meshify("lint", "main.tf", cwd=ledger)
     assert result.returncode == 2
     assert result.stderr == f"main.tf:55:3: {Path('templates/audit.json.tpl')}: no such file\n"
+
+
+# ---------------------------------------------------------------------------------------
+# No manifest: the mesh is the App Mesh resources of the files; the Envoy's wiring claims
+
+
+@pytest.fixture
+def nomanifest(tmp_path: Path) -> Path:
+    shutil.copytree(TERRAFORM / "nomanifest", tmp_path / "nomanifest")
+    (tmp_path / "nomanifest" / ".git").mkdir()  # the repository root: no manifest above it
+    return tmp_path / "nomanifest"
+
+
+def test_without_a_manifest_the_task_definition_wired_to_a_node_of_the_files_is_checked(nomanifest):
+    result = run_meshify("lint", "main.tf", cwd=nomanifest)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout.splitlines() == [
+        "main.tf:14:3: M113 info: node `cart` has listeners but no virtual service or route reaches it",
+        "main.tf:25:3: T204 error: no proxyConfiguration: the task's traffic does not go through Envoy; add an "
+        "APPMESH proxy configuration for container `envoy`",
+        "main.tf:30:7: T203 error: container `cart` does not wait for Envoy: add dependsOn {containerName: envoy, "
+        "condition: HEALTHY}",
+        "main.tf:35:5: T202 error: Envoy container `envoy` has no health check, so no container can wait for it to "
+        "be HEALTHY: add the Envoy admin health check",
+    ]
+
+
+def test_without_a_manifest_inject_wires_what_the_files_claim(nomanifest):
+    result = run_meshify("inject", "main.tf", "--in-place", cwd=nomanifest)
+    assert result.returncode == 0
+    assert result.stderr == (
+        "main.tf: aws_ecs_task_definition.batch: nothing wires it to a virtual node or gateway of the files given "
+        "(no manifest); give --node or a manifest; left unchanged\n"
+        "injected: main.tf\n"
+        "The task role needs appmesh:StreamAggregatedResources on the ARN of virtualNode 'cart' "
+        "(the account is not in the files given)\n")
+    assert (nomanifest / "main.tf").read_bytes() == (TERRAFORM_GOLDEN / "nomanifest-main.tf").read_bytes()
+    assert run_meshify("inject", "main.tf", "--check", cwd=nomanifest).returncode == 0
+
+
+def test_without_a_manifest_or_app_mesh_resources_the_manifest_is_missing(nomanifest):
+    result = run_meshify("lint", str(TERRAFORM / "ledger" / "templates" / "audit.json.tpl"), cwd=nomanifest)
+    assert (result.returncode, result.stderr) == (
+        2, "no meshify.yaml here or in a parent directory up to the repository root; give --manifest PATH\n")
