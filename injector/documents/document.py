@@ -61,7 +61,8 @@ class Document:
             return HclDocument(path, text)
         if path.endswith(".tf.json"):
             return TerraformJsonDocument(path, text)
-        if path.endswith(".tpl") or _has_bare_placeholder(text):
+        if path.endswith(".json.tpl") or (path.endswith(".tpl") and text.lstrip().startswith(("[", "{"))) \
+                or _has_bare_placeholder(text):
             return JsonTemplateDocument(path, text)
         if _is_yaml(path, text):
             return YamlDocument(path, text)
@@ -119,30 +120,13 @@ _MASK = "\ue000"
 _MASKED = re.compile('"' + _MASK + '([^"]*)"')
 
 
+# A JSON string (skipped whole by the regex engine) or a placeholder outside one.
+_STRING_OR_PLACEHOLDER = re.compile(r'"(?:[^"\\\n]|\\.)*"|\$\{([^{}"\\\n]*)\}')
+
+
 def _bare_placeholders(text: str) -> list[tuple[int, int]]:
     """The spans of ``${...}`` written outside JSON strings."""
-    spans: list[tuple[int, int]] = []
-    index, length, in_string = 0, len(text), False
-    while index < length:
-        char = text[index]
-        if in_string:
-            if char == "\\":
-                index += 2
-                continue
-            if char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == "$" and text.startswith("${", index):
-            end = text.find("}", index)
-            inner = text[index + 2:end] if end != -1 else ""
-            if end == -1 or '"' in inner or "\\" in inner or "\n" in inner or "{" in inner:
-                return spans  # not a placeholder we can mask: the JSON reader reports it
-            spans.append((index, end + 1))
-            index = end + 1
-            continue
-        index += 1
-    return spans
+    return [match.span() for match in _STRING_OR_PLACEHOLDER.finditer(text) if match.group(0).startswith("$")]
 
 
 def _has_bare_placeholder(text: str) -> bool:
