@@ -72,8 +72,20 @@ def _project(manifest: str | None) -> tuple[Config, str]:
     return config, _manifest_path(manifest, config.manifest)
 
 
+def _project_or_files(manifest: str | None, paths: list[str]) -> tuple[Config, str | None]:
+    """As :func:`_project`, but with files given and no manifest anywhere, None: the mesh
+    is then the App Mesh resources of the files (formats.md)."""
+    from meshify.injector.config import load_config
+    from meshify.injector.inputs.manifest import find_manifest
+
+    config = load_config()
+    if manifest is None and config.manifest is None and paths and find_manifest() is None:
+        return config, None
+    return config, _manifest_path(manifest, config.manifest)
+
+
 def _manifest_path(given: str | None, configured: str | None = None) -> str:
-    from meshify.injector.inputs.manifest import MANIFEST_NAME, find_manifest
+    from meshify.injector.inputs.manifest import NO_MANIFEST, find_manifest
 
     if given is not None:
         return given
@@ -81,8 +93,7 @@ def _manifest_path(given: str | None, configured: str | None = None) -> str:
         return os.path.relpath(configured)
     found = find_manifest()
     if found is None:
-        raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; "
-                         "give --manifest PATH")
+        raise InputError(NO_MANIFEST)
     return os.path.relpath(found)
 
 
@@ -120,7 +131,7 @@ def inject(
     if output is not None and (modes or len(taskdefs) != 1):
         fail("--output takes one TASKDEF and no other output mode")
     mode = None if register else Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
-    config, manifest_path = _project(manifest)
+    config, manifest_path = _project_or_files(manifest, taskdefs)
     raise typer.Exit(command.run(taskdefs, manifest_path, node, mode, policy, output, config.envoy_image,
                                  AwsOptions(profile, region)))
 
@@ -198,7 +209,7 @@ def lint(
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fail_on is not None and fail_on not in SEVERITIES:
         fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
-    config, manifest_path = _project(manifest)
+    config, manifest_path = _project(manifest) if live else _project_or_files(manifest, paths or [])
     fail_on = fail_on or config.fail_on or "error"
     findings = run_lint(manifest_path, paths or [], policy,
                         _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,

@@ -19,9 +19,9 @@ from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import read_document, read_input
+from meshify.injector.inputs.reader import distinct, read_document, read_input
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
-from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node
+from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.progress import progress
 
 
@@ -47,6 +47,8 @@ def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptio
         inputs.spec_files += found.spec_files
         inputs.services += found.services
         inputs.reported.add(found.path)
+        inputs.reported.update(task_file.path for task_file in found.task_definitions)  # container files a .tf reads
+    inputs.task_files = distinct(inputs.task_files)
     return inputs
 
 
@@ -68,13 +70,17 @@ def _policy_findings(mesh: Mesh, policy_path: str, claimants: list[Node | Gatewa
 
 def load_mesh(manifest_path: str | None, paths: list[str], config: Config | None = None,
               aws: AwsOptions | None = None) -> tuple[Mesh, _Inputs]:
-    """The mesh of the manifest (with none, an empty mesh) with the App Mesh spec files
-    among ``paths`` merged in, and every file read (``lint`` and ``graph`` see one mesh)."""
-    if manifest_path is None:
-        mesh = Mesh(name="", region="us-east-1", account="", owner="", loc=NOWHERE, envoy=EnvoySettings(image=""))
-    else:
-        mesh = load_manifest(manifest_path, envoy_image=(config or Config()).envoy_image)
-    inputs = _read_paths(paths, manifest_path or "", mesh.region, aws)
+    """The mesh and every file read (``lint`` and ``graph`` see one mesh): the manifest's
+    with the App Mesh spec files among ``paths`` merged in, or with no manifest the App Mesh
+    resources of the files themselves."""
+    config = config or Config()
+    if manifest_path is None:  # the mesh is the App Mesh resources of the files
+        from meshify.injector.inputs.files_mesh import mesh_from_files
+
+        inputs = _read_paths(paths, "", "", aws)
+        return mesh_from_files(inputs.spec_files, inputs.task_files, config.envoy_image), inputs
+    mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
+    inputs = _read_paths(paths, manifest_path, mesh.region, aws)
     for spec in inputs.spec_files:
         merge(mesh, spec)
     return mesh, inputs
@@ -107,7 +113,13 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     for task_file in progress(inputs.task_files, "lint", lambda t: t.path):
         if id(task_file) in connected:
             continue  # no longer an App Mesh task: the T2xx rules do not apply (migrate.md)
-        claims = mesh.claims_of(task_file.family) if task_file.family else []
+        task_file.resolve(mesh)
+        claims = mesh.claims_for(task_file.family, task_file.resource)
+        if mesh.from_files:
+            from meshify.injector.inputs.files_mesh import claim_by_wiring
+
+            wired = claim_by_wiring(mesh, task_file)
+            claims = [wired] if wired is not None else []
         if claims:
             claimants.append(claims[0])
             findings += engine.run(by_scope.get("taskdef", []),

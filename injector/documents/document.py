@@ -57,6 +57,13 @@ class Document:
     @staticmethod
     def load(path: str, text: str | None = None) -> Document:
         text = read_text(path) if text is None else text
+        if path.endswith(".tf"):
+            return HclDocument(path, text)
+        if path.endswith(".tf.json"):
+            return TerraformJsonDocument(path, text)
+        if path.endswith(".json.tpl") or (path.endswith(".tpl") and text.lstrip().startswith(("[", "{"))) \
+                or _has_bare_placeholder(text):
+            return JsonTemplateDocument(path, text)
         if _is_yaml(path, text):
             return YamlDocument(path, text)
         return JsonDocument(path, text)
@@ -104,6 +111,260 @@ class JsonDocument(Document):
         unit = jsontext.JsonText(self.text).unit
         ending = "\n" if self.text.endswith("\n") else ""
         return json.dumps(data, indent=unit if unit is not None else 4, ensure_ascii=False) + ending
+
+
+# A placeholder written where a JSON value goes, as Terraform's templatefile() and shell
+# templates allow: `"cpu": ${cpu},`. Masked for parsing as a string of the same length that
+# starts with a private-use character no JSON text of ours contains.
+_MASK = "\ue000"
+_MASKED = re.compile('"' + _MASK + '([^"]*)"')
+
+
+# A JSON string (skipped whole by the regex engine) or a placeholder outside one.
+_STRING_OR_PLACEHOLDER = re.compile(r'"(?:[^"\\\n]|\\.)*"|\$\{([^{}"\\\n]*)\}')
+
+
+def _bare_placeholders(text: str) -> list[tuple[int, int]]:
+    """The spans of ``${...}`` written outside JSON strings."""
+    return [match.span() for match in _STRING_OR_PLACEHOLDER.finditer(text) if match.group(0).startswith("$")]
+
+
+def _has_bare_placeholder(text: str) -> bool:
+    return "${" in text and text.lstrip().startswith(("[", "{")) and bool(_bare_placeholders(text))
+
+
+def _mask_placeholders(text: str) -> str:
+    """``${cpu}`` where a value goes as ``"\ue000cpu"``, as long; a placeholder standing
+    for list items or members (``}\n ${extra_ports}\n]``) as spaces: valid JSON with every
+    other character where it was, so that positions stay exact."""
+    parts, previous = [], 0
+    for start, end in _bare_placeholders(text):
+        before = text[:start].rstrip()[-1:]
+        if before in (":", "[", ","):
+            parts += [text[previous:start], '"', _MASK, text[start + 2:end - 1], '"']
+        else:
+            parts += [text[previous:start], " " * (end - start)]
+        previous = end
+    return "".join(parts) + text[previous:]
+
+
+def _unknowns(node: Any) -> Any:
+    """A template's placeholders as unknowns: every string with a ``${...}`` in it."""
+    from meshify.injector.documents.unknown import Unknown
+
+    if isinstance(node, dict):
+        return {key: _unknowns(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_unknowns(item) for item in node]
+    if isinstance(node, str) and "${" in node:
+        return Unknown(node)
+    if isinstance(node, str) and node.startswith(_MASK):  # a bare placeholder
+        return Unknown("${" + node[1:] + "}")
+    return node
+
+
+class JsonTemplateDocument(JsonDocument):
+    """A JSON template (``.json.tpl``, or JSON with bare ``${...}`` placeholders) as
+    Terraform's ``templatefile()`` reads it: its placeholders are unknowns, quoted or bare,
+    and are never rewritten."""
+
+    format = "json"
+
+    def __init__(self, path: str, text: str) -> None:
+        Document.__init__(self, path, text)
+        self.data = _unknowns(jsontext.loads(_mask_placeholders(text), path))
+        self._lines = None
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = jsontext.LineIndex(self.text)
+        return self._lines.position(jsontext.locate(_mask_placeholders(self.text), split(pointer)))
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        masked = _mask_placeholders(self.text)
+        edited = jsontext.JsonText(masked)
+        for operation in patch:
+            edited.apply(operation)
+        return _unmask(self.text, masked, edited.text)
+
+
+def _unmask(original: str, masked: str, edited: str) -> str:
+    """The edited masked text with the user's placeholders back: ``masked`` is ``original``
+    character for character apart from the masks, so what the editor kept is copied from
+    the original, and only what it wrote is new."""
+    import difflib
+
+    parts = []
+    for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(None, masked, edited, autojunk=False).get_opcodes():
+        parts.append(original[i1:i2] if kind == "equal" else _MASKED.sub(lambda m: "${" + m.group(1) + "}", edited[j1:j2]))
+    return "".join(parts)
+
+
+class TerraformJsonDocument(JsonDocument):
+    """Terraform's JSON syntax (``.tf.json``): a string with ``${...}`` is an expression,
+    hence unknown, and a task definition's ``container_definitions`` string holding a JSON
+    array is read as that array (its edits rewrite the string)."""
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text)
+        self.raw = self.data
+        self.data = _unknowns(copy.deepcopy(self.raw))
+        self.embedded: dict[str, Any] = {}
+        import json
+
+        for name, body in ((self.raw.get("resource") or {}).get("aws_ecs_task_definition") or {}).items() \
+                if isinstance(self.raw, dict) and isinstance(self.raw.get("resource"), dict) else []:
+            containers = body.get("container_definitions") if isinstance(body, dict) else None
+            if isinstance(containers, str) and containers.lstrip().startswith("[") and "${" not in containers:
+                try:
+                    self.data["resource"]["aws_ecs_task_definition"][name]["container_definitions"] = json.loads(containers)
+                except ValueError:
+                    continue
+                self.embedded[f"/resource/aws_ecs_task_definition/{name}/container_definitions"] = containers
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        for base in self.embedded:
+            if pointer.startswith(base + "/"):
+                return super().position(base)  # inside a string: the string's place
+        return super().position(pointer)
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        import json
+
+        import jsonpatch
+
+        direct = [op for op in patch if not any(op["path"].startswith(base + "/") for base in self.embedded)]
+        text = JsonDocument.render(self, direct)
+        patched = jsonpatch.apply_patch(self.data, patch)
+        for base in self.embedded:
+            if any(op["path"].startswith(base + "/") for op in patch):
+                edited = jsontext.JsonText(text)
+                edited.apply({"op": "replace", "path": base, "value": json.dumps(_resolve_tokens(patched, split(base)))})
+                text = edited.text
+        return text
+
+
+# Where Terraform keeps a task definition's containers: a JSON heredoc or string there is read
+# as the JSON it holds, so that its containers have positions and edits like jsonencode's.
+_EMBEDDED_JSON = re.compile(r"^/resource/aws_ecs_task_definition/[^/]+/container_definitions$")
+
+
+class HclDocument(Document):
+    """A Terraform file (``.tf``): data shaped as python-hcl2 loads it (``documents/hcl_text.py``),
+    with Terraform expressions as unknowns and ``container_definitions`` written as a JSON
+    heredoc or string read as that JSON; edits splice only the text they touch."""
+
+    format = "hcl"
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text)
+        from meshify.injector.documents import hcl_text
+
+        try:
+            self.hcl = hcl_text.parse(text)
+        except hcl_text.HclError as error:
+            raise InputError(f"invalid HCL: {error.message}", path, error.line, error.column) from None
+        self.data = _with_defaults(self.hcl.data)
+        self.embedded: dict[str, tuple[hcl_text.JsonSpan, JsonTemplateDocument]] = {}
+        for pointer, span in self.hcl.json_spans.items():
+            if _EMBEDDED_JSON.match(pointer):
+                self.embedded[pointer] = (span, self._embedded_json(span))
+        if self.embedded:
+            self.data = copy.deepcopy(self.data)
+            for pointer, (_, json_document) in self.embedded.items():
+                parent, _, _ = pointer.rpartition("/")
+                _resolve_tokens(self.data, split(parent))["container_definitions"] = json_document.data
+
+    def _embedded_json(self, span: Any) -> JsonTemplateDocument:
+        try:
+            return JsonTemplateDocument(self.path, span.text)
+        except InputError as error:
+            line, column = self._inner_position(span, error.line or 1, error.column or 1)
+            raise InputError(error.message, self.path, line, column) from None
+
+    def _inner_position(self, span: Any, line: int, column: int) -> tuple[int, int]:
+        starts = [0] + [match.end() for match in re.finditer("\n", span.text)]
+        offset = min(starts[min(line, len(starts)) - 1] + column - 1, len(span.text))
+        return self.hcl.offset_to_position(span.file_offset(offset))
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        for base, (span, _) in self.embedded.items():
+            if pointer.startswith(base + "/"):
+                masked = _mask_placeholders(span.text)
+                offset = jsontext.locate(masked, split(pointer[len(base):]))
+                return self.hcl.offset_to_position(span.file_offset(offset))
+        tokens = split(pointer)
+        from meshify.injector.documents.pointer import join
+
+        while True:
+            candidate = join("", *tokens)
+            try:
+                return self.hcl.key_position(candidate) if tokens and not tokens[-1].isdigit() \
+                    else self.hcl.position(candidate)
+            except KeyError:
+                if not tokens:
+                    return 1, 1
+                tokens.pop()
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        from meshify.injector.documents import hcl_text
+
+        current = self
+        for operation in patch:
+            base = next((b for b in current.embedded if operation["path"].startswith(b + "/")), None)
+            if base is None:
+                text = hcl_text.apply(current.hcl, [operation])
+            else:
+                span, json_document = current.embedded[base]
+                inner = json_document.render([{**operation, "path": operation["path"][len(base):]}])
+                text = current.text[:span.start] + _as_written(span, inner) + current.text[span.end:]
+            current = HclDocument(self.path, text)
+        return current.text
+
+    def dump(self, data: Any) -> str:
+        raise NotImplementedError("a Terraform file is only ever edited in place")
+
+
+def _with_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """The resources with ``var.x`` replaced by x's literal default, marked as such
+    (``formats.md``: a variable's literal default is used as its value)."""
+    from meshify.injector.documents.hcl_text import Reference, Unknown
+    from meshify.injector.documents.unknown import defaulted
+
+    defaults = {name: body["default"] for name, body in (data.get("variable") or {}).items()
+                if isinstance(body, dict) and "default" in body and not isinstance(body["default"], Unknown)}
+    if not defaults or "resource" not in data:
+        return data
+
+    def replaced(node: Any) -> Any:
+        if isinstance(node, Reference) and len(node.parts) == 2 and node.parts[0] == "var" and node.parts[1] in defaults:
+            return defaulted(defaults[node.parts[1]], node.text)
+        if isinstance(node, dict):
+            return {key: replaced(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [replaced(item) for item in node]
+        return node
+
+    return {**data, "resource": replaced(data["resource"])}
+
+
+def _as_written(span: Any, content: str) -> str:
+    """New JSON content in the string's own syntax: a heredoc verbatim, a quoted string escaped."""
+    if span.kind == "heredoc" and span.end - span.start == len(span.text):
+        return content
+    if span.kind == "quoted":
+        return content.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    raise InputError("a <<- heredoc of container definitions cannot be edited in place (write it as <<EOF)")
+
+
+def _resolve_tokens(data: Any, tokens: list[str]) -> Any:
+    for token in tokens:
+        data = data[int(token)] if isinstance(data, list) else data[token]
+    return data
 
 
 def _plain(node: Any) -> Any:

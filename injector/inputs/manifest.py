@@ -27,6 +27,7 @@ from meshify.injector.model.mesh import (
 )
 
 MANIFEST_NAME = "meshify.yaml"
+NO_MANIFEST = f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; give --manifest PATH"
 
 
 def find_manifest(start: Path | None = None) -> Path | None:
@@ -161,6 +162,7 @@ def build(document: Document, envoy_image: str | None = None) -> Mesh:
             )
         mesh.nodes[name] = Node(
             name=name, loc=loc, families=_families(node_data.get("family"), loc.child("family")),
+            resources=_families(node_data.get("resource"), loc.child("resource")),
             listeners=_listeners(node_data.get("listeners"), loc.child("listeners")),
             backends=[Named(backend, loc.child("backends", index))
                       for index, backend in enumerate(node_data.get("backends") or [])],
@@ -188,6 +190,7 @@ def build(document: Document, envoy_image: str | None = None) -> Mesh:
         loc = root.child("gateways", name)
         mesh.gateways[name] = Gateway(
             name=name, loc=loc, families=_families(gateway_data.get("family"), loc.child("family")),
+            resources=_families(gateway_data.get("resource"), loc.child("resource")),
             listeners=_listeners(gateway_data["listeners"], loc.child("listeners")),
             routes=[GatewayRoute(name=r["name"], protocol=r["protocol"], service=r["service"],
                                  priority=r.get("priority"), match=dict(r.get("match") or {}),

@@ -18,6 +18,7 @@ from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
 from meshify.injector.inputs.ecs_service import EcsServiceFile, services_from_document
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
+from meshify.injector.model.mesh import Loc
 
 
 @dataclass(slots=True)
@@ -50,9 +51,39 @@ def _ecs_service(document: Document) -> InputFile | None:
     return InputFile(document, services=services) if services else None
 
 
+def _terraform(document: Document) -> InputFile | None:
+    from meshify.injector.inputs import terraform
+
+    if not terraform.is_terraform(document.data):
+        return None
+    task_files, referenced = terraform.task_definitions(document)
+    for reference in referenced:
+        try:
+            array = Document.load(reference.path)
+        except InputError as error:
+            if error.message != "no such file":
+                raise
+            raise Loc(document, reference.pointer).error(f"{reference.path}: no such file") from None
+        if not terraform.is_container_array(array.data):
+            raise InputError("not a container definitions array (a JSON array of objects with name and image)",
+                             array.path, 1, 1)
+        task_files.append(terraform.container_array(array, reference.owner))
+    # aws_ecs_service is parsed (terraform.services) but not yet an EcsServiceFile: Service Connect lint
+    # and migrate do not see Terraform services yet.
+    return InputFile(document, task_definitions=task_files, spec_files=terraform.spec_files(document))
+
+
+def _container_array(document: Document) -> InputFile | None:
+    from meshify.injector.inputs import terraform
+
+    if not terraform.is_container_array(document.data):
+        return None
+    return InputFile(document, task_definitions=[terraform.container_array(document)])
+
+
 Reader = Callable[[Document], "InputFile | None"]
 # In order: the first reader that recognises a document owns it.
-READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec]
+READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec, _terraform, _container_array]
 
 
 def recognise(document: Document) -> InputFile | None:
@@ -75,3 +106,21 @@ def read_input(path: str, text: str | None = None) -> InputFile:
     """The file at ``path`` (or ``text`` as that file): every task definition and App Mesh
     resource in it; an :class:`InputError` when it is none of meshify's formats."""
     return read_document(Document.load(path, text))
+
+
+def distinct(task_files: list[TaskDefinitionFile]) -> list[TaskDefinitionFile]:
+    """Each task definition once: a container file given on its own and also read through
+    the ``.tf`` given beside it is the ``.tf``'s (which knows its task-level fields)."""
+    import os
+
+    def key(task_file: TaskDefinitionFile) -> tuple[str, str]:
+        return os.path.realpath(task_file.path), task_file.base
+
+    owned = {key(t) for t in task_files if getattr(t, "owner", None) is not None}
+    kept, seen = [], set()
+    for task_file in task_files:
+        if (key(task_file) in owned and getattr(task_file, "owner", None) is None) or key(task_file) in seen:
+            continue
+        seen.add(key(task_file))
+        kept.append(task_file)
+    return kept

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents.pointer import escape
+from meshify.injector.documents.unknown import Unknown
 
 
 @cache
@@ -89,6 +90,8 @@ def validate(service: str, shape_name: str, value: Any) -> list[tuple[str, str]]
 
 
 def _check(all_shapes: dict[str, Any], name: str, value: Any, pointer: str, problems: list[tuple[str, str]]) -> None:
+    if isinstance(value, Unknown):  # known only when Terraform or a template runs: it may be anything
+        return
     shape = all_shapes[name]
     kind = shape["type"]
     expected = _TYPES.get(kind)

@@ -79,6 +79,16 @@ def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> 
         raise RuntimeError(f"{document.path}: the rewritten text does not match the patch")
 
 
+def _expression(value: Any) -> str:
+    """A value the file writes as an expression (a Terraform reference) in --patch output:
+    as the interpolation python-hcl2 loads it as."""
+    from meshify.injector.documents.unknown import Unknown
+
+    if isinstance(value, Unknown):
+        return "${" + value.text + "}"
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
 def say(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -103,7 +113,7 @@ def write(edits: Sequence[Edit], mode: Mode, output: str | None = None, verb: st
         for edit in [*printed, *(edit for edit in changed if not edit.printed)]:
             if len(printed) > 1 or not edit.printed:
                 print(f"# {edit.path}")
-            print(json.dumps(edit.patch, indent=2))
+            print(json.dumps(edit.patch, indent=2, default=_expression))
     elif mode is Mode.DIFF:
         for edit in changed:
             sys.stdout.write(unified_diff(edit.path, edit.old_text if edit.exists else "", texts[id(edit)]))
