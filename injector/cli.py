@@ -41,6 +41,9 @@ RegionOption = Annotated[Optional[str], typer.Option(
 
 ProfileOption = Annotated[Optional[str], typer.Option(
     "--profile", help="AWS profile [default: the standard credential chain].")]
+SkipUnknownOption = Annotated[bool, typer.Option(
+    "--skip-unknown", help="Skip, silently, files of none of meshify's input kinds (a package.json): "
+                           "for the pre-commit hooks, which pass every JSON and YAML file.")]
 
 
 def fail(error: InputError | str) -> NoReturn:
@@ -100,6 +103,7 @@ def inject(
     register: Annotated[bool, typer.Option("--register", help="Register the result in ECS as a new revision.")] = False,
     profile: ProfileOption = None,
     region: RegionOption = None,
+    skip_unknown: SkipUnknownOption = False,
 ) -> None:
     """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements.
 
@@ -117,11 +121,25 @@ def inject(
     mode = None if register else Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
     config, manifest_path = _project(manifest)
     raise typer.Exit(command.run(taskdefs, manifest_path, node, mode, policy, output, config.envoy_image,
-                                 AwsOptions(profile, region)))
+                                 AwsOptions(profile, region), skip_unknown))
 
 
 def _ids(values: list[str] | None) -> list[str]:
     return [part.strip().upper() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _check_ids(config: Config, select: list[str] | None, ignore: list[str] | None) -> None:
+    """Unknown rule ids are a usage error, as in ruff: a typo must not turn linting off."""
+    from meshify.injector.config import check_rule_ids
+    from meshify.injector.engine import all_rules
+    from meshify.injector.engine.findings import unknown_ids
+
+    rule_ids = list(all_rules())
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        unknown = unknown_ids(_ids(values), rule_ids)
+        if unknown:
+            fail(f"{option}: unknown rule id {unknown[0]!r} (meshify rules lists them)")
+    check_rule_ids(config, rule_ids)
 
 
 @app.command(epilog="Examples:\n\n  meshify lint\n\n  meshify lint taskdefs/*.json --format json\n\n"
@@ -138,6 +156,7 @@ def lint(
     live: Annotated[bool, typer.Option("--live", help="Also compare the account's mesh and Cloud Map records.")] = False,
     profile: ProfileOption = None,
     region: RegionOption = None,
+    skip_unknown: SkipUnknownOption = False,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
     from meshify.injector.aws.session import AwsOptions
@@ -150,15 +169,20 @@ def lint(
     if fail_on is not None and fail_on not in SEVERITIES:
         fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
     config, manifest_path = _project(manifest)
+    _check_ids(config, select, ignore)
     fail_on = fail_on or config.fail_on or "error"
+    failed: list[str] = []  # files that could not be used, each reported in one line: exit 2 at the end
     findings = run_lint(manifest_path, paths or [], policy,
                         _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,
-                        AwsOptions(profile, region) if live or profile or region else None, live)
+                        AwsOptions(profile, region) if live or profile or region else None, live, failed,
+                        skip_unknown)
     if output_format == "text":
         sys.stdout.write(text(findings, styled_output(sys.stdout)))
     else:
         sys.stdout.write(FORMATS[output_format](findings))
     threshold = severity_rank(fail_on)
+    if failed:
+        raise typer.Exit(2)
     raise typer.Exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
 
 

@@ -11,14 +11,15 @@ from typing import Any
 from meshify.injector import engine
 from meshify.injector.aws.ecs import is_ecs_reference
 from meshify.injector.aws.session import AwsOptions
+from meshify.injector.commands.batch import each_file, report
 from meshify.injector.documents.document import Document
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import recognise
+from meshify.injector.inputs.reader import read_if_known, recognise
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
-from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
+from meshify.injector.outputs.patches import Edit, Mode, preflight, say, task_definition_edit, write
 
 
 @dataclass(slots=True)
@@ -28,6 +29,10 @@ class Injection:
     source: TaskDefinitionFile
     claimant: Node | Gateway | None
     patch: list[dict[str, Any]] = field(default_factory=list)
+
+    def new_text(self) -> str:
+        """The file's text with this injection applied (what the tests compare to golden files)."""
+        return task_definition_edit(self.source.document, [(self.source, self.patch)]).render()
 
 
 def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) -> Node | Gateway | None:
@@ -92,7 +97,10 @@ def policy_document(mesh: Mesh, claimants: list[Node | Gateway]) -> dict[str, An
 # The command
 
 
-def _load(path: str, aws: AwsOptions, region: str) -> list[TaskDefinitionFile]:
+def _load(path: str, aws: AwsOptions, region: str, skip_unknown: bool = False) -> list[TaskDefinitionFile]:
+    if skip_unknown and not is_ecs_reference(path):
+        known = read_if_known(path)
+        return known.task_definitions if known is not None else []
     if not is_ecs_reference(path):
         document = Document.load(path)
         found = recognise(document)
@@ -134,15 +142,29 @@ def _policy_edit(policy: PolicyFile) -> Edit:
 
 
 def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | None, policy_path: str | None,
-        output: str | None, envoy_image: str | None = None, aws: AwsOptions | None = None) -> int:
+        output: str | None, envoy_image: str | None = None, aws: AwsOptions | None = None,
+        skip_unknown: bool = False) -> int:
     """``meshify inject``: every input loads and every patch is computed before the first
-    write, so that bad input never leaves a file half-changed; ``mode`` None is --register."""
+    write, so that bad input never leaves a file half-changed; ``mode`` None is --register.
+
+    Each file stands alone (cli.md): one that cannot be used, or cannot be written, is
+    reported in one line and left as it was; the others are injected, the policy gets the
+    statements of exactly those, and the exit status is 2 at the end. With
+    ``skip_unknown``, a file that holds no task definition is skipped silently (the hook)."""
     mesh = load_manifest(manifest_path, envoy_image)
     aws = aws or AwsOptions()
     remote = [path for path in paths if is_ecs_reference(path)]
     if remote and mode is Mode.IN_PLACE:
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
-    injections = [inject(mesh, source, node) for path in paths for source in _load(path, aws, mesh.region)]
+    failed: list[str] = []
+    injections: list[Injection] = []
+    for path in paths:
+        with each_file(path, failed):
+            injections += [inject(mesh, source, node) for source in _load(path, aws, mesh.region, skip_unknown)]
+    if mode is Mode.IN_PLACE:  # a file that cannot be written is reported, and its policy statements left out
+        for problem in preflight([edit.path for edit in _edits(injections) if edit.changes]):
+            report(problem, failed)
+            injections = [i for i in injections if i.source.path != problem.path]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())
     policy: PolicyFile | None = None
     if policy_path is not None:
@@ -153,11 +175,15 @@ def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | Non
             say(f"{injection.source.path}: family {injection.source.family!r} is claimed by no node or gateway "
                 "of the manifest; left unchanged")
     if mode is None:
+        if policy is not None:  # the permission before the task definitions that need it
+            write([_policy_edit(policy)], Mode.IN_PLACE)
         _register(injections, aws, mesh.region)
-        status = write([_policy_edit(policy)], Mode.IN_PLACE) if policy is not None else 0
-    else:
+        status = 0
+    elif injections or not failed:
         status = write(_edits(injections) + ([_policy_edit(policy)] if policy is not None else []), mode, output)
+    else:
+        status = 0
     if policy is None and claimants and mode is not Mode.CHECK:
         say("The task role needs this policy (give --policy FILE to add it to a policy document):")
         say(json.dumps(policy_document(mesh, claimants), indent=2))
-    return status
+    return 2 if failed else status

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from meshify.injector.documents.document import Document
+from meshify.injector.documents.document import Document, read_text
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
@@ -64,7 +64,32 @@ def read_document(document: Document) -> InputFile:
     raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)", document.path, 1, 1)
 
 
+# ``--skip-unknown`` (the pre-commit hooks, which are given every JSON and YAML file of a
+# repository): a file is skipped, silently, unless it mentions one of these words, which
+# no input of meshify's formats can do without (a reader for a new format adds its own).
+# A file that mentions one is read; it is skipped if no reader recognises it, and its
+# errors are reported only if it mentions one of the STRONG_MARKERS, so that a broken
+# package.json or a Helm template never fails a commit but a broken task definition does.
+STRONG_MARKERS: list[str] = ["containerDefinitions", "ContainerDefinitions", "container_definitions",
+                             "meshName", "MeshName", "mesh_name", "x-appmesh"]
+MARKERS: list[str] = [*STRONG_MARKERS, "spec"]
+
+
 def read_input(path: str, text: str | None = None) -> InputFile:
     """The file at ``path`` (or ``text`` as that file): every task definition and App Mesh
     resource in it; an :class:`InputError` when it is none of meshify's formats."""
     return read_document(Document.load(path, text))
+
+
+def read_if_known(path: str, text: str | None = None) -> InputFile | None:
+    """As :func:`read_input`, but None for a file that is none of meshify's formats (see
+    :data:`MARKERS`): what ``--skip-unknown`` reads."""
+    text = read_text(path) if text is None else text
+    if not any(marker in text for marker in MARKERS):
+        return None
+    try:
+        return recognise(Document.load(path, text))
+    except InputError:
+        if any(marker in text for marker in STRONG_MARKERS):
+            raise
+        return None
