@@ -162,7 +162,7 @@ def lint(
     from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands.lint import lint as run_lint
     from meshify.injector.engine import SEVERITIES, severity_rank
-    from meshify.injector.outputs.reporters import FORMATS, styled_output, text
+    from meshify.injector.outputs.reporters import FORMATS, printable, styled_output, text
 
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
@@ -177,9 +177,9 @@ def lint(
                         AwsOptions(profile, region) if live or profile or region else None, live, failed,
                         skip_unknown)
     if output_format == "text":
-        sys.stdout.write(text(findings, styled_output(sys.stdout)))
+        sys.stdout.write(printable(text(findings, styled_output(sys.stdout))))
     else:
-        sys.stdout.write(FORMATS[output_format](findings))
+        sys.stdout.write(printable(FORMATS[output_format](findings)))
     threshold = severity_rank(fail_on)
     if failed:
         raise typer.Exit(2)

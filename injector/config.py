@@ -60,7 +60,12 @@ def _tables(directory: Path) -> tuple[Path, dict[str, Any]] | None:
         candidate = directory / name
         if not candidate.is_file():
             continue
-        text = candidate.read_text(encoding="utf-8")
+        try:
+            text = candidate.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:  # TOML is UTF-8 by definition
+            raise InputError(f"not UTF-8 text (byte {error.start})", _shown(candidate)) from None
+        except OSError as error:
+            raise InputError(f"cannot read: {error.strerror or error}", _shown(candidate)) from None
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

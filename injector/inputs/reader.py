@@ -17,6 +17,7 @@ from meshify.injector.documents.document import Document, read_text
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
+from meshify.injector.model.mesh import Loc
 
 
 @dataclass(slots=True)
@@ -40,7 +41,23 @@ def _ecs_task_definition(document: Document) -> InputFile | None:
 
 def _appmesh_spec(document: Document) -> InputFile | None:
     spec = load_spec(document)
-    return None if spec is None else InputFile(document, spec_files=[spec])
+    if spec is None:
+        return None
+    _check_spec_types(spec)
+    return InputFile(document, spec_files=[spec])
+
+
+def _check_spec_types(spec: SpecFile) -> None:
+    """A spec member of the wrong type (``"provider": "teller"``) as the App Mesh model
+    says, refused at its place: the model is built from the spec as the API shapes it.
+    (Ranges, enums and unknown keys are M106's findings.)"""
+    from meshify.injector.inputs.appmesh_spec import KINDS
+    from meshify.injector.model.service_models import is_structural_type_error, validate
+
+    for pointer, message in validate("appmesh", KINDS[spec.kind][1], spec.spec):
+        if is_structural_type_error(message):
+            member = pointer.rsplit("/", 1)[-1] or "spec"
+            raise Loc(spec.document, spec.base + pointer).error(f"{member}: {message}")
 
 
 Reader = Callable[[Document], "InputFile | None"]
