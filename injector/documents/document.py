@@ -185,6 +185,9 @@ class YamlDocument(Document):
         super().__init__(path, text)
         if not self.text.strip():
             raise InputError("the file is empty", path, 1, 1)
+        if len(self.text) > limits.MAX_YAML_BYTES and len(self.text.encode("utf-8")) > limits.MAX_YAML_BYTES:
+            raise InputError(f"{len(self.text.encode('utf-8')):,} bytes of YAML, more than meshify reads "
+                             f"({limits.MAX_YAML_BYTES:,}): not a task definition, template or manifest", path)
         check_yaml_bounds(self.text, path)
         self.data = _plain(self._parse(self.text, self._yaml("safe")))
         self._tree: Any = None

@@ -8,9 +8,12 @@ numbers are far above any file a user keeps for ECS or App Mesh.
 from __future__ import annotations
 
 # ECS caps a registered task definition at 64 KiB and CloudFormation a template at 1 MB
-# (templates in S3); 4 MiB leaves room for any real manifest, template or Terraform plan,
-# and keeps the worst YAML parse within a few seconds.
+# (templates in S3); 4 MiB leaves room for any real manifest, template or Terraform plan.
 MAX_FILE_BYTES = 4 * 1024 * 1024
+# YAML loads some twenty times slower than JSON (about 2.5 s a MiB at worst, a long flat
+# list): its cap keeps the worst accepted file to seconds, and is still twice the largest
+# CloudFormation template.
+MAX_YAML_BYTES = 2 * 1024 * 1024
 
 # Nesting of mappings and sequences (JSON objects and arrays). A task definition nests
 # about eight levels and a CloudFormation template about twenty; parsers recurse per
