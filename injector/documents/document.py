@@ -131,7 +131,7 @@ class JsonDocument(Document):
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
-        self.data = jsontext.loads(text, path)
+        self.data = jsontext.loads(self.text, path)
         self._lines: jsontext.LineIndex | None = None
 
     def position(self, pointer: str) -> tuple[int, int]:
