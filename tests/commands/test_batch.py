@@ -32,19 +32,19 @@ def test_lint_reports_a_bad_file_and_still_lints_the_others(shop):
 
 
 def test_lint_of_a_walkthrough_mesh_directory_reports_each_file(tmp_path):
-    """AWS's walkthroughs keep CLI input files beside templates and shell snippets: each
-    unusable one is a line of its own, and the usable ones are linted."""
-    source = corpus_file("ecs-app-mesh/mesh/create-virtual-node-serviceb.json")
-    shutil.copy(source, tmp_path / "create-virtual-node-serviceb.json")
-    (tmp_path / "mesh-config.json").write_text('{"region": "us-west-2"}\n')
-    (tmp_path / "broken.json").write_text('{"meshName": "m",\n')
+    """``meshify lint mesh/*.json`` on an AWS walkthrough: its virtual node file is a
+    template with shell placeholders (not JSON); the route file beside it is linted."""
+    walkthrough = "aws-app-mesh-examples/walkthroughs/howto-timeout-policy/mesh"
+    (tmp_path / "mesh").mkdir()
+    for name in ("colorgateway-vn-timeout20s.json", "colorteller-route-timeout20s.json"):
+        shutil.copy(corpus_file(f"{walkthrough}/{name}"), tmp_path / "mesh" / name)
     shutil.copy(GOLDEN.parent / "corpus" / "empty-mesh.yaml", tmp_path / "meshify.yaml")
-    result = run_meshify("lint", "broken.json", "create-virtual-node-serviceb.json", "mesh-config.json", cwd=tmp_path)
+    result = run_meshify("lint", "mesh/colorgateway-vn-timeout20s.json", "mesh/colorteller-route-timeout20s.json",
+                         cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [
-        "broken.json:2:1: invalid JSON: Expecting property name enclosed in double quotes",
-        "mesh-config.json:1:1: not a task definition or an App Mesh spec (no containerDefinitions, no spec)"]
-    assert result.stdout  # the virtual node file's findings are printed, not lost
+    assert result.stderr == "mesh/colorgateway-vn-timeout20s.json:21:29: invalid JSON: Expecting value\n"
+    assert result.stdout == ("mesh/colorteller-route-timeout20s.json:9:11: M105 error: route `colorteller-route` of "
+                             "router `colorteller-vr` targets node `ColorTellerWhite`, which does not exist\n")
 
 
 def test_inject_check_goes_on_past_a_bad_file(shop):
