@@ -136,7 +136,7 @@ def _edits(injections: list[Injection]) -> list[Edit]:
 
 
 def _policy_edit(policy: PolicyFile) -> Edit:
-    return Edit(policy.path, policy.document.text if policy.document else "", policy.patch, policy.new_text,
+    return Edit(policy.path, policy.document.source if policy.document else "", policy.patch, policy.new_text,
                 bool(policy.patch), exists=policy.document is not None, printed=False,
                 written_message=f"task role policy updated: {policy.path}")
 

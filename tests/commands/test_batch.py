@@ -169,3 +169,11 @@ def test_a_read_only_directory_in_the_middle_of_a_batch(shop):
     resources = [statement["Resource"] for statement in json.loads((shop / "role.json").read_text())["Statement"]]
     assert resources == ["arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1",
                          "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualGateway/shop-gateway"]
+
+
+def test_output_of_an_unusable_file_writes_nothing(shop):
+    (shop / "bad.json").write_text("[]")
+    result = run_meshify("inject", "bad.json", "--output", "out.json", "--policy", "role.json", cwd=shop)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "bad.json:1:1: not an ECS task definition: no containerDefinitions\n"
+    assert not (shop / "out.json").exists() and not (shop / "role.json").exists()

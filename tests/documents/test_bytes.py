@@ -71,3 +71,16 @@ def test_new_members_follow_the_files_colon_spacing(shop, colon):
     expected = (GOLDEN / "shop-products-api.out.json").read_text().replace('": ', '"' + colon)
     assert written.decode("utf-8") == expected
     assert json.loads(written) == json.loads((GOLDEN / "shop-products-api.out.json").read_text())
+
+
+def test_crlf_policy_file_gets_crlf_statements_and_a_minimal_diff(shop):
+    policy = '{\r\n  "Version": "2012-10-17",\r\n  "Statement": []\r\n}\r\n'
+    (shop / "role.json").write_bytes(policy.encode())
+    result = run_meshify("inject", "taskdefs/products-api.json", "--diff", "--policy", "role.json", cwd=shop)
+    assert result.returncode == 0
+    policy_diff = result.stdout[result.stdout.index("--- a/role.json"):]
+    assert policy_diff.splitlines(keepends=True)[3:6] == [' {\r\n', '   "Version": "2012-10-17",\r\n', '-  "Statement": []\r\n']
+    written = run_meshify("inject", "taskdefs/products-api.json", "--in-place", "--policy", "role.json", cwd=shop)
+    assert written.returncode == 0
+    text = (shop / "role.json").read_bytes()
+    assert b"\n" not in text.replace(b"\r\n", b"") and json.loads(text)["Statement"][0]["Action"]

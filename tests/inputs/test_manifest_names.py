@@ -73,3 +73,18 @@ def test_the_envoy_statement_never_holds_a_wildcard(mesh, node, arn):
     statement = next(s for s in policy_statements(built, built.nodes[node]) if s["Action"] == STREAM_ACTION)
     assert not any(wildcard in statement["Resource"] for wildcard in ("*", "?", "${"))
     assert statement["Resource"].endswith(f"/virtualNode/{node}") or statement["Resource"] == arn
+
+
+def test_a_wildcard_arn_from_anywhere_is_refused_where_the_statement_is_written(shop):
+    """Defence in depth: were a node to reach the policy writer with a wildcard in its ARN
+    (not through the manifest, whose schema refuses it), it is an error at the node."""
+    from meshify.injector.inputs.manifest import load_manifest
+
+    mesh = load_manifest(str(shop / "meshify.yaml"))
+    node = mesh.nodes["products-v1"]
+    node.arn = node.arn.rsplit("/", 1)[0] + "/*"
+    with pytest.raises(InputError) as raised:
+        policy_statements(mesh, node)
+    assert str(raised.value).endswith("virtualNode 'products-v1': its ARN "
+                                      "'arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/*' holds an IAM "
+                                      "wildcard; meshify never writes one into a policy")
