@@ -82,7 +82,8 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
     inputs = _read_paths(paths, manifest_path, mesh.region, aws, failed, skip_unknown)
     for spec in inputs.spec_files:
-        merge(mesh, spec)
+        with each_file(spec.document.path, failed):
+            merge(mesh, spec)
 
     rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
     by_scope: dict[str, list[engine.Rule]] = {}
