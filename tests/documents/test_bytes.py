@@ -29,7 +29,7 @@ def test_crlf_json_stays_crlf(shop):
     assert b"\n" not in written.replace(b"\r\n", b"")
 
 
-def test_crlf_json_diff_and_idempotence(shop):
+def test_an_injected_crlf_file_needs_nothing(shop):
     crlf = (GOLDEN / "shop-products-api.out.json").read_text().replace("\n", "\r\n")
     (shop / "taskdefs/products-api.json").write_bytes(crlf.encode())
     result = run_meshify("inject", "taskdefs/products-api.json", "--check", cwd=shop)
