@@ -43,6 +43,9 @@ QuietOption = Annotated[bool, typer.Option(
     "--quiet", "-q", help="No progress on standard error (it shows only on a terminal, after two seconds).")]
 ProfileOption = Annotated[Optional[str], typer.Option(
     "--profile", help="AWS profile [default: the standard credential chain].")]
+SkipUnknownOption = Annotated[bool, typer.Option(
+    "--skip-unknown", help="Skip, silently, files of none of meshify's input kinds (a package.json): "
+                           "for the pre-commit hooks, which pass every JSON and YAML file.")]
 
 
 def fail(error: InputError | str) -> NoReturn:
@@ -114,6 +117,7 @@ def inject(
     profile: ProfileOption = None,
     region: RegionOption = None,
     quiet: QuietOption = False,
+    skip_unknown: SkipUnknownOption = False,
 ) -> None:
     """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements.
 
@@ -133,7 +137,7 @@ def inject(
     mode = None if register else Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
     config, manifest_path = _project_or_files(manifest, taskdefs)
     raise typer.Exit(command.run(taskdefs, manifest_path, node, mode, policy, output, config.envoy_image,
-                                 AwsOptions(profile, region)))
+                                 AwsOptions(profile, region), skip_unknown))
 
 
 @app.command(epilog="Examples:\n\n  meshify uninject taskdefs/products-api.json --diff\n\n"
@@ -181,6 +185,20 @@ def _ids(values: list[str] | None) -> list[str]:
     return [part.strip().upper() for value in values or [] for part in value.split(",") if part.strip()]
 
 
+def _check_ids(config: Config, select: list[str] | None, ignore: list[str] | None) -> None:
+    """Unknown rule ids are a usage error, as in ruff: a typo must not turn linting off."""
+    from meshify.injector.config import check_rule_ids
+    from meshify.injector.engine import all_rules
+    from meshify.injector.engine.findings import unknown_ids
+
+    rule_ids = list(all_rules())
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        unknown = unknown_ids(_ids(values), rule_ids)
+        if unknown:
+            fail(f"{option}: unknown rule id {unknown[0]!r} (meshify rules lists them)")
+    check_rule_ids(config, rule_ids)
+
+
 @app.command(epilog="Examples:\n\n  meshify lint\n\n  meshify lint taskdefs/*.json --format json\n\n"
                     "  meshify lint taskdefs/*.json --select T2 --ignore T209 --fail-on warning")
 def lint(
@@ -196,13 +214,14 @@ def lint(
     profile: ProfileOption = None,
     region: RegionOption = None,
     quiet: QuietOption = False,
+    skip_unknown: SkipUnknownOption = False,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
     from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands.lint import lint as run_lint
     from meshify.injector.engine import SEVERITIES, severity_rank
     from meshify.injector.outputs import progress
-    from meshify.injector.outputs.reporters import FORMATS, styled_output, text
+    from meshify.injector.outputs.reporters import FORMATS, printable, styled_output, text
 
     progress.begin(quiet)
     if output_format not in FORMATS:
@@ -210,15 +229,20 @@ def lint(
     if fail_on is not None and fail_on not in SEVERITIES:
         fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
     config, manifest_path = _project(manifest) if live else _project_or_files(manifest, paths or [])
+    _check_ids(config, select, ignore)
     fail_on = fail_on or config.fail_on or "error"
+    failed: list[str] = []  # files that could not be used, each reported in one line: exit 2 at the end
     findings = run_lint(manifest_path, paths or [], policy,
                         _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,
-                        AwsOptions(profile, region) if live or profile or region else None, live)
+                        AwsOptions(profile, region) if live or profile or region else None, live, failed,
+                        skip_unknown)
     if output_format == "text":
-        sys.stdout.write(text(findings, styled_output(sys.stdout)))
+        sys.stdout.write(printable(text(findings, styled_output(sys.stdout))))
     else:
-        sys.stdout.write(FORMATS[output_format](findings))
+        sys.stdout.write(printable(FORMATS[output_format](findings)))
     threshold = severity_rank(fail_on)
+    if failed:
+        raise typer.Exit(2)
     raise typer.Exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
 
 

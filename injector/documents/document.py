@@ -7,16 +7,19 @@ The rest of meshify sees plain Python data (dicts, lists, scalars) and JSON Poin
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import itertools
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents import json_text as jsontext
+from meshify.injector.documents import limits
 from meshify.injector.documents.pointer import split
 from meshify.injector.errors import InputError
 
@@ -28,31 +31,76 @@ def _is_yaml(path: str, text: str) -> bool:
         return True
     if path.endswith(".json"):
         return False
-    return not text.lstrip().startswith(("{", "["))
+    return not text.lstrip(BOM + " \t\r\n").startswith(("{", "["))
 
 
 def read_text(path: str) -> str:
+    """The file's text exactly as on disk (a byte-order mark included), refusing what is
+    not a regular file (a FIFO would block, ``/dev/zero`` never ends) and what is far
+    larger than any real input (:data:`limits.MAX_FILE_BYTES`) before reading it."""
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", path) from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text (byte {error.start})", path) from None
     except OSError as error:
         raise InputError(error.strerror or str(error), path) from None
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError("is a directory, not a file", path)
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError("not a regular file (a pipe or a device); give a file", path)
+        if status.st_size > limits.MAX_FILE_BYTES:
+            raise InputError(f"{status.st_size:,} bytes, more than meshify reads "
+                             f"({limits.MAX_FILE_BYTES:,}): not a task definition, template or manifest", path)
+        with os.fdopen(descriptor, "rb") as handle:
+            descriptor = -1
+            data = handle.read(limits.MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise InputError(error.strerror or str(error), path) from None
+    finally:
+        if descriptor != -1:
+            os.close(descriptor)
+    if len(data) > limits.MAX_FILE_BYTES:  # it grew since fstat
+        raise InputError(f"more than {limits.MAX_FILE_BYTES:,} bytes, more than meshify reads", path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(f"not UTF-8 text (byte {error.start})", path, line, column) from None
+
+
+BOM = "\ufeff"
 
 
 class Document:
     """One file: its text, its data, and the way back from a pointer to a position."""
 
     format: str
+    # Whether ``text`` has CRLF line endings turned into LF (and back in what is written),
+    # so that an editor's new lines take the file's endings.
+    normalises_newlines = False
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.text = text
+        self.source = text  # as on disk
+        self.bom = text.startswith(BOM)
+        text = text[len(BOM):] if self.bom else text
+        self.newline = "\n"
+        if self.normalises_newlines and "\r\n" in text and text.count("\n") == text.count("\r\n"):
+            self.newline = "\r\n"
+            text = text.replace("\r\n", "\n")
+        self.text = text  # what positions and editors see: no byte-order mark, LF line endings
+
+    def on_disk(self, text: str) -> str:
+        """A text for this file (as :attr:`text` is) with the file's line endings and
+        byte-order mark, as it is written back."""
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return BOM + text if self.bom and not text.startswith(BOM) else text
 
     @staticmethod
     def load(path: str, text: str | None = None) -> Document:
@@ -86,10 +134,11 @@ class Document:
 
 class JsonDocument(Document):
     format = "json"
+    normalises_newlines = True
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
-        self.data = jsontext.loads(text, path)
+        self.data = jsontext.loads(self.text, path)
         self._lines: jsontext.LineIndex | None = None
 
     def position(self, pointer: str) -> tuple[int, int]:
@@ -99,18 +148,21 @@ class JsonDocument(Document):
 
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:
-            return self.text
+            return self.source
         edited = jsontext.JsonText(self.text)
         for operation in patch:
             edited.apply(operation)
-        return edited.text
+        return self.on_disk(edited.text)
 
     def dump(self, data: Any) -> str:
         import json
 
-        unit = jsontext.JsonText(self.text).unit
+        edited = jsontext.JsonText(self.text)
+        unit = edited.unit
         ending = "\n" if self.text.endswith("\n") else ""
-        return json.dumps(data, indent=unit if unit is not None else 4, ensure_ascii=False) + ending
+        text = json.dumps(data, indent=unit if unit is not None else 4, ensure_ascii=False,
+                          separators=(",", edited.colon))
+        return self.on_disk(text + ending)
 
 
 # A placeholder written where a JSON value goes, as Terraform's templatefile() and shell
@@ -392,9 +444,13 @@ class YamlDocument(Document):
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
-        if not text.strip():
+        if not self.text.strip():
             raise InputError("the file is empty", path, 1, 1)
-        self.data = _plain(self._parse(text, self._yaml("safe")))
+        if len(self.text) > limits.MAX_YAML_BYTES and len(self.text.encode("utf-8")) > limits.MAX_YAML_BYTES:
+            raise InputError(f"{len(self.text.encode('utf-8')):,} bytes of YAML, more than meshify reads "
+                             f"({limits.MAX_YAML_BYTES:,}): not a task definition, template or manifest", path)
+        check_yaml_bounds(self.text, path)
+        self.data = _plain(self._parse(self.text, self._yaml("safe")))
         self._tree: Any = None
 
     @property
@@ -427,6 +483,8 @@ class YamlDocument(Document):
             raise InputError(f"invalid YAML: {problem}", self.path, line, column) from None
         except YAMLError as error:
             raise InputError(f"invalid YAML: {error}", self.path) from None
+        except ValueError as error:  # an integer of more digits than Python converts
+            raise _too_long_integer(self.text, self.path, error) from None
         if len(documents) != 1:
             raise InputError(f"expected one YAML document, found {len(documents)}", self.path, 1, 1)
         return documents[0]
@@ -459,14 +517,14 @@ class YamlDocument(Document):
 
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:
-            return self.text
+            return self.source
         import jsonpatch
 
         double = self.text.count('"') > self.text.count("'")
         styled = [{**op, "value": _quoted_like_file(op["value"], double)} if "value" in op else op for op in patch]
         # ruamel's containers are dict and list subclasses: jsonpatch edits them and the
         # comments they carry stay where they were.
-        return self._write(jsonpatch.apply_patch(copy.deepcopy(self.tree), styled, in_place=True))
+        return self.on_disk(self._write(jsonpatch.apply_patch(copy.deepcopy(self.tree), styled, in_place=True)))
 
     def _write(self, tree: Any) -> str:
         stream = io.StringIO()
@@ -474,7 +532,63 @@ class YamlDocument(Document):
         return stream.getvalue()
 
     def dump(self, data: Any) -> str:
-        return self._write(data)
+        return self.on_disk(self._write(data))
+
+
+def _too_long_integer(text: str, path: str, error: ValueError) -> InputError:
+    """The error for an integer literal longer than Python converts, at its place."""
+    return jsontext.too_long_integer(text, path, error)
+
+
+def _events(text: str) -> Any:
+    """The YAML parse events of ``text``, from libyaml when ruamel.yaml.clib is there: the
+    parser is a state machine, so no nesting or alias can make it recurse or expand."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").parse(text)
+
+
+def check_yaml_bounds(text: str, path: str) -> None:
+    """Refuse, before anything builds a tree, YAML nested deeper than
+    :data:`limits.MAX_DEPTH` or whose aliases would expand to more than
+    :data:`limits.MAX_ALIAS_NODES` nodes (a "billion laughs"). Malformed YAML is left
+    to the loader, which says where."""
+    from ruamel.yaml import events
+    from ruamel.yaml.error import YAMLError
+
+    open_collections: list[list[Any]] = []  # [anchor, nodes so far] per open collection
+    sizes: dict[str, int] = {}  # an anchor's node count, its aliases expanded
+    added = 0
+    try:
+        for event in _events(text):
+            if isinstance(event, events.CollectionStartEvent):
+                if len(open_collections) >= limits.MAX_DEPTH:
+                    raise _at(event, f"nested more than {limits.MAX_DEPTH} levels deep", path)
+                open_collections.append([event.anchor, 1])
+                continue
+            if isinstance(event, events.CollectionEndEvent):
+                anchor, nodes = open_collections.pop()
+            elif isinstance(event, events.ScalarEvent):
+                anchor, nodes = event.anchor, 1
+            elif isinstance(event, events.AliasEvent):
+                anchor, nodes = None, sizes.get(event.anchor, 1)
+                added += nodes
+                if added > limits.MAX_ALIAS_NODES:
+                    raise _at(event, f"YAML aliases expand to more than {limits.MAX_ALIAS_NODES:,} nodes "
+                                     "(an alias bomb?)", path)
+            else:
+                continue
+            if anchor:
+                sizes[anchor] = nodes
+            if open_collections:
+                open_collections[-1][1] += nodes
+    except YAMLError:
+        return
+
+
+def _at(event: Any, message: str, path: str) -> InputError:
+    mark = event.start_mark
+    return InputError(message, path, mark.line + 1, mark.column + 1) if mark else InputError(message, path)
 
 
 def _quoted_like_file(value: Any, double: bool) -> Any:
@@ -510,21 +624,60 @@ def _guess_mapping_indent(text: str) -> int:
     return 2
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str, text: str) -> None:
     """Replace ``path`` with ``text`` so that a reader sees the old or the new file, never
-    a half-written one; the file keeps its permissions."""
+    a half-written one. An existing file keeps its mode, owner and group; a new one gets
+    the mode the umask gives (as ``open`` would), not the temporary file's 0600. A failure
+    is an :class:`InputError` naming ``path``, never the temporary file."""
     target = Path(path)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else None
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        status: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise InputError(f"cannot write: {error.strerror or error}", path) from None
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
+        if status is None:
+            os.chmod(temporary, 0o666 & ~_umask())
+        else:
+            os.chmod(temporary, stat.S_IMODE(status.st_mode))
+            if (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
+                # Not root: the file becomes the writer's, as with an editor.
+                with contextlib.suppress(PermissionError):
+                    os.chown(temporary, status.st_uid, status.st_gid)
+            if stat.S_IMODE(status.st_mode) & (stat.S_ISUID | stat.S_ISGID):
+                os.chmod(temporary, stat.S_IMODE(status.st_mode))  # chown clears set-id bits
         os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
+        temporary = None
+    except OSError as error:
+        raise InputError(f"cannot write: {error.strerror or error}", path) from None
+    finally:
+        if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
-        raise
+
+
+def unwritable(path: str) -> InputError | None:
+    """Why ``path`` cannot be written by :func:`write_atomic` (its directory is missing or
+    read-only, or it is not a regular file), or None: checked for every target before an
+    editing command writes the first file."""
+    target = Path(path)
+    directory = target.parent
+    if target.exists() and not target.is_file():
+        return InputError("cannot write: not a regular file", path)
+    if not directory.is_dir():
+        return InputError(f"cannot write: no directory {str(directory)!r}", path)
+    if not os.access(directory, os.W_OK | os.X_OK):  # access(2) also says so of a read-only file system
+        return InputError(f"cannot write: the directory {str(directory)!r} is not writable", path)
+    return None

@@ -53,6 +53,8 @@ def _schema_error(document: Document, error: Any) -> InputError:
             message = f"unknown key {extra[0]!r} (expected one of: {known})"
     elif error.validator in ("oneOf", "anyOf", "type", "enum", "const", "pattern"):
         message = _short(error)
+    if "propertyNames" in error.schema_path and isinstance(error.instance, str):
+        pointer = join(pointer, error.instance)  # at the key that is not a name, not its mapping
     where = f" at {pointer}" if pointer else ""
     return Loc(document, pointer).error(f"manifest does not match the schema{where}: {message}")
 
@@ -68,6 +70,11 @@ def _short(error: Any) -> str:
         return f"{value} is not of type {expected}"
     if error.validator == "const":
         return f"{value}: must be {error.validator_value!r}"
+    from meshify.injector.inputs.manifest_schema import ARN_PATTERN, NAME_PATTERN
+
+    if error.validator == "pattern" and error.validator_value in (NAME_PATTERN, ARN_PATTERN):
+        what = "an App Mesh name" if error.validator_value == NAME_PATTERN else "a virtual node or gateway ARN"
+        return f"{value} is not {what} (names take letters, digits, '-', '_' and '.'; no wildcards)"
     if error.validator == "pattern":
         return f"{value} does not match {error.validator_value}"
     return f"{value} is not valid here"

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from meshify.injector.documents.document import Document
+from meshify.injector.documents.document import Document, read_text
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
 from meshify.injector.inputs.ecs_service import EcsServiceFile, services_from_document
@@ -43,7 +43,23 @@ def _ecs_task_definition(document: Document) -> InputFile | None:
 
 def _appmesh_spec(document: Document) -> InputFile | None:
     spec = load_spec(document)
-    return None if spec is None else InputFile(document, spec_files=[spec])
+    if spec is None:
+        return None
+    _check_spec_types(spec)
+    return InputFile(document, spec_files=[spec])
+
+
+def _check_spec_types(spec: SpecFile) -> None:
+    """A spec member of the wrong type (``"provider": "teller"``) as the App Mesh model
+    says, refused at its place: the model is built from the spec as the API shapes it.
+    (Ranges, enums and unknown keys are M106's findings.)"""
+    from meshify.injector.inputs.appmesh_spec import KINDS
+    from meshify.injector.model.service_models import is_structural_type_error, validate
+
+    for pointer, message in validate("appmesh", KINDS[spec.kind][1], spec.spec):
+        if is_structural_type_error(message):
+            member = pointer.rsplit("/", 1)[-1] or "spec"
+            raise Loc(spec.document, spec.base + pointer).error(f"{member}: {message}")
 
 
 def _ecs_service(document: Document) -> InputFile | None:
@@ -102,6 +118,18 @@ def read_document(document: Document) -> InputFile:
     raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)", document.path, 1, 1)
 
 
+# ``--skip-unknown`` (the pre-commit hooks, which are given every JSON and YAML file of a
+# repository): a file is skipped, silently, unless it mentions one of these words, which
+# no input of meshify's formats can do without (a reader for a new format adds its own).
+# A file that mentions one is read; it is skipped if no reader recognises it, and its
+# errors are reported only if it mentions one of the STRONG_MARKERS, so that a broken
+# package.json or a Helm template never fails a commit but a broken task definition does.
+STRONG_MARKERS: list[str] = ["containerDefinitions", "ContainerDefinitions", "container_definitions",
+                             "meshName", "MeshName", "mesh_name", "x-appmesh", "aws_ecs_task_definition", "aws_appmesh_",
+                             "AWS::ECS::TaskDefinition", "AWS::AppMesh::"]
+MARKERS: list[str] = [*STRONG_MARKERS, "spec", "serviceName", "taskDefinition"]
+
+
 def read_input(path: str, text: str | None = None) -> InputFile:
     """The file at ``path`` (or ``text`` as that file): every task definition and App Mesh
     resource in it; an :class:`InputError` when it is none of meshify's formats."""
@@ -124,3 +152,17 @@ def distinct(task_files: list[TaskDefinitionFile]) -> list[TaskDefinitionFile]:
         seen.add(key(task_file))
         kept.append(task_file)
     return kept
+
+
+def read_if_known(path: str, text: str | None = None) -> InputFile | None:
+    """As :func:`read_input`, but None for a file that is none of meshify's formats (see
+    :data:`MARKERS`): what ``--skip-unknown`` reads."""
+    text = read_text(path) if text is None else text
+    if not any(marker in text for marker in MARKERS):
+        return None
+    try:
+        return recognise(Document.load(path, text))
+    except InputError:
+        if any(marker in text for marker in STRONG_MARKERS):
+            raise
+        return None

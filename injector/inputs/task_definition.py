@@ -98,6 +98,20 @@ def _check_shape(document: Document, base: str, data: Any) -> None:
             raise fail("a container definition must be a mapping", f"/containerDefinitions/{index}")
         if not isinstance(container.get("name"), str | Unknown):  # a template's "${name}" is a name
             raise fail("a container definition needs a name", f"/containerDefinitions/{index}")
+    _check_types(data, fail)
+
+
+def _check_types(data: dict[str, Any], fail: Any) -> None:
+    """Members of the wrong type (``environment: 5``, ``dependsOn: true``) as the ECS API
+    model says: the rules read them as the API's shapes, so a wrong type is refused here,
+    at its place, rather than failing inside a rule. (Values out of range, unknown keys
+    and enums are T211's findings.)"""
+    from meshify.injector.model.service_models import is_structural_type_error, validate
+
+    for pointer, message in validate("ecs", "RegisterTaskDefinitionRequest", data):
+        if is_structural_type_error(message):
+            member = pointer.rsplit("/", 1)[-1] or "the task definition"
+            raise fail(f"{member}: {message}", pointer)
 
 
 def load_taskdef(path: str, text: str | None = None) -> TaskDefinitionFile:
