@@ -39,8 +39,13 @@ ManifestOption = Annotated[Optional[str], typer.Option(
 RegionOption = Annotated[Optional[str], typer.Option(
     "--region", help="AWS region [default: the profile's, else the mesh's].")]
 
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="No progress on standard error (it shows only on a terminal, after two seconds).")]
 ProfileOption = Annotated[Optional[str], typer.Option(
     "--profile", help="AWS profile [default: the standard credential chain].")]
+SkipUnknownOption = Annotated[bool, typer.Option(
+    "--skip-unknown", help="Skip, silently, files of none of meshify's input kinds (a package.json): "
+                           "for the pre-commit hooks, which pass every JSON and YAML file.")]
 
 
 def fail(error: InputError | str) -> NoReturn:
@@ -70,8 +75,20 @@ def _project(manifest: str | None) -> tuple[Config, str]:
     return config, _manifest_path(manifest, config.manifest)
 
 
+def _project_or_files(manifest: str | None, paths: list[str]) -> tuple[Config, str | None]:
+    """As :func:`_project`, but with files given and no manifest anywhere, None: the mesh
+    is then the App Mesh resources of the files (formats.md)."""
+    from meshify.injector.config import load_config
+    from meshify.injector.inputs.manifest import find_manifest
+
+    config = load_config()
+    if manifest is None and config.manifest is None and paths and find_manifest() is None:
+        return config, None
+    return config, _manifest_path(manifest, config.manifest)
+
+
 def _manifest_path(given: str | None, configured: str | None = None) -> str:
-    from meshify.injector.inputs.manifest import MANIFEST_NAME, find_manifest
+    from meshify.injector.inputs.manifest import NO_MANIFEST, find_manifest
 
     if given is not None:
         return given
@@ -79,8 +96,7 @@ def _manifest_path(given: str | None, configured: str | None = None) -> str:
         return os.path.relpath(configured)
     found = find_manifest()
     if found is None:
-        raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; "
-                         "give --manifest PATH")
+        raise InputError(NO_MANIFEST)
     return os.path.relpath(found)
 
 
@@ -100,14 +116,18 @@ def inject(
     register: Annotated[bool, typer.Option("--register", help="Register the result in ECS as a new revision.")] = False,
     profile: ProfileOption = None,
     region: RegionOption = None,
+    quiet: QuietOption = False,
+    skip_unknown: SkipUnknownOption = False,
 ) -> None:
     """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements.
 
     TASKDEF is a file, or ecs:FAMILY[:REVISION] or a task definition ARN read from ECS."""
     from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands import inject as command
+    from meshify.injector.outputs import progress
     from meshify.injector.outputs.patches import Mode
 
+    progress.begin(quiet)
     modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
                                    ("--in-place", in_place), ("--register", register)) if on]
     if len(modes) > 1:
@@ -115,9 +135,9 @@ def inject(
     if output is not None and (modes or len(taskdefs) != 1):
         fail("--output takes one TASKDEF and no other output mode")
     mode = None if register else Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
-    config, manifest_path = _project(manifest)
+    config, manifest_path = _project_or_files(manifest, taskdefs)
     raise typer.Exit(command.run(taskdefs, manifest_path, node, mode, policy, output, config.envoy_image,
-                                 AwsOptions(profile, region)))
+                                 AwsOptions(profile, region), skip_unknown))
 
 
 @app.command(epilog="Examples:\n\n  meshify uninject taskdefs/products-api.json --diff\n\n"
@@ -165,6 +185,20 @@ def _ids(values: list[str] | None) -> list[str]:
     return [part.strip().upper() for value in values or [] for part in value.split(",") if part.strip()]
 
 
+def _check_ids(config: Config, select: list[str] | None, ignore: list[str] | None) -> None:
+    """Unknown rule ids are a usage error, as in ruff: a typo must not turn linting off."""
+    from meshify.injector.config import check_rule_ids
+    from meshify.injector.engine import all_rules
+    from meshify.injector.engine.findings import unknown_ids
+
+    rule_ids = list(all_rules())
+    for option, values in (("--select", select), ("--ignore", ignore)):
+        unknown = unknown_ids(_ids(values), rule_ids)
+        if unknown:
+            fail(f"{option}: unknown rule id {unknown[0]!r} (meshify rules lists them)")
+    check_rule_ids(config, rule_ids)
+
+
 @app.command(epilog="Examples:\n\n  meshify lint\n\n  meshify lint taskdefs/*.json --format json\n\n"
                     "  meshify lint taskdefs/*.json --select T2 --ignore T209 --fail-on warning")
 def lint(
@@ -179,27 +213,36 @@ def lint(
     live: Annotated[bool, typer.Option("--live", help="Also compare the account's mesh and Cloud Map records.")] = False,
     profile: ProfileOption = None,
     region: RegionOption = None,
+    quiet: QuietOption = False,
+    skip_unknown: SkipUnknownOption = False,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
     from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands.lint import lint as run_lint
     from meshify.injector.engine import SEVERITIES, severity_rank
-    from meshify.injector.outputs.reporters import FORMATS, styled_output, text
+    from meshify.injector.outputs import progress
+    from meshify.injector.outputs.reporters import FORMATS, printable, styled_output, text
 
+    progress.begin(quiet)
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fail_on is not None and fail_on not in SEVERITIES:
         fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
-    config, manifest_path = _project(manifest)
+    config, manifest_path = _project(manifest) if live else _project_or_files(manifest, paths or [])
+    _check_ids(config, select, ignore)
     fail_on = fail_on or config.fail_on or "error"
+    failed: list[str] = []  # files that could not be used, each reported in one line: exit 2 at the end
     findings = run_lint(manifest_path, paths or [], policy,
                         _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,
-                        AwsOptions(profile, region) if live or profile or region else None, live)
+                        AwsOptions(profile, region) if live or profile or region else None, live, failed,
+                        skip_unknown)
     if output_format == "text":
-        sys.stdout.write(text(findings, styled_output(sys.stdout)))
+        sys.stdout.write(printable(text(findings, styled_output(sys.stdout))))
     else:
-        sys.stdout.write(FORMATS[output_format](findings))
+        sys.stdout.write(printable(FORMATS[output_format](findings)))
     threshold = severity_rank(fail_on)
+    if failed:
+        raise typer.Exit(2)
     raise typer.Exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
 
 
@@ -281,6 +324,40 @@ def schema() -> None:
     from meshify.injector.inputs.manifest_schema import manifest_schema
 
     typer.echo(json.dumps(manifest_schema(), indent=2))
+
+
+@app.command(epilog="Examples:\n\n  meshify graph > mesh.mmd\n\n  meshify graph mesh/*.json --format dot | dot -Tsvg > mesh.svg\n\n"
+                    "  meshify graph --lint\n\n  meshify graph --to service-connect")
+def graph(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="App Mesh spec files and task definitions.")] = None,
+    manifest: ManifestOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="mermaid or dot.")] = "mermaid",
+    overlay_lint: Annotated[bool, typer.Option("--lint", help="Mark the elements lint finds something wrong with.")] = False,
+    to: Annotated[str, typer.Option("--to", help="app-mesh (the mesh as it is) or service-connect (after migrate).")] = "app-mesh",
+    namespace: Annotated[Optional[str], typer.Option(help="With --to service-connect: the namespace [default: the mesh's]")] = None,
+) -> None:
+    """Draw the mesh: gateways, virtual services, routers with their routes' weights, nodes, backends."""
+    from meshify.injector.commands import graph as command
+    from meshify.injector.outputs.graph import FORMATS
+
+    if output_format not in FORMATS:
+        fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
+    if to not in command.TARGETS:
+        fail(f"--to: {to!r} is not one of {', '.join(command.TARGETS)}")
+    config, manifest_path = _project_or_none(manifest, bool(paths))
+    raise typer.Exit(command.run(paths or [], manifest_path, output_format, overlay_lint, to, namespace, config))
+
+
+def _project_or_none(manifest: str | None, have_paths: bool) -> tuple[Config, str | None]:
+    """As :func:`_project`, but files given without a manifest to be found are a mesh on their own."""
+    try:
+        return _project(manifest)
+    except InputError:
+        if manifest is not None or not have_paths:
+            raise
+        from meshify.injector.config import load_config
+
+        return load_config(), None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,6 +38,21 @@ class Config:
                 if fnmatch(relative, pattern) or fnmatch(Path(relative).name, pattern) for rule in rules]
 
 
+def check_rule_ids(config: Config, rule_ids: list[str]) -> None:
+    """Refuse ids in ``select``, ``ignore`` or ``per-file-ignores`` that select no rule,
+    naming the file and line."""
+    from meshify.injector.engine.findings import unknown_ids
+
+    if config.path is None:
+        return
+    keyed = [("select", config.select), ("ignore", config.ignore), *config.per_file_ignores.items()]
+    for key, ids in keyed:
+        unknown = unknown_ids(ids, rule_ids)
+        if unknown:
+            raise InputError(f"{key}: unknown rule id {unknown[0]!r} (meshify rules lists them)",
+                             _shown(config.path), _line_of(config.path, key))
+
+
 def _tables(directory: Path) -> tuple[Path, dict[str, Any]] | None:
     import tomllib
 
@@ -45,7 +60,12 @@ def _tables(directory: Path) -> tuple[Path, dict[str, Any]] | None:
         candidate = directory / name
         if not candidate.is_file():
             continue
-        text = candidate.read_text(encoding="utf-8")
+        try:
+            text = candidate.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:  # TOML is UTF-8 by definition
+            raise InputError(f"not UTF-8 text (byte {error.start})", _shown(candidate)) from None
+        except OSError as error:
+            raise InputError(f"cannot read: {error.strerror or error}", _shown(candidate)) from None
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:

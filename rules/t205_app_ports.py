@@ -24,6 +24,7 @@ from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model import wiring
 from meshify.injector.model.task_definition import (
     PROXY_PROPERTIES,
+    Unknown,
     append,
     application_containers,
     container_pointer,
@@ -73,8 +74,8 @@ def check(context: TaskContext):
                         if context.containers[index].get("essential", True) is True]
         owner = applications[0] if applications else None
     for listener in context.claimant.listeners:
-        if listener.port in exposed or owner is None:
-            continue
+        if listener.port in exposed or owner is None or any(isinstance(port, Unknown) for port in exposed):
+            continue  # an unknown containerPort may be this one
         exposed.add(listener.port)
         mapping = {"containerPort": listener.port, "protocol": "tcp"}
         container = context.containers[owner]

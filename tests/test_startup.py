@@ -41,6 +41,7 @@ def test_lint_of_files_imports_none_of_the_heavy_modules(cache):
     status, modules = _imported(SHOP, cache, "lint", "taskdefs/products-api.json")
     assert status == 1  # it did lint: the un-injected task definition has findings
     assert sorted(name for name in FORBIDDEN_FOR_LINT if name in modules) == []
+    assert "tree_sitter" not in modules  # Terraform's parser: only when a .tf is read
 
 
 def test_the_first_lint_validates_the_manifest_but_still_needs_no_aws(cache):

@@ -20,6 +20,15 @@ class AwsOptions:
     region: str | None = None
 
 
+# An endpoint that accepts a connection and never answers must fail in seconds (cli.md:
+# "an endpoint that does not answer" ends with one line): at most MAX_ATTEMPTS times
+# READ_TIMEOUT, plus the retries' short backoff. App Mesh, ECS and Cloud Map answer the
+# calls meshify makes in well under a second.
+CONNECT_TIMEOUT = 3
+READ_TIMEOUT = 5
+MAX_ATTEMPTS = 3
+
+
 class UnsupportedOperation(Exception):
     """The endpoint does not know the operation (an emulator that lacks it)."""
 
@@ -31,7 +40,8 @@ def client(service: str, options: AwsOptions, default_region: str | None = None)
     with aws_errors():
         session = boto3.Session(profile_name=options.profile, region_name=options.region)
         region = options.region or session.region_name or default_region
-        config = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=30)
+        config = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+                        connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT)
         return session.client(service, region_name=region, config=config)
 
 

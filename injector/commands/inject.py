@@ -11,14 +11,16 @@ from typing import Any
 from meshify.injector import engine
 from meshify.injector.aws.ecs import is_ecs_reference
 from meshify.injector.aws.session import AwsOptions
+from meshify.injector.commands.batch import each_file, report
 from meshify.injector.documents.document import Document
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import recognise
+from meshify.injector.inputs.reader import distinct, read_if_known, recognise
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
-from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
+from meshify.injector.outputs.patches import Edit, Mode, preflight, say, task_definition_edit, write
+from meshify.injector.outputs.progress import progress
 
 
 @dataclass(slots=True)
@@ -40,10 +42,12 @@ def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) 
         if resource is None:
             raise InputError(f"--node: the manifest has no node or gateway named {node_name!r}")
         return resource
-    if source.family is None:
-        return None
-    claims = mesh.claims_of(source.family)
-    if len(claims) > 1:
+    if mesh.from_files:
+        from meshify.injector.inputs.files_mesh import claim_by_wiring
+
+        return claim_by_wiring(mesh, source)
+    claims = mesh.claims_for(source.family, source.resource)
+    if len(claims) > 1 and source.family is not None:
         second = claims[1]
         raise next(f.loc for f in second.families if f.name == source.family).error(
             f"family {source.family!r} is claimed by both {claims[0].kind} {claims[0].name!r} and "
@@ -51,15 +55,23 @@ def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) 
     return claims[0] if claims else None
 
 
+def _claim_name(source: TaskDefinitionFile) -> str:
+    if source.resource is not None and (source.family is None or source.document.format == "hcl"):
+        return source.resource
+    return f"family {source.family!r}"
+
+
 def _rules(scope: str) -> list[engine.Rule]:
     return [rule for rule in engine.all_rules().values() if rule.scope == scope and rule.fixable]
 
 
 def _unfixed_errors(context: engine.TaskContext) -> list[engine.Finding]:
-    return [found for found in engine.run(_rules("taskdef"), context) if found.severity == "error" and not found.fix]
+    return [found for found in engine.run(_rules("taskdef"), context) if found.severity == "error" and not found.fix
+            and not found.relies_on_default]
 
 
 def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None) -> Injection:
+    source.resolve(mesh)
     claimant = claimant_for(mesh, source, node_name)
     if claimant is None:
         return Injection(source, None)
@@ -96,7 +108,10 @@ def policy_document(mesh: Mesh, claimants: list[Node | Gateway]) -> dict[str, An
 # The command
 
 
-def _load(path: str, aws: AwsOptions, region: str) -> list[TaskDefinitionFile]:
+def _load(path: str, aws: AwsOptions, region: str, skip_unknown: bool = False) -> list[TaskDefinitionFile]:
+    if skip_unknown and not is_ecs_reference(path):
+        known = read_if_known(path)
+        return known.task_definitions if known is not None else []
     if not is_ecs_reference(path):
         document = Document.load(path)
         found = recognise(document)
@@ -124,29 +139,76 @@ def _register(injections: list[Injection], aws: AwsOptions, region: str) -> None
 
 def _edits(injections: list[Injection]) -> list[Edit]:
     """One edit per file, in the order the files were given."""
-    by_document: dict[int, list[Injection]] = {}
+    from meshify.injector.inputs.terraform import ContainerArrayFile, proxy_block
+
+    by_document: dict[int, list[tuple[TaskDefinitionFile, list[dict[str, Any]]]]] = {}
     for injection in injections:
-        by_document.setdefault(id(injection.source.document), []).append(injection)
-    return [task_definition_edit(group[0].source.document, [(i.source, i.patch) for i in group])
-            for group in by_document.values()]
+        source, patch = injection.source, injection.patch
+        if isinstance(source, ContainerArrayFile):
+            # A container file has no place for task-level fields: they go into the .tf
+            # resource that reads it, or to the user.
+            patch, task_level = source.split(patch)
+            if task_level and source.owner is not None:
+                by_document.setdefault(id(source.owner.document), []).append((source.owner, task_level))
+            elif task_level:
+                say(f"{source.path}: add this to the aws_ecs_task_definition that reads it:")
+                say(proxy_block(task_level, source.data))
+        by_document.setdefault(id(source.document), []).append((source, patch))
+    return [task_definition_edit(group[0][0].document, group) for group in by_document.values()]
 
 
 def _policy_edit(policy: PolicyFile) -> Edit:
-    return Edit(policy.path, policy.document.text if policy.document else "", policy.patch, policy.new_text,
+    return Edit(policy.path, policy.document.source if policy.document else "", policy.patch, policy.new_text,
                 bool(policy.patch), exists=policy.document is not None, printed=False,
                 written_message=f"task role policy updated: {policy.path}")
 
 
-def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | None, policy_path: str | None,
-        output: str | None, envoy_image: str | None = None, aws: AwsOptions | None = None) -> int:
+def _mesh_from_files(paths: list[str], envoy_image: str | None,
+                     failed: list[str]) -> tuple[Mesh, list[TaskDefinitionFile]]:
+    from meshify.injector.inputs.files_mesh import mesh_from_files
+    from meshify.injector.inputs.reader import InputFile, read_input
+
+    if any(is_ecs_reference(path) for path in paths):
+        raise InputError("a task definition read from ECS needs a manifest: give --manifest PATH")
+    found: list[InputFile] = []
+    for path in paths:
+        with each_file(path, failed):
+            found.append(read_input(path))
+    sources = [source for item in found for source in item.task_definitions]
+    return mesh_from_files([spec for item in found for spec in item.spec_files], sources, envoy_image), sources
+
+
+def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mode | None, policy_path: str | None,
+        output: str | None, envoy_image: str | None = None, aws: AwsOptions | None = None,
+        skip_unknown: bool = False) -> int:
     """``meshify inject``: every input loads and every patch is computed before the first
-    write, so that bad input never leaves a file half-changed; ``mode`` None is --register."""
-    mesh = load_manifest(manifest_path, envoy_image)
+    write, so that bad input never leaves a file half-changed; ``mode`` None is --register.
+
+    Each file stands alone (cli.md): one that cannot be used, or cannot be written, is
+    reported in one line and left as it was; the others are injected, the policy gets the
+    statements of exactly those, and the exit status is 2 at the end. With
+    ``skip_unknown``, a file that holds no task definition is skipped silently (the hook)."""
     aws = aws or AwsOptions()
     remote = [path for path in paths if is_ecs_reference(path)]
     if remote and mode is Mode.IN_PLACE:
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
-    injections = [inject(mesh, source, node) for path in paths for source in _load(path, aws, mesh.region)]
+    failed: list[str] = []
+    if manifest_path is None:  # the mesh is the App Mesh resources of the files
+        mesh, sources = _mesh_from_files(paths, envoy_image, failed)
+    else:
+        mesh = load_manifest(manifest_path, envoy_image)
+        sources = []
+        for path in progress(paths, "inject"):
+            with each_file(path, failed):
+                sources += _load(path, aws, mesh.region, skip_unknown)
+    injections: list[Injection] = []
+    for source in distinct(sources):
+        with each_file(source.path, failed):
+            injections.append(inject(mesh, source, node))
+    if mode is Mode.IN_PLACE:  # a file that cannot be written is reported, and its policy statements left out
+        for problem in preflight([edit.path for edit in _edits(injections) if edit.changes]):
+            report(problem, failed)
+            injections = [i for i in injections if i.source.path != problem.path]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())
     policy: PolicyFile | None = None
     if policy_path is not None:
@@ -154,14 +216,28 @@ def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | Non
         policy_patch(mesh, policy, claimants)
     for injection in injections:
         if injection.claimant is None:
-            say(f"{injection.source.path}: family {injection.source.family!r} is claimed by no node or gateway "
-                "of the manifest; left unchanged")
+            if mesh.from_files:
+                say(f"{injection.source.path}: {_claim_name(injection.source)}: nothing wires it to a virtual node or "
+                    "gateway of the files given (no manifest); give --node or a manifest; left unchanged")
+            elif injection.source.family is None and injection.source.resource is None:
+                say(f"{injection.source.path}: a container file names no family: give --node; left unchanged")
+            else:
+                say(f"{injection.source.path}: {_claim_name(injection.source)} is claimed by no node or gateway "
+                    "of the manifest; left unchanged")
     if mode is None:
+        if policy is not None:  # the permission before the task definitions that need it
+            write([_policy_edit(policy)], Mode.IN_PLACE)
         _register(injections, aws, mesh.region)
-        status = write([_policy_edit(policy)], Mode.IN_PLACE) if policy is not None else 0
-    else:
+        status = 0
+    elif injections or not failed:
         status = write(_edits(injections) + ([_policy_edit(policy)] if policy is not None else []), mode, output)
-    if policy is None and claimants and mode is not Mode.CHECK:
+    else:
+        status = 0
+    if policy is None and claimants and mode is not Mode.CHECK and mesh.from_files and not mesh.account:
+        # No manifest and no literal ARN: the account is not known, and a statement is never a wildcard.
+        say("The task role needs appmesh:StreamAggregatedResources on the ARN of "
+            + ", ".join(f"{c.kind} {c.name!r}" for c in claimants) + " (the account is not in the files given)")
+    elif policy is None and claimants and mode is not Mode.CHECK:
         say("The task role needs this policy (give --policy FILE to add it to a policy document):")
         say(json.dumps(policy_document(mesh, claimants), indent=2))
-    return status
+    return 2 if failed else status

@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from meshify.injector import engine
 from meshify.injector.aws.ecs import is_ecs_reference, read_ecs_document
 from meshify.injector.aws.session import AwsOptions
+from meshify.injector.commands.batch import each_file
 from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import read_document, read_input
+from meshify.injector.inputs.reader import InputFile, distinct, read_document, read_if_known, read_input
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
+from meshify.injector.outputs.progress import progress
 
 
 @dataclass(slots=True)
@@ -32,20 +34,26 @@ class _Inputs:
     services: list[EcsServiceFile] = field(default_factory=list)
 
 
-def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptions | None) -> _Inputs:
+def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptions | None,
+                failed: list[str] | None, skip_unknown: bool) -> _Inputs:
     inputs = _Inputs([], [], set() if paths else {manifest_path})
     for path in paths:
         if _same_file(path, manifest_path):
             inputs.reported.add(manifest_path)
             continue
-        if is_ecs_reference(path):
-            found = read_document(read_ecs_document(path, aws or AwsOptions(), region))
-        else:
-            found = read_input(path)
-        inputs.task_files += found.task_definitions
-        inputs.spec_files += found.spec_files
-        inputs.services += found.services
-        inputs.reported.add(found.path)
+        with each_file(path, failed):
+            if is_ecs_reference(path):
+                found: InputFile | None = read_document(read_ecs_document(path, aws or AwsOptions(), region))
+            else:
+                found = read_if_known(path) if skip_unknown else read_input(path)
+            if found is None:
+                continue
+            inputs.task_files += found.task_definitions
+            inputs.spec_files += found.spec_files
+            inputs.services += found.services
+            inputs.reported.add(found.path)
+            inputs.reported.update(task_file.path for task_file in found.task_definitions)  # container files a .tf reads
+    inputs.task_files = distinct(inputs.task_files)
     return inputs
 
 
@@ -65,16 +73,39 @@ def _policy_findings(mesh: Mesh, policy_path: str, claimants: list[Node | Gatewa
     return findings
 
 
-def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
-         select: Iterable[str] = (), ignore: Iterable[str] = (), config: Config | None = None,
-         aws: AwsOptions | None = None, live: bool = False) -> list[Located]:
-    """Findings for the manifest, the files in ``paths`` (``ecs:`` references are read
-    from ECS) and the policy; with ``live``, also the drift of the account's mesh."""
+def load_mesh(manifest_path: str | None, paths: list[str], config: Config | None = None,
+              aws: AwsOptions | None = None, failed: list[str] | None = None,
+              skip_unknown: bool = False) -> tuple[Mesh, _Inputs]:
+    """The mesh and every file read (``lint`` and ``graph`` see one mesh): the manifest's
+    with the App Mesh spec files among ``paths`` merged in, or with no manifest the App Mesh
+    resources of the files themselves."""
     config = config or Config()
+    if manifest_path is None:  # the mesh is the App Mesh resources of the files
+        from meshify.injector.inputs.files_mesh import mesh_from_files
+
+        inputs = _read_paths(paths, "", "", aws, failed, skip_unknown)
+        return mesh_from_files(inputs.spec_files, inputs.task_files, config.envoy_image), inputs
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
-    inputs = _read_paths(paths, manifest_path, mesh.region, aws)
+    inputs = _read_paths(paths, manifest_path, mesh.region, aws, failed, skip_unknown)
     for spec in inputs.spec_files:
-        merge(mesh, spec)
+        with each_file(spec.document.path, failed):
+            merge(mesh, spec)
+    return mesh, inputs
+
+
+def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = None,
+         select: Iterable[str] = (), ignore: Iterable[str] = (), config: Config | None = None,
+         aws: AwsOptions | None = None, live: bool = False, failed: list[str] | None = None,
+         skip_unknown: bool = False) -> list[Located]:
+    """Findings for the manifest, the files in ``paths`` (``ecs:`` references are read
+    from ECS) and the policy; with ``live``, also the drift of the account's mesh.
+
+    Each file stands alone: one that cannot be used is reported on standard error, its
+    path added to ``failed``, and the others are linted (the caller exits 2). Without a
+    ``failed`` list, the first such file raises its :class:`InputError`. With
+    ``skip_unknown``, files of none of meshify's formats are skipped silently (the hooks)."""
+    config = config or Config()
+    mesh, inputs = load_mesh(manifest_path, paths, config, aws, failed, skip_unknown)
 
     rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
     by_scope: dict[str, list[engine.Rule]] = {}
@@ -88,24 +119,33 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
         note_unsupported(live_mesh)
         context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws or AwsOptions()))
         findings += engine.run(by_scope.get("live", []), context)
-        inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
+        inputs.reported.add(manifest_path or "")  # drift is reported at the manifest's elements
     findings += _service_findings(mesh, inputs, by_scope.get("service", []))
     connected = _service_connect_tasks(inputs)
     claimants: list[Node | Gateway] = []
-    for task_file in inputs.task_files:
+    for task_file in progress(inputs.task_files, "lint", lambda t: t.path):
         if id(task_file) in connected:
             continue  # no longer an App Mesh task: the T2xx rules do not apply (migrate.md)
-        claims = mesh.claims_of(task_file.family) if task_file.family else []
-        if claims:
-            claimants.append(claims[0])
-            findings += engine.run(by_scope.get("taskdef", []),
-                                   engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc))
-        else:
-            findings += engine.run(by_scope.get("unclaimed", []),
-                                   engine.UnclaimedContext(mesh, task_file.data, task_file.loc))
+        with each_file(task_file.path, failed):
+            task_file.resolve(mesh)
+            claims = mesh.claims_for(task_file.family, task_file.resource)
+            if mesh.from_files:
+                from meshify.injector.inputs.files_mesh import claim_by_wiring
+
+                wired = claim_by_wiring(mesh, task_file)
+                claims = [wired] if wired is not None else []
+            if claims:
+                found = list(engine.run(by_scope.get("taskdef", []),
+                                        engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc)))
+                claimants.append(claims[0])
+            else:
+                found = list(engine.run(by_scope.get("unclaimed", []),
+                                        engine.UnclaimedContext(mesh, task_file.data, task_file.loc)))
+            findings += found
     if policy_path is not None:
-        findings += _policy_findings(mesh, policy_path, claimants, by_scope.get("policy", []))
-        inputs.reported.add(policy_path)
+        with each_file(policy_path, failed):
+            findings += _policy_findings(mesh, policy_path, claimants, by_scope.get("policy", []))
+            inputs.reported.add(policy_path)
 
     located = {place for found in findings if (place := locate(found, inputs.reported))}
     located = {f for f in located if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))}

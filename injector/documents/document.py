@@ -7,16 +7,19 @@ The rest of meshify sees plain Python data (dicts, lists, scalars) and JSON Poin
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import itertools
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents import json_text as jsontext
+from meshify.injector.documents import limits
 from meshify.injector.documents.pointer import split
 from meshify.injector.errors import InputError
 
@@ -28,35 +31,87 @@ def _is_yaml(path: str, text: str) -> bool:
         return True
     if path.endswith(".json"):
         return False
-    return not text.lstrip().startswith(("{", "["))
+    return not text.lstrip(BOM + " \t\r\n").startswith(("{", "["))
 
 
 def read_text(path: str) -> str:
+    """The file's text exactly as on disk (a byte-order mark included), refusing what is
+    not a regular file (a FIFO would block, ``/dev/zero`` never ends) and what is far
+    larger than any real input (:data:`limits.MAX_FILE_BYTES`) before reading it."""
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", path) from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text (byte {error.start})", path) from None
     except OSError as error:
         raise InputError(error.strerror or str(error), path) from None
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError("is a directory, not a file", path)
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError("not a regular file (a pipe or a device); give a file", path)
+        if status.st_size > limits.MAX_FILE_BYTES:
+            raise InputError(f"{status.st_size:,} bytes, more than meshify reads "
+                             f"({limits.MAX_FILE_BYTES:,}): not a task definition, template or manifest", path)
+        with os.fdopen(descriptor, "rb") as handle:
+            descriptor = -1
+            data = handle.read(limits.MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise InputError(error.strerror or str(error), path) from None
+    finally:
+        if descriptor != -1:
+            os.close(descriptor)
+    if len(data) > limits.MAX_FILE_BYTES:  # it grew since fstat
+        raise InputError(f"more than {limits.MAX_FILE_BYTES:,} bytes, more than meshify reads", path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InputError(f"not UTF-8 text (byte {error.start})", path, line, column) from None
+
+
+BOM = "\ufeff"
 
 
 class Document:
     """One file: its text, its data, and the way back from a pointer to a position."""
 
     format: str
+    # Whether ``text`` has CRLF line endings turned into LF (and back in what is written),
+    # so that an editor's new lines take the file's endings.
+    normalises_newlines = False
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
-        self.text = text
+        self.source = text  # as on disk
+        self.bom = text.startswith(BOM)
+        text = text[len(BOM):] if self.bom else text
+        self.newline = "\n"
+        if self.normalises_newlines and "\r\n" in text and text.count("\n") == text.count("\r\n"):
+            self.newline = "\r\n"
+            text = text.replace("\r\n", "\n")
+        self.text = text  # what positions and editors see: no byte-order mark, LF line endings
+
+    def on_disk(self, text: str) -> str:
+        """A text for this file (as :attr:`text` is) with the file's line endings and
+        byte-order mark, as it is written back."""
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return BOM + text if self.bom and not text.startswith(BOM) else text
 
     @staticmethod
     def load(path: str, text: str | None = None) -> Document:
         text = read_text(path) if text is None else text
+        if path.endswith(".tf"):
+            return HclDocument(path, text)
+        if path.endswith(".tf.json"):
+            return TerraformJsonDocument(path, text)
+        if path.endswith(".json.tpl") or (path.endswith(".tpl") and text.lstrip().startswith(("[", "{"))) \
+                or _has_bare_placeholder(text):
+            return JsonTemplateDocument(path, text)
         if _is_yaml(path, text):
             return YamlDocument(path, text)
         return JsonDocument(path, text)
@@ -79,10 +134,11 @@ class Document:
 
 class JsonDocument(Document):
     format = "json"
+    normalises_newlines = True
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
-        self.data = jsontext.loads(text, path)
+        self.data = jsontext.loads(self.text, path)
         self._lines: jsontext.LineIndex | None = None
 
     def position(self, pointer: str) -> tuple[int, int]:
@@ -92,18 +148,275 @@ class JsonDocument(Document):
 
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:
-            return self.text
+            return self.source
         edited = jsontext.JsonText(self.text)
         for operation in patch:
             edited.apply(operation)
-        return edited.text
+        return self.on_disk(edited.text)
 
     def dump(self, data: Any) -> str:
         import json
 
-        unit = jsontext.JsonText(self.text).unit
+        edited = jsontext.JsonText(self.text)
+        unit = edited.unit
         ending = "\n" if self.text.endswith("\n") else ""
-        return json.dumps(data, indent=unit if unit is not None else 4, ensure_ascii=False) + ending
+        text = json.dumps(data, indent=unit if unit is not None else 4, ensure_ascii=False,
+                          separators=(",", edited.colon))
+        return self.on_disk(text + ending)
+
+
+# A placeholder written where a JSON value goes, as Terraform's templatefile() and shell
+# templates allow: `"cpu": ${cpu},`. Masked for parsing as a string of the same length that
+# starts with a private-use character no JSON text of ours contains.
+_MASK = "\ue000"
+_MASKED = re.compile('"' + _MASK + '([^"]*)"')
+
+
+# A JSON string (skipped whole by the regex engine) or a placeholder outside one.
+_STRING_OR_PLACEHOLDER = re.compile(r'"(?:[^"\\\n]|\\.)*"|\$\{([^{}"\\\n]*)\}')
+
+
+def _bare_placeholders(text: str) -> list[tuple[int, int]]:
+    """The spans of ``${...}`` written outside JSON strings."""
+    return [match.span() for match in _STRING_OR_PLACEHOLDER.finditer(text) if match.group(0).startswith("$")]
+
+
+def _has_bare_placeholder(text: str) -> bool:
+    return "${" in text and text.lstrip().startswith(("[", "{")) and bool(_bare_placeholders(text))
+
+
+def _mask_placeholders(text: str) -> str:
+    """``${cpu}`` where a value goes as ``"\ue000cpu"``, as long; a placeholder standing
+    for list items or members (``}\n ${extra_ports}\n]``) as spaces: valid JSON with every
+    other character where it was, so that positions stay exact."""
+    parts, previous = [], 0
+    for start, end in _bare_placeholders(text):
+        before = text[:start].rstrip()[-1:]
+        if before in (":", "[", ","):
+            parts += [text[previous:start], '"', _MASK, text[start + 2:end - 1], '"']
+        else:
+            parts += [text[previous:start], " " * (end - start)]
+        previous = end
+    return "".join(parts) + text[previous:]
+
+
+def _unknowns(node: Any) -> Any:
+    """A template's placeholders as unknowns: every string with a ``${...}`` in it."""
+    from meshify.injector.documents.unknown import Unknown
+
+    if isinstance(node, dict):
+        return {key: _unknowns(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_unknowns(item) for item in node]
+    if isinstance(node, str) and "${" in node:
+        return Unknown(node)
+    if isinstance(node, str) and node.startswith(_MASK):  # a bare placeholder
+        return Unknown("${" + node[1:] + "}")
+    return node
+
+
+class JsonTemplateDocument(JsonDocument):
+    """A JSON template (``.json.tpl``, or JSON with bare ``${...}`` placeholders) as
+    Terraform's ``templatefile()`` reads it: its placeholders are unknowns, quoted or bare,
+    and are never rewritten."""
+
+    format = "json"
+
+    def __init__(self, path: str, text: str) -> None:
+        Document.__init__(self, path, text)
+        self.data = _unknowns(jsontext.loads(_mask_placeholders(text), path))
+        self._lines = None
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = jsontext.LineIndex(self.text)
+        return self._lines.position(jsontext.locate(_mask_placeholders(self.text), split(pointer)))
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        masked = _mask_placeholders(self.text)
+        edited = jsontext.JsonText(masked)
+        for operation in patch:
+            edited.apply(operation)
+        return _unmask(self.text, masked, edited.text)
+
+
+def _unmask(original: str, masked: str, edited: str) -> str:
+    """The edited masked text with the user's placeholders back: ``masked`` is ``original``
+    character for character apart from the masks, so what the editor kept is copied from
+    the original, and only what it wrote is new."""
+    import difflib
+
+    parts = []
+    for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(None, masked, edited, autojunk=False).get_opcodes():
+        parts.append(original[i1:i2] if kind == "equal" else _MASKED.sub(lambda m: "${" + m.group(1) + "}", edited[j1:j2]))
+    return "".join(parts)
+
+
+class TerraformJsonDocument(JsonDocument):
+    """Terraform's JSON syntax (``.tf.json``): a string with ``${...}`` is an expression,
+    hence unknown, and a task definition's ``container_definitions`` string holding a JSON
+    array is read as that array (its edits rewrite the string)."""
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text)
+        self.raw = self.data
+        self.data = _unknowns(copy.deepcopy(self.raw))
+        self.embedded: dict[str, Any] = {}
+        import json
+
+        for name, body in ((self.raw.get("resource") or {}).get("aws_ecs_task_definition") or {}).items() \
+                if isinstance(self.raw, dict) and isinstance(self.raw.get("resource"), dict) else []:
+            containers = body.get("container_definitions") if isinstance(body, dict) else None
+            if isinstance(containers, str) and containers.lstrip().startswith("[") and "${" not in containers:
+                try:
+                    self.data["resource"]["aws_ecs_task_definition"][name]["container_definitions"] = json.loads(containers)
+                except ValueError:
+                    continue
+                self.embedded[f"/resource/aws_ecs_task_definition/{name}/container_definitions"] = containers
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        for base in self.embedded:
+            if pointer.startswith(base + "/"):
+                return super().position(base)  # inside a string: the string's place
+        return super().position(pointer)
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        import json
+
+        import jsonpatch
+
+        direct = [op for op in patch if not any(op["path"].startswith(base + "/") for base in self.embedded)]
+        text = JsonDocument.render(self, direct)
+        patched = jsonpatch.apply_patch(self.data, patch)
+        for base in self.embedded:
+            if any(op["path"].startswith(base + "/") for op in patch):
+                edited = jsontext.JsonText(text)
+                edited.apply({"op": "replace", "path": base, "value": json.dumps(_resolve_tokens(patched, split(base)))})
+                text = edited.text
+        return text
+
+
+# Where Terraform keeps a task definition's containers: a JSON heredoc or string there is read
+# as the JSON it holds, so that its containers have positions and edits like jsonencode's.
+_EMBEDDED_JSON = re.compile(r"^/resource/aws_ecs_task_definition/[^/]+/container_definitions$")
+
+
+class HclDocument(Document):
+    """A Terraform file (``.tf``): data shaped as python-hcl2 loads it (``documents/hcl_text.py``),
+    with Terraform expressions as unknowns and ``container_definitions`` written as a JSON
+    heredoc or string read as that JSON; edits splice only the text they touch."""
+
+    format = "hcl"
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__(path, text)
+        from meshify.injector.documents import hcl_text
+
+        try:
+            self.hcl = hcl_text.parse(text)
+        except hcl_text.HclError as error:
+            raise InputError(f"invalid HCL: {error.message}", path, error.line, error.column) from None
+        self.data = _with_defaults(self.hcl.data)
+        self.embedded: dict[str, tuple[hcl_text.JsonSpan, JsonTemplateDocument]] = {}
+        for pointer, span in self.hcl.json_spans.items():
+            if _EMBEDDED_JSON.match(pointer):
+                self.embedded[pointer] = (span, self._embedded_json(span))
+        if self.embedded:
+            self.data = copy.deepcopy(self.data)
+            for pointer, (_, json_document) in self.embedded.items():
+                parent, _, _ = pointer.rpartition("/")
+                _resolve_tokens(self.data, split(parent))["container_definitions"] = json_document.data
+
+    def _embedded_json(self, span: Any) -> JsonTemplateDocument:
+        try:
+            return JsonTemplateDocument(self.path, span.text)
+        except InputError as error:
+            line, column = self._inner_position(span, error.line or 1, error.column or 1)
+            raise InputError(error.message, self.path, line, column) from None
+
+    def _inner_position(self, span: Any, line: int, column: int) -> tuple[int, int]:
+        starts = [0] + [match.end() for match in re.finditer("\n", span.text)]
+        offset = min(starts[min(line, len(starts)) - 1] + column - 1, len(span.text))
+        return self.hcl.offset_to_position(span.file_offset(offset))
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        for base, (span, _) in self.embedded.items():
+            if pointer.startswith(base + "/"):
+                masked = _mask_placeholders(span.text)
+                offset = jsontext.locate(masked, split(pointer[len(base):]))
+                return self.hcl.offset_to_position(span.file_offset(offset))
+        tokens = split(pointer)
+        from meshify.injector.documents.pointer import join
+
+        while True:
+            candidate = join("", *tokens)
+            try:
+                return self.hcl.key_position(candidate) if tokens and not tokens[-1].isdigit() \
+                    else self.hcl.position(candidate)
+            except KeyError:
+                if not tokens:
+                    return 1, 1
+                tokens.pop()
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        from meshify.injector.documents import hcl_text
+
+        current = self
+        for operation in patch:
+            base = next((b for b in current.embedded if operation["path"].startswith(b + "/")), None)
+            if base is None:
+                text = hcl_text.apply(current.hcl, [operation])
+            else:
+                span, json_document = current.embedded[base]
+                inner = json_document.render([{**operation, "path": operation["path"][len(base):]}])
+                text = current.text[:span.start] + _as_written(span, inner) + current.text[span.end:]
+            current = HclDocument(self.path, text)
+        return current.text
+
+    def dump(self, data: Any) -> str:
+        raise NotImplementedError("a Terraform file is only ever edited in place")
+
+
+def _with_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """The resources with ``var.x`` replaced by x's literal default, marked as such
+    (``formats.md``: a variable's literal default is used as its value)."""
+    from meshify.injector.documents.hcl_text import Reference, Unknown
+    from meshify.injector.documents.unknown import defaulted
+
+    defaults = {name: body["default"] for name, body in (data.get("variable") or {}).items()
+                if isinstance(body, dict) and "default" in body and not isinstance(body["default"], Unknown)}
+    if not defaults or "resource" not in data:
+        return data
+
+    def replaced(node: Any) -> Any:
+        if isinstance(node, Reference) and len(node.parts) == 2 and node.parts[0] == "var" and node.parts[1] in defaults:
+            return defaulted(defaults[node.parts[1]], node.text)
+        if isinstance(node, dict):
+            return {key: replaced(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [replaced(item) for item in node]
+        return node
+
+    return {**data, "resource": replaced(data["resource"])}
+
+
+def _as_written(span: Any, content: str) -> str:
+    """New JSON content in the string's own syntax: a heredoc verbatim, a quoted string escaped."""
+    if span.kind == "heredoc" and span.end - span.start == len(span.text):
+        return content
+    if span.kind == "quoted":
+        return content.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    raise InputError("a <<- heredoc of container definitions cannot be edited in place (write it as <<EOF)")
+
+
+def _resolve_tokens(data: Any, tokens: list[str]) -> Any:
+    for token in tokens:
+        data = data[int(token)] if isinstance(data, list) else data[token]
+    return data
 
 
 def _plain(node: Any) -> Any:
@@ -131,9 +444,13 @@ class YamlDocument(Document):
 
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
-        if not text.strip():
+        if not self.text.strip():
             raise InputError("the file is empty", path, 1, 1)
-        self.data = _plain(self._parse(text, self._yaml("safe")))
+        if len(self.text) > limits.MAX_YAML_BYTES and len(self.text.encode("utf-8")) > limits.MAX_YAML_BYTES:
+            raise InputError(f"{len(self.text.encode('utf-8')):,} bytes of YAML, more than meshify reads "
+                             f"({limits.MAX_YAML_BYTES:,}): not a task definition, template or manifest", path)
+        check_yaml_bounds(self.text, path)
+        self.data = _plain(self._parse(self.text, self._yaml("safe")))
         self._tree: Any = None
 
     @property
@@ -166,6 +483,8 @@ class YamlDocument(Document):
             raise InputError(f"invalid YAML: {problem}", self.path, line, column) from None
         except YAMLError as error:
             raise InputError(f"invalid YAML: {error}", self.path) from None
+        except ValueError as error:  # an integer of more digits than Python converts
+            raise _too_long_integer(self.text, self.path, error) from None
         if len(documents) != 1:
             raise InputError(f"expected one YAML document, found {len(documents)}", self.path, 1, 1)
         return documents[0]
@@ -198,14 +517,14 @@ class YamlDocument(Document):
 
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:
-            return self.text
+            return self.source
         import jsonpatch
 
         double = self.text.count('"') > self.text.count("'")
         styled = [{**op, "value": _quoted_like_file(op["value"], double)} if "value" in op else op for op in patch]
         # ruamel's containers are dict and list subclasses: jsonpatch edits them and the
         # comments they carry stay where they were.
-        return self._write(jsonpatch.apply_patch(copy.deepcopy(self.tree), styled, in_place=True))
+        return self.on_disk(self._write(jsonpatch.apply_patch(copy.deepcopy(self.tree), styled, in_place=True)))
 
     def _write(self, tree: Any) -> str:
         stream = io.StringIO()
@@ -213,7 +532,63 @@ class YamlDocument(Document):
         return stream.getvalue()
 
     def dump(self, data: Any) -> str:
-        return self._write(data)
+        return self.on_disk(self._write(data))
+
+
+def _too_long_integer(text: str, path: str, error: ValueError) -> InputError:
+    """The error for an integer literal longer than Python converts, at its place."""
+    return jsontext.too_long_integer(text, path, error)
+
+
+def _events(text: str) -> Any:
+    """The YAML parse events of ``text``, from libyaml when ruamel.yaml.clib is there: the
+    parser is a state machine, so no nesting or alias can make it recurse or expand."""
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").parse(text)
+
+
+def check_yaml_bounds(text: str, path: str) -> None:
+    """Refuse, before anything builds a tree, YAML nested deeper than
+    :data:`limits.MAX_DEPTH` or whose aliases would expand to more than
+    :data:`limits.MAX_ALIAS_NODES` nodes (a "billion laughs"). Malformed YAML is left
+    to the loader, which says where."""
+    from ruamel.yaml import events
+    from ruamel.yaml.error import YAMLError
+
+    open_collections: list[list[Any]] = []  # [anchor, nodes so far] per open collection
+    sizes: dict[str, int] = {}  # an anchor's node count, its aliases expanded
+    added = 0
+    try:
+        for event in _events(text):
+            if isinstance(event, events.CollectionStartEvent):
+                if len(open_collections) >= limits.MAX_DEPTH:
+                    raise _at(event, f"nested more than {limits.MAX_DEPTH} levels deep", path)
+                open_collections.append([event.anchor, 1])
+                continue
+            if isinstance(event, events.CollectionEndEvent):
+                anchor, nodes = open_collections.pop()
+            elif isinstance(event, events.ScalarEvent):
+                anchor, nodes = event.anchor, 1
+            elif isinstance(event, events.AliasEvent):
+                anchor, nodes = None, sizes.get(event.anchor, 1)
+                added += nodes
+                if added > limits.MAX_ALIAS_NODES:
+                    raise _at(event, f"YAML aliases expand to more than {limits.MAX_ALIAS_NODES:,} nodes "
+                                     "(an alias bomb?)", path)
+            else:
+                continue
+            if anchor:
+                sizes[anchor] = nodes
+            if open_collections:
+                open_collections[-1][1] += nodes
+    except YAMLError:
+        return
+
+
+def _at(event: Any, message: str, path: str) -> InputError:
+    mark = event.start_mark
+    return InputError(message, path, mark.line + 1, mark.column + 1) if mark else InputError(message, path)
 
 
 def _quoted_like_file(value: Any, double: bool) -> Any:
@@ -249,21 +624,60 @@ def _guess_mapping_indent(text: str) -> int:
     return 2
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str, text: str) -> None:
     """Replace ``path`` with ``text`` so that a reader sees the old or the new file, never
-    a half-written one; the file keeps its permissions."""
+    a half-written one. An existing file keeps its mode, owner and group; a new one gets
+    the mode the umask gives (as ``open`` would), not the temporary file's 0600. A failure
+    is an :class:`InputError` naming ``path``, never the temporary file."""
     target = Path(path)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else None
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        status: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise InputError(f"cannot write: {error.strerror or error}", path) from None
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
+        if status is None:
+            os.chmod(temporary, 0o666 & ~_umask())
+        else:
+            os.chmod(temporary, stat.S_IMODE(status.st_mode))
+            if (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
+                # Not root: the file becomes the writer's, as with an editor.
+                with contextlib.suppress(PermissionError):
+                    os.chown(temporary, status.st_uid, status.st_gid)
+            if stat.S_IMODE(status.st_mode) & (stat.S_ISUID | stat.S_ISGID):
+                os.chmod(temporary, stat.S_IMODE(status.st_mode))  # chown clears set-id bits
         os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
+        temporary = None
+    except OSError as error:
+        raise InputError(f"cannot write: {error.strerror or error}", path) from None
+    finally:
+        if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
-        raise
+
+
+def unwritable(path: str) -> InputError | None:
+    """Why ``path`` cannot be written by :func:`write_atomic` (its directory is missing or
+    read-only, or it is not a regular file), or None: checked for every target before an
+    editing command writes the first file."""
+    target = Path(path)
+    directory = target.parent
+    if target.exists() and not target.is_file():
+        return InputError("cannot write: not a regular file", path)
+    if not directory.is_dir():
+        return InputError(f"cannot write: no directory {str(directory)!r}", path)
+    if not os.access(directory, os.W_OK | os.X_OK):  # access(2) also says so of a read-only file system
+        return InputError(f"cannot write: the directory {str(directory)!r} is not writable", path)
+    return None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, untyped
 from typing import Any
 
+from meshify.injector.documents import limits
 from meshify.injector.documents.pointer import escape, parent_and_token
 from meshify.injector.errors import InputError
 
@@ -174,15 +175,51 @@ class LineIndex:
         return line, offset - self.starts[line - 1] + 1
 
 
+_BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_LONG_INTEGER = re.compile(rf"\d{{{limits.MAX_INTEGER_DIGITS + 1},}}")
+
+
+def check_depth(text: str, path: str) -> None:
+    """Refuse JSON nested deeper than :data:`limits.MAX_DEPTH` before any recursive parser
+    or indexer sees it. Linear, and only run when there are that many brackets at all."""
+    if text.count("[") + text.count("{") <= limits.MAX_DEPTH:
+        return
+    depth = 0
+    for match in _BRACKET_OR_STRING.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limits.MAX_DEPTH:
+                line, column = LineIndex(text).position(match.start())
+                raise InputError(f"nested more than {limits.MAX_DEPTH} levels deep", path, line, column)
+        elif token in "]}":
+            depth -= 1
+
+
+def too_long_integer(text: str, path: str, error: ValueError) -> InputError:
+    """The error for an integer literal of more digits than Python converts, at its place."""
+    found = _LONG_INTEGER.search(text)
+    if found is None:
+        return InputError(f"cannot read a value: {error}", path)
+    line, column = LineIndex(text).position(found.start())
+    return InputError(f"an integer of {len(found.group()):,} digits, more than meshify reads "
+                      f"({limits.MAX_INTEGER_DIGITS:,})", path, line, column)
+
+
 def loads(text: str, path: str) -> Any:
     """Parse JSON; malformed text and duplicate keys are an :class:`InputError`."""
     if not text.strip():
         raise InputError("the file is empty", path, 1, 1)
+    check_depth(text, path)
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise InputError(f"invalid JSON: {error.msg}", path, error.lineno, error.colno) from None
-    except ValueError as error:  # NaN and Infinity
+    except RecursionError:  # a lower recursion limit than usual
+        raise InputError("nested too deeply", path) from None
+    except ValueError as error:  # NaN and Infinity; integers too long to convert
+        if _LONG_INTEGER.search(text):
+            raise too_long_integer(text, path, error) from None
         raise InputError(f"invalid JSON: {error}", path) from None
     except _Duplicate:
         try:
@@ -212,6 +249,7 @@ class JsonText:
         self.text = text
         self._spans: dict[str, Span] | None = None
         self._unit: str | bool | None = False
+        self._colon: str | None = None
 
     @property
     def spans(self) -> dict[str, Span]:
@@ -236,14 +274,31 @@ class JsonText:
                         return inner[len(outer) :]
         return None
 
+    @property
+    def colon(self) -> str:
+        """What the file writes between a member's key and its value (``": "``, ``" : "``,
+        ``":"``): the most common among its members written on one line; ``": "`` when it
+        has none."""
+        if self._colon is None:
+            counts: dict[str, int] = {}
+            for span in self.spans.values():
+                if span.key_start is not None:
+                    _, key_end = scanstring(self.text, span.key_start + 1)
+                    between = self.text[key_end : span.start]
+                    if "\n" not in between:
+                        counts[between] = counts.get(between, 0) + 1
+            self._colon = max(counts, key=lambda colon: (counts[colon], colon == ": ")) if counts else ": "
+        return self._colon
+
     def _child_start(self, pointer: str, span: Span, position: int) -> int:
         child = self.spans[f"{pointer}/{escape(span.children[position])}"]  # type: ignore[index]
         return child.key_start if child.key_start is not None else child.start
 
     def _render(self, value: Any, base_indent: str, compact: bool = False) -> str:
         if compact or self.unit is None:
-            return json.dumps(value, separators=(", ", ": "), ensure_ascii=False)
-        return json.dumps(value, indent=self.unit, ensure_ascii=False).replace("\n", "\n" + base_indent)
+            return json.dumps(value, separators=(", ", self.colon), ensure_ascii=False)
+        return json.dumps(value, indent=self.unit, separators=(",", self.colon),
+                          ensure_ascii=False).replace("\n", "\n" + base_indent)
 
     def _splice(self, start: int, end: int, replacement: str) -> None:
         self.text = self.text[:start] + replacement + self.text[end:]
@@ -272,7 +327,7 @@ class JsonText:
             self._replace(pointer, value)
             return
         children = parent.children or []
-        member_prefix = json.dumps(token, ensure_ascii=False) + ": " if is_object else ""
+        member_prefix = json.dumps(token, ensure_ascii=False) + self.colon if is_object else ""
         inline = bool(children) and "\n" not in self.text[parent.start : self._child_start(parent_pointer, parent, 0)]
         if inline or self.unit is None:
             rendered = member_prefix + self._render(value, "", compact=True)

@@ -33,6 +33,13 @@ def selected(rule_id: str, select: Iterable[str], ignore: Iterable[str]) -> bool
     return not any(rule_id.startswith(prefix) for prefix in ignore)
 
 
+def unknown_ids(ids: Iterable[str], rule_ids: Iterable[str]) -> list[str]:
+    """The ids (or prefixes) of ``ids`` that select no rule: a typo (``T2O1``) would
+    otherwise turn linting off without a word."""
+    known = list(rule_ids)
+    return [given for given in ids if not any(rule.startswith(given) for rule in known)]
+
+
 def apply_suppressions(findings: set[Located], documents: list[Document], ran: list[str]) -> set[Located]:
     """Drop what a ``# meshify: ignore[...]`` comment covers; report the comments that
     cover nothing or give no reason (S001)."""

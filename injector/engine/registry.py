@@ -39,6 +39,7 @@ class Finding:
     message: str
     loc: Loc
     fix: list[dict[str, Any]] | None = None
+    relies_on_default: bool = False  # about a Terraform variable's default: inject leaves it be
 
 
 @dataclass(slots=True)

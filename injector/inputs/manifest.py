@@ -28,6 +28,7 @@ from meshify.injector.model.mesh import (
 )
 
 MANIFEST_NAME = "meshify.yaml"
+NO_MANIFEST = f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; give --manifest PATH"
 
 
 def find_manifest(start: Path | None = None) -> Path | None:
@@ -53,6 +54,8 @@ def _schema_error(document: Document, error: Any) -> InputError:
             message = f"unknown key {extra[0]!r} (expected one of: {known})"
     elif error.validator in ("oneOf", "anyOf", "type", "enum", "const", "pattern"):
         message = _short(error)
+    if "propertyNames" in error.schema_path and isinstance(error.instance, str):
+        pointer = join(pointer, error.instance)  # at the key that is not a name, not its mapping
     where = f" at {pointer}" if pointer else ""
     return Loc(document, pointer).error(f"manifest does not match the schema{where}: {message}")
 
@@ -68,6 +71,11 @@ def _short(error: Any) -> str:
         return f"{value} is not of type {expected}"
     if error.validator == "const":
         return f"{value}: must be {error.validator_value!r}"
+    from meshify.injector.inputs.manifest_schema import ARN_PATTERN, NAME_PATTERN
+
+    if error.validator == "pattern" and error.validator_value in (NAME_PATTERN, ARN_PATTERN):
+        what = "an App Mesh name" if error.validator_value == NAME_PATTERN else "a virtual node or gateway ARN"
+        return f"{value} is not {what} (names take letters, digits, '-', '_' and '.'; no wildcards)"
     if error.validator == "pattern":
         return f"{value} does not match {error.validator_value}"
     return f"{value} is not valid here"
@@ -166,6 +174,7 @@ def build(document: Document, envoy_image: str | None = None) -> Mesh:
             )
         mesh.nodes[name] = Node(
             name=name, loc=loc, families=_families(node_data.get("family"), loc.child("family")),
+            resources=_families(node_data.get("resource"), loc.child("resource")),
             listeners=_listeners(node_data.get("listeners"), loc.child("listeners")),
             backends=[Named(backend, loc.child("backends", index))
                       for index, backend in enumerate(node_data.get("backends") or [])],
@@ -194,6 +203,7 @@ def build(document: Document, envoy_image: str | None = None) -> Mesh:
         loc = root.child("gateways", name)
         mesh.gateways[name] = Gateway(
             name=name, loc=loc, families=_families(gateway_data.get("family"), loc.child("family")),
+            resources=_families(gateway_data.get("resource"), loc.child("resource")),
             listeners=_listeners(gateway_data["listeners"], loc.child("listeners")),
             routes=[GatewayRoute(name=r["name"], protocol=r["protocol"], service=r["service"],
                                  priority=r.get("priority"), match=dict(r.get("match") or {}),

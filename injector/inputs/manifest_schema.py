@@ -19,6 +19,26 @@ _JSON_TYPES = {
 # The manifest lets durations be written "5s" or "300ms" as well as the API's {unit, value}.
 _DURATION_TEXT = {"type": "string", "pattern": "^[0-9]+(ms|s)$"}
 
+# The characters of an App Mesh resource name. botocore's appmesh model gives ResourceName
+# only a length (1 to 255) and ServiceName nothing, and the App Mesh API Reference
+# (https://docs.aws.amazon.com/app-mesh/latest/APIReference/API_CreateVirtualNode.html)
+# documents no pattern either. The names become part of ARNs in the task role's IAM
+# policy, where `*` and `?` are wildcards, `/` and `:` separate an ARN's parts and `${`
+# starts a policy variable: a name `*` would grant Envoy every node of every mesh. So
+# meshify takes the characters every real name uses (letters, digits, `-`, `_`, `.`),
+# starting with a letter, a digit or `_`.
+NAME_PATTERN = "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+# A node's or gateway's own ARN (``arn:``), whole: never a wildcard in the task role policy.
+_NAME = "[A-Za-z0-9_][A-Za-z0-9_.-]*"
+ARN_PATTERN = rf"^arn:aws[a-z-]*:appmesh:[a-z]{{2}}(-[a-z]+)+-[0-9]+:[0-9]{{12}}:mesh/{_NAME}/(virtualNode|virtualGateway)/{_NAME}$"
+
+
+def _name(shape_name: str) -> dict[str, Any]:
+    """A resource name: the model's length limits, when it has them, and NAME_PATTERN."""
+    shape = shapes("appmesh")[shape_name]
+    limits = {key: shape[source] for key, source in (("minLength", "min"), ("maxLength", "max")) if source in shape}
+    return {"type": "string", "minLength": 1, **limits, "pattern": NAME_PATTERN}
+
 
 def _from_shape(name: str) -> dict[str, Any]:
     shape = shapes("appmesh")[name]
@@ -43,6 +63,10 @@ def _expand(node: Any) -> Any:
     if isinstance(node, dict):
         if "x-appmesh-shape" in node:
             return {**_from_shape(node["x-appmesh-shape"]), "description": f"App Mesh {node['x-appmesh-shape']}"}
+        if "x-appmesh-name" in node:
+            return _name(node["x-appmesh-name"])
+        if "x-appmesh-arn" in node:
+            return {"type": "string", "pattern": ARN_PATTERN}
         if "x-appmesh-enum" in node:
             return {"enum": list(shapes("appmesh")[node["x-appmesh-enum"]]["enum"])}
         return {key: _expand(value) for key, value in node.items()}

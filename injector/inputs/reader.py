@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from meshify.injector.documents.document import Document
+from meshify.injector.documents.document import Document, read_text
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
 from meshify.injector.inputs.ecs_service import EcsServiceFile, services_from_document
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
+from meshify.injector.model.mesh import Loc
 
 
 @dataclass(slots=True)
@@ -42,7 +43,23 @@ def _ecs_task_definition(document: Document) -> InputFile | None:
 
 def _appmesh_spec(document: Document) -> InputFile | None:
     spec = load_spec(document)
-    return None if spec is None else InputFile(document, spec_files=[spec])
+    if spec is None:
+        return None
+    _check_spec_types(spec)
+    return InputFile(document, spec_files=[spec])
+
+
+def _check_spec_types(spec: SpecFile) -> None:
+    """A spec member of the wrong type (``"provider": "teller"``) as the App Mesh model
+    says, refused at its place: the model is built from the spec as the API shapes it.
+    (Ranges, enums and unknown keys are M106's findings.)"""
+    from meshify.injector.inputs.appmesh_spec import KINDS
+    from meshify.injector.model.service_models import is_structural_type_error, validate
+
+    for pointer, message in validate("appmesh", KINDS[spec.kind][1], spec.spec):
+        if is_structural_type_error(message):
+            member = pointer.rsplit("/", 1)[-1] or "spec"
+            raise Loc(spec.document, spec.base + pointer).error(f"{member}: {message}")
 
 
 def _ecs_service(document: Document) -> InputFile | None:
@@ -50,9 +67,39 @@ def _ecs_service(document: Document) -> InputFile | None:
     return InputFile(document, services=services) if services else None
 
 
+def _terraform(document: Document) -> InputFile | None:
+    from meshify.injector.inputs import terraform
+
+    if not terraform.is_terraform(document.data):
+        return None
+    task_files, referenced = terraform.task_definitions(document)
+    for reference in referenced:
+        try:
+            array = Document.load(reference.path)
+        except InputError as error:
+            if error.message != "no such file":
+                raise
+            raise Loc(document, reference.pointer).error(f"{reference.path}: no such file") from None
+        if not terraform.is_container_array(array.data):
+            raise InputError("not a container definitions array (a JSON array of objects with name and image)",
+                             array.path, 1, 1)
+        task_files.append(terraform.container_array(array, reference.owner))
+    # aws_ecs_service is parsed (terraform.services) but not yet an EcsServiceFile: Service Connect lint
+    # and migrate do not see Terraform services yet.
+    return InputFile(document, task_definitions=task_files, spec_files=terraform.spec_files(document))
+
+
+def _container_array(document: Document) -> InputFile | None:
+    from meshify.injector.inputs import terraform
+
+    if not terraform.is_container_array(document.data):
+        return None
+    return InputFile(document, task_definitions=[terraform.container_array(document)])
+
+
 Reader = Callable[[Document], "InputFile | None"]
 # In order: the first reader that recognises a document owns it.
-READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec]
+READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec, _terraform, _container_array]
 
 
 def recognise(document: Document) -> InputFile | None:
@@ -71,7 +118,51 @@ def read_document(document: Document) -> InputFile:
     raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)", document.path, 1, 1)
 
 
+# ``--skip-unknown`` (the pre-commit hooks, which are given every JSON and YAML file of a
+# repository): a file is skipped, silently, unless it mentions one of these words, which
+# no input of meshify's formats can do without (a reader for a new format adds its own).
+# A file that mentions one is read; it is skipped if no reader recognises it, and its
+# errors are reported only if it mentions one of the STRONG_MARKERS, so that a broken
+# package.json or a Helm template never fails a commit but a broken task definition does.
+STRONG_MARKERS: list[str] = ["containerDefinitions", "ContainerDefinitions", "container_definitions",
+                             "meshName", "MeshName", "mesh_name", "x-appmesh", "aws_ecs_task_definition", "aws_appmesh_",
+                             "AWS::ECS::TaskDefinition", "AWS::AppMesh::"]
+MARKERS: list[str] = [*STRONG_MARKERS, "spec", "serviceName", "taskDefinition"]
+
+
 def read_input(path: str, text: str | None = None) -> InputFile:
     """The file at ``path`` (or ``text`` as that file): every task definition and App Mesh
     resource in it; an :class:`InputError` when it is none of meshify's formats."""
     return read_document(Document.load(path, text))
+
+
+def distinct(task_files: list[TaskDefinitionFile]) -> list[TaskDefinitionFile]:
+    """Each task definition once: a container file given on its own and also read through
+    the ``.tf`` given beside it is the ``.tf``'s (which knows its task-level fields)."""
+    import os
+
+    def key(task_file: TaskDefinitionFile) -> tuple[str, str]:
+        return os.path.realpath(task_file.path), task_file.base
+
+    owned = {key(t) for t in task_files if getattr(t, "owner", None) is not None}
+    kept, seen = [], set()
+    for task_file in task_files:
+        if (key(task_file) in owned and getattr(task_file, "owner", None) is None) or key(task_file) in seen:
+            continue
+        seen.add(key(task_file))
+        kept.append(task_file)
+    return kept
+
+
+def read_if_known(path: str, text: str | None = None) -> InputFile | None:
+    """As :func:`read_input`, but None for a file that is none of meshify's formats (see
+    :data:`MARKERS`): what ``--skip-unknown`` reads."""
+    text = read_text(path) if text is None else text
+    if not any(marker in text for marker in MARKERS):
+        return None
+    try:
+        return recognise(Document.load(path, text))
+    except InputError:
+        if any(marker in text for marker in STRONG_MARKERS):
+            raise
+        return None

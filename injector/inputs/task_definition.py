@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshify.injector.documents.document import Document
+from meshify.injector.documents.unknown import Unknown
 from meshify.injector.errors import InputError
 from meshify.injector.model.mesh import Loc
 
@@ -65,6 +66,9 @@ class TaskDefinitionFile:
     def loc(self, pointer: str) -> Loc:
         return Loc(self.document, self.base + self.spelling.pointer(pointer))
 
+    def resolve(self, mesh: Any) -> None:
+        """Resolve what the file refers to in the mesh (a Terraform resource's ARN); most formats have nothing."""
+
     def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """``patch`` (API pointers relative to the task definition) as operations on the
         document the user wrote."""
@@ -92,8 +96,22 @@ def _check_shape(document: Document, base: str, data: Any) -> None:
     for index, container in enumerate(containers):
         if not isinstance(container, dict):
             raise fail("a container definition must be a mapping", f"/containerDefinitions/{index}")
-        if not isinstance(container.get("name"), str):
+        if not isinstance(container.get("name"), str | Unknown):  # a template's "${name}" is a name
             raise fail("a container definition needs a name", f"/containerDefinitions/{index}")
+    _check_types(data, fail)
+
+
+def _check_types(data: dict[str, Any], fail: Any) -> None:
+    """Members of the wrong type (``environment: 5``, ``dependsOn: true``) as the ECS API
+    model says: the rules read them as the API's shapes, so a wrong type is refused here,
+    at its place, rather than failing inside a rule. (Values out of range, unknown keys
+    and enums are T211's findings.)"""
+    from meshify.injector.model.service_models import is_structural_type_error, validate
+
+    for pointer, message in validate("ecs", "RegisterTaskDefinitionRequest", data):
+        if is_structural_type_error(message):
+            member = pointer.rsplit("/", 1)[-1] or "the task definition"
+            raise fail(f"{member}: {message}", pointer)
 
 
 def load_taskdef(path: str, text: str | None = None) -> TaskDefinitionFile:

@@ -112,6 +112,8 @@ class Node:
     families: list[Named] = field(default_factory=list)
     listeners: list[Listener] = field(default_factory=list)
     backends: list[Named] = field(default_factory=list)
+    # Task definitions claimed by what the file calls them: a Terraform address, a logical id.
+    resources: list[Named] = field(default_factory=list)
     discovery: Discovery | None = None
     arn: str = ""
     kind: str = "virtualNode"
@@ -179,6 +181,7 @@ class Gateway:
     routes: list[GatewayRoute] = field(default_factory=list)
     arn: str = ""
     kind: str = "virtualGateway"
+    resources: list[Named] = field(default_factory=list)
     service: EcsServiceRef | None = None
 
 
@@ -220,6 +223,7 @@ class Mesh:
     routers: dict[str, Router] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
     gateways: dict[str, Gateway] = field(default_factory=dict)
+    from_files: bool = False  # no manifest: the mesh is the App Mesh resources of the files given
     _claims: dict[str, list[Node | Gateway]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -240,6 +244,14 @@ class Mesh:
                 for claimed in dict.fromkeys(f.name for f in resource.families):
                     self._claims.setdefault(claimed, []).append(resource)
         return self._claims.get(family, [])
+
+    def claims_for(self, family: str | None, resource: str | None) -> list[Node | Gateway]:
+        """Every node or gateway that claims a task definition by its family or by what
+        its file calls it (``resource:``); more than one is ambiguous."""
+        claims = list(self.claims_of(family)) if family else []
+        if resource:
+            claims += [c for c in self.claimants() if any(r.name == resource for r in c.resources) and c not in claims]
+        return claims
 
     def changed(self) -> None:
         """Call after adding or replacing resources: the claim index is rebuilt."""

@@ -13,12 +13,14 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents.pointer import escape
+from meshify.injector.documents.unknown import Unknown
 
 
 @cache
@@ -88,7 +90,18 @@ def validate(service: str, shape_name: str, value: Any) -> list[tuple[str, str]]
     return problems
 
 
+def is_structural_type_error(message: str) -> bool:
+    """Whether a :func:`validate` message is a container where the model wants a scalar,
+    or anything else where it wants a container (``environment: 5``, ``containerPort: {}``):
+    what code reading the value as the model shapes it cannot survive, unlike a scalar of
+    the wrong kind (``"value": 424242``)."""
+    found = re.fullmatch(r"a (\w+) where the model wants (\w+)", message)
+    return found is not None and bool({found.group(1), found.group(2)} & {"dict", "list"})
+
+
 def _check(all_shapes: dict[str, Any], name: str, value: Any, pointer: str, problems: list[tuple[str, str]]) -> None:
+    if isinstance(value, Unknown):  # known only when Terraform or a template runs: it may be anything
+        return
     shape = all_shapes[name]
     kind = shape["type"]
     expected = _TYPES.get(kind)

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from meshify.injector.documents.pointer import join, resolve
+from meshify.injector.documents.unknown import Unknown as Unknown  # what the rules test values against
 
 ENVOY_IMAGE = re.compile(r"(^|/)aws-appmesh-envoy(:|@|$)")
 # Any Envoy build (a mirror, a custom image): enough to trust proxyConfiguration's word.

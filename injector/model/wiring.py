@@ -115,8 +115,16 @@ def egress_ignored_ports(mesh: Mesh, existing: str) -> list[str]:
     return _union(existing, [str(port) for port in mesh.envoy.egress_ignored_ports])
 
 
+# What IAM reads as a wildcard or a variable in a Resource ARN.
+IAM_WILDCARDS = ("*", "?", "${")
+
+
 def policy_statements(mesh: Mesh, claimant: Node | Gateway) -> list[dict[str, Any]]:
     """The task role statements Envoy needs, scoped to exactly this node or gateway."""
+    if any(wildcard in claimant.arn for wildcard in IAM_WILDCARDS):
+        # The manifest schema refuses such names; a resource from elsewhere must not slip one in.
+        raise claimant.loc.error(f"{claimant.kind} {claimant.name!r}: its ARN {claimant.arn!r} holds an IAM "
+                                 "wildcard; meshify never writes one into a policy")
     sid = "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", claimant.name) if part)
     statements: list[dict[str, Any]] = [{
         "Sid": f"MeshifyEnvoy{sid}"[:100],

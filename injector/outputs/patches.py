@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from meshify.injector.documents.document import Document, write_atomic
+from meshify.injector.documents.document import Document, unwritable, write_atomic
+from meshify.injector.errors import InputError
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 
 
@@ -52,7 +53,7 @@ def task_definition_edit(document: Document, parts: Sequence[tuple[TaskDefinitio
     source = parts[0][0]
     if source.remote or source.described:  # one task definition, rewritten whole in register shape
         patch = parts[0][1]
-        old = document.dump(source.data) if source.remote else document.text
+        old = document.dump(source.data) if source.remote else document.source
 
         def render_whole() -> str:
             import jsonpatch
@@ -67,7 +68,7 @@ def task_definition_edit(document: Document, parts: Sequence[tuple[TaskDefinitio
         _verify(document, operations, text)
         return text
 
-    return Edit(document.path, document.text, operations, render, bool(operations))
+    return Edit(document.path, document.source, operations, render, bool(operations))
 
 
 def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> None:
@@ -77,6 +78,16 @@ def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> 
 
     if Document.load(document.path, text).data != jsonpatch.apply_patch(document.data, operations):
         raise RuntimeError(f"{document.path}: the rewritten text does not match the patch")
+
+
+def _expression(value: Any) -> str:
+    """A value the file writes as an expression (a Terraform reference) in --patch output:
+    as the interpolation python-hcl2 loads it as."""
+    from meshify.injector.documents.unknown import Unknown
+
+    if isinstance(value, Unknown):
+        return "${" + value.text + "}"
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def say(message: str) -> None:
@@ -89,9 +100,34 @@ def unified_diff(path: str, old: str, new: str) -> str:
     return "".join(line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n" for line in lines)
 
 
-def write(edits: Sequence[Edit], mode: Mode, output: str | None = None, verb: str = "injected") -> int:
-    """Carry out ``mode`` for ``edits``; the exit status (1 when ``--check`` finds work)."""
+def targets(edits: Sequence[Edit], mode: Mode, output: str | None = None) -> list[str]:
+    """The files that ``mode`` writes for ``edits``: companions (a policy) first."""
     changed = [edit for edit in edits if edit.changes]
+    written = [edit.path for edit in changed if not edit.printed] if mode in (Mode.PRINT, Mode.OUTPUT, Mode.IN_PLACE) else []
+    if mode is Mode.IN_PLACE:
+        written += [edit.path for edit in changed if edit.printed]
+    elif mode is Mode.OUTPUT and output is not None:
+        written.append(output)
+    return written
+
+
+def preflight(paths: Sequence[str]) -> list[InputError]:
+    """Why any of ``paths`` cannot be written: checked before the first write, so that a
+    missing or read-only directory never leaves a batch half-written."""
+    return [problem for path in dict.fromkeys(paths) if (problem := unwritable(path)) is not None]
+
+
+def write(edits: Sequence[Edit], mode: Mode, output: str | None = None, verb: str = "injected") -> int:
+    """Carry out ``mode`` for ``edits``; the exit status (1 when ``--check`` finds work).
+
+    All or nothing, as far as a file system allows: every text is rendered and every
+    target checked writable before the first write, and companion files (the task role
+    policy) are written before the files that rely on them, so that a failure never
+    leaves a task definition with Envoy but without its permission."""
+    changed = [edit for edit in edits if edit.changes]
+    problems = preflight(targets(edits, mode, output))
+    if problems:
+        raise problems[0]
     if mode is Mode.CHECK:
         for edit in changed:
             print(f"would change: {edit.path}")
@@ -103,11 +139,17 @@ def write(edits: Sequence[Edit], mode: Mode, output: str | None = None, verb: st
         for edit in [*printed, *(edit for edit in changed if not edit.printed)]:
             if len(printed) > 1 or not edit.printed:
                 print(f"# {edit.path}")
-            print(json.dumps(edit.patch, indent=2))
-    elif mode is Mode.DIFF:
+            print(json.dumps(edit.patch, indent=2, default=_expression))
+        return 0
+    if mode is Mode.DIFF:
         for edit in changed:
             sys.stdout.write(unified_diff(edit.path, edit.old_text if edit.exists else "", texts[id(edit)]))
-    elif mode is Mode.IN_PLACE:
+        return 0
+    for edit in changed:  # companions first: what the task definitions rely on
+        if not edit.printed:
+            write_atomic(edit.path, texts[id(edit)])
+            say(edit.written_message or f"updated: {edit.path}")
+    if mode is Mode.IN_PLACE:
         for edit in changed:
             if edit.printed:
                 write_atomic(edit.path, texts[id(edit)])
@@ -120,9 +162,4 @@ def write(edits: Sequence[Edit], mode: Mode, output: str | None = None, verb: st
         for edit in edits:
             if edit.printed:
                 sys.stdout.write(texts.get(id(edit), edit.old_text))
-    if mode in (Mode.PRINT, Mode.OUTPUT, Mode.IN_PLACE):
-        for edit in changed:
-            if not edit.printed:
-                write_atomic(edit.path, texts[id(edit)])
-                say(edit.written_message or f"updated: {edit.path}")
     return 0

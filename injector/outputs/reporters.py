@@ -22,6 +22,17 @@ def text(findings: Sequence[Located], styled: bool = False) -> str:
         f"{f.message}\n" for place, f in zip(places, findings, strict=True))
 
 
+def printable(output: str) -> str:
+    """``output`` with what no encoding can write (a lone surrogate from a JSON ``\\ud800``
+    escape or an undecodable file name) as a backslash escape, so that a finding quoting
+    it is printed instead of failing the whole report."""
+    try:
+        output.encode("utf-8")
+    except UnicodeEncodeError:
+        return output.encode("utf-8", "backslashreplace").decode("utf-8")
+    return output
+
+
 def styled_output(stream: object) -> bool:
     """Colour only for a terminal, and never when NO_COLOR is set (no-color.org)."""
     import os
@@ -92,7 +103,7 @@ def sarif(findings: Sequence[Located]) -> str:
     for finding in findings:
         identity = f"{finding.rule}\0{finding.path}\0{finding.message}"
         seen[identity] = seen.get(identity, 0) + 1
-        fingerprint = hashlib.sha256(f"{identity}\0{seen[identity]}".encode()).hexdigest()[:32]
+        fingerprint = hashlib.sha256(f"{identity}\0{seen[identity]}".encode("utf-8", "backslashreplace")).hexdigest()[:32]
         results.append({
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import corpus_file, run_meshify
+from golden_cases import GOLDEN
 
 
 def _assert_rejected(result, expected_line: str) -> None:
@@ -63,12 +64,15 @@ def test_missing_file(shop):
     _assert_rejected(run_meshify("inject", "missing.json", cwd=shop), "missing.json: no such file")
 
 
-def test_one_bad_file_among_good_ones_writes_nothing(shop):
+def test_one_bad_file_among_good_ones_is_reported_and_the_others_injected(shop):
+    # cli.md: each file stands alone; the bad one is left byte for byte, exit 2 at the end.
     (shop / "bad.json").write_text("{")
-    before = (shop / "taskdefs/products-api.json").read_bytes()
-    result = run_meshify("inject", "taskdefs/products-api.json", "bad.json", "--in-place", cwd=shop)
+    result = run_meshify("inject", "bad.json", "taskdefs/products-api.json", "--in-place", cwd=shop)
     assert result.returncode == 2
-    assert (shop / "taskdefs/products-api.json").read_bytes() == before
+    assert result.stderr.splitlines()[0] == "bad.json:1:2: invalid JSON: Expecting property name enclosed in double quotes"
+    assert "injected: taskdefs/products-api.json" in result.stderr
+    assert (shop / "taskdefs/products-api.json").read_text() == (GOLDEN / "shop-products-api.out.json").read_text()
+    assert (shop / "bad.json").read_text() == "{"
 
 
 def test_real_duplicate_environment_key_from_the_corpus(shop):

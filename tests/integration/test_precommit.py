@@ -79,3 +79,19 @@ def test_inject_hook_rewrites_a_task_definition_and_fails_like_a_formatter(repo,
     assert json.loads((repo / "package.json").read_text()) == {"not": "a task definition"}
     again = _try_repo(repo, pre_commit_home, "meshify-inject")
     assert again.returncode == 0, again.stdout
+
+
+def test_hooks_select_task_definitions_by_content_not_by_name(repo, pre_commit_home):
+    (repo / "ecs").mkdir()
+    shutil.copy(SHOP / "taskdefs" / "prices-api.json", repo / "ecs" / "app.json")
+    (repo / "tsconfig.json").write_text('{\n  // not JSON\n  "compilerOptions": {}\n}\n')
+    (repo / "deploy").mkdir()
+    (repo / "deploy" / "values.yaml").write_text("replicas: {{ .Values.n }}\n")
+    _git(repo, "add", ".")
+    result = _try_repo(repo, pre_commit_home, "meshify-inject")
+    assert result.returncode == 1, result.stdout
+    assert (repo / "ecs" / "app.json").read_text() == (GOLDEN / "shop-prices-api.out.json").read_text()
+    assert (repo / "tsconfig.json").read_text() == '{\n  // not JSON\n  "compilerOptions": {}\n}\n'
+    _git(repo, "add", ".")
+    lint = _try_repo(repo, pre_commit_home, "meshify-lint")
+    assert lint.returncode == 0, lint.stdout

@@ -151,6 +151,8 @@ INJECTION_RULES = {"T201", "T202", "T203", "T204", "T205", "T206", "T207", "T208
 
 
 POOL = st.sampled_from(["a", "b", "c", "svc.local", "b.local", "x" * 300])
+# Resource names (mesh, nodes, routers, gateways, routes): botocore's ResourceName allows 1 to 255.
+NAME = st.sampled_from(["a", "b", "c", "svc.local", "b.local", "x" * 255])
 PROTOCOL = st.sampled_from(["http", "http2", "grpc", "tcp"])
 ANY_INT = st.integers(-5, 70000)
 SMALL = st.fixed_dictionaries({}, optional={  # types right (the schema's job), ranges anything (M106's)
@@ -169,7 +171,7 @@ LISTENERS = st.lists(st.fixed_dictionaries({"port": ANY_INT, "protocol": PROTOCO
 def any_manifest(draw):
     """Manifests the schema accepts, with references that resolve and ones that dangle."""
     routes = st.lists(st.fixed_dictionaries(
-        {"name": POOL, "protocol": PROTOCOL,
+        {"name": NAME, "protocol": PROTOCOL,
          "targets": st.lists(st.fixed_dictionaries({"node": POOL, "weight": ANY_INT}, optional={"port": ANY_INT}),
                              max_size=12)},
         optional={"priority": ANY_INT, "match": MATCH,
@@ -177,24 +179,24 @@ def any_manifest(draw):
                   "timeout": st.fixed_dictionaries({"perRequest": st.sampled_from(["1ms", "20s"])})}), max_size=4)
     manifest = {
         "version": 1,
-        "mesh": {"name": draw(POOL), "region": draw(st.sampled_from(["eu-west-1", "cn-north-1"])),
+        "mesh": {"name": draw(NAME), "region": draw(st.sampled_from(["eu-west-1", "cn-north-1"])),
                  "account": "111122223333", "egressFilter": draw(st.sampled_from(["DROP_ALL", "ALLOW_ALL"]))},
         "cloudMap": {"namespace": "local", "placeholders": draw(st.lists(POOL, max_size=2))},
         "envoy": {"egressIgnoredIPs": draw(st.lists(st.sampled_from(["169.254.0.0/16", "10.0.0.1", "nonsense"]),
                                                     max_size=2))},
-        "nodes": draw(st.dictionaries(POOL, st.fixed_dictionaries({}, optional={
+        "nodes": draw(st.dictionaries(NAME, st.fixed_dictionaries({}, optional={
             "family": st.sampled_from(["f1", "f2"]), "listeners": LISTENERS, "backends": st.lists(POOL, max_size=3),
             "discovery": st.one_of(st.just({"dns": {"hostname": "svc.local"}}),
                                    st.just({"cloudMap": {"service": "svc"}}))}), max_size=4)),
-        "routers": draw(st.dictionaries(POOL, st.fixed_dictionaries(
+        "routers": draw(st.dictionaries(NAME, st.fixed_dictionaries(
             {"listeners": st.lists(st.fixed_dictionaries({"port": ANY_INT, "protocol": PROTOCOL}), max_size=2)},
             optional={"routes": routes}), max_size=2)),
         "services": draw(st.dictionaries(POOL, st.one_of(st.builds(lambda r: {"router": r}, POOL),
                                                          st.builds(lambda n: {"node": n}, POOL)), max_size=3)),
-        "gateways": draw(st.dictionaries(POOL, st.fixed_dictionaries(
+        "gateways": draw(st.dictionaries(NAME, st.fixed_dictionaries(
             {"listeners": st.lists(st.fixed_dictionaries({"port": ANY_INT, "protocol": PROTOCOL}), max_size=2)},
             optional={"family": st.sampled_from(["f1", "g"]), "routes": st.lists(st.fixed_dictionaries(
-                {"name": POOL, "protocol": PROTOCOL, "service": POOL}, optional={"match": MATCH, "priority": ANY_INT}),
+                {"name": NAME, "protocol": PROTOCOL, "service": POOL}, optional={"match": MATCH, "priority": ANY_INT}),
                 max_size=2)}), max_size=2)),
     }
     return manifest

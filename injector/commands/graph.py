@@ -1,0 +1,31 @@
+"""``meshify graph``: the mesh as a picture (``outputs/graph.py``), from the same inputs
+``lint`` reads, optionally with lint's findings laid over it."""
+
+from __future__ import annotations
+
+import sys
+
+from meshify.injector.aws.session import AwsOptions
+from meshify.injector.commands.lint import lint, load_mesh
+from meshify.injector.config import Config
+from meshify.injector.outputs.graph import after_graph, before_graph
+
+TARGETS = ("app-mesh", "service-connect")
+
+
+def run(paths: list[str], manifest_path: str | None, fmt: str = "mermaid", overlay_lint: bool = False,
+        target: str = "app-mesh", namespace: str | None = None, config: Config | None = None,
+        aws: AwsOptions | None = None) -> int:
+    """Print the picture of the mesh (``manifest_path``, or none, with the spec files among
+    ``paths``) on standard output: the App Mesh as it is, or with ``target``
+    ``service-connect`` the ECS Service Connect services it becomes."""
+    mesh, inputs = load_mesh(manifest_path, paths, config, aws)
+    if target == "service-connect":
+        sys.stdout.write(after_graph(mesh, fmt, namespace))
+        return 0
+    findings = []
+    if overlay_lint:  # the manifest's findings too, as lint reports them when it is given as a path
+        findings = lint(manifest_path, [*paths, manifest_path] if paths and manifest_path else paths, config=config, aws=aws)
+    families = {task_file.path: task_file.family for task_file in inputs.task_files if task_file.family}
+    sys.stdout.write(before_graph(mesh, fmt, findings, families))
+    return 0

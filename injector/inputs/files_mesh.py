@@ -1,0 +1,127 @@
+"""The mesh when there is no manifest (``formats.md``, "Which node claims a task
+definition", 2): the App Mesh resources of the files given, and task definitions claimed by
+what already wires them (their Envoy's ``APPMESH_RESOURCE_ARN`` or
+``APPMESH_VIRTUAL_NODE_NAME`` naming a virtual node or gateway of those files).
+
+The mesh's name, region and account come from what the files write literally: an App Mesh
+ARN or ``mesh/NAME/...`` in a task definition, Terraform's ``aws_appmesh_mesh`` name and
+``provider "aws"`` region. What stays unknown is left empty; the Envoy image is then the
+public ECR one, which every region can pull.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from meshify.injector.inputs.appmesh_spec import SpecFile, merge
+from meshify.injector.inputs.task_definition import TaskDefinitionFile
+from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Mesh, Node, envoy_images
+
+_ARN = re.compile(r"^arn:(aws[a-z-]*):appmesh:([a-z0-9-]+):(\d{12}):mesh/([^/@]+)(?:@\d{12})?/"
+                  r"(virtualNode|virtualGateway)/([^/]+)$")
+_NODE_NAME = re.compile(r"^mesh/([^/]+)/(virtualNode|virtualGateway)/([^/]+)$")
+_WIRING = ("APPMESH_RESOURCE_ARN", "APPMESH_VIRTUAL_NODE_NAME")
+PUBLIC_ENVOY_REPOSITORY = "public.ecr.aws/appmesh/aws-appmesh-envoy"
+
+
+def wiring_of(task_file: TaskDefinitionFile) -> tuple[str, str, str | None, str | None, str | None] | None:
+    """(kind, name, mesh, region, account) that the task definition's Envoy names, or None."""
+    for container in task_file.data.get("containerDefinitions") or []:
+        if not isinstance(container, dict):
+            continue
+        for variable in container.get("environment") or []:
+            if not isinstance(variable, dict) or variable.get("name") not in _WIRING:
+                continue
+            value = variable.get("value")
+            referenced = _referenced_resource(task_file, value)
+            if referenced is not None:
+                return (*referenced, None, None, None)
+            if not isinstance(value, str):
+                continue
+            arn = _ARN.match(value)
+            if arn:
+                return arn.group(5), arn.group(6), arn.group(4), arn.group(2), arn.group(3)
+            short = _NODE_NAME.match(value)
+            if short:
+                return short.group(2), short.group(3), short.group(1), None, None
+    return None
+
+
+_REFERENCE_KINDS = {"aws_appmesh_virtual_node": "virtualNode", "aws_appmesh_virtual_gateway": "virtualGateway"}
+
+
+def _referenced_resource(task_file: TaskDefinitionFile, value: Any) -> tuple[str, str] | None:
+    """``aws_appmesh_virtual_node.x.arn`` of the same .tf: (kind, the resource's name)."""
+    from meshify.injector.documents.unknown import ResolvedStr, Unknown
+
+    if isinstance(value, ResolvedStr):  # already resolved against the mesh: read what the user wrote
+        parts = tuple(value.variable.split("."))
+    elif isinstance(value, Unknown):
+        parts = getattr(value, "parts", ())
+    else:
+        return None
+    if len(parts) != 3 or parts[0] not in _REFERENCE_KINDS:
+        return None
+    owner = getattr(task_file, "owner", None)
+    data = (owner.document if owner is not None else task_file.document).data
+    body = ((data.get("resource") or {}).get(parts[0]) or {}).get(parts[1]) if isinstance(data, dict) else None
+    name = body.get("name") if isinstance(body, dict) else None
+    return (_REFERENCE_KINDS[parts[0]], name) if isinstance(name, str) else None
+
+
+def _terraform_facts(documents: list[Any]) -> tuple[str | None, str | None]:
+    """The mesh name and region a .tf writes literally (or as a variable's default)."""
+    name = region = None
+    for document in documents:
+        data = getattr(document, "data", None)
+        if not isinstance(data, dict):
+            continue
+        for body in ((data.get("resource") or {}).get("aws_appmesh_mesh") or {}).values() \
+                if isinstance(data.get("resource"), dict) else []:
+            if isinstance(body, dict) and isinstance(body.get("name"), str):
+                name = name or body["name"]
+        providers = (data.get("provider") or {}).get("aws") if isinstance(data.get("provider"), dict) else None
+        for provider in providers if isinstance(providers, list) else []:
+            if isinstance(provider, dict) and isinstance(provider.get("region"), str):
+                region = region or str(provider["region"])
+    return name, region
+
+
+def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionFile],
+                    envoy_image: str | None = None) -> Mesh:
+    """The mesh of the files; with no App Mesh resource in them there is none, and the
+    manifest is what is missing."""
+    if not spec_files:
+        from meshify.injector.errors import InputError
+        from meshify.injector.inputs.manifest import NO_MANIFEST
+
+        raise InputError(NO_MANIFEST)
+    wired = [found for found in (wiring_of(t) for t in task_files) if found is not None]
+    documents = [s.document for s in spec_files] + [t.document for t in task_files]
+    tf_name, tf_region = _terraform_facts([getattr(d, "document", d) for d in documents])
+    name = tf_name or next((w[2] for w in wired if w[2]), None) or ""
+    region = next((w[3] for w in wired if w[3]), None) or tf_region or ""
+    account = next((w[4] for w in wired if w[4]), None) or ""
+    table = envoy_images()
+    if envoy_image is None and not region:
+        envoy_image = f"{PUBLIC_ENVOY_REPOSITORY}:{table['defaultTag']}"
+    if envoy_image is None:
+        from meshify.injector.model.mesh import default_envoy_image
+
+        envoy_image = default_envoy_image(region)
+    mesh = Mesh(name=name, region=region or "us-east-1", account=account, owner=account, loc=NOWHERE,
+                envoy=EnvoySettings(image=envoy_image))
+    mesh.from_files = True  # no manifest: task definitions are claimed by their wiring
+    for spec_file in spec_files:
+        merge(mesh, spec_file)
+    return mesh
+
+
+def claim_by_wiring(mesh: Mesh, task_file: TaskDefinitionFile) -> Node | Gateway | None:
+    """The node or gateway of the files that the task definition's Envoy already names."""
+    found = wiring_of(task_file)
+    if found is None:
+        return None
+    kind, name = found[0], found[1]
+    return mesh.nodes.get(name) if kind == "virtualNode" else mesh.gateways.get(name)

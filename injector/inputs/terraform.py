@@ -1,0 +1,528 @@
+"""Terraform: ``aws_ecs_task_definition``, ``aws_ecs_service`` and every ``aws_appmesh_*``
+resource of a ``.tf`` (or ``.tf.json``) file, and container-definition arrays (``.json``,
+``.json.tpl``) as ``file()`` / ``templatefile()`` read them.
+
+A task definition's containers are written in the ECS API's own camelCase (inside
+``jsonencode([...])``, a JSON heredoc or string, or a file beside the ``.tf``), its
+task-level fields as snake_case attributes and a ``proxy_configuration`` block:
+:class:`TerraformSpelling` translates the API's pointers and values to those. App Mesh
+resources are snake_case blocks (``spec { listener { port_mapping { ... } } }``),
+converted to the API's camelCase spec with botocore's appmesh model as the authority on
+member names and on which blocks are lists.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from meshify.injector.documents.document import Document
+from meshify.injector.documents.pointer import join, split
+from meshify.injector.documents.unknown import Unknown
+from meshify.injector.errors import InputError
+from meshify.injector.inputs.appmesh_spec import SpecFile
+from meshify.injector.inputs.task_definition import Spelling, TaskDefinitionFile, _check_shape
+from meshify.injector.model.mesh import Loc
+
+TASK_DEFINITION = "aws_ecs_task_definition"
+SERVICE = "aws_ecs_service"
+
+# resource type: (the API's kind, its spec shape)
+APPMESH_RESOURCES = {
+    "aws_appmesh_virtual_node": ("virtualNode", "VirtualNodeSpec"),
+    "aws_appmesh_virtual_router": ("virtualRouter", "VirtualRouterSpec"),
+    "aws_appmesh_route": ("route", "RouteSpec"),
+    "aws_appmesh_virtual_service": ("virtualService", "VirtualServiceSpec"),
+    "aws_appmesh_virtual_gateway": ("virtualGateway", "VirtualGatewaySpec"),
+    "aws_appmesh_gateway_route": ("gatewayRoute", "GatewayRouteSpec"),
+}
+
+# Task-level members the provider spells as snake_case attributes (the rest are not read).
+_TASK_FIELDS = ("family", "network_mode", "requires_compatibilities", "cpu", "memory", "execution_role_arn",
+                "task_role_arn", "pid_mode", "ipc_mode")
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _snake(camel: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", camel).lower()
+
+
+def is_terraform(data: Any) -> bool:
+    return isinstance(data, dict) and isinstance(data.get("resource"), dict)
+
+
+def is_container_array(data: Any) -> bool:
+    return isinstance(data, list) and bool(data) and all(
+        isinstance(item, dict) and "name" in item and "image" in item for item in data)
+
+
+# ---------------------------------------------------------------------------------------
+# Spelling
+
+
+class ContainerArraySpelling(Spelling):
+    """A container-definitions array: ``/containerDefinitions/N/...`` is ``/N/...``."""
+
+    def pointer(self, pointer: str) -> str:
+        if pointer.startswith("/containerDefinitions"):
+            return pointer[len("/containerDefinitions"):]
+        return pointer
+
+
+CONTAINER_ARRAY = ContainerArraySpelling()
+
+
+class TerraformSpelling(Spelling):
+    """The provider's spelling of a task definition: snake_case task-level attributes, a
+    ``proxy_configuration`` block whose ``properties`` is a map, and the containers as written."""
+
+    def __init__(self, property_names: list[str] | None = None, addresses: dict[tuple[str, str], str] | None = None) -> None:
+        self.property_names = property_names or []  # the map's keys, in the API list's order
+        # (kind, name) -> the address of the App Mesh resource of the same .tf that has it
+        self.addresses = addresses or {}
+
+    def pointer(self, pointer: str) -> str:
+        tokens = split(pointer)
+        if not tokens:
+            return pointer
+        if tokens[0] == "containerDefinitions":
+            return join("/container_definitions", *tokens[1:])
+        if tokens[0] == "proxyConfiguration":
+            rest = tokens[1:]
+            if rest[:1] == ["properties"] and len(rest) > 1:
+                index = rest[1]
+                name = self.property_names[int(index)] if index.isdigit() and int(index) < len(self.property_names) \
+                    else index  # a new one: see document_patch
+                return join("/proxy_configuration/0/properties", name)
+            return join("/proxy_configuration/0", *(_snake(token) for token in rest)) if rest \
+                else "/proxy_configuration"
+        return join("", _snake(tokens[0]), *tokens[1:])
+
+    def value(self, value: Any, pointer: str) -> Any:
+        value = self._referenced(value)
+        if pointer.endswith("/proxy_configuration"):
+            return [_proxy_block(value)]
+        if pointer.endswith("/proxy_configuration/0/properties"):
+            return {item["name"]: item["value"] for item in value}
+        return value
+
+
+    def _referenced(self, value: Any) -> Any:
+        """The ARN of a virtual node or gateway of the same .tf as a reference to it
+        (``aws_appmesh_virtual_node.x.arn``): the value depends on the account Terraform runs in."""
+        if isinstance(value, dict):
+            return {key: self._referenced(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._referenced(item) for item in value]
+        if isinstance(value, str) and self.addresses:
+            match = _APPMESH_ARN.match(value)
+            address = self.addresses.get((match.group(1), match.group(2))) if match else None
+            if address is not None:
+                from meshify.injector.documents.hcl_text import Reference
+
+                return Reference(f"{address}.arn", (*address.split("."), "arn"))
+        return value
+
+
+_APPMESH_ARN = re.compile(r"^arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:mesh/[^/]+/(virtualNode|virtualGateway)/([^/]+)$")
+
+
+def _proxy_block(proxy: dict[str, Any]) -> dict[str, Any]:
+    block = {_snake(key): value for key, value in proxy.items() if key != "properties"}
+    if proxy.get("properties"):
+        block["properties"] = {item["name"]: item["value"] for item in proxy["properties"]}
+    return block
+
+
+@dataclass(slots=True)
+class TerraformTaskDefinitionFile(TaskDefinitionFile):
+    """A task definition of a ``.tf``: proxy properties are a map there, so a patch's
+    property indexes are turned into names against the data as each operation leaves it."""
+
+    def resolve(self, mesh: Any) -> None:
+        _resolve_arns(self, mesh)
+
+    def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        import jsonpatch
+
+        current = copy.deepcopy(self.data)
+        moved = []
+        for operation in patch:
+            tokens = split(operation["path"])
+            if tokens[:2] == ["proxyConfiguration", "properties"] and len(tokens) > 2:
+                properties = current["proxyConfiguration"]["properties"]
+                base = self.base + "/proxy_configuration/0/properties"
+                if operation["op"] == "add" and tokens[2] in ("-", str(len(properties))) and len(tokens) == 3:
+                    item = operation["value"]
+                    moved.append({"op": "add", "path": join(base, item["name"]), "value": item["value"]})
+                else:
+                    name = properties[int(tokens[2])]["name"]
+                    if len(tokens) == 3 and operation["op"] == "remove":
+                        moved.append({"op": "remove", "path": join(base, name)})
+                    elif tokens[3:] == ["value"]:
+                        moved.append({**operation, "path": join(base, name)})
+                    else:
+                        raise InputError(f"cannot write {operation['path']} in Terraform's properties map", self.path)
+            else:
+                path = self.base + self.spelling.pointer(operation["path"])
+                moved.append({**operation, "path": path, **(
+                    {"value": self.spelling.value(operation["value"], path)} if "value" in operation else {})})
+            current = jsonpatch.apply_patch(current, [operation])
+        return moved
+
+
+# ---------------------------------------------------------------------------------------
+# Task definitions
+
+
+def _api_task_definition(body: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in _TASK_FIELDS:
+        if name in body:
+            value = body[name]
+            # The provider's cpu and memory are strings; Terraform converts a number written there.
+            data[_camel(name)] = str(value) if name in ("cpu", "memory") and isinstance(value, int) else value
+    blocks = body.get("proxy_configuration")
+    if isinstance(blocks, dict):  # .tf.json may write a block as an object
+        blocks = [blocks]
+    if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
+        block = blocks[0]
+        proxy: dict[str, Any] = {_camel(key): value for key, value in block.items() if key != "properties"}
+        properties = block.get("properties")
+        if isinstance(properties, dict):
+            # map(string): Terraform converts a number written there
+            proxy["properties"] = [{"name": key, "value": str(value) if isinstance(value, int | float) and
+                                    not isinstance(value, bool) else value} for key, value in properties.items()]
+        elif properties is not None:
+            proxy["properties"] = properties  # an unknown: no rule reads into it
+        data["proxyConfiguration"] = proxy
+    return data
+
+
+def _spelling(data: dict[str, Any], document: Document) -> TerraformSpelling:
+    properties = (data.get("proxyConfiguration") or {}).get("properties")
+    names = [item["name"] for item in properties] if isinstance(properties, list) else []
+    addresses: dict[tuple[str, str], str] = {}
+    if document.format == "hcl":  # HCL can write a reference; .tf.json's containers are a JSON string
+        for resource_type, kind in _ARN_KINDS.items():
+            for name, body in (document.data["resource"].get(resource_type) or {}).items():
+                if isinstance(body, dict) and isinstance(body.get("name"), str):
+                    addresses[(kind, body["name"])] = f"{resource_type}.{name}"
+    return TerraformSpelling(names, addresses)
+
+
+@dataclass(slots=True)
+class ReferencedFile:
+    """A container-definitions file a ``.tf`` reads with ``file()`` / ``templatefile()``."""
+
+    path: str
+    owner: TerraformTaskDefinitionFile  # the resource, without its containers
+    pointer: str  # where the .tf names the file
+
+
+def task_definitions(document: Document) -> tuple[list[TaskDefinitionFile], list[ReferencedFile]]:
+    """The task definitions a Terraform document declares, and the container files it reads."""
+    found: list[TaskDefinitionFile] = []
+    referenced: list[ReferencedFile] = []
+    for name, body in (document.data["resource"].get(TASK_DEFINITION) or {}).items():
+        base = join("/resource", TASK_DEFINITION, name)
+        if not isinstance(body, dict):
+            continue
+        address = f"{TASK_DEFINITION}.{name}"
+        containers = body.get("container_definitions")
+        data = _api_task_definition(body)
+        from meshify.injector.documents.hcl_text import FileCall
+
+        if isinstance(containers, FileCall):
+            path = os.path.normpath(os.path.join(os.path.dirname(document.path), containers.path))
+            owner = TerraformTaskDefinitionFile(document, base, data, spelling=_spelling(data, document), resource=address)
+            referenced.append(ReferencedFile(path, owner, base + "/container_definitions"))
+            continue
+        if isinstance(containers, Unknown) or containers is None:
+            continue  # a variable or an expression: nothing to check or edit
+        if isinstance(containers, str):
+            raise Loc(document, base + "/container_definitions").error(
+                "container_definitions is not a JSON array of container definitions")
+        data["containerDefinitions"] = containers
+        _check_shape(document, base, {**data, "containerDefinitions": containers} if isinstance(containers, list)
+                     else data)
+        found.append(TerraformTaskDefinitionFile(document, base, data, spelling=_spelling(data, document), resource=address))
+    return found, referenced
+
+
+@dataclass(slots=True)
+class ContainerArrayFile(TaskDefinitionFile):
+    """A container-definitions array: a task definition whose containers are the file and
+    whose task-level fields, when a ``.tf`` reads the file, are that resource's (``owner``)."""
+
+    owner: TerraformTaskDefinitionFile | None = None
+
+    def resolve(self, mesh: Any) -> None:
+        if self.owner is not None:
+            _resolve_arns(self, mesh, self.owner.document)
+
+    def loc(self, pointer: str) -> Loc:
+        if pointer.startswith("/containerDefinitions") or self.owner is None:
+            return Loc(self.document, self.base + self.spelling.pointer(pointer))
+        return self.owner.loc(pointer)
+
+    def split(self, patch: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The operations on the containers (this file's) and on task-level fields (the .tf's)."""
+        containers = [op for op in patch if op["path"].startswith("/containerDefinitions")]
+        return containers, [op for op in patch if not op["path"].startswith("/containerDefinitions")]
+
+
+def container_array(document: Document, owner: TerraformTaskDefinitionFile | None = None) -> ContainerArrayFile:
+    """A container-definitions array as a task definition without task-level fields (or
+    with those of the ``.tf`` resource that reads it)."""
+    data = {**(owner.data if owner else {}), "containerDefinitions": document.data}
+    _check_shape(document, "", {"containerDefinitions": document.data})
+    return ContainerArrayFile(document, "", data, spelling=CONTAINER_ARRAY, resource=owner.resource if owner else None,
+                              owner=owner)
+
+
+def proxy_block(patch: list[dict[str, Any]], data: dict[str, Any]) -> str:
+    """The ``proxy_configuration`` block that task-level operations describe, in HCL, for
+    the user to add to the resource that reads a container file."""
+    import jsonpatch
+
+    task_level = {key: value for key, value in data.items() if key != "containerDefinitions"}
+    patched = jsonpatch.apply_patch(task_level, patch)
+    lines = []
+    for key, value in patched.items():
+        if key == "proxyConfiguration":
+            block = _proxy_block(value)
+            lines.append("proxy_configuration {")
+            width = max(len(k) for k in block)
+            for name, item in block.items():
+                if name == "properties":
+                    lines.append(f"  {name.ljust(width)} = {{")
+                    inner = max(len(k) for k in item)
+                    lines += [f'    {k.ljust(inner)} = "{v}"' for k, v in item.items()]
+                    lines.append("  }")
+                else:
+                    lines.append(f'  {name.ljust(width)} = "{item}"')
+            lines.append("}")
+        elif task_level.get(key) != value:
+            import json
+
+            lines.append(f"{_snake(key)} = {json.dumps(value)}")
+    return "\n".join(lines)
+
+
+_ARN_KINDS = {"aws_appmesh_virtual_node": "virtualNode", "aws_appmesh_virtual_gateway": "virtualGateway"}
+
+
+def _resolve_arns(task_file: TaskDefinitionFile, mesh: Any, tf: Document | None = None) -> None:
+    """``aws_appmesh_virtual_node.x.arn`` (and ``.name`` / ``.id``) in the containers, x a
+    resource of the ``.tf``, as the value it has in the mesh (``formats.md``: references)."""
+    from meshify.injector.documents.hcl_text import Reference
+    from meshify.injector.documents.unknown import ResolvedStr
+
+    resources = (tf or task_file.document).data.get("resource") or {}
+
+    def resolved(value: Any) -> Any:
+        if isinstance(value, Reference) and len(value.parts) == 3 and value.parts[0] in APPMESH_RESOURCES:
+            body = (resources.get(value.parts[0]) or {}).get(value.parts[1])
+            name = body.get("name") if isinstance(body, dict) else None
+            if not isinstance(name, str):
+                return value
+            if value.parts[2] in ("name", "id"):
+                marked = ResolvedStr(name)
+            elif value.parts[2] == "arn" and value.parts[0] in _ARN_KINDS:
+                marked = ResolvedStr(mesh.arn_of(_ARN_KINDS[value.parts[0]], name))
+            else:
+                return value
+            marked.variable = value.text
+            return marked
+        if isinstance(value, dict):
+            return {key: resolved(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [resolved(item) for item in value]
+        return value
+
+    if not isinstance(task_file.document, Document) or not resources:
+        return
+    task_file.data["containerDefinitions"] = resolved(task_file.data.get("containerDefinitions"))
+
+
+# ---------------------------------------------------------------------------------------
+# ECS services
+
+
+@dataclass(slots=True)
+class EcsService:
+    """An ``aws_ecs_service``: the migration's starting point (``migrate.md``)."""
+
+    address: str
+    name: Any
+    task_definition: Any  # a Reference to aws_ecs_task_definition.x.arn, or a literal
+    loc: Loc
+    data: dict[str, Any]
+
+    @property
+    def task_definition_address(self) -> str | None:
+        from meshify.injector.documents.hcl_text import Reference
+
+        value = self.task_definition
+        if isinstance(value, Reference) and value.parts[:1] == (TASK_DEFINITION,) and len(value.parts) >= 2:
+            return f"{TASK_DEFINITION}.{value.parts[1]}"
+        return None
+
+
+def services(document: Document) -> list[EcsService]:
+    found = []
+    for name, body in (document.data["resource"].get(SERVICE) or {}).items():
+        if isinstance(body, dict):
+            found.append(EcsService(f"{SERVICE}.{name}", body.get("name"), body.get("task_definition"),
+                                    Loc(document, join("/resource", SERVICE, name)), body))
+    return found
+
+
+# ---------------------------------------------------------------------------------------
+# App Mesh resources
+
+
+def _appmesh_shapes() -> dict[str, Any]:
+    from meshify.injector.model.service_models import shapes
+
+    return shapes("appmesh")
+
+
+class SpecConversion:
+    """The provider's snake_case spec as the API's camelCase, and the way back from an API
+    pointer to the ``.tf`` pointer (a block is a list of one there)."""
+
+    def __init__(self) -> None:
+        self.shapes = _appmesh_shapes()
+        self.back: dict[str, str] = {}  # API pointer -> document pointer (relative to the spec)
+
+    def convert(self, value: Any, shape_name: str, api: str, written: str) -> Any:
+        self.back[api] = written
+        shape = self.shapes[shape_name]
+        if isinstance(value, Unknown):
+            return value
+        kind = shape["type"]
+        if kind == "structure":
+            if isinstance(value, list):  # a block: a list of one
+                if not value:
+                    return {}
+                value, written = value[0], join(written, 0)
+                self.back[api] = written
+            if not isinstance(value, dict):
+                return value
+            converted: dict[str, Any] = {}
+            members = shape["members"]
+            for key, item in value.items():
+                member = self._member(members, key)
+                if member is None:
+                    continue  # not in the API (a provider-only argument): not checked
+                target = members[member]["shape"]
+                converted[member] = self.convert(item, target, join(api, member), join(written, key))
+            return converted
+        if kind == "list":
+            element = shape["member"]["shape"]
+            if isinstance(value, dict) and self.shapes[element]["type"] == "structure" and \
+                    set(self.shapes[element]["members"]) == {"key", "value"}:
+                return [{"key": k, "value": v} for k, v in value.items()]  # a map in Terraform
+            items = value if isinstance(value, list) else [value]
+            return [self.convert(item, element, join(api, index), join(written, index))
+                    for index, item in enumerate(items)]
+        if kind == "map":
+            return value
+        return value
+
+    @staticmethod
+    def _member(members: dict[str, Any], key: str) -> str | None:
+        camel = _camel(key)
+        for candidate in (camel, camel + "s", camel + "es"):
+            if candidate in members:
+                return candidate
+        lowered = {name.lower(): name for name in members}
+        return lowered.get(camel.lower()) or lowered.get(camel.lower() + "s")
+
+
+class TerraformSpecDocument(Document):
+    """A view of a ``.tf`` for one App Mesh resource: API pointers under its spec are
+    placed at the blocks they came from."""
+
+    def __init__(self, document: Document, base: str, back: dict[str, str]) -> None:
+        super().__init__(document.path, document.text)
+        self.document, self.base, self.back = document, base, back
+        self.format = document.format
+        self.data = document.data
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        if pointer.startswith(self.base):
+            relative = pointer[len(self.base):]
+            tokens = split(relative)
+            while tokens:  # the nearest ancestor that was written
+                candidate = join("", *tokens)
+                if candidate in self.back:
+                    return self.document.position(self.spec_base + self.back[candidate])
+                tokens.pop()
+            return self.document.position(self.spec_base)
+        return self.document.position(pointer)
+
+    @property
+    def spec_base(self) -> str:
+        return self.base.rsplit("/spec", 1)[0] + "/spec"
+
+
+def spec_files(document: Document) -> list[SpecFile]:
+    found: list[SpecFile] = []
+    resources = document.data["resource"]
+    if not any(kind in resources for kind in APPMESH_RESOURCES):
+        return found
+    for resource_type, (kind, shape) in APPMESH_RESOURCES.items():
+        for name, body in (resources.get(resource_type) or {}).items():
+            if not isinstance(body, dict):
+                continue
+            base = join("/resource", resource_type, name, "spec")
+            conversion = SpecConversion()
+            spec = conversion.convert(body.get("spec") or [], shape, "", "")
+            parent_key = "virtual_router_name" if kind == "route" else "virtual_gateway_name" \
+                if kind == "gatewayRoute" else None
+            parent = _resolved(document, body.get(parent_key)) if parent_key else None
+            resource_name = _resolved(document, body.get("name"))
+            if not isinstance(resource_name, str):
+                resource_name = f"{resource_type}.{name}"
+            view = TerraformSpecDocument(document, base, conversion.back)
+            spec_file = SpecFile(view, kind, resource_name, parent if isinstance(parent, str) else None,
+                                 _resolve_references(document, spec), base)
+            found.append(spec_file)
+    return found
+
+
+def _resolved(document: Document, value: Any) -> Any:
+    """A reference to an ``aws_appmesh_*`` resource of this file (``.name``, ``.id``) is
+    its name; ``.arn`` is not known here (the account is not); anything else stays unknown."""
+    from meshify.injector.documents.hcl_text import Reference
+
+    if isinstance(value, Reference) and len(value.parts) == 3 and value.parts[0] in APPMESH_RESOURCES \
+            and value.parts[2] in ("name", "id"):
+        body = document.data["resource"].get(value.parts[0], {}).get(value.parts[1])
+        if isinstance(body, dict) and isinstance(body.get("name"), str):
+            return body["name"]
+    if isinstance(value, Reference) and len(value.parts) == 3 and value.parts[0] == "aws_appmesh_mesh":
+        body = document.data["resource"].get("aws_appmesh_mesh", {}).get(value.parts[1])
+        if isinstance(body, dict) and isinstance(body.get("name"), str):
+            return body["name"]
+    return value
+
+
+def _resolve_references(document: Document, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _resolve_references(document, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve_references(document, item) for item in value]
+    return _resolved(document, value)
+
+

@@ -1,0 +1,34 @@
+"""Writing a file: atomically, keeping what the user set, and failing with the user's path
+(never the temporary file's) in the message."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from meshify.injector.documents.document import unwritable, write_atomic
+from meshify.injector.errors import InputError
+
+
+def test_a_failed_write_names_the_users_file(tmp_path):
+    target = tmp_path / "missing" / "role.json"
+    with pytest.raises(InputError) as raised:
+        write_atomic(str(target), "{}\n")
+    assert str(raised.value) == f"{target}: cannot write: No such file or directory"
+    assert ".tmp" not in str(raised.value)
+
+
+def test_a_failed_replace_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "taskdefs"
+    target.mkdir()  # a directory where the file should go: os.replace fails
+    with pytest.raises(InputError) as raised:
+        write_atomic(str(target), "{}\n")
+    assert str(raised.value).startswith(f"{target}: cannot write: ")
+    assert os.listdir(tmp_path) == ["taskdefs"]
+
+
+def test_unwritable_says_why(tmp_path):
+    assert unwritable(str(tmp_path / "new.json")) is None
+    assert str(unwritable(str(tmp_path / "no" / "new.json"))) == \
+        f"{tmp_path / 'no' / 'new.json'}: cannot write: no directory '{tmp_path / 'no'}'"
+    assert str(unwritable(str(tmp_path))) == f"{tmp_path}: cannot write: not a regular file"

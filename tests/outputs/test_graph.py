@@ -1,0 +1,183 @@
+"""``meshify graph``: golden pictures of the shop example and the corpus meshes in both
+formats, the lint overlay, the Service Connect picture, stable output, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_meshify
+from golden_cases import CORPUS, SHOP
+from graph_cases import CASES, EXTENSIONS, golden_graph
+from meshify.injector.inputs.manifest import load_manifest
+from meshify.injector.outputs.graph import after_graph, before_graph, match_text
+
+
+@pytest.mark.parametrize("fmt", list(EXTENSIONS))
+@pytest.mark.parametrize("name", list(CASES))
+def test_golden_graph(name: str, fmt: str) -> None:
+    cwd, args = CASES[name]
+    if not cwd.exists():
+        pytest.skip(f"the shared corpus is absent ({cwd}); it lives beside the checkout in ../shared")
+    result = run_meshify(*args, "--format", fmt, cwd=cwd)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == golden_graph(name, fmt).read_text()
+
+
+def test_mermaid_is_the_default_format() -> None:
+    assert run_meshify("graph", cwd=SHOP).stdout == golden_graph("shop", "mermaid").read_text()
+
+
+def test_shop_picture_shows_routes_weights_backends_and_tasks() -> None:
+    picture = run_meshify("graph", cwd=SHOP).stdout
+    assert '  vr_products_router -->|"default [prefix /]: 90%"| vn_products_v1\n' in picture
+    assert '  vr_products_router -->|"default [prefix /]: 10%"| vn_products_v2\n' in picture
+    assert '  vr_products_router -->|"beta-users [prefix /, header x-beta-user = true]: 100%"| vn_products_v2\n' in picture
+    assert '  gw_shop_gateway -->|"products [prefix /v1/products]"| vs_products_shop_local\n' in picture
+    assert '  vn_products_v1 -.->|"backend"| vs_prices_shop_local\n' in picture
+    assert '  vn_products_v2["virtual node products-v2<br/>listener 8080 http<br/>task definition products-api-canary"]\n' \
+        in picture
+
+
+def test_the_order_of_inputs_does_not_change_the_picture() -> None:
+    if not CORPUS.exists():
+        pytest.skip("the shared corpus is absent")
+    _, args = CASES["corpus-ingress-gateway"]
+    forwards = run_meshify(*args, "--format", "dot", cwd=CORPUS).stdout
+    backwards = run_meshify(args[0], *reversed(args[1:]), "--format", "dot", cwd=CORPUS).stdout
+    assert forwards == backwards
+
+
+def _break_shop(shop: Path) -> None:
+    manifest = shop / "meshify.yaml"
+    text = manifest.read_text().replace("weight: 90\n", "weight: 110\n")
+    manifest.write_text(text.replace("    backends:\n      - prices.shop.local\n    discovery:\n      cloudMap:\n"
+                                     "        service: products\n        attributes:\n          version: v1",
+                                     "    backends:\n      - pricez.shop.local\n    discovery:\n      cloudMap:\n"
+                                     "        service: products\n        attributes:\n          version: v1"))
+
+
+def test_lint_overlay_marks_the_elements_with_findings(shop: Path) -> None:
+    _break_shop(shop)
+    lint = run_meshify("lint", "meshify.yaml", "taskdefs/prices-api.json", cwd=shop).stdout
+    assert "meshify.yaml:86:13: M102 error" in lint and "meshify.yaml:33:9: M103 error" in lint
+    assert "taskdefs/prices-api.json:9:3: T201 error" in lint
+    result = run_meshify("graph", "--lint", "taskdefs/prices-api.json", cwd=shop)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    # the weight out of range (the weights add up to 120): its edge, red
+    assert '  vr_products_router -->|"default [prefix /]: 91.7% (110/120) ✖ M102"| vn_products_v1' in lines
+    assert '  vr_products_router -->|"default [prefix /]: 8.3% (10/120)"| vn_products_v2' in lines
+    # the dangling backend: a dashed box for the name no service has, a red edge to it
+    assert '  vs_pricez_shop_local(["virtual service pricez.shop.local<br/>(not in the inputs)"])' in lines
+    assert '  vn_products_v1 -.->|"backend ✖ M103"| vs_pricez_shop_local' in lines
+    assert '  vn_products_v2 -.->|"backend"| vs_prices_shop_local' in lines  # unmarked: nothing wrong
+    # findings in a task definition mark the node that claims its family
+    assert '  vn_prices_v1["virtual node prices-v1<br/>listener 9090 http<br/>task definition prices-api<br/>✖ T201 ✖ T204"]' \
+        in lines
+    assert "  class vn_prices_v1 error" in lines
+    marked = [line for line in lines if line.startswith("  linkStyle ")]
+    edges = [line for line in lines if " -->" in line or " -.->" in line]
+    assert [edges[int(line.split()[1])] for line in marked] == [e for e in edges if "✖" in e]
+    assert all(line.endswith(" stroke:#d32f2f,stroke-width:3px") for line in marked)
+
+
+def test_lint_overlay_in_dot(shop: Path) -> None:
+    _break_shop(shop)
+    picture = run_meshify("graph", "--lint", "--format", "dot", cwd=shop).stdout
+    assert ('  vr_products_router -> vn_products_v1 [label="default [prefix /]: 91.7% (110/120) ✖ M102", '
+            'color="#d32f2f", fontcolor="#d32f2f", penwidth=3];\n') in picture
+    assert '  vn_products_v2 -> vs_prices_shop_local [label="backend", style=dashed];\n' in picture
+
+
+def test_without_lint_nothing_is_marked(shop: Path) -> None:
+    _break_shop(shop)
+    picture = run_meshify("graph", cwd=shop).stdout
+    assert "✖" not in picture and "linkStyle" not in picture and "classDef error" not in picture
+
+
+def test_spec_files_without_a_manifest_are_a_mesh_of_their_own(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()  # the manifest search stops at the repository root
+    (tmp_path / "route.json").write_text(
+        '{"routeName": "r", "virtualRouterName": "vr", "spec": {"httpRoute": {"match": {"prefix": "/"},'
+        ' "action": {"weightedTargets": [{"virtualNode": "a", "weight": 3}, {"virtualNode": "b", "weight": 1}]}}}}\n')
+    result = run_meshify("graph", "route.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '  vr_vr -->|"r [prefix /]: 75% (3/4)"| vn_a\n' in result.stdout
+    assert run_meshify("graph", cwd=tmp_path).returncode == 2  # nothing to draw: the manifest is missing
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--format", "svg"], "meshify: --format: 'svg' is not one of mermaid, dot\n"),
+    (["--to", "lattice"], "meshify: --to: 'lattice' is not one of app-mesh, service-connect\n"),
+])
+def test_bad_options_are_one_line(args: list[str], message: str) -> None:
+    result = run_meshify("graph", *args, cwd=SHOP)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", message)
+
+
+def test_unusable_file_is_one_line_exit_2(shop: Path) -> None:
+    (shop / "broken.json").write_text('{"spec": {\n  "listeners": [,]\n}}\n')
+    result = run_meshify("graph", "broken.json", cwd=shop)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith("broken.json:2:17: invalid JSON")
+
+
+def test_match_text_reads_every_kind_of_match() -> None:
+    assert match_text({"prefix": "/v1", "method": "GET", "headers": [{"name": "x", "prefix": "a", "invert": True}],
+                       "queryParameters": [{"name": "q", "match": {"exact": "1"}}], "port": 8080}) == \
+        "prefix /v1, method GET, not header x prefix a, query q = 1, port 8080"
+    assert match_text({"path": {"regex": "^/a$"}, "hostname": {"suffix": ".example.com"}}) == \
+        "path regex ^/a$, host suffix .example.com"
+    assert match_text({"serviceName": "color.ColorService", "methodName": "GetColor"}) == "grpc color.ColorService/GetColor"
+    assert match_text({"headers": [{"name": "n", "range": {"start": 1, "end": 5}}]}) == "header n in 1..5"
+
+
+# ---------------------------------------------------------------------------------------
+# The functions the migration report calls
+
+
+def test_before_graph_is_what_graph_prints() -> None:
+    mesh = load_manifest(str(SHOP / "meshify.yaml"))
+    assert before_graph(mesh, "mermaid") == golden_graph("shop", "mermaid").read_text()
+    assert before_graph(mesh, "dot") == golden_graph("shop", "dot").read_text()
+
+
+def test_after_graph_shows_services_aliases_and_namespace() -> None:
+    mesh = load_manifest(str(SHOP / "meshify.yaml"))
+    picture = after_graph(mesh, "mermaid")
+    assert picture == golden_graph("shop-service-connect", "mermaid").read_text()
+    assert '  subgraph cluster["namespace shop.local"]\n' in picture
+    assert ('    svc_products["ECS service products<br/>client alias products.shop.local:8080<br/>port 8080 http<br/>'
+            'task definition products-api<br/>task definition products-api-canary<br/>'
+            'was virtual nodes products-v1 90%, products-v2 10%"]\n') in picture
+    assert '  svc_products -.->|"prices.shop.local:9090"| svc_prices_v1\n' in picture
+    assert '  lb_shop_gateway -->|"products [prefix /v1/products]"| svc_products\n' in picture
+    assert after_graph(mesh, "dot") == golden_graph("shop-service-connect", "dot").read_text()
+
+
+def test_after_graph_takes_the_namespace_of_a_parallel_environment() -> None:
+    mesh = load_manifest(str(SHOP / "meshify.yaml"))
+    assert '  subgraph cluster["namespace shop-sc.local"]\n' in after_graph(mesh, "mermaid", namespace="shop-sc.local")
+    assert '    label="namespace shop-sc.local";\n' in after_graph(mesh, "dot", namespace="shop-sc.local")
+
+
+def test_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown graph format 'svg'"):
+        before_graph(load_manifest(str(SHOP / "meshify.yaml")), "svg")
+
+
+def test_readme_shows_the_shop_graph() -> None:
+    readme = (SHOP.parent.parent / "README.md").read_text()
+    assert f"(`cd fixtures/shop && meshify graph`):\n\n```mermaid\n{golden_graph('shop', 'mermaid').read_text()}```\n" \
+        in readme
+
+
+def test_a_finding_outside_the_drawn_sections_marks_nothing(shop: Path) -> None:
+    manifest = shop / "meshify.yaml"
+    text = manifest.read_text().replace("  egressFilter: DROP_ALL\n", "  egressFilter: ALLOW_ALL\n")
+    mesh_section = text[text.index("mesh:\n"):text.index("cloudMap:\n")]
+    manifest.write_text(text.replace(mesh_section, "") + mesh_section)  # the mesh section last, after the gateways
+    assert "meshify.yaml:115:3: M110 warning" in run_meshify("lint", cwd=shop).stdout
+    picture = run_meshify("graph", "--lint", cwd=shop).stdout
+    assert "M110" not in picture and "linkStyle" not in picture
