@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshify.injector import engine
+from meshify.injector.commands.batch import each_file
 from meshify.injector.documents.document import write_atomic
 from meshify.injector.engine.findings import Located, locate
 from meshify.injector.errors import InputError
@@ -69,7 +70,7 @@ def migrate_task_definition(mesh: Mesh, current: MigrationPlan, source: TaskDefi
 
 
 def _claimant(mesh: Mesh, source: TaskDefinitionFile) -> Node | Gateway | None:
-    claims = mesh.claims_of(source.family) if source.family else []
+    claims = mesh.claims_for(source.family, source.resource)  # by family, or by what its file calls it
     return claims[0] if claims else None
 
 
@@ -187,9 +188,10 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
         "`aws ecs register-task-definition`): " + (", ".join(dict.fromkeys(
             f"`{m.source.family}`" for m in migrations if m.claimant is not None and not isinstance(m.claimant, Gateway)))
             or "none given") + ".",
-        "Create the ECS services in this order, servers before their callers, each with its Service Connect "
-        "configuration: " + ", ".join(f"`{s.name}`" for s in _service_order(current)) + ".",
     ]
+    if current.services:
+        steps.append("Create the ECS services in this order, servers before their callers, each with its Service "
+                     "Connect configuration: " + ", ".join(f"`{s.name}`" for s in _service_order(current)) + ".")
     for service in current.services:
         for canary in service.canaries:
             others = ", ".join(node for node, _ in canary.shares[1:])
@@ -276,20 +278,16 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     spec_files: list[SpecFile] = []
     services: list[EcsService] = []
     reported = {manifest_path}
-    unusable = False
+    failed: list[str] = []  # each file stands alone (cli.md, commands/batch.py)
     for path in _expand(paths):
         if _same_file(path, manifest_path):
             continue
-        try:  # each file stands alone (cli.md): one that cannot be used is reported and left as it was
+        with each_file(path, failed):
             found = read_input(path)
-        except InputError as error:
-            say(str(error))
-            unusable = True
-            continue
-        task_files += found.task_definitions
-        spec_files += found.spec_files
-        services += [service_file.service for service_file in found.services]
-        reported.add(found.path)
+            task_files += found.task_definitions
+            spec_files += found.spec_files
+            services += [service_file.service for service_file in found.services]
+            reported.add(found.path)
     for spec in spec_files:
         merge(mesh, spec)
     context = engine.MigrationContext(mesh, task_files, services, namespace)
@@ -340,10 +338,10 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
         print(text, end="")
     threshold = engine.severity_rank(fail_on)
     failing = any(engine.severity_rank(f.severity) >= threshold for f in report.findings)
-    return 2 if unusable else max(status, 1 if failing else 0)
+    return 2 if failed else max(status, 1 if failing else 0)
 
 
-_WALKED = (".json", ".yaml", ".yml")
+_WALKED = (".json", ".yaml", ".yml", ".tf")
 _MAX_WALKED = 10_000  # a directory argument is bounded: never an endless walk
 
 

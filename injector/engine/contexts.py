@@ -119,7 +119,7 @@ class MigrationContext:
         """Each task definition given with the node or gateway that claims it."""
         found = []
         for task_file in self.task_files:
-            claims = self.mesh.claims_of(task_file.family) if task_file.family else []
+            claims = self.mesh.claims_for(task_file.family, task_file.resource)
             if claims:
                 found.append((task_file, claims[0]))
         return found
