@@ -137,10 +137,27 @@ def _policy_edit(policy: PolicyFile) -> Edit:
                 written_message=f"task role policy updated: {policy.path}")
 
 
+def refuse_compose_files(paths: list[str]) -> None:
+    """A ComposeX compose file is refused whole, before anything is written: ComposeX adds
+    the Envoy sidecar itself when it deploys, so a sidecar written here would be a second one."""
+    from meshify.injector.inputs.composex import X_APPMESH, is_compose_mesh
+
+    for path in paths:
+        if is_ecs_reference(path):
+            continue
+        document = Document.load(path)
+        if is_compose_mesh(document.data):
+            line, column = document.position("/" + X_APPMESH)
+            raise InputError("a ComposeX compose file: ComposeX adds the Envoy sidecar to these services itself "
+                             "when it deploys; nothing to inject (meshify lint checks its x-appmesh)",
+                             path, line, column)
+
+
 def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | None, policy_path: str | None,
         output: str | None, envoy_image: str | None = None, aws: AwsOptions | None = None) -> int:
     """``meshify inject``: every input loads and every patch is computed before the first
     write, so that bad input never leaves a file half-changed; ``mode`` None is --register."""
+    refuse_compose_files(paths)
     mesh = load_manifest(manifest_path, envoy_image)
     aws = aws or AwsOptions()
     remote = [path for path in paths if is_ecs_reference(path)]

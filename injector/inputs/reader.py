@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from meshify.injector.documents.document import Document
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
+from meshify.injector.inputs.composex import ComposeFile, read_compose
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
 
 
@@ -26,6 +27,8 @@ class InputFile:
     document: Document
     task_definitions: list[TaskDefinitionFile] = field(default_factory=list)
     spec_files: list[SpecFile] = field(default_factory=list)
+    # A ComposeX compose file's mesh name and node claims (its specs are in spec_files).
+    compose: ComposeFile | None = None
 
     @property
     def path(self) -> str:
@@ -43,9 +46,14 @@ def _appmesh_spec(document: Document) -> InputFile | None:
     return None if spec is None else InputFile(document, spec_files=[spec])
 
 
+def _composex(document: Document) -> InputFile | None:
+    compose = read_compose(document)
+    return None if compose is None else InputFile(document, spec_files=compose.spec_files, compose=compose)
+
+
 Reader = Callable[[Document], "InputFile | None"]
 # In order: the first reader that recognises a document owns it.
-READERS: list[Reader] = [_ecs_task_definition, _appmesh_spec]
+READERS: list[Reader] = [_ecs_task_definition, _appmesh_spec, _composex]
 
 
 def recognise(document: Document) -> InputFile | None:
