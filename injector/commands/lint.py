@@ -75,6 +75,11 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     config = config or Config()
     if manifest_path is None:
         inputs = _read_paths(paths, None, (aws.region if aws else None) or "", aws)
+        if len(inputs.compose) > 1 and len(inputs.compose) == len(paths):
+            # Each compose file is its own mesh (a pre-commit batch passes several at once).
+            return sorted({found for compose in inputs.compose
+                           for found in lint(None, [compose.document.path], policy_path, select, ignore, config, aws,
+                                             live)}, key=lambda f: f.sort_key)
         mesh = mesh_from_compose(inputs.compose, inputs.spec_files, config.envoy_image,
                                  aws.region if aws else None)
     else:
