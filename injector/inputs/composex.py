@@ -8,7 +8,7 @@ definitions itself at deploy time. Its syntax (``x-appmesh.spec.json``)::
       Properties: {MeshName: ...}            # optional: an existing mesh; else the file's stem
       Settings:
         Nodes:    [{Name, Protocol, Port, Backends: [service names]}]
-        Routers:  [{Name, Listener: {Port, Protocol}, Routes: {Http: [{Match, Nodes: [{Name, Weight}]}], Tcp: [...]}}]
+        Routers:  [{Name, Listener: {Port, Protocol}, Routes: {Http | Http2: [{Match, Nodes: [{Name, Weight}]}], Tcp: [...]}}]
         Services: [{Name, Node | Router, x-cloudmap}]
 
 Its own tests spell the keys in lower case too (``nodes:``, ``name:``); both are read.
@@ -117,13 +117,17 @@ def _families(document: Document, services: Any) -> dict[str, list[Named]]:
     return families
 
 
-def _container_ports(service: Any) -> list[int]:
-    """The container ports a compose service declares (``5000``, ``"80:80"``, ``{target: 80}``)."""
+def _published_ports(service: Any) -> list[int]:
+    """The ports a compose service publishes (``5000``, ``"80:5000"``, ``{published: 80, target: 5000}``)."""
     ports = []
     for item in (service.get("ports") or []) if isinstance(service, dict) else []:
-        target = str(item.get("target") if isinstance(item, dict) else str(item).split(":")[-1].split("/")[0])
-        if target.isdigit() and int(target) not in ports:
-            ports.append(int(target))
+        if isinstance(item, dict):
+            port = str(item.get("published") or item.get("target"))
+        else:
+            parts = str(item).split("/")[0].split(":")
+            port = parts[-2] if len(parts) > 1 else parts[-1]
+        if port.isdigit():
+            ports.append(int(port))
     return ports
 
 
@@ -157,12 +161,12 @@ def read_compose(document: Document) -> ComposeFile | None:
         pointers = {"/spec": at}
         port, port_key = _member(node, "Port")
         protocol, protocol_key = _member(node, "Protocol")
-        # No Port: the container ports of the node's compose services (ComposeX's early releases
-        # listened on them; the last one required Port).
-        ports = [_number(port)] if port is not None else \
-            [p for service in claimed for p in _container_ports(services.get(service.name))]
+        # No Port: ComposeX's early releases listened on the first port the family's compose
+        # services publish (the last release required Port).
+        published = [p for service in claimed for p in _published_ports(services.get(service.name))]
+        ports = [_number(port)] if port is not None else published[:1]
         listeners = []
-        for index, listener_port in enumerate(dict.fromkeys(ports)):
+        for index, listener_port in enumerate(ports):
             mapping: dict[str, Any] = {"port": listener_port}
             if protocol is not None:
                 mapping["protocol"] = _protocol(protocol)
@@ -199,9 +203,8 @@ def read_compose(document: Document) -> ComposeFile | None:
              "/spec/listeners/0/portMapping/protocol": join(listener_at, _member(listener, "Protocol")[1])})
         routes, routes_key = _member(router, "Routes")
         routes_at = join(at, routes_key)
-        for written, api_kind in (("Http", "httpRoute"), ("Tcp", "tcpRoute")):
-            if api_kind == "httpRoute" and router_protocol in ("http2", "grpc"):
-                api_kind = "http2Route"  # an Http2 router's Http routes: the same shape, its protocol
+        # ComposeX's own routes keys; it refused a route whose protocol is not the listener's (M101 here).
+        for written, api_kind in (("Http", "httpRoute"), ("Http2", "http2Route"), ("Tcp", "tcpRoute")):
             for index, (route, route_at) in enumerate(_items(routes, written, routes_at)):
                 route_name = f"{written.lower()}-{index}"
                 pointers = {"/spec": route_at, f"/spec/{api_kind}": route_at,

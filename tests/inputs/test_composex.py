@@ -124,10 +124,10 @@ def test_shared_mesh_names_the_mesh_and_takes_ports_from_the_compose_services() 
     assert found.compose is not None
     mesh = mesh_from_compose([found.compose], found.spec_files)
     assert mesh.name == "test-shared-mesh"
-    # app01's family is two compose services (rproxy is labelled ecs.task.family: app01).
+    # app01's family is two compose services (rproxy is labelled ecs.task.family: app01); with
+    # no Port, ComposeX listened on the first port the family publishes: rproxy's 80.
     assert [service.name for service in found.compose.claims["app01"]] == ["rproxy", "app01"]
-    assert [(listener.port, listener.protocol) for listener in mesh.nodes["app01"].listeners] == [(80, "http"),
-                                                                                                  (5000, "http")]
+    assert [(listener.port, listener.protocol) for listener in mesh.nodes["app01"].listeners] == [(80, "http")]
 
 
 def test_bookshop_lints_clean_but_the_entry_node(tmp_path: Path) -> None:
@@ -219,3 +219,37 @@ def test_no_manifest_and_no_compose_file_is_still_the_manifest_error(tmp_path: P
     result = run_meshify("lint", "td.json", cwd=tmp_path)
     assert result.returncode == 2
     assert "no meshify.yaml here or in a parent directory" in result.stderr
+
+
+def test_http2_routes_and_a_published_port(tmp_path: Path) -> None:
+    """ComposeX's ``Http2`` routes; a node without Port listens on the port its service
+    publishes (``"8080:5000"``: 8080), with the node's Protocol."""
+    compose = tmp_path / "compose.yml"
+    compose.write_text(
+        "services:\n"
+        "  api:\n"
+        "    ports: ['8080:5000']\n"
+        "x-appmesh:\n"
+        "  Settings:\n"
+        "    Nodes:\n"
+        "      - Name: api\n"
+        "        Protocol: Http2\n"
+        "    Routers:\n"
+        "      - Name: api\n"
+        "        Listener: {Port: 8080, Protocol: Http2}\n"
+        "        Routes:\n"
+        "          Http2:\n"
+        "            - Match: {Prefix: /}\n"
+        "              Nodes: [{Name: api, Weight: '1'}]\n"
+        "    Services:\n"
+        "      - Name: api\n"
+        "        Router: api\n")
+    from meshify.injector.inputs.composex import mesh_from_compose
+
+    found = read_input(str(compose))
+    assert found.compose is not None
+    mesh = mesh_from_compose([found.compose], found.spec_files)
+    assert [(listener.port, listener.protocol) for listener in mesh.nodes["api"].listeners] == [(8080, "http2")]
+    assert [(route.protocol, [(t.node, t.weight) for t in route.targets]) for route in mesh.routers["api"].routes] == [
+        ("http2", [("api", 1)])]
+    assert run_meshify("lint", "compose.yml", cwd=tmp_path).stdout == ""
