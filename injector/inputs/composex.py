@@ -136,7 +136,9 @@ def read_compose(document: Document) -> ComposeFile | None:
     data = document.data
     if not is_compose_mesh(data):
         return None
-    appmesh = data[X_APPMESH] if isinstance(data[X_APPMESH], dict) else {}
+    appmesh = data[X_APPMESH]
+    if not isinstance(appmesh, dict):
+        raise Loc(document, "/" + X_APPMESH).error("x-appmesh must be a mapping (Properties, Settings)")
     properties, _ = _member(appmesh, "Properties")
     mesh_name, _ = _member(properties, "MeshName")
     compose = ComposeFile(document, mesh_name if isinstance(mesh_name, str) else Path(document.path).stem)
@@ -153,7 +155,7 @@ def read_compose(document: Document) -> ComposeFile | None:
         compose.spec_files.append(SpecFile(view, kind, name, parent, spec, "/spec"))
 
     for node, at in _items(settings, "Nodes", base):
-        name = str(_member(node, "Name")[0])
+        name = _name(document, node, at, "node")
         name_at = join(at, _member(node, "Name")[1])
         claimed = families.get(name, [])
         compose.claims[name] = claimed
@@ -190,7 +192,7 @@ def read_compose(document: Document) -> ComposeFile | None:
         add("virtualNode", name, {"virtualNodeName": name}, spec, pointers)
 
     for router, at in _items(settings, "Routers", base):
-        name = str(_member(router, "Name")[0])
+        name = _name(document, router, at, "router")
         listener, listener_key = _member(router, "Listener")
         listener_at = join(at, listener_key)
         router_protocol = _protocol(_member(listener, "Protocol")[0])
@@ -212,8 +214,9 @@ def read_compose(document: Document) -> ComposeFile | None:
                             "/routeName": route_at}
                 targets = []
                 for target_index, (target, target_at) in enumerate(_items(route, "Nodes", route_at)):
-                    targets.append({"virtualNode": str(_member(target, "Name")[0]),
-                                    "weight": _number(_member(target, "Weight")[0])})
+                    weight, _ = _member(target, "Weight")
+                    targets.append({"virtualNode": _name(document, target, target_at, "route target"),
+                                    "weight": 1 if weight is None else _number(weight)})  # ComposeX's default
                     here = f"/spec/{api_kind}/action/weightedTargets/{target_index}"
                     pointers[here] = target_at
                     pointers[here + "/weight"] = join(target_at, _member(target, "Weight")[1])
@@ -231,7 +234,7 @@ def read_compose(document: Document) -> ComposeFile | None:
                     {api_kind: body}, pointers, parent=name)
 
     for service, at in _items(settings, "Services", base):
-        name = str(_member(service, "Name")[0])
+        name = _name(document, service, at, "service")
         provider: dict[str, Any] = {}
         pointers = {"/spec": at, "/virtualServiceName": join(at, _member(service, "Name")[1])}
         for member, api_member, api_name in (("Router", "virtualRouter", "virtualRouterName"),
@@ -248,6 +251,13 @@ def read_compose(document: Document) -> ComposeFile | None:
             compose.placeholders.append(Named(name, Loc(document, join(at, chosen_key))))
             compose.namespace = compose.namespace or str(namespace.get("ZoneName") or namespace.get("Name") or chosen)
     return compose
+
+
+def _name(document: Document, entry: dict[str, Any], at: str, what: str) -> str:
+    name, _ = _member(entry, "Name")
+    if isinstance(name, str) and name:
+        return name
+    raise Loc(document, at).error(f"x-appmesh {what} without a Name (a string)")
 
 
 def _zone(services: dict[str, Any], namespaces: dict[str, Any], claimed: list[Named]) -> tuple[str, str] | None:

@@ -253,3 +253,26 @@ def test_http2_routes_and_a_published_port(tmp_path: Path) -> None:
     assert [(route.protocol, [(t.node, t.weight) for t in route.targets]) for route in mesh.routers["api"].routes] == [
         ("http2", [("api", 1)])]
     assert run_meshify("lint", "compose.yml", cwd=tmp_path).stdout == ""
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("x-appmesh: [Nodes]\n", "compose.yml:1:1: x-appmesh must be a mapping (Properties, Settings)"),
+    ("x-appmesh:\n  Settings:\n    Nodes:\n      - Protocol: Http\n        Port: 80\n",
+     "compose.yml:4:9: x-appmesh node without a Name (a string)"),
+    ("x-appmesh:\n  Settings:\n    Routers:\n      - Name: r\n        Listener: {Port: 80, Protocol: Http}\n"
+     "        Routes:\n          Http:\n            - Match: {Prefix: /}\n              Nodes:\n"
+     "                - Weight: 1\n", "compose.yml:10:19: x-appmesh route target without a Name (a string)"),
+])
+def test_a_compose_file_meshify_cannot_read_is_one_line_and_exit_2(tmp_path: Path, text: str, error: str) -> None:
+    (tmp_path / "compose.yml").write_text(text)
+    result = run_meshify("lint", "compose.yml", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr.splitlines()) == (2, "", [error])
+
+
+def test_a_target_without_weight_weighs_1_as_in_composex(tmp_path: Path) -> None:
+    compose = tmp_path / "bookshop.yml"
+    compose.write_text(BOOKSHOP.read_text().replace("                  Weight: 90\n", ""))
+    result = run_meshify("lint", "bookshop.yml", "--select", "M102,M106", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "bookshop.yml:68:19: M102 warning: route `http-0` of router `catalog`: the weights add up to 11, not 100; they "
+        "are relative, so the traffic splits catalog 9.1%, catalog-next 90.9%"]
