@@ -79,7 +79,9 @@ def _items(mapping: Any, key: str, base: str) -> list[tuple[dict[str, Any], str]
 def _protocol(value: Any) -> Any:
     """``Http`` / ``Tcp`` / ``Http2`` / ``Grpc`` as the API's ``http`` / ``tcp`` / ... (others as
     written, for M106 to judge)."""
-    return value.lower() if isinstance(value, str) else value
+    if isinstance(value, str) and value.lower() in ("http", "http2", "tcp", "grpc"):
+        return value.lower()
+    return value
 
 
 def _number(value: Any) -> Any:
@@ -186,7 +188,8 @@ def read_compose(document: Document) -> ComposeFile | None:
                 pointers[f"/spec/backends/{index}"] = join(at, backends_key, index)
         zone = _zone(services, namespaces, claimed)
         if zone is not None and claimed:
-            spec["serviceDiscovery"] = {"awsCloudMap": {"namespaceName": zone[0], "serviceName": claimed[0].name}}
+            # One ECS service per family, registered in Cloud Map under the family's name.
+            spec["serviceDiscovery"] = {"awsCloudMap": {"namespaceName": zone[0], "serviceName": name}}
             pointers["/spec/serviceDiscovery"] = zone[1]
         pointers["/virtualNodeName"] = name_at
         add("virtualNode", name, {"virtualNodeName": name}, spec, pointers)

@@ -147,7 +147,7 @@ def test_bookshop_claims_and_listeners() -> None:
         "storefront": ["storefront"], "catalog": ["catalog"], "catalog-next": ["catalog-canary", "catalog-cache"]}
     next_node = mesh.nodes["catalog-next"]
     assert [(listener.port, listener.protocol) for listener in next_node.listeners] == [(9000, "http")]
-    assert next_node.discovery is not None and next_node.discovery.dns_name == "catalog-canary.bookshop.internal"
+    assert next_node.discovery is not None and next_node.discovery.dns_name == "catalog-next.bookshop.internal"
     assert mesh.claims_of("catalog-next") == [next_node]
 
 
@@ -276,3 +276,30 @@ def test_a_target_without_weight_weighs_1_as_in_composex(tmp_path: Path) -> None
     assert result.stdout.splitlines() == [
         "bookshop.yml:68:19: M102 warning: route `http-0` of router `catalog`: the weights add up to 11, not 100; they "
         "are relative, so the traffic splits catalog 9.1%, catalog-next 90.9%"]
+
+
+def test_positions_of_node_router_and_backend_findings(tmp_path: Path) -> None:
+    """Each finding at the compose key it is about, the value as the user wrote it."""
+    (tmp_path / "compose.yml").write_text(
+        "x-appmesh:\n"
+        "  Settings:\n"
+        "    Nodes:\n"
+        "      - Name: a\n"
+        "        Protocol: Https\n"
+        "        Port: 80\n"
+        "        Backends:\n"
+        "          - nowhere\n"
+        "    Routers:\n"
+        "      - Name: r\n"
+        "        Listener:\n"
+        "          Port: 80\n"
+        "          Protocol: Udp\n"
+        "    Services:\n"
+        "      - Name: s\n"
+        "        Node: a\n")
+    result = run_meshify("lint", "compose.yml", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "compose.yml:5:9: M106 error: virtualNode `a`: 'Https' is not one of http, tcp, http2, grpc",
+        "compose.yml:8:13: M103 error: backend `nowhere` of node `a` is no virtual service of the mesh (services: s)",
+        "compose.yml:10:9: M109 warning: router `r` has no routes: it drops every request",
+        "compose.yml:13:11: M106 error: virtualRouter `r`: 'Udp' is not one of http, tcp, http2, grpc"]
