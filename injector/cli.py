@@ -69,10 +69,13 @@ def main_options(
 def _project(manifest: str | None) -> tuple[Config, str]:
     """The configuration found upwards, and the manifest: the option's, the
     configuration's, or meshify.yaml found upwards."""
-    from meshify.injector.config import load_config
+    config, found = _project_or_files(manifest)
+    if found is None:
+        from meshify.injector.inputs.manifest import MANIFEST_NAME
 
-    config = load_config()
-    return config, _manifest_path(manifest, config.manifest)
+        raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; "
+                         "give --manifest PATH")
+    return config, found
 
 
 def _project_or_files(manifest: str | None, paths: list[str]) -> tuple[Config, str | None]:

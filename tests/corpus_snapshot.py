@@ -25,8 +25,9 @@ UNREVIEWED = "UNREVIEWED"
 EXAMPLES = "aws-app-mesh-examples"
 WALKTHROUGHS = f"{EXAMPLES}/walkthroughs"
 YELB = f"{EXAMPLES}/blogs/ecs-service-connectivity/yelb/deployments/platformdeployment/AWS/ECS/mesh"
-# (manifest, files linted together)
-GROUPS: list[tuple[Path, list[str]]] = [
+COMPOSEX = "ecs_composex/use-cases/appmesh"
+# (manifest, files linted together); no manifest: the files' own mesh (a compose file's x-appmesh)
+GROUPS: list[tuple[Path | None, list[str]]] = [
     (TASKDEF_MANIFEST, [f"aws-containers-task-definitions/{name}" for name in (
         "nginx/nginx_fargate.json", "nginx/nginx_ec2.json", "gunicorn/gunicorn_fargate.json",
         "tomcat/tomcat_fargate.json", "consul/ConsulClient.json")]),
@@ -52,6 +53,10 @@ GROUPS: list[tuple[Path, list[str]]] = [
         f"{WALKTHROUGHS}/howto-ingress-gateway/mesh/colorteller-black-vn-tls.json",
         f"{WALKTHROUGHS}/howto-outlier-detection/mesh/color-vn-with-outlier-detection.json")],
     (EMPTY_MESH, ["ecs_composex/ecs_composex/appmesh/x-appmesh.spec.json"]),
+    *[(None, [f"{COMPOSEX}/{name}"]) for name in (
+        "new_mesh.yml", "allow_all.yml", "shared_mesh.yml", "negative-testing/missing_node_settings.yml",
+        "negative-testing/router_route.yml", "negative-testing/router_route_02.yml",
+        "negative-testing/router_service.yml")],
 ]
 
 
@@ -63,7 +68,7 @@ def current_lines() -> list[str]:
     try:
         for manifest, paths in GROUPS:
             try:
-                lines += text(lint(str(manifest), paths)).splitlines()
+                lines += text(lint(str(manifest) if manifest else None, paths)).splitlines()
             except InputError as error:
                 lines.append(str(error))
     finally:

@@ -114,6 +114,7 @@ def _load(path: str, aws: AwsOptions, region: str, skip_unknown: bool = False) -
         return known.task_definitions if known is not None else []
     if not is_ecs_reference(path):
         document = Document.load(path)
+        refuse_compose_file(document)
         found = recognise(document)
         if found is None or not found.task_definitions:
             return [taskdef_from_document(document)]  # raises what the file lacks, at its place
@@ -163,17 +164,31 @@ def _policy_edit(policy: PolicyFile) -> Edit:
                 written_message=f"task role policy updated: {policy.path}")
 
 
+def refuse_compose_file(document: Document) -> None:
+    """A ComposeX compose file is refused, before anything is written: ComposeX adds the
+    Envoy sidecar itself when it deploys, so a sidecar written here would be a second one."""
+    from meshify.injector.inputs.composex import X_APPMESH, is_compose_mesh
+
+    if is_compose_mesh(document.data):
+        line, column = document.position("/" + X_APPMESH)
+        raise InputError("a ComposeX compose file: ComposeX adds the Envoy sidecar to these services itself "
+                         "when it deploys; nothing to inject (meshify lint checks its x-appmesh)",
+                         document.path, line, column)
+
+
 def _mesh_from_files(paths: list[str], envoy_image: str | None,
                      failed: list[str]) -> tuple[Mesh, list[TaskDefinitionFile]]:
     from meshify.injector.inputs.files_mesh import mesh_from_files
-    from meshify.injector.inputs.reader import InputFile, read_input
+    from meshify.injector.inputs.reader import InputFile, read_document
 
     if any(is_ecs_reference(path) for path in paths):
         raise InputError("a task definition read from ECS needs a manifest: give --manifest PATH")
     found: list[InputFile] = []
     for path in paths:
         with each_file(path, failed):
-            found.append(read_input(path))
+            document = Document.load(path)
+            refuse_compose_file(document)
+            found.append(read_document(document))
     sources = [source for item in found for source in item.task_definitions]
     return mesh_from_files([spec for item in found for spec in item.spec_files], sources, envoy_image), sources
 

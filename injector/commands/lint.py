@@ -18,6 +18,7 @@ from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
+from meshify.injector.inputs.composex import ComposeFile, mesh_from_compose
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.reader import InputFile, distinct, read_document, read_if_known, read_input
@@ -32,13 +33,14 @@ class _Inputs:
     spec_files: list[SpecFile]
     reported: set[str]  # the paths whose findings are printed
     services: list[EcsServiceFile] = field(default_factory=list)
+    compose: list[ComposeFile] = field(default_factory=list)
 
 
 def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptions | None,
                 failed: list[str] | None, skip_unknown: bool) -> _Inputs:
     inputs = _Inputs([], [], set() if paths else {manifest_path})
     for path in paths:
-        if _same_file(path, manifest_path):
+        if manifest_path is not None and _same_file(path, manifest_path):
             inputs.reported.add(manifest_path)
             continue
         with each_file(path, failed):
@@ -52,6 +54,8 @@ def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptio
             inputs.spec_files += found.spec_files
             inputs.services += found.services
             inputs.reported.add(found.path)
+            if found.compose is not None:
+                inputs.compose.append(found.compose)
             inputs.reported.update(task_file.path for task_file in found.task_definitions)  # container files a .tf reads
     inputs.task_files = distinct(inputs.task_files)
     return inputs
@@ -84,6 +88,9 @@ def load_mesh(manifest_path: str | None, paths: list[str], config: Config | None
         from meshify.injector.inputs.files_mesh import mesh_from_files
 
         inputs = _read_paths(paths, "", "", aws, failed, skip_unknown)
+        if inputs.compose:  # a ComposeX file: its x-appmesh is the mesh
+            return mesh_from_compose(inputs.compose, inputs.spec_files, config.envoy_image,
+                                     aws.region if aws else None), inputs
         return mesh_from_files(inputs.spec_files, inputs.task_files, config.envoy_image), inputs
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
     inputs = _read_paths(paths, manifest_path, mesh.region, aws, failed, skip_unknown)
@@ -105,6 +112,12 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     ``failed`` list, the first such file raises its :class:`InputError`. With
     ``skip_unknown``, files of none of meshify's formats are skipped silently (the hooks)."""
     config = config or Config()
+    if manifest_path is None and len(paths) > 1:
+        composes = _read_paths(paths, "", "", aws, None, skip_unknown).compose
+        if len(composes) == len(paths):  # each compose file is its own mesh (a pre-commit batch passes several)
+            return sorted({found for compose in composes
+                           for found in lint(None, [compose.document.path], policy_path, select, ignore, config, aws,
+                                             live, failed, skip_unknown)}, key=lambda f: f.sort_key)
     mesh, inputs = load_mesh(manifest_path, paths, config, aws, failed, skip_unknown)
 
     rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
@@ -151,7 +164,9 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     located = {f for f in located if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))}
     documents = [mesh.loc.document, *(t.document for t in inputs.task_files), *(s.document for s in inputs.spec_files),
                  *(s.document for s in inputs.services)]
-    yaml_documents = [d for d in documents if d is not None and d.format == "yaml" and d.path in inputs.reported]
+    # A compose file's resources are views of one document: its suppressions are read once.
+    yaml_documents = list({d.path: d for d in documents if d is not None and d.format == "yaml"
+                           and d.path in inputs.reported}.values())
     located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
     return sorted(located, key=lambda f: f.sort_key)
 

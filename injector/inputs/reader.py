@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from meshify.injector.documents.document import Document, read_text
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
+from meshify.injector.inputs.composex import ComposeFile, read_compose
 from meshify.injector.inputs.ecs_service import EcsServiceFile, services_from_document
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
 from meshify.injector.model.mesh import Loc
@@ -29,6 +30,8 @@ class InputFile:
     task_definitions: list[TaskDefinitionFile] = field(default_factory=list)
     spec_files: list[SpecFile] = field(default_factory=list)
     services: list[EcsServiceFile] = field(default_factory=list)
+    # A ComposeX compose file's mesh name and node claims (its specs are in spec_files).
+    compose: ComposeFile | None = None
 
     @property
     def path(self) -> str:
@@ -97,9 +100,14 @@ def _container_array(document: Document) -> InputFile | None:
     return InputFile(document, task_definitions=[terraform.container_array(document)])
 
 
+def _composex(document: Document) -> InputFile | None:
+    compose = read_compose(document)
+    return None if compose is None else InputFile(document, spec_files=compose.spec_files, compose=compose)
+
+
 Reader = Callable[[Document], "InputFile | None"]
 # In order: the first reader that recognises a document owns it.
-READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec, _terraform, _container_array]
+READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec, _composex, _terraform, _container_array]
 
 
 def recognise(document: Document) -> InputFile | None:
