@@ -69,13 +69,10 @@ def main_options(
 def _project(manifest: str | None) -> tuple[Config, str]:
     """The configuration found upwards, and the manifest: the option's, the
     configuration's, or meshify.yaml found upwards."""
-    config, found = _project_or_files(manifest)
-    if found is None:
-        from meshify.injector.inputs.manifest import MANIFEST_NAME
+    from meshify.injector.config import load_config
 
-        raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; "
-                         "give --manifest PATH")
-    return config, found
+    config = load_config()
+    return config, _manifest_path(manifest, config.manifest)
 
 
 def _project_or_files(manifest: str | None, paths: list[str]) -> tuple[Config, str | None]:

@@ -177,7 +177,7 @@ def refuse_compose_file(document: Document) -> None:
 
 
 def _mesh_from_files(paths: list[str], envoy_image: str | None,
-                     failed: list[str]) -> tuple[Mesh, list[TaskDefinitionFile]]:
+                     failed: list[str]) -> tuple[Mesh | None, list[TaskDefinitionFile]]:
     from meshify.injector.inputs.files_mesh import mesh_from_files
     from meshify.injector.inputs.reader import InputFile, read_document
 
@@ -190,6 +190,8 @@ def _mesh_from_files(paths: list[str], envoy_image: str | None,
             refuse_compose_file(document)
             found.append(read_document(document))
     sources = [source for item in found for source in item.task_definitions]
+    if failed and not any(item.spec_files for item in found):
+        return None, sources  # nothing usable: each failure said so
     return mesh_from_files([spec for item in found for spec in item.spec_files], sources, envoy_image), sources
 
 
@@ -209,7 +211,10 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
     failed: list[str] = []
     if manifest_path is None:  # the mesh is the App Mesh resources of the files
-        mesh, sources = _mesh_from_files(paths, envoy_image, failed)
+        found_mesh, sources = _mesh_from_files(paths, envoy_image, failed)
+        if found_mesh is None:
+            return 2
+        mesh = found_mesh
     else:
         mesh = load_manifest(manifest_path, envoy_image)
         sources = []

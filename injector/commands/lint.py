@@ -23,7 +23,7 @@ from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.reader import InputFile, distinct, read_document, read_if_known, read_input
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
-from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
+from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.progress import progress
 
 
@@ -88,6 +88,8 @@ def load_mesh(manifest_path: str | None, paths: list[str], config: Config | None
         from meshify.injector.inputs.files_mesh import mesh_from_files
 
         inputs = _read_paths(paths, "", "", aws, failed, skip_unknown)
+        if failed and not inputs.compose and not inputs.spec_files:  # nothing usable: each failure said so
+            return Mesh(name="", region="us-east-1", account="", owner="", loc=NOWHERE, envoy=EnvoySettings(image="")), inputs
         if inputs.compose:  # a ComposeX file: its x-appmesh is the mesh
             return mesh_from_compose(inputs.compose, inputs.spec_files, config.envoy_image,
                                      aws.region if aws else None), inputs
