@@ -17,6 +17,7 @@ from meshify.rules import (  # noqa: F401
     i301_stream_permission,
     i302_stream_scope,
     i303_xray_permissions,
+    i304_trust_policy,
     l401_missing_resource,
     l402_extra_resource,
     l403_different_resource,

@@ -161,7 +161,10 @@ CASES = [
      "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1\n"),
     ("I303", [INJECTED], [(MANIFEST, "\nnodes:\n", "\nenvoy:\n  xray: true\n\nnodes:\n")],
      "task-role.json:1:27: I303 error: envoy.xray is on but the policy does not allow xray:PutTraceSegments, "
-     "xray:PutTelemetryRecords, xray:GetSamplingRules, xray:GetSamplingTargets, xray:GetSamplingStatisticSummaries\n"),
+     "xray:PutTelemetryRecords, xray:GetSamplingRules, xray:GetSamplingTargets, xray:GetSamplingStatisticSummaries\n"),    ("I304", [INJECTED], [(POLICY, '{"Effect": "Allow", "Action"',
+                           '{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action"')],
+     "task-role.json:1:61: I304 error: task-role.json is a trust (assume-role) policy, not a permissions policy: give "
+     "the task role's permissions policy to --policy\n"),
 ]
 
 

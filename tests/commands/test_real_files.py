@@ -1,0 +1,188 @@
+"""What real App Mesh-on-ECS files taught (issue 10, "Real files"): AWS's own layouts are
+accepted, nothing the user wrote is hidden or overwritten, and results do not depend on
+the order of the files."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_meshify
+from golden_cases import GOLDEN
+
+INJECTED = "taskdefs/products-api.json"
+# AWS's App Mesh user guide (getting-started-ecs) runs the X-Ray daemon as the ignored UID,
+# with no dependsOn, so that its traffic to X-Ray bypasses Envoy.
+XRAY_DAEMON = {"name": "xray-daemon", "image": "public.ecr.aws/xray/aws-xray-daemon:3.3.7", "essential": True,
+               "user": "1337", "portMappings": [{"containerPort": 2000, "protocol": "udp"}]}
+
+
+def _taskdef(shop, name: str = INJECTED) -> dict:
+    return json.loads((shop / name).read_text())
+
+
+def _write(shop, data: dict, name: str = INJECTED) -> None:
+    (shop / name).write_text(json.dumps(data, indent=2) + "\n")
+
+
+def _injected(shop) -> dict:
+    (shop / INJECTED).write_text((GOLDEN / "shop-products-api.out.json").read_text())
+    return _taskdef(shop)
+
+
+# --- item 1: the X-Ray daemon as AWS documents it ------------------------------------------
+
+
+def test_xray_daemon_as_the_ignored_uid_lints_clean(shop):
+    data = _injected(shop)
+    data["containerDefinitions"].append(XRAY_DAEMON)
+    _write(shop, data)
+    result = run_meshify("lint", INJECTED, "--select", "T2", cwd=shop)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_inject_accepts_the_xray_daemon_and_leaves_it_alone(shop):
+    data = _taskdef(shop)
+    data["containerDefinitions"].append(XRAY_DAEMON)
+    _write(shop, data)
+    result = run_meshify("inject", INJECTED, "--patch", cwd=shop)
+    assert result.returncode == 0, result.stderr
+    touched = {op["path"] for op in json.loads(result.stdout)}
+    assert not any(path.startswith("/containerDefinitions/1/") for path in touched)  # the daemon
+    assert "/containerDefinitions/0/dependsOn" in touched  # the application still waits for Envoy
+
+
+def test_the_application_running_as_the_ignored_uid_is_still_refused(shop):
+    data = _taskdef(shop)
+    data["containerDefinitions"][0]["user"] = "1337"
+    _write(shop, data)
+    result = run_meshify("inject", INJECTED, "--patch", cwd=shop)
+    assert result.returncode == 2
+    assert "cannot inject: T206 container `app` runs as UID 1337" in result.stderr
+
+
+def test_inject_never_refuses_for_a_rule_the_user_ignored(shop):
+    data = _taskdef(shop)
+    data["containerDefinitions"][0]["user"] = "1337"
+    _write(shop, data)
+    (shop / "meshify.toml").write_text('ignore = ["T206"]\n')
+    result = run_meshify("inject", INJECTED, "--patch", cwd=shop)
+    assert result.returncode == 0, result.stderr
+
+
+# --- item 4: false positives -----------------------------------------------------------
+
+
+def test_firelens_configuration_null_is_no_log_router(shop):
+    data = _taskdef(shop)
+    data["containerDefinitions"][0]["firelensConfiguration"] = None  # as console exports write it
+    _write(shop, data)
+    patch = json.loads(run_meshify("inject", INJECTED, "--patch", cwd=shop).stdout)
+    assert {"op": "add", "path": "/containerDefinitions/0/dependsOn",
+            "value": [{"containerName": "envoy", "condition": "HEALTHY"}]} in patch
+
+
+def test_no_t203_on_the_other_containers_of_a_gateway_task(shop):
+    gateway = "taskdefs/shop-ingress.json"
+    (shop / gateway).write_text((GOLDEN / "shop-ingress.out.json").read_text())
+    data = _taskdef(shop, gateway)
+    data["containerDefinitions"].append({"name": "log-shipper", "image": "fluent/fluent-bit:3.0", "essential": True})
+    _write(shop, data, gateway)
+    result = run_meshify("lint", gateway, "--select", "T203", cwd=shop)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+# --- item 5: never touch the user's ports ----------------------------------------------
+
+
+def test_inject_reports_a_listener_port_nothing_exposes_and_adds_no_port(shop):
+    """The guide's task definition: the app listens on 9080, the node on 80."""
+    data = _taskdef(shop)
+    data["containerDefinitions"][0]["portMappings"] = [{"containerPort": 9080, "protocol": "tcp"}]
+    _write(shop, data)
+    result = run_meshify("inject", INJECTED, "--patch", cwd=shop)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"{INJECTED}:13:7: cannot inject: T205 listener port 8080 of node `products-v1` is exposed by no "
+        "container: expose it in the application's portMappings, or change the node's listener\n")
+    assert result.stdout == ""
+
+
+# --- item 7: placeholders are unknowns ------------------------------------------------
+
+
+def test_an_envoy_image_placeholder_is_kept_and_not_reported(shop):
+    data = _injected(shop)
+    data["containerDefinitions"][1]["image"] = "${ENVOY_IMAGE}"
+    _write(shop, data)
+    lint = run_meshify("lint", INJECTED, "--select", "T2", cwd=shop)
+    assert (lint.returncode, lint.stdout) == (0, "")
+    assert run_meshify("inject", INJECTED, "--patch", cwd=shop).stdout.strip() == "[]"
+
+
+def test_placeholders_of_every_kind_are_kept(shop):
+    data = _injected(shop)
+    for placeholder in ("<IMAGE1_NAME>", "{{ envoy_image }}", "$ENVOY_IMAGE"):
+        data["containerDefinitions"][1]["image"] = placeholder
+        _write(shop, data)
+        result = run_meshify("lint", INJECTED, "--select", "T209,T213", cwd=shop)
+        assert (result.returncode, result.stdout) == (0, ""), placeholder
+
+
+# --- item 8: a trust policy is not a permissions policy -------------------------------
+
+
+TRUST_POLICY = ('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {\n      "Effect": "Allow",\n'
+                '      "Principal": {"Service": "ecs-tasks.amazonaws.com"},\n      "Action": "sts:AssumeRole"\n    }\n  ]\n}\n')
+
+
+def test_inject_refuses_to_add_statements_to_a_trust_policy(shop):
+    (shop / "trust.json").write_text(TRUST_POLICY)
+    before = (shop / INJECTED).read_bytes()
+    result = run_meshify("inject", INJECTED, "--in-place", "--policy", "trust.json", cwd=shop)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "trust.json:6:7: cannot inject: I304 trust.json is a trust (assume-role) policy, not a permissions policy: "
+        "give the task role's permissions policy to --policy\n")
+    assert (shop / "trust.json").read_text() == TRUST_POLICY
+    assert (shop / INJECTED).read_bytes() == before
+
+
+def test_lint_reports_a_trust_policy(shop):
+    (shop / INJECTED).write_text((GOLDEN / "shop-products-api.out.json").read_text())
+    (shop / "trust.json").write_text(TRUST_POLICY)
+    result = run_meshify("lint", INJECTED, "--policy", "trust.json", "--select", "I", cwd=shop)
+    assert result.stdout == (
+        "trust.json:6:7: I304 error: trust.json is a trust (assume-role) policy, not a permissions policy: "
+        "give the task role's permissions policy to --policy\n")
+
+
+# --- item 11: the consumer account's form of a shared mesh's node --------------------
+
+
+SHARED = "  account: \"111122223333\"\n  owner: \"444455556666\"\n"
+
+
+def test_the_consumer_short_form_of_a_shared_mesh_is_accepted(shop):
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace('  account: "111122223333"\n', SHARED))
+    data = _injected(shop)
+    data["containerDefinitions"][1]["environment"] = [
+        {"name": "APPMESH_RESOURCE_ARN", "value": "mesh/shop@444455556666/virtualNode/products-v1"}]
+    _write(shop, data)
+    result = run_meshify("lint", INJECTED, "--select", "T207", cwd=shop)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_the_deprecated_variable_in_the_consumer_form_keeps_its_value(shop):
+    """AWS's cross-account walkthrough writes APPMESH_VIRTUAL_NODE_NAME=mesh/<mesh>@<owner>/virtualNode/<node>:
+    inject renames the variable and keeps the form, it does not rewrite it to the owner's ARN."""
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace('  account: "111122223333"\n', SHARED))
+    data = _injected(shop)
+    data["containerDefinitions"][1]["environment"] = [
+        {"name": "APPMESH_VIRTUAL_NODE_NAME", "value": "mesh/shop@444455556666/virtualNode/products-v1"}]
+    _write(shop, data)
+    patch = json.loads(run_meshify("inject", INJECTED, "--patch", cwd=shop).stdout)
+    assert [op for op in patch if "/environment" in op["path"]] == [
+        {"op": "replace", "path": "/containerDefinitions/1/environment/0",
+         "value": {"name": "APPMESH_RESOURCE_ARN", "value": "mesh/shop@444455556666/virtualNode/products-v1"}}]
