@@ -38,6 +38,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "virtualService": ("virtualServiceName", "VirtualServiceSpec"),
     "virtualGateway": ("virtualGatewayName", "VirtualGatewaySpec"),
     "gatewayRoute": ("gatewayRouteName", "GatewayRouteSpec"),
+    "mesh": ("meshName", "MeshSpec"),  # every resource names its mesh: a mesh only when nothing else is named
 }
 
 
@@ -49,6 +50,11 @@ class SpecFile:
     parent: str | None  # the router of a route, the gateway of a gateway route
     spec: dict[str, Any]
     base: str  # the pointer of ``spec`` in the document
+    mesh_name: str | None = None  # the ``meshName`` the file gives, if any
+
+    @property
+    def mesh_name_loc(self) -> Loc:
+        return Loc(self.document, self.base.rsplit("/", 1)[0] + "/meshName")
 
     @property
     def loc(self) -> Loc:
@@ -99,12 +105,21 @@ def load_spec(document: Document) -> SpecFile | None:
     from_spec = _kind_from_spec(spec, stem)
     if kind is None or (kind in ("virtualRouter", "virtualGateway") and from_spec in ("route", "gatewayRoute")):
         kind = from_spec
+    if kind is None and "mesh" in named and set(spec) <= set(_mesh_spec_members()):
+        kind = "mesh"
     if kind is None:
         return None
     name = data.get(KINDS[kind][0]) or stem
     parent = data.get("virtualRouterName") if kind == "route" else data.get("virtualGatewayName") \
         if kind == "gatewayRoute" else None
-    return SpecFile(document, kind, name, parent, spec, f"{base}/spec")
+    mesh_name = data.get("meshName") if isinstance(data.get("meshName"), str) else None
+    return SpecFile(document, kind, name, parent, spec, f"{base}/spec", mesh_name)
+
+
+def _mesh_spec_members() -> list[str]:
+    from meshify.injector.model.service_models import shapes
+
+    return list(shapes("appmesh")["MeshSpec"]["members"])
 
 
 def _listeners(items: Any, loc: Loc) -> list[Listener]:
@@ -145,10 +160,16 @@ def _client_policies(spec: dict[str, Any], loc: Loc) -> list[ClientPolicy]:
 
 
 def merge(mesh: Mesh, spec_file: SpecFile) -> None:
-    """Add (or replace) the resource a spec file describes in the model."""
+    """Add (or replace) the resource a spec file describes in the model. A mesh spec of
+    another mesh changes nothing (M118 reports it)."""
     mesh.changed()
     spec, loc, name = spec_file.spec, spec_file.loc, spec_file.name
-    if spec_file.kind == "virtualNode":
+    if spec_file.kind == "mesh":
+        egress = spec.get("egressFilter")
+        if name == mesh.name and isinstance(egress, dict) and isinstance(egress.get("type"), str):
+            mesh.egress_filter = egress["type"]
+            mesh.egress_filter_loc = loc.child("egressFilter", "type")
+    elif spec_file.kind == "virtualNode":
         discovery = None
         found = spec.get("serviceDiscovery") or {}
         if isinstance(found.get("dns"), dict):

@@ -224,6 +224,7 @@ class Mesh:
     services: dict[str, Service] = field(default_factory=dict)
     gateways: dict[str, Gateway] = field(default_factory=dict)
     from_files: bool = False  # no manifest: the mesh is the App Mesh resources of the files given
+    egress_filter_loc: Loc | None = None  # where a mesh spec file set the egress filter, when one did
     _claims: dict[str, list[Node | Gateway]] | None = field(default=None, repr=False, compare=False)
 
     @property

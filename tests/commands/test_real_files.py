@@ -186,3 +186,45 @@ def test_the_deprecated_variable_in_the_consumer_form_keeps_its_value(shop):
     assert [op for op in patch if "/environment" in op["path"]] == [
         {"op": "replace", "path": "/containerDefinitions/1/environment/0",
          "value": {"name": "APPMESH_RESOURCE_ARN", "value": "mesh/shop@444455556666/virtualNode/products-v1"}}]
+
+
+def test_m104_compares_dns_names_case_insensitively(shop):
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace("hostname: prices.shop.local", "hostname: Prices.Shop.Local"))
+    result = run_meshify("lint", "--select", "M104", cwd=shop)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_m104_accepts_a_router_whose_target_answers_to_the_service_name(shop):
+    """The guide's serviceB: a router provider, and its target node's DNS hostname is the service name."""
+    manifest = shop / "meshify.yaml"
+    text = manifest.read_text().replace("  placeholders:\n    - products.shop.local\n", "  placeholders: []\n")
+    text = text.replace("    family: prices-api\n", "    family: prices-api\n    backends: [products.shop.local]\n")
+    text = text.replace("    discovery:\n      cloudMap:\n        service: products\n        attributes:\n          version: v1\n",
+                        "    discovery:\n      dns:\n        hostname: products.shop.local\n", 1)
+    manifest.write_text(text)
+    result = run_meshify("lint", "--select", "M104", cwd=shop)
+    assert (result.returncode, result.stdout) == (0, "")
+    text = text.replace("hostname: products.shop.local", "hostname: products-v1.shop.local")
+    manifest.write_text(text.replace("service: products\n", "service: products-v2\n"))
+    assert run_meshify("lint", "--select", "M104", cwd=shop).stdout == (
+        "meshify.yaml:93:3: M104 error: virtual service `products.shop.local` is a backend but nothing resolves its "
+        "name (its provider is router `products-router`, which has no DNS name): add it to cloudMap.placeholders\n")
+
+
+# --- item 6: a mesh spec file ---------------------------------------------------------
+
+
+def test_a_mesh_spec_file_is_read_and_checked(shop):
+    (shop / "mesh.json").write_text('{\n  "meshName": "shop",\n  "spec": {\n    "egressFilter": {"type": "ALLOW_ALL"}\n  }\n}\n')
+    result = run_meshify("lint", "mesh.json", "--select", "M110,M118", cwd=shop)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "mesh.json:4:22: M110 warning: mesh `shop` allows egress to any address: declare backends " \
+                            "and use DROP_ALL\n"
+
+
+def test_a_spec_file_of_another_mesh_is_reported(shop):
+    (shop / "mesh.json").write_text('{\n  "meshName": "apps",\n  "spec": {\n    "egressFilter": {"type": "DROP_ALL"}\n  }\n}\n')
+    result = run_meshify("lint", "mesh.json", "--select", "M", cwd=shop)
+    assert result.stdout == ("mesh.json:2:3: M118 warning: this file is of mesh `apps`, not of the manifest's mesh `shop`: "
+                             "it is checked against a mesh it does not belong to\n")

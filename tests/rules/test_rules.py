@@ -111,6 +111,10 @@ CASES = [
     ("M113", [], [(MANIFEST, "hostname: prices.shop.local\n", "hostname: prices.shop.local\n  legacy:\n"
                                                                "    listeners: [{port: 7070, protocol: http}]\n")],
      "meshify.yaml:61:3: M113 info: node `legacy` has listeners but no virtual service or route reaches it\n"),
+    ("M118", ["prices-v1.json"], [("prices-v1.json", "", '{"meshName": "apps", "virtualNodeName": "prices-v1", '
+                                   '"spec": {"listeners": [{"portMapping": {"port": 9090, "protocol": "http"}}]}}\n')],
+     "prices-v1.json:1:2: M118 warning: this file is of mesh `apps`, not of the manifest's mesh `shop`: it is checked "
+     "against a mesh it does not belong to\n"),
     ("T201", ["taskdefs/prices-api.json"], [],
      "taskdefs/prices-api.json:9:3: T201 error: no Envoy container for node `prices-v1`: add one named `envoy` running "
      "the App Mesh Envoy image\n"),
