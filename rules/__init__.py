@@ -36,6 +36,7 @@ from meshify.rules import (  # noqa: F401
     m111_listener_tls,
     m112_placeholder_address,
     m113_unreached_node,
+    m114_defined_twice,
     m118_other_mesh_spec,
     r601_canary_weights,
     r602_ab_split,

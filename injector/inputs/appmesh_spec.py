@@ -53,6 +53,11 @@ class SpecFile:
     mesh_name: str | None = None  # the ``meshName`` the file gives, if any
 
     @property
+    def identity(self) -> tuple[str | None, str, str | None, str]:
+        """What names the resource in App Mesh: two files with the same identity define one resource."""
+        return self.mesh_name, self.kind, self.parent, self.name
+
+    @property
     def mesh_name_loc(self) -> Loc:
         return Loc(self.document, self.base.rsplit("/", 1)[0] + "/meshName")
 

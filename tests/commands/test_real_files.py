@@ -228,3 +228,34 @@ def test_a_spec_file_of_another_mesh_is_reported(shop):
     result = run_meshify("lint", "mesh.json", "--select", "M", cwd=shop)
     assert result.stdout == ("mesh.json:2:3: M118 warning: this file is of mesh `apps`, not of the manifest's mesh `shop`: "
                              "it is checked against a mesh it does not belong to\n")
+
+
+# --- item 3: order --------------------------------------------------------------------
+
+
+def _route(weight_node: str) -> str:
+    return ('{\n  "meshName": "shop",\n  "virtualRouterName": "products-router",\n  "routeName": "default",\n'
+            '  "spec": {\n    "httpRoute": {\n      "match": {"prefix": "/"},\n      "action": {"weightedTargets": '
+            f'[{{"virtualNode": "{weight_node}", "weight": 1}}]}}\n    }}\n  }}\n}}\n')
+
+
+def test_every_file_is_linted_whatever_the_order(shop):
+    (shop / "create-route.json").write_text(_route("products-v3"))  # a dangling target
+    (shop / "update-route.json").write_text(_route("products-v1"))
+    dangling = ("create-route.json:8:38: M105 error: route `default` of router `products-router` targets node "
+                "`products-v3`, which does not exist\n")
+    forward = run_meshify("lint", "create-route.json", "update-route.json", "--select", "M105,M114", cwd=shop)
+    assert forward.stdout == dangling + (
+        "update-route.json:5:3: M114 error: route `default` of router `products-router` is also defined in "
+        "create-route.json:5:3 with a different spec: keep one definition\n")
+    backward = run_meshify("lint", "update-route.json", "create-route.json", "--select", "M105,M114", cwd=shop)
+    assert backward.stdout == (
+        "create-route.json:5:3: M114 error: route `default` of router `products-router` is also defined in "
+        "update-route.json:5:3 with a different spec: keep one definition\n") + dangling
+
+
+def test_the_same_resource_twice_with_the_same_spec_is_no_finding(shop):
+    (shop / "a.json").write_text(_route("products-v1"))
+    (shop / "b.json").write_text(_route("products-v1"))
+    result = run_meshify("lint", "a.json", "b.json", "--select", "M114", cwd=shop)
+    assert (result.returncode, result.stdout) == (0, "")

@@ -47,6 +47,8 @@ def _lint(root, rule: str, paths: list[str], policy: bool = False) -> str:
     finally:
         os.chdir(cwd)
 
+ROUTE_FILE = ('{"meshName": "shop", "virtualRouterName": "products-router", "routeName": "default", "spec": {"httpRoute": '
+              '{"match": {"prefix": "/"}, "action": {"weightedTargets": [{"virtualNode": "products-v1", "weight": %d}]}}}}\n')
 
 # (rule, paths linted, [(file, old, new)], expected text output)
 CASES = [
@@ -111,6 +113,11 @@ CASES = [
     ("M113", [], [(MANIFEST, "hostname: prices.shop.local\n", "hostname: prices.shop.local\n  legacy:\n"
                                                                "    listeners: [{port: 7070, protocol: http}]\n")],
      "meshify.yaml:61:3: M113 info: node `legacy` has listeners but no virtual service or route reaches it\n"),
+    ("M114", ["create-route.json", "update-route.json"],
+     [("create-route.json", "", ROUTE_FILE % 1),
+      ("update-route.json", "", ROUTE_FILE % 2)],
+     "update-route.json:1:86: M114 error: route `default` of router `products-router` is also defined in "
+     "create-route.json:1:86 with a different spec: keep one definition\n"),
     ("M118", ["prices-v1.json"], [("prices-v1.json", "", '{"meshName": "apps", "virtualNodeName": "prices-v1", '
                                    '"spec": {"listeners": [{"portMapping": {"port": 9090, "protocol": "http"}}]}}\n')],
      "prices-v1.json:1:2: M118 warning: this file is of mesh `apps`, not of the manifest's mesh `shop`: it is checked "
@@ -165,7 +172,8 @@ CASES = [
      "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1\n"),
     ("I303", [INJECTED], [(MANIFEST, "\nnodes:\n", "\nenvoy:\n  xray: true\n\nnodes:\n")],
      "task-role.json:1:27: I303 error: envoy.xray is on but the policy does not allow xray:PutTraceSegments, "
-     "xray:PutTelemetryRecords, xray:GetSamplingRules, xray:GetSamplingTargets, xray:GetSamplingStatisticSummaries\n"),    ("I304", [INJECTED], [(POLICY, '{"Effect": "Allow", "Action"',
+     "xray:PutTelemetryRecords, xray:GetSamplingRules, xray:GetSamplingTargets, xray:GetSamplingStatisticSummaries\n"),
+    ("I304", [INJECTED], [(POLICY, '{"Effect": "Allow", "Action"',
                            '{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action"')],
      "task-role.json:1:61: I304 error: task-role.json is a trust (assume-role) policy, not a permissions policy: give "
      "the task role's permissions policy to --policy\n"),
