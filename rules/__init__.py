@@ -37,6 +37,9 @@ from meshify.rules import (  # noqa: F401
     m112_placeholder_address,
     m113_unreached_node,
     m114_defined_twice,
+    m115_gateway_route_port,
+    m116_route_timeout,
+    m117_retries_timeout,
     m118_other_mesh_spec,
     r601_canary_weights,
     r602_ab_split,
@@ -66,4 +69,7 @@ from meshify.rules import (  # noqa: F401
     t211_register_input,
     t212_unclaimed_mesh_task,
     t213_envoy_settings,
+    t214_envoy_logs,
+    t215_task_size,
+    t216_xray_daemon,
 )

@@ -217,7 +217,7 @@ def merge(mesh: Mesh, spec_file: SpecFile) -> None:
             match["headers"] = _flat_headers(match["headers"])
         route = Route(name=name, protocol=ROUTE_KINDS[route_kind], loc=loc, targets=targets,
                       priority=spec.get("priority"), match=match, retry_policy=body.get("retryPolicy"),
-                      timeout=body.get("timeout"))
+                      timeout=body.get("timeout"), body_loc=loc.child(route_kind))
         router_name = spec_file.parent or f"(the router of {spec_file.document.path})"
         router = mesh.routers.setdefault(router_name, Router(name=router_name, loc=loc, detached=spec_file.parent is None))
         router.routes = [r for r in router.routes if r.name != name] + [route]
@@ -237,10 +237,13 @@ def merge(mesh: Mesh, spec_file: SpecFile) -> None:
         if route_kind is None:
             return
         body = spec[route_kind]
-        target = ((body.get("action") or {}).get("target") or {}).get("virtualService") or {}
+        action = body.get("action") or {}
+        target_spec = action.get("target") or {}
+        target = target_spec.get("virtualService") or {}
         route = GatewayRoute(name=name, protocol=ROUTE_KINDS[route_kind], loc=loc,
                              service=str(target.get("virtualServiceName")), priority=spec.get("priority"),
-                             match=dict(body.get("match") or {}))
+                             match=dict(body.get("match") or {}), port=target_spec.get("port"),
+                             rewrite=action.get("rewrite"))
         gateway_name = spec_file.parent or f"(the gateway of {spec_file.document.path})"
         gateway = mesh.gateways.setdefault(gateway_name, Gateway(name=gateway_name, loc=loc,
                                                                  arn=mesh.arn_of("virtualGateway", gateway_name)))

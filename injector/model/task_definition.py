@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from meshify.injector.documents.pointer import join, resolve
+from meshify.injector.documents.pointer import join, resolve, split
 from meshify.injector.documents.unknown import Unknown as Unknown  # what the rules test values against
 from meshify.injector.model.unknowns import is_unknown
 
@@ -163,3 +163,19 @@ def application_containers(taskdef: dict[str, Any], envoy_index: int | None,
         if index != envoy_index and container.get("name") not in envoy_needs
         and not is_log_router(container) and index not in bypassing
     ]
+
+
+def member_name(pointer: str) -> str:
+    """``/containerDefinitions/0/cpu`` as a reader names it: ``containerDefinitions[0].cpu``."""
+    name = ""
+    for token in split(pointer):
+        name += f"[{token}]" if token.isdigit() else f".{token}" if name else token
+    return name
+
+
+def value_at(taskdef: dict[str, Any], pointer: str) -> Any:
+    """The value at ``pointer``, or None when there is none."""
+    try:
+        return resolve(taskdef, pointer)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None

@@ -259,3 +259,20 @@ def test_the_same_resource_twice_with_the_same_spec_is_no_finding(shop):
     (shop / "b.json").write_text(_route("products-v1"))
     result = run_meshify("lint", "a.json", "b.json", "--select", "M114", cwd=shop)
     assert (result.returncode, result.stdout) == (0, "")
+
+
+# --- item 9: the gateway route's port in the manifest -----------------------------------
+
+
+def test_a_gateway_route_takes_port_rewrite_and_hostname(shop):
+    manifest = shop / "meshify.yaml"
+    text = manifest.read_text().replace(
+        "      - port: 8080\n        protocol: http\n    routes:",
+        "      - port: 8080\n        protocol: http\n      - port: 8443\n        protocol: http\n    routes:", 1)
+    text = text.replace("          prefix: /v1/products\n        service: products.shop.local\n",
+                        "          prefix: /v1/products\n          hostname: {exact: shop.example.com}\n"
+                        "        service: products.shop.local\n        port: 8080\n"
+                        "        rewrite: {prefix: {value: /}}\n")
+    manifest.write_text(text)
+    result = run_meshify("lint", "--select", "M115,M106", cwd=shop)
+    assert (result.returncode, result.stderr, result.stdout) == (0, "", "")

@@ -49,6 +49,9 @@ def _lint(root, rule: str, paths: list[str], policy: bool = False) -> str:
 
 ROUTE_FILE = ('{"meshName": "shop", "virtualRouterName": "products-router", "routeName": "default", "spec": {"httpRoute": '
               '{"match": {"prefix": "/"}, "action": {"weightedTargets": [{"virtualNode": "products-v1", "weight": %d}]}}}}\n')
+ENVOY_LOGS = ('},\n      "logConfiguration": {\n        "logDriver": "awslogs",\n        "options": {\n'
+              '          "awslogs-group": "/ecs/products-api",\n          "awslogs-region": "eu-west-1",\n'
+              '          "awslogs-stream-prefix": "envoy"\n        }\n      }\n    }')
 
 # (rule, paths linted, [(file, old, new)], expected text output)
 CASES = [
@@ -118,6 +121,18 @@ CASES = [
       ("update-route.json", "", ROUTE_FILE % 2)],
      "update-route.json:1:86: M114 error: route `default` of router `products-router` is also defined in "
      "create-route.json:1:86 with a different spec: keep one definition\n"),
+    ("M115", [], [(MANIFEST, "      - port: 8080\n        protocol: http\n    routes:",
+                   "      - port: 8080\n        protocol: http\n      - port: 8443\n        protocol: http\n    routes:")],
+     "meshify.yaml:109:9: M115 error: gateway route `products` of gateway `shop-gateway` names no target port, but "
+     "router `products-router` that provides `products.shop.local` has several listeners (8080, 8443): App Mesh "
+     "requires it\n"),
+    ("M116", [], [(MANIFEST, "        retryPolicy:", "        timeout: {perRequest: 20s}\n        retryPolicy:")],
+     "meshify.yaml:89:19: M116 warning: route `default` of router `products-router` waits 20 s per request, but "
+     "listener 8080 of node `products-v1` ends requests after 15 s (the default, as it sets none): raise the "
+     "listener's timeout.http.perRequest too\n"),
+    ("M117", [], [(MANIFEST, "maxRetries: 3", "maxRetries: 5")],
+     "meshify.yaml:89:9: M117 warning: route `default` of router `products-router` allows 5 retries of 5 s (25 s), "
+     "but each request ends after 15 s (the default, as the route sets no timeout): the last retries never run\n"),
     ("M118", ["prices-v1.json"], [("prices-v1.json", "", '{"meshName": "apps", "virtualNodeName": "prices-v1", '
                                    '"spec": {"listeners": [{"portMapping": {"port": 9090, "protocol": "http"}}]}}\n')],
      "prices-v1.json:1:2: M118 warning: this file is of mesh `apps`, not of the manifest's mesh `shop`: it is checked "
@@ -130,10 +145,10 @@ CASES = [
     ("T203", [INJECTED], [(INJECTED, '"condition": "HEALTHY"', '"condition": "START"')],
      "taskdefs/products-api.json:27:11: T203 error: container `app` waits for Envoy to START, not to be HEALTHY\n"),
     ("T204", [INJECTED], [(INJECTED, '"169.254.170.2,169.254.169.254"', '"169.254.170.2"')],
-     "taskdefs/products-api.json:74:7: T204 error: EgressIgnoredIPs lacks 169.254.169.254: the task metadata and "
+     "taskdefs/products-api.json:82:7: T204 error: EgressIgnoredIPs lacks 169.254.169.254: the task metadata and "
      "instance metadata endpoints, and what the manifest's envoy: settings ignore, must not be proxied\n"),
     ("T205", [INJECTED], [(INJECTED, '"value": "8080"', '"value": "3001"')],
-     "taskdefs/products-api.json:72:9: T205 error: AppPorts is '3001', but the listeners of node `products-v1` are "
+     "taskdefs/products-api.json:80:9: T205 error: AppPorts is '3001', but the listeners of node `products-v1` are "
      "'8080'\n"),
     ("T206", [INJECTED], [(INJECTED, '"user": "1337"', '"user": "1000"')],
      "taskdefs/products-api.json:35:7: T206 error: Envoy container `envoy` runs as user '1000', not '1337' (envoy.user "
@@ -164,6 +179,20 @@ CASES = [
     ("T213", [INJECTED], [(MANIFEST, "\nnodes:\n", "\nenvoy:\n  logLevel: debug\n\nnodes:\n")],
      "taskdefs/products-api.json:36:7: T213 warning: Envoy container `envoy` does not set ENVOY_LOG_LEVEL as the "
      "manifest's envoy: settings ask\n"),
+    ("T211", [INJECTED], [(INJECTED, '"essential": true,\n      "user"', '"essential": "yes",\n      "user"')],
+     "taskdefs/products-api.json:34:7: T211 error: ECS rejects this task definition: "
+     "containerDefinitions[1].essential: a str where the model wants bool\n"),
+    ("T214", [INJECTED], [(INJECTED, ENVOY_LOGS, "}\n    }")],
+     "taskdefs/products-api.json:32:7: T214 warning: Envoy container `envoy` has no logConfiguration, but `app` has "
+     "one: Envoy's logs are lost; give it the same log driver\n"),
+    ("T215", [INJECTED], [(INJECTED, '"cpu": "512"', '"cpu": "256"'),
+                          (INJECTED, '"name": "app",', '"name": "app",\n      "cpu": 256,'),
+                          (INJECTED, '"name": "envoy",', '"name": "envoy",\n      "cpu": 64,')],
+     "taskdefs/products-api.json:5:3: T215 error: the containers need 320 CPU units (app 256, envoy 64), more than "
+     "the task's cpu 256: ECS rejects it; raise the task's cpu\n"),
+    ("T216", [INJECTED], [(MANIFEST, "\nnodes:\n", "\nenvoy:\n  xray: true\n\nnodes:\n")],
+     "taskdefs/products-api.json:32:7: T216 warning: envoy.xray is on but the task runs no X-Ray daemon: Envoy's "
+     "traces go nowhere; add an aws-xray-daemon container\n"),
     ("I301", [INJECTED], [(POLICY, "virtualNode/products-v1", "virtualNode/products-v2")],
      "task-role.json:1:27: I301 error: the policy does not allow appmesh:StreamAggregatedResources on "
      "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1: Envoy cannot get its configuration\n"),
