@@ -24,6 +24,7 @@ node's listener), and inject stops and reports it rather than hide it.
 
 from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model import wiring
+from meshify.injector.model.unknowns import is_unknown
 from meshify.injector.model.task_definition import (
     PROXY_PROPERTIES,
     Unknown,
@@ -59,7 +60,8 @@ def check(context: TaskContext):
             yield check.rule.finding(
                 f"AppPorts is {properties['AppPorts'][1]!r} but {context.resource_label} has no listener",
                 context.locate(f"{PROXY_PROPERTIES}/{position}"), fix=remove)
-        elif wanted and properties.get("AppPorts", (0, ""))[1].replace(" ", "") != wanted:
+        elif wanted and properties.get("AppPorts", (0, ""))[1].replace(" ", "") != wanted \
+                and not is_unknown(properties.get("AppPorts", (0, ""))[1]):
             if "AppPorts" in properties:
                 message = f"AppPorts is {properties['AppPorts'][1]!r}, but the listeners of {context.resource_label} are {wanted!r}"
                 loc = context.locate(f"{PROXY_PROPERTIES}/{properties['AppPorts'][0]}/value")

@@ -276,3 +276,11 @@ def test_a_gateway_route_takes_port_rewrite_and_hostname(shop):
     manifest.write_text(text)
     result = run_meshify("lint", "--select", "M115,M106", cwd=shop)
     assert (result.returncode, result.stderr, result.stdout) == (0, "", "")
+
+
+def test_an_app_ports_placeholder_is_kept(shop):
+    data = _injected(shop)
+    properties = data["proxyConfiguration"]["properties"]
+    next(p for p in properties if p["name"] == "AppPorts")["value"] = "${APP_PORT}"
+    _write(shop, data)
+    assert run_meshify("inject", INJECTED, "--patch", cwd=shop).stdout.strip() == "[]"
