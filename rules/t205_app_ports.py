@@ -24,7 +24,6 @@ node's listener), and inject stops and reports it rather than hide it.
 
 from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model import wiring
-from meshify.injector.model.unknowns import is_unknown
 from meshify.injector.model.task_definition import (
     PROXY_PROPERTIES,
     Unknown,
@@ -34,6 +33,7 @@ from meshify.injector.model.task_definition import (
     proxy_properties,
     set_proxy_property,
 )
+from meshify.injector.model.unknowns import is_unknown
 
 
 def _exposed_ports(context: TaskContext) -> set[object]:
