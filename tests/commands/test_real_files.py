@@ -284,3 +284,18 @@ def test_an_app_ports_placeholder_is_kept(shop):
     next(p for p in properties if p["name"] == "AppPorts")["value"] = "${APP_PORT}"
     _write(shop, data)
     assert run_meshify("inject", INJECTED, "--patch", cwd=shop).stdout.strip() == "[]"
+
+
+def test_m115_a_gateway_with_several_listeners_needs_match_port(shop):
+    manifest = shop / "meshify.yaml"
+    text = manifest.read_text()
+    at = text.index("gateways:")
+    listener = "      - port: 8080\n        protocol: http\n"
+    text = text[:at] + text[at:].replace(listener, listener + "      - port: 9443\n        protocol: http\n", 1)
+    manifest.write_text(text)
+    result = run_meshify("lint", "--select", "M115", cwd=shop)
+    assert result.stdout == (
+        "meshify.yaml:111:9: M115 error: gateway route `products` of gateway `shop-gateway` names no match.port, but the "
+        "gateway has several listeners (8080, 9443): App Mesh requires it\n"
+        "meshify.yaml:116:9: M115 error: gateway route `prices` of gateway `shop-gateway` names no match.port, but the "
+        "gateway has several listeners (8080, 9443): App Mesh requires it\n")
