@@ -16,10 +16,14 @@ Passes:
     environment: [{name: APPMESH_RESOURCE_ARN,
                    value: arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1}]
 
-Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated variable).
+Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated variable): the
+manifest's ``arn`` when given; in a mesh shared with the task's account (``mesh.owner`` is
+another account), the consumer's form ``mesh/<mesh>@<owner>/virtualNode/<node>`` that AWS's
+cross-account walkthrough uses; else the node's ARN.
 """
 
 from meshify.injector.engine import TaskContext, rule
+from meshify.injector.model import wiring
 from meshify.injector.model.task_definition import append, container_pointer, environment_value
 from meshify.injector.model.unknowns import is_unknown
 
@@ -46,21 +50,22 @@ def check(context: TaskContext):
     if index is None:
         return
     container = context.containers[index]
-    wanted = {"name": RESOURCE_ARN, "value": context.claimant.arn}
+    value = wiring.resource_arn_value(context.mesh, context.claimant)
+    wanted = {"name": RESOURCE_ARN, "value": value}
     current = environment_value(container, RESOURCE_ARN)
     if current is not None:
         if current[1] not in accepted_values(context) and not is_unknown(current[1]):
             pointer = container_pointer(index, "environment", current[0], "value")
             yield check.rule.finding(  # environment values are never printed: they may be secrets
-                f"APPMESH_RESOURCE_ARN is not the ARN of {context.resource_label}: set it to {context.claimant.arn}",
+                f"APPMESH_RESOURCE_ARN is not the ARN of {context.resource_label}: set it to {value}",
                 context.locate(pointer),
-                fix=[{"op": "replace", "path": pointer, "value": context.claimant.arn}])
+                fix=[{"op": "replace", "path": pointer, "value": value}])
         return
     deprecated = environment_value(container, DEPRECATED)
     if deprecated is not None:
         pointer = container_pointer(index, "environment", deprecated[0])
-        if ("@" in deprecated[1] and deprecated[1] in accepted_values(context)) or is_unknown(deprecated[1]):
-            wanted = {"name": RESOURCE_ARN, "value": deprecated[1]}  # renamed; the consumer's form is kept
+        if is_unknown(deprecated[1]):
+            wanted = {"name": RESOURCE_ARN, "value": deprecated[1]}  # renamed; the user's placeholder is kept
         yield check.rule.finding(
             f"APPMESH_VIRTUAL_NODE_NAME is deprecated: use APPMESH_RESOURCE_ARN={wanted['value']}",
             context.locate(pointer), severity="warning", fix=[{"op": "replace", "path": pointer, "value": wanted}])

@@ -299,3 +299,12 @@ def test_m115_a_gateway_with_several_listeners_needs_match_port(shop):
         "gateway has several listeners (8080, 9443): App Mesh requires it\n"
         "meshify.yaml:116:9: M115 error: gateway route `prices` of gateway `shop-gateway` names no match.port, but the "
         "gateway has several listeners (8080, 9443): App Mesh requires it\n")
+
+
+def test_inject_writes_the_consumer_form_in_a_shared_mesh(shop):
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace('  account: "111122223333"\n', SHARED))
+    patch = json.loads(run_meshify("inject", INJECTED, "--patch", cwd=shop).stdout)
+    envoy = next(op["value"] for op in patch if op["path"] in ("/containerDefinitions/-", "/containerDefinitions/1"))
+    assert envoy["environment"][0] == {"name": "APPMESH_RESOURCE_ARN",
+                                       "value": "mesh/shop@444455556666/virtualNode/products-v1"}
