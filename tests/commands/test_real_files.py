@@ -308,3 +308,21 @@ def test_inject_writes_the_consumer_form_in_a_shared_mesh(shop):
     envoy = next(op["value"] for op in patch if op["path"] in ("/containerDefinitions/-", "/containerDefinitions/1"))
     assert envoy["environment"][0] == {"name": "APPMESH_RESOURCE_ARN",
                                        "value": "mesh/shop@444455556666/virtualNode/products-v1"}
+
+
+def test_network_mode_and_egress_placeholders_are_kept(shop):
+    data = _injected(shop)
+    data["networkMode"] = "${network_mode}"
+    next(p for p in data["proxyConfiguration"]["properties"] if p["name"] == "EgressIgnoredIPs")["value"] = "${ignored_ips}"
+    _write(shop, data)
+    assert run_meshify("inject", INJECTED, "--patch", cwd=shop).stdout.strip() == "[]"
+    lint = run_meshify("lint", INJECTED, "--select", "T204,T208", cwd=shop)
+    assert (lint.returncode, lint.stdout) == (0, "")
+
+
+def test_describe_mesh_output_is_read_too(shop):
+    (shop / "mesh.json").write_text('{\n  "mesh": {\n    "meshName": "shop",\n    "spec": {"egressFilter": {"type": "ALLOW_ALL"}},\n'
+                                    '    "status": {"status": "ACTIVE"}\n  }\n}\n')
+    result = run_meshify("lint", "mesh.json", "--select", "M110", cwd=shop)
+    assert result.stdout == "mesh.json:4:31: M110 warning: mesh `shop` allows egress to any address: declare backends " \
+                            "and use DROP_ALL\n"
