@@ -321,7 +321,8 @@ def test_network_mode_and_egress_placeholders_are_kept(shop):
 
 
 def test_describe_mesh_output_is_read_too(shop):
-    (shop / "mesh.json").write_text('{\n  "mesh": {\n    "meshName": "shop",\n    "spec": {"egressFilter": {"type": "ALLOW_ALL"}},\n'
+    (shop / "mesh.json").write_text('{\n  "mesh": {\n    "meshName": "shop",\n'
+                                    '    "spec": {"egressFilter": {"type": "ALLOW_ALL"}},\n'
                                     '    "status": {"status": "ACTIVE"}\n  }\n}\n')
     result = run_meshify("lint", "mesh.json", "--select", "M110", cwd=shop)
     assert result.stdout == "mesh.json:4:31: M110 warning: mesh `shop` allows egress to any address: declare backends " \
