@@ -137,7 +137,8 @@ def inject(
     mode = None if register else Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
     config, manifest_path = _project_or_files(manifest, taskdefs)
     raise typer.Exit(command.run(taskdefs, manifest_path, node, mode, policy, output, config.envoy_image,
-                                 AwsOptions(profile, region), skip_unknown))
+                                 AwsOptions(profile, region), skip_unknown,
+                                 select=config.select, ignore=config.ignore))
 
 
 @app.command(epilog="Examples:\n\n  meshify uninject taskdefs/products-api.json --diff\n\n"

@@ -24,6 +24,8 @@ from meshify.injector.model import iam, wiring
 
 @rule("I301", "error", "Task role cannot stream the Envoy configuration", scope="policy", fixable=True)
 def check(context: PolicyContext):
+    if iam.trust_principal(context.policy) is not None:
+        return  # I304: nothing to check or add in a trust policy
     arn = context.claimant.arn
     if not iam.allows(context.policy, wiring.STREAM_ACTION, arn):
         yield check.rule.finding(

@@ -30,6 +30,8 @@ def _too_broad(resource: str) -> bool:
 
 @rule("I302", "warning", "Stream permission on * or a whole mesh", scope="policy")
 def check(context: PolicyContext):
+    if iam.trust_principal(context.policy) is not None:
+        return  # I304: nothing to check or add in a trust policy
     for index, statement in iam.statements(context.policy):
         if statement.get("Effect") != "Allow":
             continue

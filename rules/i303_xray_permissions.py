@@ -23,6 +23,8 @@ from meshify.injector.model import iam, wiring
 
 @rule("I303", "error", "X-Ray enabled without X-Ray permissions", scope="policy", fixable=True)
 def check(context: PolicyContext):
+    if iam.trust_principal(context.policy) is not None:
+        return  # I304: nothing to check or add in a trust policy
     if not context.mesh.envoy.xray:
         return
     missing = [action for action in wiring.XRAY_ACTIONS if not iam.allows(context.policy, action, "*")]

@@ -3,7 +3,10 @@
 What: an application container (any container but Envoy, the containers Envoy itself
 waits for, and FireLens log routers) has no ``dependsOn`` entry
 ``{containerName: envoy, condition: HEALTHY}``; or the ``dependsOn`` graph has a cycle.
-Essential containers are errors; non-essential ones are warnings.
+Essential containers are errors; non-essential ones are warnings. Not on a gateway's task
+(Envoy intercepts no traffic there), and not on a telemetry sidecar that runs as the
+proxy's ignored UID with no listener port, as AWS's App Mesh user guide runs the X-Ray
+daemon: its traffic bypasses Envoy, so it need not wait for it.
 
 Why: the APPMESH proxy configuration redirects the task's traffic to Envoy as soon as the
 task starts. An application that starts first makes connections that fail until Envoy is
@@ -26,9 +29,9 @@ from meshify.injector.model.task_definition import append, application_container
 @rule("T203", "error", "Application container does not wait for Envoy", scope="taskdef", fixable=True)
 def check(context: TaskContext):
     index = context.envoy_index()
-    if index is not None:
+    if index is not None and not context.is_gateway:
         envoy_name = context.containers[index]["name"]
-        for app in application_containers(context.taskdef, index):
+        for app in application_containers(context.taskdef, index, context.bypassing_sidecars()):
             container = context.containers[app]
             essential = container.get("essential", True) is True
             severity = None if essential else "warning"

@@ -25,6 +25,7 @@ addresses and ports the task already ignores.
 from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model import wiring
 from meshify.injector.model.task_definition import proxy_properties, set_proxy_property
+from meshify.injector.model.unknowns import is_unknown
 
 _PROXY = "/proxyConfiguration"
 
@@ -65,6 +66,8 @@ def check(context: TaskContext):
                 fix=set_proxy_property(context.taskdef, name, value))
     for name, wanted_of in (("EgressIgnoredIPs", wiring.egress_ignored_ips), ("EgressIgnoredPorts", wiring.egress_ignored_ports)):
         current = properties.get(name, (None, ""))[1]
+        if is_unknown(current):
+            continue  # a placeholder is never overwritten (formats.md)
         wanted = wanted_of(mesh, current)
         missing = [item for item in wanted if item not in {part.strip() for part in current.split(",")}]
         if missing:

@@ -15,9 +15,11 @@ Fails (node listener 8080):
 Passes:
     properties: [{name: AppPorts, value: "8080"}]; app portMappings: [{containerPort: 8080}]
 
-Fix: ``meshify inject`` sets ``AppPorts`` from the manifest and adds the missing port
-mapping (to the Envoy container of a gateway, to the first essential application
-container of a node).
+Fix: ``meshify inject`` sets ``AppPorts`` from the manifest, and on a gateway's task adds
+the missing port mapping to Envoy (meshify's own container). It never adds or changes a
+port mapping of the user's containers: a node's listener port that no container exposes
+is a mistake to fix by hand (expose the port the application listens on, or change the
+node's listener), and inject stops and reports it rather than hide it.
 """
 
 from meshify.injector.engine import TaskContext, rule
@@ -31,6 +33,7 @@ from meshify.injector.model.task_definition import (
     proxy_properties,
     set_proxy_property,
 )
+from meshify.injector.model.unknowns import is_unknown
 
 
 def _exposed_ports(context: TaskContext) -> set[object]:
@@ -57,7 +60,8 @@ def check(context: TaskContext):
             yield check.rule.finding(
                 f"AppPorts is {properties['AppPorts'][1]!r} but {context.resource_label} has no listener",
                 context.locate(f"{PROXY_PROPERTIES}/{position}"), fix=remove)
-        elif wanted and properties.get("AppPorts", (0, ""))[1].replace(" ", "") != wanted:
+        elif wanted and properties.get("AppPorts", (0, ""))[1].replace(" ", "") != wanted \
+                and not is_unknown(properties.get("AppPorts", (0, ""))[1]):
             if "AppPorts" in properties:
                 message = f"AppPorts is {properties['AppPorts'][1]!r}, but the listeners of {context.resource_label} are {wanted!r}"
                 loc = context.locate(f"{PROXY_PROPERTIES}/{properties['AppPorts'][0]}/value")
@@ -77,8 +81,13 @@ def check(context: TaskContext):
         if listener.port in exposed or owner is None or any(isinstance(port, Unknown) for port in exposed):
             continue  # an unknown containerPort may be this one
         exposed.add(listener.port)
-        mapping = {"containerPort": listener.port, "protocol": "tcp"}
         container = context.containers[owner]
+        if not context.is_gateway:  # the user's container: reported, never changed
+            yield check.rule.finding(
+                f"listener port {listener.port} of {context.resource_label} is exposed by no container: expose it in "
+                "the application's portMappings, or change the node's listener", context.locate(container_pointer(owner, "name")))
+            continue
+        mapping = {"containerPort": listener.port, "protocol": "tcp"}
         fix = append(context.taskdef, container_pointer(owner), "portMappings", mapping)
         yield check.rule.finding(
             f"listener port {listener.port} of {context.resource_label} is exposed by no container: "

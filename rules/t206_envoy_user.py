@@ -2,7 +2,9 @@
 
 What: on a node's task, the Envoy container's ``user`` differs from the proxy
 configuration's ``IgnoredUID`` (or from the manifest's ``envoy.user``); or an application
-container runs as that UID.
+container (one that serves a listener port, or the only container beside Envoy) runs as
+that UID. A sidecar with no listener port running as that UID is correct: AWS's App Mesh
+user guide runs the X-Ray daemon so, so that its traffic bypasses Envoy.
 
 Why: the proxy lets traffic from ``IgnoredUID`` leave untouched so that Envoy's own
 upstream connections are not redirected back to Envoy. If Envoy runs as another user its
@@ -20,10 +22,8 @@ application container running as the ignored UID must be changed by hand.
 
 from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model.task_definition import container_pointer, proxy_properties, set_proxy_property
-
-
-def _uid(user: object) -> str | None:
-    return str(user).split(":", 1)[0] if user is not None else None
+from meshify.injector.model.task_definition import uid_of as _uid
+from meshify.injector.model.unknowns import is_unknown
 
 
 @rule("T206", "error", "Envoy user differs from IgnoredUID", scope="taskdef", fixable=True)
@@ -36,21 +36,22 @@ def check(context: TaskContext):
     ignored = properties.get("IgnoredUID", (None, None))[1]
     if index is not None:
         current = context.containers[index].get("user")
-        if _uid(current) != wanted:
+        if _uid(current) != wanted and not is_unknown(current):
             pointer = container_pointer(index, "user")
             yield check.rule.finding(
                 f"Envoy container `{context.containers[index]['name']}` runs as user {current!r}, not "
                 f"{wanted!r} (envoy.user and the proxy's IgnoredUID): its own traffic would loop through the proxy",
                 context.locate(pointer if current is not None else container_pointer(index)),
                 fix=[{"op": "add", "path": pointer, "value": wanted}])
-    if isinstance(context.taskdef.get("proxyConfiguration"), dict) and ignored != wanted:
+    if isinstance(context.taskdef.get("proxyConfiguration"), dict) and ignored != wanted and not is_unknown(ignored):
         fix = set_proxy_property(context.taskdef, "IgnoredUID", wanted)
         # At the value it replaces, else at the properties (or the proxy configuration) it adds to.
         yield check.rule.finding(
             f"IgnoredUID is {ignored!r}, not the Envoy user {wanted!r}", context.locate(fix[0]["path"]), fix=fix)
     uid = ignored or wanted
+    sidecars = context.bypassing_sidecars()
     for position, container in enumerate(context.containers):
-        if position != index and _uid(container.get("user")) == uid:
+        if position != index and position not in sidecars and _uid(container.get("user")) == uid:
             yield check.rule.finding(
                 f"container `{container['name']}` runs as UID {uid}, the UID the proxy ignores: its traffic "
                 "bypasses Envoy; run it as another user", context.locate(container_pointer(position, "user")))

@@ -16,20 +16,32 @@ Passes:
     environment: [{name: APPMESH_RESOURCE_ARN,
                    value: arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1}]
 
-Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated variable).
+Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated variable): the
+manifest's ``arn`` when given; in a mesh shared with the task's account (``mesh.owner`` is
+another account), the consumer's form ``mesh/<mesh>@<owner>/virtualNode/<node>`` that AWS's
+cross-account walkthrough uses; else the node's ARN.
 """
 
 from meshify.injector.engine import TaskContext, rule
+from meshify.injector.model import wiring
 from meshify.injector.model.task_definition import append, container_pointer, environment_value
+from meshify.injector.model.unknowns import is_unknown
 
 RESOURCE_ARN = "APPMESH_RESOURCE_ARN"
 DEPRECATED = "APPMESH_VIRTUAL_NODE_NAME"
 
 
 def accepted_values(context: TaskContext) -> set[str]:
+    """The claimant's ARN, and the short forms the Envoy agent accepts: ``mesh/<mesh>/...``
+    and, for a shared mesh, the consumer account's ``mesh/<mesh>@<owner>/...`` that AWS's
+    cross-account walkthrough uses (also as a full ARN in the consumer's account)."""
     mesh, claimant = context.mesh, context.claimant
     short = f"mesh/{mesh.name}/{claimant.kind}/{claimant.name}"
-    return {claimant.arn, short, f"mesh/{mesh.name}@{mesh.owner}/{claimant.kind}/{claimant.name}"}
+    shared = f"mesh/{mesh.name}@{mesh.owner}/{claimant.kind}/{claimant.name}"
+    accepted = {claimant.arn, short, shared}
+    if mesh.owner != mesh.account:
+        accepted.add(f"arn:{mesh.partition}:appmesh:{mesh.region}:{mesh.account}:{shared}")
+    return accepted
 
 
 @rule("T207", "error", "APPMESH_RESOURCE_ARN missing or wrong", scope="taskdef", fixable=True)
@@ -38,21 +50,24 @@ def check(context: TaskContext):
     if index is None:
         return
     container = context.containers[index]
-    wanted = {"name": RESOURCE_ARN, "value": context.claimant.arn}
+    value = wiring.resource_arn_value(context.mesh, context.claimant)
+    wanted = {"name": RESOURCE_ARN, "value": value}
     current = environment_value(container, RESOURCE_ARN)
     if current is not None:
-        if current[1] not in accepted_values(context):
+        if current[1] not in accepted_values(context) and not is_unknown(current[1]):
             pointer = container_pointer(index, "environment", current[0], "value")
             yield check.rule.finding(  # environment values are never printed: they may be secrets
-                f"APPMESH_RESOURCE_ARN is not the ARN of {context.resource_label}: set it to {context.claimant.arn}",
+                f"APPMESH_RESOURCE_ARN is not the ARN of {context.resource_label}: set it to {value}",
                 context.locate(pointer),
-                fix=[{"op": "replace", "path": pointer, "value": context.claimant.arn}])
+                fix=[{"op": "replace", "path": pointer, "value": value}])
         return
     deprecated = environment_value(container, DEPRECATED)
     if deprecated is not None:
         pointer = container_pointer(index, "environment", deprecated[0])
+        if is_unknown(deprecated[1]):
+            wanted = {"name": RESOURCE_ARN, "value": deprecated[1]}  # renamed; the user's placeholder is kept
         yield check.rule.finding(
-            f"APPMESH_VIRTUAL_NODE_NAME is deprecated: use APPMESH_RESOURCE_ARN={context.claimant.arn}",
+            f"APPMESH_VIRTUAL_NODE_NAME is deprecated: use APPMESH_RESOURCE_ARN={wanted['value']}",
             context.locate(pointer), severity="warning", fix=[{"op": "replace", "path": pointer, "value": wanted}])
         return
     fix = append(context.taskdef, container_pointer(index), "environment", wanted, at=0)

@@ -17,12 +17,13 @@ port mappings by hand first.
 """
 
 from meshify.injector.engine import TaskContext, rule
+from meshify.injector.model.unknowns import is_unknown
 
 
 @rule("T208", "error", "networkMode is not awsvpc", scope="taskdef", fixable=True)
 def check(context: TaskContext):
     mode = context.taskdef.get("networkMode")
-    if mode == "awsvpc":
+    if mode == "awsvpc" or is_unknown(mode):  # a placeholder is never overwritten (formats.md)
         return
     conflicts = [
         (index, position) for index, container in enumerate(context.containers)

@@ -14,6 +14,8 @@ Fails:
 Passes:
     image: 840364872350.dkr.ecr.eu-west-1.amazonaws.com/aws-appmesh-envoy:v1.39.1.0-prod
 
+An image given as a template placeholder (``${ENVOY_IMAGE}``) is unknown: not checked.
+
 Fix: ``meshify inject`` sets the manifest's image (T213).
 """
 
@@ -22,6 +24,7 @@ import re
 from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model.mesh import default_envoy_image, envoy_images
 from meshify.injector.model.task_definition import container_pointer
+from meshify.injector.model.unknowns import is_unknown
 
 _VERSION = re.compile(r"^v?(\d+(?:\.\d+)+)")
 
@@ -37,6 +40,8 @@ def check(context: TaskContext):
     if index is None:
         return
     image = str(context.containers[index].get("image", ""))
+    if is_unknown(image):  # a template placeholder: its value is not known here
+        return
     pointer = context.locate(container_pointer(index, "image"))
     repository, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "")
     regional = default_envoy_image(context.mesh.region).rsplit(":", 1)[0]

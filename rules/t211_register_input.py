@@ -19,9 +19,15 @@ Fix: move or correct the value the message names.
 
 from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model.service_models import validate
+from meshify.injector.model.task_definition import member_name, value_at
+from meshify.injector.model.unknowns import is_unknown
 
 
 @rule("T211", "error", "Not valid RegisterTaskDefinition input", scope="taskdef")
 def check(context: TaskContext):
     for pointer, message in validate("ecs", "RegisterTaskDefinitionRequest", context.taskdef):
+        if is_unknown(value_at(context.taskdef, pointer)):
+            continue  # a template placeholder: its value is not known here
+        if pointer and not message.startswith(("unknown key", "missing required key")):
+            message = f"{member_name(pointer)}: {message}"  # the member, never its value (it may be a secret)
         yield check.rule.finding(f"ECS rejects this task definition: {message}", context.locate(pointer))

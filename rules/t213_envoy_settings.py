@@ -17,12 +17,14 @@ Passes:
      environment: [APPMESH_RESOURCE_ARN, {name: ENVOY_LOG_LEVEL, value: debug}]}
 
 Fix: ``meshify inject`` brings the Envoy container up to date with the manifest; it
-never removes settings the manifest does not mention.
+never removes settings the manifest does not mention, and never overwrites a template
+placeholder (``${ENVOY_IMAGE}``): its value is unknown.
 """
 
 from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model import wiring
 from meshify.injector.model.task_definition import append, container_pointer, environment_value
+from meshify.injector.model.unknowns import is_unknown
 
 
 @rule("T213", "warning", "Envoy container differs from the manifest's envoy settings", scope="taskdef",
@@ -34,7 +36,7 @@ def check(context: TaskContext):
     settings = context.mesh.envoy
     container = context.containers[index]
     name = container["name"]
-    if container.get("image") != settings.image:
+    if container.get("image") != settings.image and not is_unknown(container.get("image")):
         pointer = container_pointer(index, "image")
         yield check.rule.finding(
             f"Envoy container `{name}` runs {container.get('image')!r}, the manifest's Envoy image is "

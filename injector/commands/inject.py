@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from meshify.injector.aws.ecs import is_ecs_reference
 from meshify.injector.aws.session import AwsOptions
 from meshify.injector.commands.batch import each_file, report
 from meshify.injector.documents.document import Document
+from meshify.injector.engine.findings import selected
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
@@ -65,19 +67,23 @@ def _rules(scope: str) -> list[engine.Rule]:
     return [rule for rule in engine.all_rules().values() if rule.scope == scope and rule.fixable]
 
 
-def _unfixed_errors(context: engine.TaskContext) -> list[engine.Finding]:
-    return [found for found in engine.run(_rules("taskdef"), context) if found.severity == "error" and not found.fix
-            and not found.relies_on_default]
+def _unfixed_errors(context: engine.TaskContext, select: Iterable[str], ignore: Iterable[str]) -> list[engine.Finding]:
+    """The errors no fix removes, of the rules the user selected: a rule the user ignored
+    never stops injection."""
+    return [found for found in engine.run(_rules("taskdef"), context)
+            if found.severity == "error" and not found.fix and not found.relies_on_default
+            and selected(found.rule, select, ignore)]
 
 
-def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None) -> Injection:
+def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None,
+           select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Injection:
     source.resolve(mesh)
     claimant = claimant_for(mesh, source, node_name)
     if claimant is None:
         return Injection(source, None)
     context = engine.TaskContext(mesh, claimant, copy.deepcopy(source.data), source.loc)
     patch = engine.fix(_rules("taskdef"), context, "taskdef")
-    blocking = _unfixed_errors(context)
+    blocking = _unfixed_errors(context, select, ignore)
     if blocking:
         raise blocking[0].loc.error(f"cannot inject: {blocking[0].rule} {blocking[0].message}")
     return Injection(source, claimant, patch)
@@ -88,6 +94,12 @@ def policy_patch(mesh: Mesh, policy: PolicyFile, claimants: list[Node | Gateway]
     import jsonpatch
 
     current = jsonpatch.apply_patch(policy.policy, policy.patch)  # a copy: the file's data stays as read
+    checks = [rule for rule in engine.all_rules().values() if rule.scope == "policy" and not rule.fixable]
+    for claimant in claimants[:1]:  # what no fix can mend (I304, a trust policy) stops injection
+        context = engine.PolicyContext(mesh, claimant, current, lambda pointer: Loc(policy.document, pointer))
+        for found in engine.run(checks, context):
+            if found.severity == "error":
+                raise found.loc.error(f"cannot inject: {found.rule} {found.message}")
     for claimant in claimants:
         context = engine.PolicyContext(mesh, claimant, current, lambda pointer: Loc(policy.document, pointer))
         policy.patch += engine.fix(_rules("policy"), context, "policy")
@@ -197,7 +209,7 @@ def _mesh_from_files(paths: list[str], envoy_image: str | None,
 
 def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mode | None, policy_path: str | None,
         output: str | None, envoy_image: str | None = None, aws: AwsOptions | None = None,
-        skip_unknown: bool = False) -> int:
+        skip_unknown: bool = False, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> int:
     """``meshify inject``: every input loads and every patch is computed before the first
     write, so that bad input never leaves a file half-changed; ``mode`` None is --register.
 
@@ -224,7 +236,7 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
     injections: list[Injection] = []
     for source in distinct(sources):
         with each_file(source.path, failed):
-            injections.append(inject(mesh, source, node))
+            injections.append(inject(mesh, source, node, select, ignore))
     if mode is Mode.IN_PLACE:  # a file that cannot be written is reported, and its policy statements left out
         for problem in preflight([edit.path for edit in _edits(injections) if edit.changes]):
             report(problem, failed)

@@ -127,6 +127,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     for rule in rules:
         by_scope.setdefault(rule.scope, []).append(rule)
     findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, inputs.spec_files)))
+    findings += _redefined_findings(manifest_path, config.envoy_image, inputs, by_scope.get("mesh", []))
     if live:
         from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
 
@@ -197,6 +198,36 @@ def _service_findings(mesh: Mesh, inputs: _Inputs, rules: list[engine.Rule]) -> 
         context = engine.ServiceContext(mesh, model, task_file.data if task_file else None,
                                         task_file.loc if task_file else None, everyone)
         findings += engine.run(rules, context)
+    return findings
+
+
+def _redefined_findings(manifest_path: str | None, envoy_image: str | None, inputs: _Inputs,
+                        rules: list[engine.Rule]) -> list[engine.Finding]:
+    """The findings of each spec file whose resource a later file redefines (M114): the
+    model keeps the last definition, so each earlier one is checked again as if it came
+    last, and every file is linted whatever the order of the paths."""
+    spec_files = inputs.spec_files
+    last: dict[object, SpecFile] = {}
+    for spec in spec_files:
+        last[spec.identity] = spec
+    findings: list[engine.Finding] = []
+    for spec in spec_files:
+        if last[spec.identity] is spec:
+            continue
+        order = [other for other in spec_files if other is not spec] + [spec]
+        if manifest_path is None:
+            from meshify.injector.inputs.files_mesh import mesh_from_files
+
+            mesh = mesh_from_files(order, inputs.task_files, envoy_image)
+        else:
+            mesh = load_manifest(manifest_path, envoy_image=envoy_image)
+            for other in order:
+                try:
+                    merge(mesh, other)
+                except InputError:
+                    continue  # reported once, by the first pass
+        findings += [found for found in engine.run(rules, engine.MeshContext(mesh, spec_files))
+                     if found.loc.document is spec.document]
     return findings
 
 

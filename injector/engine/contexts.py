@@ -43,6 +43,23 @@ class TaskContext:
 
         return find_envoy(self.taskdef, self.mesh.envoy.container_name, self.is_gateway)
 
+    def ignored_uid(self) -> str | None:
+        """The UID the proxy lets through: ``IgnoredUID``, else the manifest's Envoy user;
+        None on a gateway's task (no proxy there)."""
+        if self.is_gateway:
+            return None
+        from meshify.injector.model.task_definition import proxy_properties
+
+        return proxy_properties(self.taskdef).get("IgnoredUID", (0, ""))[1] or self.mesh.envoy.user
+
+    def bypassing_sidecars(self) -> set[int]:
+        """Sidecars running as the ignored UID with no listener port (an X-Ray daemon as AWS
+        documents it): their traffic bypasses Envoy on purpose."""
+        from meshify.injector.model.task_definition import bypassing_sidecars
+
+        ports = {listener.port for listener in self.claimant.listeners}
+        return bypassing_sidecars(self.taskdef, self.envoy_index(), self.ignored_uid(), ports)
+
 
 @dataclass(slots=True)
 class PolicyContext:

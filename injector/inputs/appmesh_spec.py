@@ -38,6 +38,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "virtualService": ("virtualServiceName", "VirtualServiceSpec"),
     "virtualGateway": ("virtualGatewayName", "VirtualGatewaySpec"),
     "gatewayRoute": ("gatewayRouteName", "GatewayRouteSpec"),
+    "mesh": ("meshName", "MeshSpec"),  # every resource names its mesh: a mesh only when nothing else is named
 }
 
 
@@ -49,6 +50,16 @@ class SpecFile:
     parent: str | None  # the router of a route, the gateway of a gateway route
     spec: dict[str, Any]
     base: str  # the pointer of ``spec`` in the document
+    mesh_name: str | None = None  # the ``meshName`` the file gives, if any
+
+    @property
+    def identity(self) -> tuple[str | None, str, str | None, str]:
+        """What names the resource in App Mesh: two files with the same identity define one resource."""
+        return self.mesh_name, self.kind, self.parent, self.name
+
+    @property
+    def mesh_name_loc(self) -> Loc:
+        return Loc(self.document, self.base.rsplit("/", 1)[0] + "/meshName")
 
     @property
     def loc(self) -> Loc:
@@ -99,12 +110,21 @@ def load_spec(document: Document) -> SpecFile | None:
     from_spec = _kind_from_spec(spec, stem)
     if kind is None or (kind in ("virtualRouter", "virtualGateway") and from_spec in ("route", "gatewayRoute")):
         kind = from_spec
+    if kind is None and "mesh" in named and set(spec) <= set(_mesh_spec_members()):
+        kind = "mesh"
     if kind is None:
         return None
     name = data.get(KINDS[kind][0]) or stem
     parent = data.get("virtualRouterName") if kind == "route" else data.get("virtualGatewayName") \
         if kind == "gatewayRoute" else None
-    return SpecFile(document, kind, name, parent, spec, f"{base}/spec")
+    mesh_name = data.get("meshName") if isinstance(data.get("meshName"), str) else None
+    return SpecFile(document, kind, name, parent, spec, f"{base}/spec", mesh_name)
+
+
+def _mesh_spec_members() -> list[str]:
+    from meshify.injector.model.service_models import shapes
+
+    return list(shapes("appmesh")["MeshSpec"]["members"])
 
 
 def _listeners(items: Any, loc: Loc) -> list[Listener]:
@@ -145,10 +165,16 @@ def _client_policies(spec: dict[str, Any], loc: Loc) -> list[ClientPolicy]:
 
 
 def merge(mesh: Mesh, spec_file: SpecFile) -> None:
-    """Add (or replace) the resource a spec file describes in the model."""
+    """Add (or replace) the resource a spec file describes in the model. A mesh spec of
+    another mesh changes nothing (M118 reports it)."""
     mesh.changed()
     spec, loc, name = spec_file.spec, spec_file.loc, spec_file.name
-    if spec_file.kind == "virtualNode":
+    if spec_file.kind == "mesh":
+        egress = spec.get("egressFilter")
+        if name == mesh.name and isinstance(egress, dict) and isinstance(egress.get("type"), str):
+            mesh.egress_filter = egress["type"]
+            mesh.egress_filter_loc = loc.child("egressFilter", "type")
+    elif spec_file.kind == "virtualNode":
         discovery = None
         found = spec.get("serviceDiscovery") or {}
         if isinstance(found.get("dns"), dict):
@@ -191,7 +217,7 @@ def merge(mesh: Mesh, spec_file: SpecFile) -> None:
             match["headers"] = _flat_headers(match["headers"])
         route = Route(name=name, protocol=ROUTE_KINDS[route_kind], loc=loc, targets=targets,
                       priority=spec.get("priority"), match=match, retry_policy=body.get("retryPolicy"),
-                      timeout=body.get("timeout"))
+                      timeout=body.get("timeout"), body_loc=loc.child(route_kind))
         router_name = spec_file.parent or f"(the router of {spec_file.document.path})"
         router = mesh.routers.setdefault(router_name, Router(name=router_name, loc=loc, detached=spec_file.parent is None))
         router.routes = [r for r in router.routes if r.name != name] + [route]
@@ -211,10 +237,13 @@ def merge(mesh: Mesh, spec_file: SpecFile) -> None:
         if route_kind is None:
             return
         body = spec[route_kind]
-        target = ((body.get("action") or {}).get("target") or {}).get("virtualService") or {}
+        action = body.get("action") or {}
+        target_spec = action.get("target") or {}
+        target = target_spec.get("virtualService") or {}
         route = GatewayRoute(name=name, protocol=ROUTE_KINDS[route_kind], loc=loc,
                              service=str(target.get("virtualServiceName")), priority=spec.get("priority"),
-                             match=dict(body.get("match") or {}))
+                             match=dict(body.get("match") or {}), port=target_spec.get("port"),
+                             rewrite=action.get("rewrite"))
         gateway_name = spec_file.parent or f"(the gateway of {spec_file.document.path})"
         gateway = mesh.gateways.setdefault(gateway_name, Gateway(name=gateway_name, loc=loc,
                                                                  arn=mesh.arn_of("virtualGateway", gateway_name)))

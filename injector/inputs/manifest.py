@@ -207,7 +207,7 @@ def build(document: Document, envoy_image: str | None = None) -> Mesh:
             listeners=_listeners(gateway_data["listeners"], loc.child("listeners")),
             routes=[GatewayRoute(name=r["name"], protocol=r["protocol"], service=r["service"],
                                  priority=r.get("priority"), match=dict(r.get("match") or {}),
-                                 loc=loc.child("routes", index))
+                                 port=r.get("port"), rewrite=r.get("rewrite"), loc=loc.child("routes", index))
                     for index, r in enumerate(gateway_data.get("routes") or [])],
             arn=gateway_data.get("arn") or mesh.arn_of("virtualGateway", name),
             service=_ecs_service(gateway_data.get("service"), loc.child("service")),

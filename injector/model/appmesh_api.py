@@ -92,7 +92,11 @@ def api_specs(mesh: Mesh) -> dict[tuple[str, ...], tuple[dict[str, Any], Loc]]:
         specs[("virtualGateway", gateway.name)] = (
             {"listeners": [_listener(item, gateway=True) for item in gateway.listeners]}, gateway.loc)
         for route in gateway.routes:
-            action = {"target": {"virtualService": {"virtualServiceName": route.service}}}
+            action: dict[str, Any] = {"target": {"virtualService": {"virtualServiceName": route.service}}}
+            if route.port is not None:
+                action["target"]["port"] = route.port
+            if route.rewrite is not None:
+                action["rewrite"] = route.rewrite
             spec = {KIND_OF_PROTOCOL[route.protocol]: _route_body(route.protocol, route.match, action, {})}
             if route.priority is not None:
                 spec["priority"] = route.priority

@@ -47,3 +47,14 @@ def add_statements_patch(policy: dict[str, Any], new: list[dict[str, Any]]) -> l
     else:
         patch.append({"op": "add", "path": "/Statement", "value": list(new)})
     return patch
+
+
+def trust_principal(policy: dict[str, Any]) -> str | None:
+    """The pointer of the first ``Principal`` (or ``NotPrincipal``) of the policy, when it
+    has one: then it is a trust (assume-role) policy, which a permissions policy never is
+    (IAM rejects a principal in an identity-based policy)."""
+    for index, statement in statements(policy):
+        for key in ("Principal", "NotPrincipal"):
+            if key in statement:
+                return f"/Statement/{index}/{key}" if index is not None else f"/Statement/{key}"
+    return None

@@ -139,6 +139,10 @@ class Route:
     match: dict[str, Any] = field(default_factory=dict)
     retry_policy: dict[str, Any] | None = None
     timeout: dict[str, Any] | None = None
+    body_loc: Loc | None = None  # where retryPolicy and timeout are written, when not at ``loc``
+
+    def member_loc(self, *tokens: str | int) -> Loc:
+        return (self.body_loc or self.loc).child(*tokens)
 
 
 @dataclass(slots=True)
@@ -170,6 +174,8 @@ class GatewayRoute:
     loc: Loc
     priority: int | None = None
     match: dict[str, Any] = field(default_factory=dict)
+    port: int | None = None  # the target port (action.target.port)
+    rewrite: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -224,6 +230,7 @@ class Mesh:
     services: dict[str, Service] = field(default_factory=dict)
     gateways: dict[str, Gateway] = field(default_factory=dict)
     from_files: bool = False  # no manifest: the mesh is the App Mesh resources of the files given
+    egress_filter_loc: Loc | None = None  # where a mesh spec file set the egress filter, when one did
     _claims: dict[str, list[Node | Gateway]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -312,3 +319,33 @@ def listener_for(router: Router, route: Route) -> Listener | None:
         return router.listeners[0]
     port = route.match.get("port")
     return next((listener for listener in router.listeners if listener.port == port), None)
+
+
+# Envoy's default request timeout, which App Mesh keeps when a listener or route sets none.
+DEFAULT_REQUEST_TIMEOUT_MS = 15_000
+_DURATION_TEXT = re.compile(r"^(\d+)(ms|s)$")
+_UNIT_MS = {"ms": 1, "s": 1000}
+
+
+def duration_ms(value: Any) -> int | None:
+    """A duration as the manifest (``"5s"``, ``"300ms"``) or the API (``{unit, value}``)
+    writes it, in milliseconds; None when it is neither."""
+    if isinstance(value, str) and (match := _DURATION_TEXT.match(value)):
+        return int(match.group(1)) * _UNIT_MS[match.group(2)]
+    if isinstance(value, dict) and value.get("unit") in _UNIT_MS and isinstance(value.get("value"), int):
+        return value["value"] * _UNIT_MS[value["unit"]]
+    return None
+
+
+def seconds(milliseconds: int) -> str:
+    return f"{milliseconds / 1000:g} s"
+
+
+def target_listener(node: Node, route: Route, target: Target) -> Listener | None:
+    """The node listener a route target reaches: the one on ``target.port``, the only one,
+    or the first of the route's protocol."""
+    if target.port is not None:
+        return next((listener for listener in node.listeners if listener.port == target.port), None)
+    if len(node.listeners) == 1:
+        return node.listeners[0]
+    return next((listener for listener in node.listeners if listener.protocol == route.protocol), None)

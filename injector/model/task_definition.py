@@ -4,10 +4,12 @@ from) and the RFC 6902 operations the rules' fixes are built from."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
-from meshify.injector.documents.pointer import join, resolve
+from meshify.injector.documents.pointer import join, resolve, split
 from meshify.injector.documents.unknown import Unknown as Unknown  # what the rules test values against
+from meshify.injector.model.unknowns import is_unknown
 
 ENVOY_IMAGE = re.compile(r"(^|/)aws-appmesh-envoy(:|@|$)")
 # Any Envoy build (a mirror, a custom image): enough to trust proxyConfiguration's word.
@@ -28,7 +30,8 @@ def find_envoy(taskdef: dict[str, Any], container_name: str, gateway: bool = Fal
     proxy = taskdef.get("proxyConfiguration")
     if not gateway and isinstance(proxy, dict) and proxy.get("containerName") in names:
         index = names.index(proxy["containerName"])
-        if ANY_ENVOY_IMAGE.search(str(containers[index].get("image", ""))):
+        image = containers[index].get("image", "")
+        if ANY_ENVOY_IMAGE.search(str(image)) or is_unknown(image):
             return index
     if container_name in names:
         return names.index(container_name)
@@ -118,14 +121,61 @@ def find_cycle(taskdef: dict[str, Any]) -> list[str] | None:
     return None
 
 
-def application_containers(taskdef: dict[str, Any], envoy_index: int | None) -> list[int]:
+def uid_of(user: object) -> str | None:
+    """The UID part of a container's ``user`` (``"1337:1337"`` is UID 1337)."""
+    return str(user).split(":", 1)[0] if user is not None else None
+
+
+def exposed_ports(container: dict[str, Any]) -> set[object]:
+    return {mapping.get("containerPort") for mapping in container.get("portMappings") or [] if isinstance(mapping, dict)}
+
+
+def bypassing_sidecars(taskdef: dict[str, Any], envoy_index: int | None, ignored_uid: str | None,
+                       listener_ports: set[int]) -> set[int]:
+    """Sidecars that run as the proxy's ignored UID on purpose, as AWS documents for the
+    X-Ray daemon: their traffic bypasses Envoy. A container that serves a listener port,
+    or the only container beside Envoy, is the application and is not one of them."""
+    containers = taskdef.get("containerDefinitions") or []
+    others = [index for index in range(len(containers)) if index != envoy_index]
+    if ignored_uid is None or len(others) < 2:
+        return set()
+    return {index for index in others
+            if uid_of(containers[index].get("user")) == ignored_uid
+            and not exposed_ports(containers[index]) & listener_ports}
+
+
+def is_log_router(container: dict[str, Any]) -> bool:
+    """A FireLens log router (console exports write ``"firelensConfiguration": null`` on
+    every container: that is no log router)."""
+    return isinstance(container.get("firelensConfiguration"), dict)
+
+
+def application_containers(taskdef: dict[str, Any], envoy_index: int | None,
+                           bypassing: Collection[int] = ()) -> list[int]:
     """Containers that must wait for Envoy: all but Envoy itself, the containers Envoy
-    waits for (a dependency back would be a cycle ECS rejects) and FireLens log routers
-    (ECS starts them before the containers that log through them, Envoy included)."""
+    waits for (a dependency back would be a cycle ECS rejects), FireLens log routers
+    (ECS starts them before the containers that log through them, Envoy included) and the
+    ``bypassing`` sidecars (their traffic does not go through Envoy)."""
     containers = taskdef.get("containerDefinitions") or []
     envoy_needs = dependencies_of(taskdef, envoy_index) if envoy_index is not None else set()
     return [
         index for index, container in enumerate(containers)
         if index != envoy_index and container.get("name") not in envoy_needs
-        and "firelensConfiguration" not in container
+        and not is_log_router(container) and index not in bypassing
     ]
+
+
+def member_name(pointer: str) -> str:
+    """``/containerDefinitions/0/cpu`` as a reader names it: ``containerDefinitions[0].cpu``."""
+    name = ""
+    for token in split(pointer):
+        name += f"[{token}]" if token.isdigit() else f".{token}" if name else token
+    return name
+
+
+def value_at(taskdef: dict[str, Any], pointer: str) -> Any:
+    """The value at ``pointer``, or None when there is none."""
+    try:
+        return resolve(taskdef, pointer)
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None

@@ -35,9 +35,20 @@ def is_gateway(claimant: Node | Gateway) -> bool:
     return isinstance(claimant, Gateway)
 
 
+def resource_arn_value(mesh: Mesh, claimant: Node | Gateway) -> str:
+    """What Envoy's ``APPMESH_RESOURCE_ARN`` says: the ARN given in the manifest, else, in
+    a mesh shared with the account that runs the task, the consumer's form
+    ``mesh/<mesh>@<owner>/virtualNode/<node>`` (AWS's cross-account walkthrough, which the
+    App Mesh user guide's "Working with shared meshes" points to), else the node's ARN."""
+    derived = claimant.arn == mesh.arn_of(claimant.kind, claimant.name)
+    if derived and mesh.owner != mesh.account:
+        return f"mesh/{mesh.name}@{mesh.owner}/{claimant.kind}/{claimant.name}"
+    return claimant.arn
+
+
 def environment(mesh: Mesh, claimant: Node | Gateway) -> list[dict[str, str]]:
     """The Envoy environment meshify owns, in order."""
-    variables = [{"name": "APPMESH_RESOURCE_ARN", "value": claimant.arn}]
+    variables = [{"name": "APPMESH_RESOURCE_ARN", "value": resource_arn_value(mesh, claimant)}]
     if mesh.envoy.log_level:
         variables.append({"name": "ENVOY_LOG_LEVEL", "value": mesh.envoy.log_level})
     if mesh.envoy.xray:

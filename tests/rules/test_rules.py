@@ -47,6 +47,11 @@ def _lint(root, rule: str, paths: list[str], policy: bool = False) -> str:
     finally:
         os.chdir(cwd)
 
+ROUTE_FILE = ('{"meshName": "shop", "virtualRouterName": "products-router", "routeName": "default", "spec": {"httpRoute": '
+              '{"match": {"prefix": "/"}, "action": {"weightedTargets": [{"virtualNode": "products-v1", "weight": %d}]}}}}\n')
+ENVOY_LOGS = ('},\n      "logConfiguration": {\n        "logDriver": "awslogs",\n        "options": {\n'
+              '          "awslogs-group": "/ecs/products-api",\n          "awslogs-region": "eu-west-1",\n'
+              '          "awslogs-stream-prefix": "envoy"\n        }\n      }\n    }')
 
 # (rule, paths linted, [(file, old, new)], expected text output)
 CASES = [
@@ -111,6 +116,27 @@ CASES = [
     ("M113", [], [(MANIFEST, "hostname: prices.shop.local\n", "hostname: prices.shop.local\n  legacy:\n"
                                                                "    listeners: [{port: 7070, protocol: http}]\n")],
      "meshify.yaml:61:3: M113 info: node `legacy` has listeners but no virtual service or route reaches it\n"),
+    ("M114", ["create-route.json", "update-route.json"],
+     [("create-route.json", "", ROUTE_FILE % 1),
+      ("update-route.json", "", ROUTE_FILE % 2)],
+     "update-route.json:1:86: M114 error: route `default` of router `products-router` is also defined in "
+     "create-route.json:1:86 with a different spec: keep one definition\n"),
+    ("M115", [], [(MANIFEST, "      - port: 8080\n        protocol: http\n    routes:",
+                   "      - port: 8080\n        protocol: http\n      - port: 8443\n        protocol: http\n    routes:")],
+     "meshify.yaml:109:9: M115 error: gateway route `products` of gateway `shop-gateway` names no target port, but "
+     "router `products-router` that provides `products.shop.local` has several listeners (8080, 8443): App Mesh "
+     "requires it\n"),
+    ("M116", [], [(MANIFEST, "        retryPolicy:", "        timeout: {perRequest: 20s}\n        retryPolicy:")],
+     "meshify.yaml:89:19: M116 warning: route `default` of router `products-router` waits 20 s per request, but "
+     "listener 8080 of node `products-v1` ends requests after 15 s (the default, as it sets none): raise the "
+     "listener's timeout.http.perRequest too\n"),
+    ("M117", [], [(MANIFEST, "maxRetries: 3", "maxRetries: 5")],
+     "meshify.yaml:89:9: M117 warning: route `default` of router `products-router` allows 5 retries of 5 s (25 s), "
+     "but each request ends after 15 s (the default, as the route sets no timeout): the last retries never run\n"),
+    ("M118", ["prices-v1.json"], [("prices-v1.json", "", '{"meshName": "apps", "virtualNodeName": "prices-v1", '
+                                   '"spec": {"listeners": [{"portMapping": {"port": 9090, "protocol": "http"}}]}}\n')],
+     "prices-v1.json:1:2: M118 warning: this file is of mesh `apps`, not of the manifest's mesh `shop`: it is checked "
+     "against a mesh it does not belong to\n"),
     ("T201", ["taskdefs/prices-api.json"], [],
      "taskdefs/prices-api.json:9:3: T201 error: no Envoy container for node `prices-v1`: add one named `envoy` running "
      "the App Mesh Envoy image\n"),
@@ -119,10 +145,10 @@ CASES = [
     ("T203", [INJECTED], [(INJECTED, '"condition": "HEALTHY"', '"condition": "START"')],
      "taskdefs/products-api.json:27:11: T203 error: container `app` waits for Envoy to START, not to be HEALTHY\n"),
     ("T204", [INJECTED], [(INJECTED, '"169.254.170.2,169.254.169.254"', '"169.254.170.2"')],
-     "taskdefs/products-api.json:74:7: T204 error: EgressIgnoredIPs lacks 169.254.169.254: the task metadata and "
+     "taskdefs/products-api.json:82:7: T204 error: EgressIgnoredIPs lacks 169.254.169.254: the task metadata and "
      "instance metadata endpoints, and what the manifest's envoy: settings ignore, must not be proxied\n"),
     ("T205", [INJECTED], [(INJECTED, '"value": "8080"', '"value": "3001"')],
-     "taskdefs/products-api.json:72:9: T205 error: AppPorts is '3001', but the listeners of node `products-v1` are "
+     "taskdefs/products-api.json:80:9: T205 error: AppPorts is '3001', but the listeners of node `products-v1` are "
      "'8080'\n"),
     ("T206", [INJECTED], [(INJECTED, '"user": "1337"', '"user": "1000"')],
      "taskdefs/products-api.json:35:7: T206 error: Envoy container `envoy` runs as user '1000', not '1337' (envoy.user "
@@ -153,6 +179,20 @@ CASES = [
     ("T213", [INJECTED], [(MANIFEST, "\nnodes:\n", "\nenvoy:\n  logLevel: debug\n\nnodes:\n")],
      "taskdefs/products-api.json:36:7: T213 warning: Envoy container `envoy` does not set ENVOY_LOG_LEVEL as the "
      "manifest's envoy: settings ask\n"),
+    ("T211", [INJECTED], [(INJECTED, '"essential": true,\n      "user"', '"essential": "yes",\n      "user"')],
+     "taskdefs/products-api.json:34:7: T211 error: ECS rejects this task definition: "
+     "containerDefinitions[1].essential: a str where the model wants bool\n"),
+    ("T214", [INJECTED], [(INJECTED, ENVOY_LOGS, "}\n    }")],
+     "taskdefs/products-api.json:32:7: T214 warning: Envoy container `envoy` has no logConfiguration, but `app` has "
+     "one: Envoy's logs are lost; give it the same log driver\n"),
+    ("T215", [INJECTED], [(INJECTED, '"cpu": "512"', '"cpu": "256"'),
+                          (INJECTED, '"name": "app",', '"name": "app",\n      "cpu": 256,'),
+                          (INJECTED, '"name": "envoy",', '"name": "envoy",\n      "cpu": 64,')],
+     "taskdefs/products-api.json:5:3: T215 error: the containers need 320 CPU units (app 256, envoy 64), more than "
+     "the task's cpu 256: ECS rejects it; raise the task's cpu\n"),
+    ("T216", [INJECTED], [(MANIFEST, "\nnodes:\n", "\nenvoy:\n  xray: true\n\nnodes:\n")],
+     "taskdefs/products-api.json:32:7: T216 warning: envoy.xray is on but the task runs no X-Ray daemon: Envoy's "
+     "traces go nowhere; add an aws-xray-daemon container\n"),
     ("I301", [INJECTED], [(POLICY, "virtualNode/products-v1", "virtualNode/products-v2")],
      "task-role.json:1:27: I301 error: the policy does not allow appmesh:StreamAggregatedResources on "
      "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1: Envoy cannot get its configuration\n"),
@@ -162,6 +202,10 @@ CASES = [
     ("I303", [INJECTED], [(MANIFEST, "\nnodes:\n", "\nenvoy:\n  xray: true\n\nnodes:\n")],
      "task-role.json:1:27: I303 error: envoy.xray is on but the policy does not allow xray:PutTraceSegments, "
      "xray:PutTelemetryRecords, xray:GetSamplingRules, xray:GetSamplingTargets, xray:GetSamplingStatisticSummaries\n"),
+    ("I304", [INJECTED], [(POLICY, '{"Effect": "Allow", "Action"',
+                           '{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action"')],
+     "task-role.json:1:61: I304 error: task-role.json is a trust (assume-role) policy, not a permissions policy: give "
+     "the task role's permissions policy to --policy\n"),
 ]
 
 
@@ -180,7 +224,8 @@ def test_rule_passes_on_the_example(project, rule):
 
 
 def test_every_catalogue_rule_has_a_failing_case_and_a_documented_module():
-    catalogue = {f"M1{n:02d}" for n in range(1, 14)} | {f"T2{n:02d}" for n in range(1, 13)} | {"I301", "I302"}
+    catalogue = ({f"M1{n:02d}" for n in range(1, 19)} | {f"T2{n:02d}" for n in range(1, 17)}
+                 | {"I301", "I302", "I303", "I304"})
     rules = all_rules()
     assert catalogue <= set(rules)
     tested_elsewhere = {"S001"} | {rule for rule in rules if rule[0] in "LC"}  # test_config, test_live, test_service_connect

@@ -157,7 +157,7 @@ def test_envoy_left_in_an_injected_task_definition(migrated):
     assert _lint(migrated, "C509") == (
         "taskdefs/products-api.json:31:5: C509 error: task definition `products-api` still has the Envoy container "
         "`envoy`, but service `products` uses Service Connect: run meshify uninject on it\n"
-        "taskdefs/products-api.json:54:3: C509 error: task definition `products-api` still has a proxyConfiguration, "
+        "taskdefs/products-api.json:62:3: C509 error: task definition `products-api` still has a proxyConfiguration, "
         "but service `products` uses Service Connect: run meshify uninject on it\n")
 
 

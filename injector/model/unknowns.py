@@ -1,0 +1,27 @@
+"""Unknown values: what cannot be known from the files alone (formats.md, "References and
+unknown values"). No rule fires on an unknown, and no editor overwrites one the user wrote.
+
+Readers of formats whose values may be expressions (Terraform, CloudFormation) put a
+``documents.unknown.Unknown`` where the value would be; a plain JSON or YAML file writes
+template placeholders as strings. Both answer to :func:`is_unknown`, so that rules and
+editors ask one question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from meshify.injector.documents.unknown import Unknown
+
+# Template placeholders: ``${NAME}`` (shell, envsubst, Terraform's templatefile), ``<NAME>``
+# (the App Mesh user guide's <IMAGE1_NAME>), ``{{ name }}`` (Jinja, Helm, Copilot), jq's
+# ``$NAME``: anywhere in a string (a placeholder inside an image name is still unknown).
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[A-Za-z_][A-Za-z0-9_.-]*>|\{\{.*?\}\}|(?<![A-Za-z0-9$])\$[A-Za-z_][A-Za-z0-9_]*")
+
+
+def is_unknown(value: object) -> bool:
+    """Whether ``value`` cannot be known from the files: an :class:`Unknown`, or a string
+    holding a template placeholder."""
+    if isinstance(value, Unknown):
+        return True
+    return isinstance(value, str) and _PLACEHOLDER.search(value) is not None
