@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents import json_text as jsontext
-from meshify.injector.documents.pointer import split
+from meshify.injector.documents.pointer import join, resolve, split
 from meshify.injector.errors import InputError
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -29,6 +29,10 @@ def _is_yaml(path: str, text: str) -> bool:
     if path.endswith(".json"):
         return False
     return not text.lstrip().startswith(("{", "["))
+
+
+# A top-level key only CloudFormation templates have.
+_TEMPLATE_KEY = re.compile(r"^(?:\ufeff)?(?:AWSTemplateFormatVersion|Resources)[ \t]*:", re.MULTILINE)
 
 
 def read_text(path: str) -> str:
@@ -58,6 +62,11 @@ class Document:
     def load(path: str, text: str | None = None) -> Document:
         text = read_text(path) if text is None else text
         if _is_yaml(path, text):
+            # A CloudFormation template's short-form tags (!Ref, !Sub ...) are not YAML the
+            # plain loader knows: templates go through yaml_text, which reads them and edits
+            # the text in place; other YAML files never import it.
+            if _TEMPLATE_KEY.search(text):
+                return TemplateYamlDocument(path, text)
             return YamlDocument(path, text)
         return JsonDocument(path, text)
 
@@ -214,6 +223,49 @@ class YamlDocument(Document):
 
     def dump(self, data: Any) -> str:
         return self._write(data)
+
+
+class TemplateYamlDocument(Document):
+    """A YAML CloudFormation template: short-form intrinsics read as their long form (the
+    data of the YAML and the JSON spelling of a template are equal), exact positions, and
+    edits spliced into the text (``yaml_text.apply``) so that tags, comments, quoting,
+    anchors, CRLF and a BOM stay as written."""
+
+    format = "yaml"
+
+    def __init__(self, path: str, text: str) -> None:
+        from meshify.injector.documents import yaml_text
+
+        super().__init__(path, text)
+        if not text.strip():
+            raise InputError("the file is empty", path, 1, 1)
+        try:
+            self._parsed = yaml_text.load(text, path, fast=True)
+        except yaml_text.YamlError as error:
+            raise InputError(f"invalid YAML: {error.message}", path, error.line, error.column) from None
+        self.data = self._parsed.data
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        tokens = split(pointer)
+        while tokens:
+            try:
+                parent = resolve(self.data, join("", *tokens[:-1]))
+                if isinstance(parent, list):  # an item: where it starts, as in JSON
+                    return self._parsed.position(join("", *tokens))
+                return self._parsed.key_position(join("", *tokens))
+            except (KeyError, IndexError, TypeError, ValueError):
+                tokens.pop()
+        return self._parsed.position("")
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        from meshify.injector.documents import yaml_text
+
+        try:
+            return yaml_text.apply(self._parsed, patch)
+        except yaml_text.YamlError as error:
+            raise InputError(f"cannot edit: {error.message}", self.path, error.line, error.column) from None
 
 
 def _quoted_like_file(value: Any, double: bool) -> Any:

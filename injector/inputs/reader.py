@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from meshify.injector.documents.document import Document
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
+from meshify.injector.inputs.cloudformation import Template, read_template
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
 
 
@@ -26,6 +27,8 @@ class InputFile:
     document: Document
     task_definitions: list[TaskDefinitionFile] = field(default_factory=list)
     spec_files: list[SpecFile] = field(default_factory=list)
+    # A CloudFormation template's meshes, services and wiring (inputs/mesh_from_files.py reads them).
+    template: Template | None = None
 
     @property
     def path(self) -> str:
@@ -43,9 +46,16 @@ def _appmesh_spec(document: Document) -> InputFile | None:
     return None if spec is None else InputFile(document, spec_files=[spec])
 
 
+def _cloudformation(document: Document) -> InputFile | None:
+    template = read_template(document)
+    if template is None:
+        return None
+    return InputFile(document, template.task_definitions, template.spec_files, template)
+
+
 Reader = Callable[[Document], "InputFile | None"]
 # In order: the first reader that recognises a document owns it.
-READERS: list[Reader] = [_ecs_task_definition, _appmesh_spec]
+READERS: list[Reader] = [_ecs_task_definition, _appmesh_spec, _cloudformation]
 
 
 def recognise(document: Document) -> InputFile | None:
@@ -61,7 +71,8 @@ def read_document(document: Document) -> InputFile:
     found = recognise(document)
     if found is not None:
         return found
-    raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)", document.path, 1, 1)
+    raise InputError("not a task definition, an App Mesh spec or a CloudFormation template "
+                     "(no containerDefinitions, no spec, no Resources with a Type)", document.path, 1, 1)
 
 
 def read_input(path: str, text: str | None = None) -> InputFile:
