@@ -64,24 +64,33 @@ def main_options(
 def _project(manifest: str | None) -> tuple[Config, str]:
     """The configuration found upwards, and the manifest: the option's, the
     configuration's, or meshify.yaml found upwards."""
+    config, found = _project_or_files(manifest)
+    if found is None:
+        from meshify.injector.inputs.manifest import MANIFEST_NAME
+
+        raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; "
+                         "give --manifest PATH")
+    return config, found
+
+
+def _project_or_files(manifest: str | None) -> tuple[Config, str | None]:
+    """As ``_project``; None when there is no manifest: the mesh is then the App Mesh
+    resources of the files given (formats.md, "Which node claims a task definition")."""
     from meshify.injector.config import load_config
 
     config = load_config()
     return config, _manifest_path(manifest, config.manifest)
 
 
-def _manifest_path(given: str | None, configured: str | None = None) -> str:
-    from meshify.injector.inputs.manifest import MANIFEST_NAME, find_manifest
+def _manifest_path(given: str | None, configured: str | None = None) -> str | None:
+    from meshify.injector.inputs.manifest import find_manifest
 
     if given is not None:
         return given
     if configured is not None:
         return os.path.relpath(configured)
     found = find_manifest()
-    if found is None:
-        raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; "
-                         "give --manifest PATH")
-    return os.path.relpath(found)
+    return None if found is None else os.path.relpath(found)
 
 
 @app.command(epilog="Examples:\n\n  meshify inject taskdefs/products-api.json\n\n"
@@ -115,7 +124,7 @@ def inject(
     if output is not None and (modes or len(taskdefs) != 1):
         fail("--output takes one TASKDEF and no other output mode")
     mode = None if register else Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
-    config, manifest_path = _project(manifest)
+    config, manifest_path = _project_or_files(manifest)
     raise typer.Exit(command.run(taskdefs, manifest_path, node, mode, policy, output, config.envoy_image,
                                  AwsOptions(profile, region)))
 
@@ -149,7 +158,7 @@ def lint(
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fail_on is not None and fail_on not in SEVERITIES:
         fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
-    config, manifest_path = _project(manifest)
+    config, manifest_path = _project(manifest) if not paths else _project_or_files(manifest)
     fail_on = fail_on or config.fail_on or "error"
     findings = run_lint(manifest_path, paths or [], policy,
                         _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,

@@ -21,6 +21,7 @@ Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated 
 
 from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model.task_definition import append, container_pointer, environment_value
+from meshify.injector.model.unknown import is_unknown
 
 RESOURCE_ARN = "APPMESH_RESOURCE_ARN"
 DEPRECATED = "APPMESH_VIRTUAL_NODE_NAME"
@@ -41,6 +42,8 @@ def check(context: TaskContext):
     wanted = {"name": RESOURCE_ARN, "value": context.claimant.arn}
     current = environment_value(container, RESOURCE_ARN)
     if current is not None:
+        if is_unknown(container["environment"][current[0]].get("value")):
+            return  # an intrinsic (!Ref VirtualNode, !Sub ...): the stack decides, never overwritten
         if current[1] not in accepted_values(context):
             pointer = container_pointer(index, "environment", current[0], "value")
             yield check.rule.finding(  # environment values are never printed: they may be secrets

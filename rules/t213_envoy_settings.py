@@ -23,6 +23,7 @@ never removes settings the manifest does not mention.
 from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model import wiring
 from meshify.injector.model.task_definition import append, container_pointer, environment_value
+from meshify.injector.model.unknown import is_unknown
 
 
 @rule("T213", "warning", "Envoy container differs from the manifest's envoy settings", scope="taskdef",
@@ -34,7 +35,7 @@ def check(context: TaskContext):
     settings = context.mesh.envoy
     container = context.containers[index]
     name = container["name"]
-    if container.get("image") != settings.image:
+    if settings.pinned and container.get("image") != settings.image and not is_unknown(container.get("image")):
         pointer = container_pointer(index, "image")
         yield check.rule.finding(
             f"Envoy container `{name}` runs {container.get('image')!r}, the manifest's Envoy image is "

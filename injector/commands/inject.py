@@ -15,7 +15,8 @@ from meshify.injector.documents.document import Document
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import recognise
+from meshify.injector.inputs.mesh_from_files import mesh_from_files
+from meshify.injector.inputs.reader import InputFile, Walked, expand_paths, read_walked, recognise
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
@@ -40,10 +41,8 @@ def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) 
         if resource is None:
             raise InputError(f"--node: the manifest has no node or gateway named {node_name!r}")
         return resource
-    if source.family is None:
-        return None
-    claims = mesh.claims_of(source.family)
-    if len(claims) > 1:
+    claims = mesh.claims_for(source.family, source.resource)
+    if source.family is not None and len(mesh.claims_of(source.family)) > 1:
         second = claims[1]
         raise next(f.loc for f in second.families if f.name == source.family).error(
             f"family {source.family!r} is claimed by both {claims[0].kind} {claims[0].name!r} and "
@@ -96,16 +95,37 @@ def policy_document(mesh: Mesh, claimants: list[Node | Gateway]) -> dict[str, An
 # The command
 
 
-def _load(path: str, aws: AwsOptions, region: str) -> list[TaskDefinitionFile]:
+def _load(walked: Walked, aws: AwsOptions, region: str) -> list[TaskDefinitionFile]:
+    path = walked.path
     if not is_ecs_reference(path):
+        if walked.walked:
+            found = read_walked(walked)
+            return found.task_definitions if found is not None else []
         document = Document.load(path)
         found = recognise(document)
-        if found is None or not found.task_definitions:
+        if found is None or (not found.task_definitions and found.template is None):
             return [taskdef_from_document(document)]  # raises what the file lacks, at its place
         return found.task_definitions
     from meshify.injector.aws.ecs import read_ecs_document
 
     return [taskdef_from_document(read_ecs_document(path, aws, region), remote=True)]
+
+
+def _load_files(paths: list[str], aws: AwsOptions) -> tuple[list[TaskDefinitionFile], list[InputFile]]:
+    """The task definitions of ``paths`` and every file's App Mesh resources, for the mesh
+    without a manifest."""
+    sources: list[TaskDefinitionFile] = []
+    files: list[InputFile] = []
+    for walked in expand_paths(paths):
+        if is_ecs_reference(walked.path):
+            sources += _load(walked, aws, aws.region or "")
+            continue
+        found = read_walked(walked)
+        if found is None:
+            continue
+        files.append(found)
+        sources += found.task_definitions
+    return sources, files
 
 
 def _register(injections: list[Injection], aws: AwsOptions, region: str) -> None:
@@ -137,16 +157,21 @@ def _policy_edit(policy: PolicyFile) -> Edit:
                 written_message=f"task role policy updated: {policy.path}")
 
 
-def run(paths: list[str], manifest_path: str, node: str | None, mode: Mode | None, policy_path: str | None,
+def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mode | None, policy_path: str | None,
         output: str | None, envoy_image: str | None = None, aws: AwsOptions | None = None) -> int:
     """``meshify inject``: every input loads and every patch is computed before the first
     write, so that bad input never leaves a file half-changed; ``mode`` None is --register."""
-    mesh = load_manifest(manifest_path, envoy_image)
     aws = aws or AwsOptions()
     remote = [path for path in paths if is_ecs_reference(path)]
     if remote and mode is Mode.IN_PLACE:
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
-    injections = [inject(mesh, source, node) for path in paths for source in _load(path, aws, mesh.region)]
+    if manifest_path is not None:
+        mesh = load_manifest(manifest_path, envoy_image)
+        sources = [source for walked in expand_paths(paths) for source in _load(walked, aws, mesh.region)]
+    else:  # the mesh is the App Mesh resources of the files given
+        sources, files = _load_files(paths, aws)
+        mesh = mesh_from_files(files, envoy_image, aws.region)
+    injections = [inject(mesh, source, node) for source in sources]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())
     policy: PolicyFile | None = None
     if policy_path is not None:

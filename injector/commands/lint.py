@@ -8,7 +8,7 @@ policy given with ``--policy`` is checked for every claimed task definition.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from meshify.injector import engine
 from meshify.injector.aws.ecs import is_ecs_reference, read_ecs_document
@@ -18,7 +18,8 @@ from meshify.injector.engine.findings import Located, apply_suppressions, locate
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import read_document, read_input
+from meshify.injector.inputs.mesh_from_files import mesh_from_files
+from meshify.injector.inputs.reader import InputFile, expand_paths, read_document, read_walked, say_skipped
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 
@@ -28,21 +29,29 @@ class _Inputs:
     task_files: list[TaskDefinitionFile]
     spec_files: list[SpecFile]
     reported: set[str]  # the paths whose findings are printed
+    files: list[InputFile] = field(default_factory=list)
 
 
-def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptions | None) -> _Inputs:
-    inputs = _Inputs([], [], set() if paths else {manifest_path})
-    for path in paths:
-        if _same_file(path, manifest_path):
+def _read_paths(paths: list[str], manifest_path: str | None, region: str, aws: AwsOptions | None) -> _Inputs:
+    inputs = _Inputs([], [], set() if paths or manifest_path is None else {manifest_path})
+    skipped = 0
+    for walked in expand_paths(paths):
+        path = walked.path
+        if manifest_path is not None and _same_file(path, manifest_path):
             inputs.reported.add(manifest_path)
             continue
         if is_ecs_reference(path):
-            found = read_document(read_ecs_document(path, aws or AwsOptions(), region))
+            found: InputFile | None = read_document(read_ecs_document(path, aws or AwsOptions(), region))
         else:
-            found = read_input(path)
+            found = read_walked(walked)
+        if found is None:
+            skipped += 1
+            continue
+        inputs.files.append(found)
         inputs.task_files += found.task_definitions
         inputs.spec_files += found.spec_files
         inputs.reported.add(found.path)
+    say_skipped(skipped)
     return inputs
 
 
@@ -62,16 +71,21 @@ def _policy_findings(mesh: Mesh, policy_path: str, claimants: list[Node | Gatewa
     return findings
 
 
-def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
+def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = None,
          select: Iterable[str] = (), ignore: Iterable[str] = (), config: Config | None = None,
          aws: AwsOptions | None = None, live: bool = False) -> list[Located]:
     """Findings for the manifest, the files in ``paths`` (``ecs:`` references are read
-    from ECS) and the policy; with ``live``, also the drift of the account's mesh."""
+    from ECS) and the policy; with ``live``, also the drift of the account's mesh. With no
+    manifest, the mesh is the App Mesh resources of the files (``mesh_from_files``)."""
     config = config or Config()
-    mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
-    inputs = _read_paths(paths, manifest_path, mesh.region, aws)
-    for spec in inputs.spec_files:
-        merge(mesh, spec)
+    if manifest_path is None:
+        inputs = _read_paths(paths, None, (aws.region if aws else None) or "", aws)
+        mesh = mesh_from_files(inputs.files, config.envoy_image, aws.region if aws else None)
+    else:
+        mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
+        inputs = _read_paths(paths, manifest_path, mesh.region, aws)
+        for spec in inputs.spec_files:
+            merge(mesh, spec)
 
     rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
     by_scope: dict[str, list[engine.Rule]] = {}
@@ -85,10 +99,11 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
         note_unsupported(live_mesh)
         context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws or AwsOptions()))
         findings += engine.run(by_scope.get("live", []), context)
-        inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
+        if manifest_path is not None:
+            inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
     claimants: list[Node | Gateway] = []
     for task_file in inputs.task_files:
-        claims = mesh.claims_of(task_file.family) if task_file.family else []
+        claims = mesh.claims_for(task_file.family, task_file.resource)
         if claims:
             claimants.append(claims[0])
             findings += engine.run(by_scope.get("taskdef", []),
@@ -103,7 +118,9 @@ def lint(manifest_path: str, paths: list[str], policy_path: str | None = None,
     located = {place for found in findings if (place := locate(found, inputs.reported))}
     located = {f for f in located if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))}
     documents = [mesh.loc.document, *(t.document for t in inputs.task_files), *(s.document for s in inputs.spec_files)]
-    yaml_documents = [d for d in documents if d is not None and d.format == "yaml" and d.path in inputs.reported]
+    # A template's resources are views of one document: its suppressions are read once.
+    yaml_documents = list({d.path: d for d in documents if d is not None and d.format == "yaml"
+                           and d.path in inputs.reported}.values())
     located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
     return sorted(located, key=lambda f: f.sort_key)
 

@@ -153,6 +153,7 @@ def merge(mesh: Mesh, spec_file: SpecFile) -> None:
         previous = mesh.nodes.get(name)
         mesh.nodes[name] = Node(name=name, loc=loc, listeners=_listeners(spec.get("listeners"), loc.child("listeners")),
                                 backends=backends, discovery=discovery, families=previous.families if previous else [],
+                                resources=previous.resources if previous else [],
                                 arn=previous.arn if previous else mesh.arn_of("virtualNode", name))
     elif spec_file.kind == "virtualRouter":
         previous = mesh.routers.get(name)
@@ -186,6 +187,7 @@ def merge(mesh: Mesh, spec_file: SpecFile) -> None:
         previous = mesh.gateways.get(name)
         mesh.gateways[name] = Gateway(name=name, loc=loc, listeners=_listeners(spec.get("listeners"), loc.child("listeners")),
                                       routes=previous.routes if previous else [], families=previous.families if previous else [],
+                                      resources=previous.resources if previous else [],
                                       arn=previous.arn if previous else mesh.arn_of("virtualGateway", name))
     elif spec_file.kind == "gatewayRoute":
         route_kind = next((k for k in ROUTE_KINDS if isinstance(spec.get(k), dict)), None)

@@ -149,6 +149,54 @@ class Resolver:
         return None if unknown else text.replace("${!", "${")
 
 
+# Where each resource type's Properties sit in the API: (service, input shape).
+API_SHAPES = {
+    TASK_DEFINITION: ("ecs", "RegisterTaskDefinitionRequest"),
+    SERVICE: ("ecs", "CreateServiceRequest"),
+    **{resource_type: ("appmesh", f"Create{resource_type.rsplit(':', 1)[1]}Input") for resource_type in APPMESH_KINDS},
+}
+
+
+def coerce(service: str, shape_name: str, value: Any) -> Any:
+    """``value`` with the scalars CloudFormation converts made the API's type: ``'8080'``
+    where the model wants an integer, ``8080`` or ``true`` where it wants a string
+    (CloudFormation stringifies), ``'true'`` where it wants a boolean. Unknowns stay."""
+    from meshify.injector.model.service_models import shapes
+
+    all_shapes = shapes(service)
+
+    def walk(name: str, item: Any) -> Any:
+        shape = all_shapes[name]
+        kind = shape["type"]
+        if is_intrinsic(item):
+            return item
+        if kind == "structure" and isinstance(item, dict):
+            members = shape["members"]
+            return {key: walk(members[key]["shape"], member) if key in members else member for key, member in item.items()}
+        if kind == "list" and isinstance(item, list):
+            return [walk(shape["member"]["shape"], member) for member in item]
+        if kind == "map" and isinstance(item, dict):
+            return {key: walk(shape["value"]["shape"], member) for key, member in item.items()}
+        if kind == "string" and isinstance(item, (bool, int, float)):
+            return str(item).lower() if isinstance(item, bool) else str(item)
+        if kind in ("integer", "long") and isinstance(item, str) and re.fullmatch(r"-?\d+", item.strip()):
+            return int(item)
+        if kind in ("float", "double") and isinstance(item, str) and re.fullmatch(r"-?\d+(\.\d+)?", item.strip()):
+            return float(item)
+        if kind == "boolean" and isinstance(item, str) and item.lower() in ("true", "false"):
+            return item.lower() == "true"
+        return item
+
+    return walk(shape_name, value)
+
+
+def _api_data(properties: dict[str, Any], resource_type: str, resolver: Resolver) -> tuple[Any, dict[str, str]]:
+    from meshify.injector.inputs.cfn_names import to_api
+
+    data, pointers = to_api(resolver.resolve(properties), resource_type)
+    return coerce(*API_SHAPES[resource_type], data), pointers
+
+
 def wired_name(value: Any, resolver: Resolver) -> str | None:
     """The virtual node or gateway an Envoy's ``APPMESH_RESOURCE_ARN`` /
     ``APPMESH_VIRTUAL_NODE_NAME`` names, when the template tells: ``!Ref`` of a node of
@@ -255,8 +303,6 @@ def read_template(document: Document) -> Template | None:
     """What a template holds, or None when the document is not a template."""
     if not is_template(document.data):
         return None
-    from meshify.injector.inputs.cfn_names import to_api
-
     resolver = Resolver(document.data)
     template = Template(document, resolver, [], [], [], [], {})
     node_ids: dict[str, str] = {}
@@ -273,7 +319,7 @@ def read_template(document: Document) -> Template | None:
         if resource_type == TASK_DEFINITION:
             if not isinstance(properties.get("ContainerDefinitions"), list):
                 continue  # an intrinsic (!If ...) chooses the containers: unknown, nothing to check or edit
-            data, pointers = to_api(resolver.resolve(properties), resource_type)
+            data, pointers = _api_data(properties, resource_type, resolver)
             spelling = TemplateSpelling(resource_type, base, pointers, node_ids)
             _check_shape(ResourceView(document, base, resource_type, data, pointers), "", data)
             task_file = TaskDefinitionFile(document, base, data, spelling=spelling, resource=logical_id)
@@ -282,7 +328,7 @@ def read_template(document: Document) -> Template | None:
             if wired is not None:
                 template.wiring[logical_id] = wired
         elif resource_type == SERVICE:
-            data, _ = to_api(resolver.resolve(properties), resource_type)
+            data, _ = _api_data(properties, resource_type, resolver)
             template.services.append((logical_id, data))
         elif resource_type == MESH:
             name = resolver.attribute(logical_id, "MeshName")
@@ -293,7 +339,7 @@ def read_template(document: Document) -> Template | None:
                                                 egress if isinstance(egress, str) else None, document, base))
         elif resource_type in APPMESH_KINDS:
             appmesh_kind, name_key = APPMESH_KINDS[resource_type]
-            data, pointers = to_api(resolver.resolve(properties), resource_type)
+            data, pointers = _api_data(properties, resource_type, resolver)
             if not isinstance(data.get("spec"), dict):
                 continue
             view = ResourceView(document, base, resource_type, data, pointers)

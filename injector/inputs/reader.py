@@ -79,3 +79,50 @@ def read_input(path: str, text: str | None = None) -> InputFile:
     """The file at ``path`` (or ``text`` as that file): every task definition and App Mesh
     resource in it; an :class:`InputError` when it is none of meshify's formats."""
     return read_document(Document.load(path, text))
+
+
+
+# Below a directory given as a path: the files of these suffixes are read, the others skipped.
+WALKED_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".tpl")
+SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".terraform", ".venv", "__pycache__"})
+
+
+@dataclass(slots=True)
+class Walked:
+    """A path to read, and whether it was found by walking a directory (then a file of no
+    format meshify reads is skipped and counted, not an error)."""
+
+    path: str
+    walked: bool = False
+
+
+def expand_paths(paths: list[str]) -> list[Walked]:
+    """The paths given, each directory replaced by the files under it, in sorted order."""
+    import os
+
+    expanded: list[Walked] = []
+    for path in paths:
+        if not os.path.isdir(path):
+            expanded.append(Walked(path))
+            continue
+        for root, directories, names in os.walk(path):
+            directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
+            expanded += [Walked(os.path.join(root, name), True) for name in sorted(names)]
+    return expanded
+
+
+def read_walked(walked: Walked) -> InputFile | None:
+    """``read_input``, except that a walked file of no format meshify reads gives None."""
+    if not walked.walked:
+        return read_input(walked.path)
+    if not walked.path.endswith(WALKED_SUFFIXES):
+        return None
+    return recognise(Document.load(walked.path))
+
+
+def say_skipped(count: int) -> None:
+    if count:
+        import sys
+
+        print(f"meshify: skipped {count} file(s) of the directories given that are none of meshify's formats",
+              file=sys.stderr)

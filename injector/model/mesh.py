@@ -97,6 +97,9 @@ class Node:
     discovery: Discovery | None = None
     arn: str = ""
     kind: str = "virtualNode"
+    # Task definitions claimed by what the file calls them (a CloudFormation logical id, a
+    # Terraform address): the manifest's ``resource:``, or the wiring found in the files.
+    resources: list[Named] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -159,6 +162,7 @@ class Gateway:
     routes: list[GatewayRoute] = field(default_factory=list)
     arn: str = ""
     kind: str = "virtualGateway"
+    resources: list[Named] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -172,6 +176,9 @@ class EnvoySettings:
     xray: bool = False
     egress_ignored_ips: list[str] = field(default_factory=lambda: ["169.254.170.2", "169.254.169.254"])
     egress_ignored_ports: list[int] = field(default_factory=list)
+    # False when no manifest or configuration chose the image (the mesh of the files): new
+    # Envoy containers get ``image``, existing ones keep theirs (T213 does not compare).
+    pinned: bool = True
 
 
 # The address meshify's placeholder records resolve to: link-local (RFC 3927), and not one
@@ -219,6 +226,14 @@ class Mesh:
                 for claimed in dict.fromkeys(f.name for f in resource.families):
                     self._claims.setdefault(claimed, []).append(resource)
         return self._claims.get(family, [])
+
+    def claims_for(self, family: str | None, resource: str | None) -> list[Node | Gateway]:
+        """Every node or gateway that claims a task definition, by its family or by its
+        resource (a logical id or a Terraform address)."""
+        claims = list(self.claims_of(family)) if family else []
+        if resource:
+            claims += [r for r in self.claimants() if r not in claims and any(n.name == resource for n in r.resources)]
+        return claims
 
     def changed(self) -> None:
         """Call after adding or replacing resources: the claim index is rebuilt."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents.pointer import escape
+from meshify.injector.model.unknown import is_unknown
 
 
 @cache
@@ -89,6 +90,8 @@ def validate(service: str, shape_name: str, value: Any) -> list[tuple[str, str]]
 
 
 def _check(all_shapes: dict[str, Any], name: str, value: Any, pointer: str, problems: list[tuple[str, str]]) -> None:
+    if is_unknown(value):  # the deployment decides: nothing to judge
+        return
     shape = all_shapes[name]
     kind = shape["type"]
     expected = _TYPES.get(kind)
