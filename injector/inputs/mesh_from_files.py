@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import merge
 from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Mesh, Named, envoy_images
 
@@ -57,7 +58,14 @@ def wired_node(task_file: TaskDefinitionFile) -> str | None:
 
 def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, region: str | None = None,
                     account: str | None = None) -> Mesh:
-    """The mesh the files describe, its task definitions claimed by their wiring."""
+    """The mesh the files describe, its task definitions claimed by their wiring; an
+    :class:`InputError` when they describe none (no manifest and no App Mesh resource:
+    nothing to check a task definition against)."""
+    if not any(found.spec_files or (found.template is not None and found.template.meshes) for found in files):
+        from meshify.injector.inputs.manifest import MANIFEST_NAME
+
+        raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root, and no App Mesh "
+                         "resources in the files given; give --manifest PATH")
     name = mesh_name(files) or UNKNOWN_MESH
     egress: Any = next((m.egress_filter for f in files if f.template for m in f.template.meshes if m.egress_filter), None)
     mesh = Mesh(name=name, region=region or "", account=account or "", owner=account or "", loc=NOWHERE,

@@ -71,8 +71,7 @@ def read_document(document: Document) -> InputFile:
     found = recognise(document)
     if found is not None:
         return found
-    raise InputError("not a task definition, an App Mesh spec or a CloudFormation template "
-                     "(no containerDefinitions, no spec, no Resources with a Type)", document.path, 1, 1)
+    raise InputError("not a task definition or an App Mesh spec (no containerDefinitions, no spec)", document.path, 1, 1)
 
 
 def read_input(path: str, text: str | None = None) -> InputFile:
