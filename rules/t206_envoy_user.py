@@ -2,7 +2,8 @@
 
 What: on a node's task, the Envoy container's ``user`` differs from the proxy
 configuration's ``IgnoredUID`` (or from the manifest's ``envoy.user``); or an application
-container runs as that UID.
+container (one serving a listener port, or the only other container) runs as that UID. A
+sidecar with no listener port may: AWS runs the X-Ray daemon so, to bypass Envoy.
 
 Why: the proxy lets traffic from ``IgnoredUID`` leave untouched so that Envoy's own
 upstream connections are not redirected back to Envoy. If Envoy runs as another user its
@@ -49,8 +50,14 @@ def check(context: TaskContext):
         yield check.rule.finding(
             f"IgnoredUID is {ignored!r}, not the Envoy user {wanted!r}", context.locate(fix[0]["path"]), fix=fix)
     uid = ignored or wanted
-    for position, container in enumerate(context.containers):
-        if position != index and _uid(container.get("user")) == uid:
+    others = [position for position in range(len(context.containers)) if position != index]
+    ports = {listener.port for listener in context.claimant.listeners}
+    for position in others:
+        container = context.containers[position]
+        # Only an application container (it serves a listener port, or it is the only one): a
+        # sidecar such as the X-Ray daemon runs as that UID on purpose, as AWS documents.
+        serves = any(isinstance(m, dict) and m.get("containerPort") in ports for m in container.get("portMappings") or [])
+        if (serves or len(others) == 1) and _uid(container.get("user")) == uid:
             yield check.rule.finding(
                 f"container `{container['name']}` runs as UID {uid}, the UID the proxy ignores: its traffic "
                 "bypasses Envoy; run it as another user", context.locate(container_pointer(position, "user")))

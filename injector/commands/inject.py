@@ -186,7 +186,11 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
         status = write([_policy_edit(policy)], Mode.IN_PLACE) if policy is not None else 0
     else:
         status = write(_edits(injections) + ([_policy_edit(policy)] if policy is not None else []), mode, output)
-    if policy is None and claimants and mode is not Mode.CHECK:
+    if policy is None and claimants and mode is not Mode.CHECK and not mesh.region:
+        # No region known (the mesh of the files): an ARN cannot be written, and never a wildcard.
+        say("The task role needs appmesh:StreamAggregatedResources on the ARN of " + ", ".join(
+            f"{c.kind} {c.name!r}" for c in claimants) + " (in a template: Resource: !Ref the node's logical id)")
+    elif policy is None and claimants and mode is not Mode.CHECK:
         say("The task role needs this policy (give --policy FILE to add it to a policy document):")
         say(json.dumps(policy_document(mesh, claimants), indent=2))
     return status

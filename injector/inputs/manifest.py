@@ -161,6 +161,7 @@ def build(document: Document, envoy_image: str | None = None) -> Mesh:
             )
         mesh.nodes[name] = Node(
             name=name, loc=loc, families=_families(node_data.get("family"), loc.child("family")),
+            resources=_families(node_data.get("resource"), loc.child("resource")),
             listeners=_listeners(node_data.get("listeners"), loc.child("listeners")),
             backends=[Named(backend, loc.child("backends", index))
                       for index, backend in enumerate(node_data.get("backends") or [])],
@@ -188,6 +189,7 @@ def build(document: Document, envoy_image: str | None = None) -> Mesh:
         loc = root.child("gateways", name)
         mesh.gateways[name] = Gateway(
             name=name, loc=loc, families=_families(gateway_data.get("family"), loc.child("family")),
+            resources=_families(gateway_data.get("resource"), loc.child("resource")),
             listeners=_listeners(gateway_data["listeners"], loc.child("listeners")),
             routes=[GatewayRoute(name=r["name"], protocol=r["protocol"], service=r["service"],
                                  priority=r.get("priority"), match=dict(r.get("match") or {}),
