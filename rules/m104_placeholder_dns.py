@@ -27,7 +27,7 @@ def check(context: MeshContext):
     placeholders = {placeholder.name for placeholder in mesh.cloud_map.placeholders}
     used = {backend.name for node in mesh.nodes.values() for backend in node.backends}
     for service in mesh.services.values():
-        if service.name not in used or service.name in placeholders:
+        if service.name not in used or service.name in placeholders or service.name in mesh.unknown_names:
             continue
         provider = mesh.nodes.get(service.node) if service.node else None
         if provider is not None and provider.discovery is not None and provider.discovery.dns_name == service.name:

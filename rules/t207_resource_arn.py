@@ -52,6 +52,8 @@ def check(context: TaskContext):
                 fix=[{"op": "replace", "path": pointer, "value": context.claimant.arn}])
         return
     deprecated = environment_value(container, DEPRECATED)
+    if deprecated is not None and not context.mesh.region:
+        return  # no region known (the mesh of the files): no ARN to suggest, and the node is named
     if deprecated is not None:
         pointer = container_pointer(index, "environment", deprecated[0])
         yield check.rule.finding(

@@ -25,8 +25,8 @@ UNREVIEWED = "UNREVIEWED"
 EXAMPLES = "aws-app-mesh-examples"
 WALKTHROUGHS = f"{EXAMPLES}/walkthroughs"
 YELB = f"{EXAMPLES}/blogs/ecs-service-connectivity/yelb/deployments/platformdeployment/AWS/ECS/mesh"
-# (manifest, files linted together)
-GROUPS: list[tuple[Path, list[str]]] = [
+# (manifest, files linted together); no manifest: the mesh is the files' App Mesh resources
+GROUPS: list[tuple[Path | None, list[str]]] = [
     (TASKDEF_MANIFEST, [f"aws-containers-task-definitions/{name}" for name in (
         "nginx/nginx_fargate.json", "nginx/nginx_ec2.json", "gunicorn/gunicorn_fargate.json",
         "tomcat/tomcat_fargate.json", "consul/ConsulClient.json")]),
@@ -52,6 +52,23 @@ GROUPS: list[tuple[Path, list[str]]] = [
         f"{WALKTHROUGHS}/howto-ingress-gateway/mesh/colorteller-black-vn-tls.json",
         f"{WALKTHROUGHS}/howto-outlier-detection/mesh/color-vn-with-outlier-detection.json")],
     (EMPTY_MESH, ["ecs_composex/ecs_composex/appmesh/x-appmesh.spec.json"]),
+    # CloudFormation templates, each stack's templates together, as their walkthroughs deploy them.
+    (None, [f"appmesh-ecs-starter/infrastructure/{name}.yaml" for name in ("appmesh", "cloudmap", "ecs-workload")]),
+    (None, [f"{EXAMPLES}/blogs/ecs-cross-account/account_frontend/appmesh_resources.yml"]),
+    (EMPTY_MESH, [f"{YELB.rsplit('/', 1)[0]}/yelb-cloudformation-ECS-AppMesh-deployment.yaml"]),
+    (None, [f"{EXAMPLES}/examples/apps/colorapp/ecs/ecs-colorapp.yaml",
+            f"{EXAMPLES}/examples/apps/colorapp/servicemesh/appmesh-colorapp.yaml"]),
+    (EMPTY_MESH, [f"{WALKTHROUGHS}/howto-ecs-basics/deploy/0-prelude.yaml"]),
+    (EMPTY_MESH, [f"{WALKTHROUGHS}/howto-ecs-basics/deploy/1-servicediscovery.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-ecs-basics/deploy/2-meshify.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-ecs-basics/deploy/3-routing.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-grpc/app.yaml", f"{WALKTHROUGHS}/howto-grpc/mesh.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-http2/mesh.yaml"]),
+    (EMPTY_MESH, [f"{WALKTHROUGHS}/howto-ingress-gateway/infrastructure/ecs-service.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-servicediscovery-cloudmap/app.yaml",
+            f"{WALKTHROUGHS}/howto-servicediscovery-cloudmap/mesh.yaml"]),
+    (None, [f"ecs-appmesh-config/copilot/service1-v1/addons/{name}.yml"
+            for name in ("3-create-services", "4-appmesh-gateway-route")]),
 ]
 
 
@@ -63,7 +80,7 @@ def current_lines() -> list[str]:
     try:
         for manifest, paths in GROUPS:
             try:
-                lines += text(lint(str(manifest), paths)).splitlines()
+                lines += text(lint(str(manifest) if manifest else None, paths)).splitlines()
             except InputError as error:
                 lines.append(str(error))
     finally:

@@ -86,6 +86,8 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
         inputs = _read_paths(paths, manifest_path, mesh.region, aws)
         for spec in inputs.spec_files:
             merge(mesh, spec)
+        for found in inputs.files:
+            mesh.unknown_names |= found.template.unknown_names if found.template is not None else set()
 
     rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
     by_scope: dict[str, list[engine.Rule]] = {}

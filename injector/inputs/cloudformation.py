@@ -66,6 +66,7 @@ class Resolver:
             if isinstance(default, (str, int, float)) and not isinstance(default, bool):
                 self.defaults[name] = default
         self._resolving: set[str] = set()
+        self.unknown_names: set[str] = set()  # stand-ins for names only the stack knows
 
     def type_of(self, logical_id: str) -> str | None:
         kind = self.resources.get(logical_id, {}).get("Type")
@@ -86,6 +87,7 @@ class Resolver:
         if (value is None or is_intrinsic(value)) and attribute == APPMESH_KINDS.get(resource_type, ("", ""))[1]:
             # A resource's own name that only the stack knows (``!Sub '${ProjectName}-node'``): the
             # model names it by its logical id, the same at every reference, so the mesh holds together.
+            self.unknown_names.add(logical_id)
             return logical_id
         return None if is_intrinsic(value) else value
 
@@ -298,6 +300,10 @@ class Template:
     services: list[tuple[str, dict[str, Any]]]  # (logical id, API-shaped service), tied by taskDefinition
     wiring: dict[str, str]  # task definition logical id -> the node or gateway its Envoy names
 
+    @property
+    def unknown_names(self) -> set[str]:
+        return self.resolver.unknown_names
+
 
 def read_template(document: Document) -> Template | None:
     """What a template holds, or None when the document is not a template."""
@@ -320,6 +326,8 @@ def read_template(document: Document) -> Template | None:
             if not isinstance(properties.get("ContainerDefinitions"), list):
                 continue  # an intrinsic (!If ...) chooses the containers: unknown, nothing to check or edit
             data, pointers = _api_data(properties, resource_type, resolver)
+            # CloudFormation names the family when the template does not: "<stack>-<logical id>-<random>".
+            data.setdefault("family", {"Fn::Sub": "${AWS::StackName}-" + logical_id})
             spelling = TemplateSpelling(resource_type, base, pointers, node_ids)
             _check_shape(ResourceView(document, base, resource_type, data, pointers), "", data)
             task_file = TaskDefinitionFile(document, base, data, spelling=spelling, resource=logical_id)
@@ -340,6 +348,8 @@ def read_template(document: Document) -> Template | None:
         elif resource_type in APPMESH_KINDS:
             appmesh_kind, name_key = APPMESH_KINDS[resource_type]
             data, pointers = _api_data(properties, resource_type, resolver)
+            if isinstance(data.get("spec"), dict):  # references to other resources; its own name is below
+                data["spec"] = _stand_ins(data["spec"], resolver.unknown_names)
             if not isinstance(data.get("spec"), dict):
                 continue
             view = ResourceView(document, base, resource_type, data, pointers)
@@ -350,6 +360,30 @@ def read_template(document: Document) -> Template | None:
                 view, appmesh_kind, name if isinstance(name, str) else logical_id,
                 parent if isinstance(parent, str) else None, data["spec"], "/spec"))
     return template
+
+
+_NAME_KEYS = ("virtualServiceName", "virtualNodeName", "virtualRouterName", "virtualGatewayName", "virtualNode",
+              "meshName")
+
+
+def _stand_ins(value: Any, unknown: set[str]) -> Any:
+    """Names of App Mesh resources the template cannot give (``!GetAtt`` of another stack's
+    resource, ``!ImportValue``) as readable stand-ins, recorded as unknown."""
+    if isinstance(value, list):
+        return [_stand_ins(item, unknown) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result = {}
+    for key, item in value.items():
+        if key in _NAME_KEYS and is_intrinsic(item):
+            (function, argument), = item.items()
+            shown = ".".join(argument) if isinstance(argument, list) and all(isinstance(a, str) for a in argument) \
+                else argument if isinstance(argument, str) else "..."
+            result[key] = f"({function} {shown})"
+            unknown.add(result[key])
+        else:
+            result[key] = _stand_ins(item, unknown)
+    return result
 
 
 def _wired(properties: dict[str, Any], resolver: Resolver) -> str | None:

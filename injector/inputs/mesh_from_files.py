@@ -74,6 +74,8 @@ def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, 
     for found in files:
         for spec_file in found.spec_files:
             merge(mesh, spec_file)
+        if found.template is not None:
+            mesh.unknown_names |= found.template.unknown_names
     for found in files:
         wiring = found.template.wiring if found.template is not None else {}
         for task_file in found.task_definitions:

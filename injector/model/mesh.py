@@ -206,6 +206,9 @@ class Mesh:
     routers: dict[str, Router] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
     gateways: dict[str, Gateway] = field(default_factory=dict)
+    # Names only the deployment knows (a template's ``!Sub '${Env}-node'``), kept under a
+    # stand-in: the rules that check a name exists or resolves skip them.
+    unknown_names: set[str] = field(default_factory=set)
     _claims: dict[str, list[Node | Gateway]] | None = field(default=None, repr=False, compare=False)
 
     @property
