@@ -129,6 +129,47 @@ def inject(
                                  AwsOptions(profile, region)))
 
 
+@app.command(epilog="Examples:\n\n  meshify uninject taskdefs/products-api.json --diff\n\n"
+                    "  meshify uninject taskdefs/*.json --in-place --policy iam/products.json")
+def uninject(
+    taskdefs: Annotated[list[str], typer.Argument(help="Task definition files (JSON or YAML).")],
+    manifest: Annotated[Optional[str], typer.Option(
+        "--manifest", help="The mesh manifest, for envoy.containerName [default: meshify.yaml found upwards, "
+                           "else none: it is not needed].")] = None,
+    patch: Annotated[bool, typer.Option("--patch", help="Print the RFC 6902 JSON Patch.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")] = False,
+    in_place: Annotated[bool, typer.Option("--in-place", help="Rewrite the files that change, atomically.")] = False,
+    policy: Annotated[Optional[str], typer.Option(
+        help="Task role policy file to remove the Envoy and meshify's X-Ray statements from.")] = None,
+    output: Annotated[Optional[str], typer.Option(help="Write the uninjected task definition to this file.")] = None,
+    profile: ProfileOption = None,
+    region: RegionOption = None,
+) -> None:
+    """Remove App Mesh: the Envoy container, proxyConfiguration, dependsOn on Envoy, APPMESH_* variables.
+
+    The inverse of inject: on a file inject wrote, it gives back the file as it was.
+    TASKDEF is a file, or ecs:FAMILY[:REVISION] or a task definition ARN read from ECS."""
+    from meshify.injector.aws.session import AwsOptions
+    from meshify.injector.commands import uninject as command
+    from meshify.injector.config import load_config
+    from meshify.injector.inputs.manifest import find_manifest
+    from meshify.injector.outputs.patches import Mode
+
+    modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
+                                   ("--in-place", in_place)) if on]
+    if len(modes) > 1:
+        fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
+    if output is not None and (modes or len(taskdefs) != 1):
+        fail("--output takes one TASKDEF and no other output mode")
+    mode = Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
+    if manifest is None:
+        configured = load_config().manifest
+        found = configured or find_manifest()
+        manifest = os.path.relpath(found) if found is not None else None
+    raise typer.Exit(command.run(taskdefs, mode, manifest, policy, output, AwsOptions(profile, region)))
+
+
 def _ids(values: list[str] | None) -> list[str]:
     return [part.strip().upper() for value in values or [] for part in value.split(",") if part.strip()]
 

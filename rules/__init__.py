@@ -4,6 +4,16 @@ Importing this package registers every rule with the engine (``meshify.injector.
 """
 
 from meshify.rules import (  # noqa: F401
+    c501_unknown_port_name,
+    c502_name_pattern,
+    c503_client_aliases,
+    c504_duplicate_name,
+    c505_tcp_request_timeout,
+    c506_access_log_without_log,
+    c507_tls_bridge,
+    c508_deployment_controller,
+    c509_app_mesh_left,
+    c510_backend_without_alias,
     i301_stream_permission,
     i302_stream_scope,
     i303_xray_permissions,

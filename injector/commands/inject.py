@@ -95,7 +95,8 @@ def policy_document(mesh: Mesh, claimants: list[Node | Gateway]) -> dict[str, An
 # The command
 
 
-def _load(walked: Walked, aws: AwsOptions, region: str) -> list[TaskDefinitionFile]:
+def _load(walked: Walked | str, aws: AwsOptions, region: str) -> list[TaskDefinitionFile]:
+    walked = Walked(walked) if isinstance(walked, str) else walked  # uninject passes the paths as given
     path = walked.path
     if not is_ecs_reference(path):
         if walked.walked:

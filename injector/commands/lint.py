@@ -17,6 +17,7 @@ from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
+from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.mesh_from_files import mesh_from_files
 from meshify.injector.inputs.reader import InputFile, expand_paths, read_document, read_walked, say_skipped
@@ -30,6 +31,7 @@ class _Inputs:
     spec_files: list[SpecFile]
     reported: set[str]  # the paths whose findings are printed
     files: list[InputFile] = field(default_factory=list)
+    services: list[EcsServiceFile] = field(default_factory=list)
 
 
 def _read_paths(paths: list[str], manifest_path: str | None, region: str, aws: AwsOptions | None) -> _Inputs:
@@ -50,6 +52,7 @@ def _read_paths(paths: list[str], manifest_path: str | None, region: str, aws: A
         inputs.files.append(found)
         inputs.task_files += found.task_definitions
         inputs.spec_files += found.spec_files
+        inputs.services += found.services
         inputs.reported.add(found.path)
     say_skipped(skipped)
     return inputs
@@ -103,8 +106,12 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
         findings += engine.run(by_scope.get("live", []), context)
         if manifest_path is not None:
             inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
+    findings += _service_findings(mesh, inputs, by_scope.get("service", []))
+    connected = _service_connect_tasks(inputs)
     claimants: list[Node | Gateway] = []
     for task_file in inputs.task_files:
+        if id(task_file) in connected:
+            continue  # no longer an App Mesh task: the T2xx rules do not apply (migrate.md)
         claims = mesh.claims_for(task_file.family, task_file.resource)
         if claims:
             claimants.append(claims[0])
@@ -119,12 +126,40 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
 
     located = {place for found in findings if (place := locate(found, inputs.reported))}
     located = {f for f in located if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))}
-    documents = [mesh.loc.document, *(t.document for t in inputs.task_files), *(s.document for s in inputs.spec_files)]
+    documents = [mesh.loc.document, *(t.document for t in inputs.task_files), *(s.document for s in inputs.spec_files),
+                 *(s.document for s in inputs.services)]
     # A template's resources are views of one document: its suppressions are read once.
     yaml_documents = list({d.path: d for d in documents if d is not None and d.format == "yaml"
                            and d.path in inputs.reported}.values())
     located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
     return sorted(located, key=lambda f: f.sort_key)
+
+
+def _task_file_of(service: EcsServiceFile, task_files: list[TaskDefinitionFile]) -> TaskDefinitionFile | None:
+    """The task definition of the run that ``service`` runs: by family, or by the name the
+    file gives it (a template's logical id or address)."""
+    reference = service.task_definition
+    return next((t for t in task_files if reference is not None and t.resource == reference), None) or \
+        next((t for t in task_files if service.family is not None and t.family == service.family), None)
+
+
+def _service_connect_tasks(inputs: _Inputs) -> set[int]:
+    """ids of the task files that a service with Service Connect enabled runs."""
+    return {id(task_file) for service in inputs.services if service.service.service_connect_enabled
+            if (task_file := _task_file_of(service, inputs.task_files)) is not None}
+
+
+def _service_findings(mesh: Mesh, inputs: _Inputs, rules: list[engine.Rule]) -> list[engine.Finding]:
+    if not rules:
+        return []
+    everyone = [service.service for service in inputs.services]
+    findings: list[engine.Finding] = []
+    for service, model in zip(inputs.services, everyone, strict=True):
+        task_file = _task_file_of(service, inputs.task_files)
+        context = engine.ServiceContext(mesh, model, task_file.data if task_file else None,
+                                        task_file.loc if task_file else None, everyone)
+        findings += engine.run(rules, context)
+    return findings
 
 
 def _same_file(first: str, second: str) -> bool:

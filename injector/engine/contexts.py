@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from meshify.injector.model.ecs_service import EcsService
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 
 if TYPE_CHECKING:  # typing only: the live modules belong to the commands that talk to AWS
@@ -75,3 +76,19 @@ class MeshContext:
 
     mesh: Mesh
     spec_files: list[SpecFile] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ServiceContext:
+    """One ECS service definition, with its task definition when the run has it (by family)
+    and every service of the run (itself included), for what must be unique in a namespace."""
+
+    mesh: Mesh
+    service: EcsService
+    taskdef: dict[str, Any] | None
+    locate_taskdef: Callable[[str], Loc] | None
+    services: list[EcsService]
+
+    @property
+    def locate(self) -> Callable[[str], Loc]:
+        return self.service.locate

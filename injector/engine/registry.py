@@ -23,7 +23,7 @@ from meshify.injector.model.mesh import Loc
 Severity = Literal["info", "warning", "error"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 # What a rule is handed (engine/contexts.py has one context class per scope).
-Scope = Literal["mesh", "taskdef", "unclaimed", "policy", "live", "suppressions"]
+Scope = Literal["mesh", "taskdef", "unclaimed", "policy", "live", "suppressions", "service"]
 SCOPES: tuple[Scope, ...] = get_args(Scope)
 _RULE_ID = re.compile(r"^[A-Z][0-9]{3}$")
 

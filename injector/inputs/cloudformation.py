@@ -23,6 +23,7 @@ from typing import Any
 from meshify.injector.documents.document import Document
 from meshify.injector.documents.pointer import join
 from meshify.injector.inputs.appmesh_spec import SpecFile
+from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.task_definition import Spelling, TaskDefinitionFile, _check_shape
 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
@@ -297,7 +298,7 @@ class Template:
     task_definitions: list[TaskDefinitionFile]
     spec_files: list[SpecFile]
     meshes: list[MeshResource]
-    services: list[tuple[str, dict[str, Any]]]  # (logical id, API-shaped service), tied by taskDefinition
+    services: list[EcsServiceFile]  # tied to their task definitions by taskDefinition (a logical id here)
     wiring: dict[str, str]  # task definition logical id -> the node or gateway its Envoy names
 
     @property
@@ -336,8 +337,13 @@ def read_template(document: Document) -> Template | None:
             if wired is not None:
                 template.wiring[logical_id] = wired
         elif resource_type == SERVICE:
-            data, _ = _api_data(properties, resource_type, resolver)
-            template.services.append((logical_id, data))
+            data, pointers = _api_data(properties, resource_type, resolver)
+            reference = properties.get("TaskDefinition")
+            if isinstance(reference, dict) and list(reference) == ["Ref"] and resolver.type_of(str(reference["Ref"])) \
+                    == TASK_DEFINITION:
+                data["taskDefinition"] = reference["Ref"]  # the task definition's resource, as _task_file_of ties them
+            template.services.append(EcsServiceFile(document, base, data, TemplateSpelling(
+                resource_type, base, pointers, node_ids), resource=logical_id))
         elif resource_type == MESH:
             name = resolver.attribute(logical_id, "MeshName")
             spec = properties.get("Spec")

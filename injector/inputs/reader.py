@@ -17,6 +17,7 @@ from meshify.injector.documents.document import Document
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
 from meshify.injector.inputs.cloudformation import Template, read_template
+from meshify.injector.inputs.ecs_service import EcsServiceFile, services_from_document
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
 
 
@@ -29,6 +30,7 @@ class InputFile:
     spec_files: list[SpecFile] = field(default_factory=list)
     # A CloudFormation template's meshes, services and wiring (inputs/mesh_from_files.py reads them).
     template: Template | None = None
+    services: list[EcsServiceFile] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -50,12 +52,17 @@ def _cloudformation(document: Document) -> InputFile | None:
     template = read_template(document)
     if template is None:
         return None
-    return InputFile(document, template.task_definitions, template.spec_files, template)
+    return InputFile(document, template.task_definitions, template.spec_files, template, template.services)
+
+
+def _ecs_service(document: Document) -> InputFile | None:
+    services = services_from_document(document)
+    return InputFile(document, services=services) if services else None
 
 
 Reader = Callable[[Document], "InputFile | None"]
 # In order: the first reader that recognises a document owns it.
-READERS: list[Reader] = [_ecs_task_definition, _appmesh_spec, _cloudformation]
+READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec, _cloudformation]
 
 
 def recognise(document: Document) -> InputFile | None:

@@ -1,0 +1,71 @@
+"""``meshify uninject``: the inverse of inject. Task definition files to patches that take
+App Mesh out of them (``model/unwiring.py``), then to the output mode
+(``outputs/patches.py``) once every input has loaded, exactly as inject does.
+
+A manifest is not needed: what App Mesh put in a task definition is recognisable in it.
+When one is given or found, its ``envoy.containerName`` names the Envoy container."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from meshify.injector.aws.session import AwsOptions
+from meshify.injector.errors import InputError
+from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
+from meshify.injector.inputs.task_definition import TaskDefinitionFile
+from meshify.injector.model.unwiring import DEFAULT_ENVOY_NAME, policy_unwiring_patch, uninject_patch
+from meshify.injector.outputs.patches import Edit, Mode, task_definition_edit, write
+
+
+@dataclass(slots=True)
+class Uninjection:
+    """What uninject makes of one task definition."""
+
+    source: TaskDefinitionFile
+    patch: list[dict[str, Any]]
+
+
+def uninject(source: TaskDefinitionFile, envoy_name: str = DEFAULT_ENVOY_NAME) -> Uninjection:
+    return Uninjection(source, uninject_patch(source.data, envoy_name))
+
+
+def _edits(uninjections: list[Uninjection]) -> list[Edit]:
+    """One edit per file, in the order the files were given."""
+    by_document: dict[int, list[Uninjection]] = {}
+    for item in uninjections:
+        by_document.setdefault(id(item.source.document), []).append(item)
+    return [task_definition_edit(group[0].source.document, [(u.source, u.patch) for u in group])
+            for group in by_document.values()]
+
+
+def _policy(path: str) -> tuple[PolicyFile, Edit]:
+    policy = load_policy(path)
+    if policy.document is None:
+        raise InputError("no such file", path)
+    policy.patch = policy_unwiring_patch(policy.policy)
+    edit = Edit(policy.path, policy.document.text, policy.patch, policy.new_text, bool(policy.patch),
+                printed=False, written_message=f"task role policy updated: {policy.path}")
+    return policy, edit
+
+
+def run(paths: list[str], mode: Mode, manifest_path: str | None = None, policy_path: str | None = None,
+        output: str | None = None, aws: AwsOptions | None = None) -> int:
+    """``meshify uninject``: every input loads and every patch is computed before the first
+    write, so that bad input never leaves a file half-changed."""
+    from meshify.injector.commands.inject import _load
+
+    envoy_name, region = DEFAULT_ENVOY_NAME, ""
+    if manifest_path is not None:
+        from meshify.injector.inputs.manifest import load_manifest
+
+        mesh = load_manifest(manifest_path)
+        envoy_name, region = mesh.envoy.container_name, mesh.region
+    sources = [source for path in paths for source in _load(path, aws or AwsOptions(), region)]
+    if mode is Mode.IN_PLACE and (remote := [s for s in sources if s.remote]):
+        raise InputError(f"{remote[0].path} is read from ECS and has no file to rewrite")
+    uninjections = [uninject(source, envoy_name) for source in sources]
+    edits = _edits(uninjections)
+    if policy_path is not None:
+        edits.append(_policy(policy_path)[1])
+    return write(edits, mode, output, verb="uninjected")
