@@ -61,7 +61,9 @@ def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, 
     """The mesh the files describe, its task definitions claimed by their wiring; an
     :class:`InputError` when they describe none (no manifest and no App Mesh resource:
     nothing to check a task definition against)."""
-    if not any(found.spec_files or (found.template is not None and found.template.meshes) for found in files):
+    # ECS services alone are enough: after a migration to Service Connect there is no mesh left to give.
+    if not any(found.spec_files or found.services or (found.template is not None and found.template.meshes)
+               for found in files):
         from meshify.injector.inputs.manifest import MANIFEST_NAME
 
         raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root, and no App Mesh "

@@ -150,3 +150,10 @@ def test_the_walkthrough_prelude_injected_is_wired_like_its_meshify_step(tmp_pat
         {k: v for k, v in before.items() if k not in ("ColorTaskDef", "FrontTaskDef")}
     lint = run_meshify("lint", "0-prelude.yaml", "--select", "T", cwd=tmp_path)
     assert (lint.returncode, lint.stdout) == (0, "")
+
+
+@pytest.mark.parametrize(("name", "extra", "golden"), CASES[1:], ids=[case[0] for case in CASES[1:]])
+def test_uninject_of_an_injected_template_gives_the_template_back_byte_for_byte(name, extra, golden):
+    result = run_meshify("uninject", f"golden/{golden}", cwd=CFN)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (CFN / name).read_text()

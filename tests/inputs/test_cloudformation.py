@@ -127,3 +127,14 @@ def test_every_corpus_template_is_read_without_an_input_error():
             assert "not a task definition" in str(error), f"{path}: {error}"
         read += found is not None and found.template is not None
     assert read >= 19
+
+
+def test_a_template_service_is_tied_to_its_task_definition_and_checked_at_the_template_lines():
+    found = read_input(str(CFN / "ledger-connect.yaml"))
+    assert [(s.resource, s.task_definition) for s in found.services] == [("LedgerService", "LedgerTaskDef")]
+    result = run_meshify("lint", "ledger-connect.yaml", cwd=CFN)
+    assert result.returncode == 1
+    # the task definition runs under Service Connect: no T2xx (it is not an App Mesh task any more)
+    assert result.stdout == (
+        "ledger-connect.yaml:30:13: C501 error: service `(unnamed service)`: portName 'ledger-http' is named by no "
+        "port mapping of task definition `LedgerTaskDef` (named ports: none)\n")
