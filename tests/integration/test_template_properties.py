@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from conftest import run_meshify
 from golden_cases import CORPUS
-
 from meshify.injector import engine
 from meshify.injector.documents.document import Document
 
