@@ -405,6 +405,7 @@ TEMPLATES = corpus_templates()
 DUMMY = {"Name": "dummy", "Image": "busybox", "Essential": False, "Environment": [{"Name": "R", "Value": {"Ref": "AWS::Region"}}]}
 
 
+@pytest.mark.slow  # a round-trip load and an edit of every corpus template: a minute of CPU
 @pytest.mark.skipif(not TEMPLATES, reason=f"{CORPUS} is absent")
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: os.path.relpath(p, CORPUS))
 def test_corpus_template(path: str) -> None:
@@ -562,6 +563,7 @@ def _random_op(rng: Any, data: Any) -> dict[str, Any] | None:
     return {"op": "remove", "path": pointer} if kind == "remove" else {"op": "replace", "path": pointer, "value": value}
 
 
+@pytest.mark.slow  # a property over seeded random operation lists
 @pytest.mark.parametrize("seed", range(4))
 def test_random_operation_lists(seed: int) -> None:
     import random
