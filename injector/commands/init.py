@@ -68,9 +68,25 @@ def _one_or_many(names: list[Named]) -> str | list[str] | None:
     return None if not unique else unique[0] if len(unique) == 1 else unique
 
 
-def _listeners(listeners: list[Listener]) -> list[dict[str, Any]]:
-    return [{"port": listener.port, "protocol": listener.protocol} for listener in listeners
-            if isinstance(listener.port, int) and isinstance(listener.protocol, str)]
+def _listeners(listeners: list[Listener], settings: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The listeners with a known port and protocol, with the listener ``settings`` the
+    manifest keeps for their kind (a node's health check, TLS, timeouts...)."""
+    written = []
+    for listener in listeners:
+        if not isinstance(listener.port, int) or not isinstance(listener.protocol, str):
+            continue
+        entry: dict[str, Any] = {"port": listener.port, "protocol": listener.protocol}
+        for key, attribute in _LISTENER_SETTINGS:
+            value = getattr(listener, attribute)
+            if key in settings and isinstance(value, dict) and value:
+                entry[key] = value
+        written.append(entry)
+    return written
+
+
+_LISTENER_SETTINGS = (("healthCheck", "health_check"), ("outlierDetection", "outlier_detection"), ("tls", "tls"),
+                      ("timeout", "timeout"), ("connectionPool", "connection_pool"))
+_NODE_LISTENER = tuple(key for key, _ in _LISTENER_SETTINGS)
 
 
 def _claims(resource: Node | Gateway) -> dict[str, Any]:
@@ -94,7 +110,7 @@ def manifest(mesh: Mesh) -> dict[str, Any]:
     nodes: dict[str, Any] = {}
     for node in mesh.nodes.values():
         entry = _claims(node)
-        if listeners := _listeners(node.listeners):
+        if listeners := _listeners(node.listeners, _NODE_LISTENER):
             entry["listeners"] = listeners
         if node.backends:
             entry["backends"] = [backend.name for backend in node.backends]
@@ -120,6 +136,9 @@ def manifest(mesh: Mesh) -> dict[str, Any]:
                 entry["priority"] = route.priority
             if match := _match(route.match):
                 entry["match"] = match
+            for key, value in (("retryPolicy", route.retry_policy), ("timeout", route.timeout)):
+                if isinstance(value, dict) and value:
+                    entry[key] = value
             routes.append(entry)
         routers[router.name] = {"listeners": _listeners(router.listeners), **({"routes": routes} if routes else {})}
     services = {service.name: {"router": service.router} if service.router else {"node": service.node}
@@ -132,7 +151,7 @@ def manifest(mesh: Mesh) -> dict[str, Any]:
             if match := _match(gateway_route.match):
                 entry["match"] = match
             gateway_routes.append(entry)
-        gateways[gateway.name] = {**_claims(gateway), "listeners": _listeners(gateway.listeners),
+        gateways[gateway.name] = {**_claims(gateway), "listeners": _listeners(gateway.listeners, ("healthCheck",)),
                                   **({"routes": gateway_routes} if gateway_routes else {})}
     for key, value in (("nodes", nodes), ("routers", routers), ("services", services), ("gateways", gateways)):
         if value:
@@ -140,8 +159,28 @@ def manifest(mesh: Mesh) -> dict[str, Any]:
     return document
 
 
+def _live_file(name: str, region: str, account: str, profile: str | None) -> InputFile:
+    """The account's mesh ``name`` (App Mesh API, ``aws/live.py``) as spec files, one per resource."""
+    from meshify.injector.aws.live import note_unsupported, read_mesh
+    from meshify.injector.aws.session import AwsOptions
+    from meshify.injector.documents.document import Document
+    from meshify.injector.inputs.appmesh_spec import SpecFile
+    from meshify.injector.model.mesh import NOWHERE, EnvoySettings
+
+    shell = Mesh(name=name, region=region, account=account, owner=account, loc=NOWHERE, envoy=EnvoySettings(image=""))
+    live = read_mesh(shell, AwsOptions(profile, region))
+    if not live.exists:
+        raise InputError(f"AWS: no mesh {name!r} in {account} {region}")
+    note_unsupported(live)
+    document = Document(f"(mesh {name} in {region})", "")
+    document.data = {"meshName": name}
+    specs = [SpecFile(document, key[0], key[-1], key[1] if len(key) == 3 else None, spec, "/spec")
+             for key, spec in live.specs.items() if key[0] != "mesh"]
+    return InputFile(document, spec_files=specs)
+
+
 def run(paths: list[str], output: str, region: str | None, account: str | None, mesh_name: str | None,
-        force: bool, profile: str | None = None) -> int:
+        force: bool, profile: str | None = None, live: bool = False) -> int:
     if os.path.exists(output) and not force:
         raise InputError(f"{output} exists: meshify init does not overwrite it without --force")
     files = _read(paths)
@@ -151,8 +190,15 @@ def run(paths: list[str], output: str, region: str | None, account: str | None, 
     if region is None or account is None:
         found_region, found_account = _from_configuration(profile)
         region, account = region or found_region, account or found_account
+    if live:
+        missing = [option for option, value in (("--mesh", mesh_name), ("--region", region), ("--account", account))
+                   if not value]
+        if missing:
+            raise InputError(f"--live reads one mesh of one account: give {' and '.join(missing)}")
+        assert mesh_name is not None and region is not None and account is not None
+        files.insert(0, _live_file(mesh_name, region, account, profile))
     if not any(found.spec_files for found in files):
-        raise InputError(f"no App Mesh resources in {' '.join(paths)}: nothing to write a manifest from")
+        raise InputError(f"no App Mesh resources in {' '.join(paths) or 'the mesh'}: nothing to write a manifest from")
     mesh = mesh_from_files(files, region=region, account=account)
     if mesh_name:
         mesh.name = mesh_name
@@ -171,7 +217,8 @@ def run(paths: list[str], output: str, region: str | None, account: str | None, 
     yaml.default_flow_style = False
     stream = io.StringIO()
     yaml.dump(manifest(mesh), stream)
-    header = f"# Written by meshify init from: {' '.join(paths)}. Review it, then commit it.\n"
+    sources = [*(["the App Mesh API"] if live else []), *paths]
+    header = f"# Written by meshify init from: {' '.join(sources)}. Review it, then commit it.\n"
     if stand_ins := sorted(mesh.unknown_names & {*mesh.nodes, *mesh.routers, *mesh.services, *mesh.gateways}):
         header += ("# Names only the stack knows are written as their logical ids; put the deployed names in: "
                    f"{', '.join(stand_ins)}\n")
