@@ -35,6 +35,7 @@ from meshify.rules import (  # noqa: F401
     m111_listener_tls,
     m112_placeholder_address,
     m113_unreached_node,
+    m119_files_differ,
     s001_unused_suppression,
     t201_envoy_container,
     t202_envoy_essential_health,

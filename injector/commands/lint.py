@@ -81,14 +81,22 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     from ECS) and the policy; with ``live``, also the drift of the account's mesh. With no
     manifest, the mesh is the App Mesh resources of the files (``mesh_from_files``)."""
     config = config or Config()
+    file_mesh: Mesh | None = None
     if manifest_path is None:
         inputs = _read_paths(paths, None, (aws.region if aws else None) or "", aws)
         mesh = mesh_from_files(inputs.files, config.envoy_image, aws.region if aws else None)
     else:
         mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
         inputs = _read_paths(paths, manifest_path, mesh.region, aws)
+        # The manifest is the mesh: a template's App Mesh resources are compared with it (M119),
+        # an App Mesh spec file given alone is merged in (it is what the user wants checked).
+        templates = [found for found in inputs.files if found.template is not None and found.spec_files]
+        from_templates = {id(spec) for found in templates for spec in found.spec_files}
         for spec in inputs.spec_files:
-            merge(mesh, spec)
+            if id(spec) not in from_templates:
+                merge(mesh, spec)
+        if templates:
+            file_mesh = mesh_from_files(templates, region=mesh.region, account=mesh.account)
         for found in inputs.files:
             mesh.unknown_names |= found.template.unknown_names if found.template is not None else set()
 
@@ -96,7 +104,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     by_scope: dict[str, list[engine.Rule]] = {}
     for rule in rules:
         by_scope.setdefault(rule.scope, []).append(rule)
-    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, inputs.spec_files)))
+    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, inputs.spec_files, file_mesh)))
     if live:
         from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
 

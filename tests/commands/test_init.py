@@ -44,10 +44,12 @@ def test_init_writes_the_files_mesh_with_claims_and_it_lints_without_m106(tmp_pa
     result = run_meshify("init", "ledger.yaml", "--region", "eu-west-1", "--account", "111122223333", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "meshify.yaml").read_text() == LEDGER_MANIFEST
+    lint = run_meshify("lint", cwd=tmp_path)  # the manifest alone
+    assert [line.split(" ")[1] for line in lint.stdout.splitlines()] == ["M103"]  # the template's own backend
     lint = run_meshify("lint", "ledger.yaml", cwd=tmp_path)
-    assert "M106" not in lint.stdout
-    # the manifest claims the task definition by its logical id: T2xx findings, not T212
-    assert [line.split(" ")[1] for line in lint.stdout.splitlines()] == ["M103", "T204", "T203", "T202"]
+    # the manifest claims the task definition by its logical id (T2xx, not T212), and it is
+    # the template's mesh (no M119)
+    assert [line.split(" ")[1] for line in lint.stdout.splitlines()] == ["T204", "T203", "T202"]
 
 
 def test_init_never_overwrites_without_force(tmp_path):

@@ -138,3 +138,40 @@ def test_a_template_service_is_tied_to_its_task_definition_and_checked_at_the_te
     assert result.stdout == (
         "ledger-connect.yaml:30:13: C501 error: service `(unnamed service)`: portName 'ledger-http' is named by no "
         "port mapping of task definition `LedgerTaskDef` (named ports: none)\n")
+
+
+M119_MANIFEST = """version: 1
+mesh: {name: shop, region: eu-west-1, account: '111122223333'}
+nodes:
+  ledger-node:
+    resource: LedgerTaskDef
+    listeners: [{port: 8080, protocol: http}]
+    backends: [prices.shop.local]
+    discovery: {dns: {hostname: ledger.shop.local}}
+services:
+  ledger.shop.local: {node: ledger-node}
+  prices.shop.local: {node: ledger-node}
+"""
+
+
+def _m119(tmp_path, manifest: str) -> str:
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "meshify.yaml").write_text(manifest)
+    (tmp_path / "ledger.yaml").write_text((CFN / "ledger.yaml").read_text())
+    return run_meshify("lint", "ledger.yaml", "--select", "M119", cwd=tmp_path).stdout
+
+
+def test_m119_is_silent_when_the_template_matches_the_manifest(tmp_path):
+    assert _m119(tmp_path, M119_MANIFEST) == ""
+
+
+def test_m119_reports_a_difference_at_the_template_resource(tmp_path):
+    assert _m119(tmp_path, M119_MANIFEST.replace("port: 8080", "port: 9090")) == (
+        "ledger.yaml:29:7: M119 warning: virtual node `ledger-node` differs from the manifest at "
+        "/listeners/0/portMapping/port: the manifest says 9090, the template has 8080\n")
+
+
+def test_m119_reports_a_template_resource_the_manifest_lacks(tmp_path):
+    manifest = M119_MANIFEST.replace("  ledger.shop.local: {node: ledger-node}\n", "")
+    assert _m119(tmp_path, manifest) == (
+        "ledger.yaml:46:7: M119 warning: virtual service `ledger.shop.local` of the template is not in the manifest\n")
