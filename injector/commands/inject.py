@@ -16,7 +16,7 @@ from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.mesh_from_files import mesh_from_files
-from meshify.injector.inputs.reader import InputFile, Walked, expand_paths, read_walked, recognise
+from meshify.injector.inputs.reader import InputFile, Walked, expand_paths, read_walked, recognise, say_skipped
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
@@ -112,20 +112,33 @@ def _load(walked: Walked | str, aws: AwsOptions, region: str) -> list[TaskDefini
     return [taskdef_from_document(read_ecs_document(path, aws, region), remote=True)]
 
 
-def _load_files(paths: list[str], aws: AwsOptions) -> tuple[list[TaskDefinitionFile], list[InputFile]]:
-    """The task definitions of ``paths`` and every file's App Mesh resources, for the mesh
-    without a manifest."""
+def _load_files(paths: list[str], aws: AwsOptions, region: str | None = None, meshes_given: bool = False) \
+        -> tuple[list[TaskDefinitionFile], list[InputFile]]:
+    """The task definitions of ``paths`` (a directory's files of no format skipped and
+    counted) and every file read, whose App Mesh resources make the mesh without a manifest
+    (``meshes_given``: then a file of App Mesh resources alone is welcome)."""
     sources: list[TaskDefinitionFile] = []
     files: list[InputFile] = []
+    skipped = 0
     for walked in expand_paths(paths):
         if is_ecs_reference(walked.path):
-            sources += _load(walked, aws, aws.region or "")
+            sources += _load(walked, aws, region or aws.region or "")
             continue
-        found = read_walked(walked)
-        if found is None:
-            continue
+        if walked.walked:
+            found = read_walked(walked)
+            if found is None:
+                skipped += 1
+                continue
+        else:
+            document = Document.load(walked.path)
+            found = recognise(document)
+            if found is None or (not found.task_definitions and found.template is None
+                                 and not (meshes_given and found.spec_files)):
+                sources.append(taskdef_from_document(document))  # raises what the file lacks, at its place
+                continue
         files.append(found)
         sources += found.task_definitions
+    say_skipped(skipped)
     return sources, files
 
 
@@ -168,9 +181,9 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
     if manifest_path is not None:
         mesh = load_manifest(manifest_path, envoy_image)
-        sources = [source for walked in expand_paths(paths) for source in _load(walked, aws, mesh.region)]
+        sources, _ = _load_files(paths, aws, mesh.region)
     else:  # the mesh is the App Mesh resources of the files given
-        sources, files = _load_files(paths, aws)
+        sources, files = _load_files(paths, aws, meshes_given=True)
         mesh = mesh_from_files(files, envoy_image, aws.region)
     injections = [inject(mesh, source, node) for source in sources]
     claimants = list({id(i.claimant): i.claimant for i in injections if i.claimant is not None}.values())

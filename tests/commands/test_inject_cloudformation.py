@@ -157,3 +157,19 @@ def test_uninject_of_an_injected_template_gives_the_template_back_byte_for_byte(
     result = run_meshify("uninject", f"golden/{golden}", cwd=CFN)
     assert result.returncode == 0, result.stderr
     assert result.stdout == (CFN / name).read_text()
+
+
+def test_inject_walks_a_directory_like_the_cdk_out(tmp_path):
+    (tmp_path / ".git").mkdir()
+    out = tmp_path / "cdk.out"
+    out.mkdir()
+    shutil.copy(CFN / "cdk.out" / "LedgerStack.template.json", out)
+    (out / "manifest.json").write_text('{"version": "36.0.0", "artifacts": {}}\n')
+    (out / "tree.json").write_text('{"version": "tree-0.1", "tree": {"id": "App"}}\n')
+    (out / "cdk.out").write_text('{"version": "36.0.0"}\n')
+    result = run_meshify("inject", "cdk.out", "--node", "ledger-node", "--in-place", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[:2] == [
+        "meshify: skipped 3 file(s) of the directories given that are none of meshify's formats",
+        "injected: cdk.out/LedgerStack.template.json"]
+    assert (out / "LedgerStack.template.json").read_bytes() == (GOLDEN / "LedgerStack.template.json").read_bytes()
