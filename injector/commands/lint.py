@@ -132,6 +132,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
         findings += _policy_findings(mesh, policy_path, claimants, by_scope.get("policy", []))
         inputs.reported.add(policy_path)
 
+    findings = _noting_defaults(findings, inputs.files)
     located = {place for found in findings if (place := locate(found, inputs.reported))}
     located = {f for f in located if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))}
     documents = [mesh.loc.document, *(t.document for t in inputs.task_files), *(s.document for s in inputs.spec_files),
@@ -168,6 +169,26 @@ def _service_findings(mesh: Mesh, inputs: _Inputs, rules: list[engine.Rule]) -> 
                                         task_file.loc if task_file else None, everyone)
         findings += engine.run(rules, context)
     return findings
+
+
+def _noting_defaults(findings: list[engine.Finding], files: list[InputFile]) -> list[engine.Finding]:
+    """A finding that relies on a template parameter's default says so (formats.md)."""
+    from dataclasses import replace
+
+    from meshify.injector.inputs.cloudformation import default_behind
+
+    defaults = {found.path: found.template.resolver.defaults_used for found in files
+                if found.template is not None and found.template.resolver.defaults_used}
+    if not defaults:
+        return findings
+    noted = []
+    for finding in findings:
+        document = finding.loc.document
+        parameter = default_behind(document, finding.loc.pointer, defaults[document.path]) \
+            if document is not None and document.path in defaults else None
+        noted.append(replace(finding, message=f"{finding.message} (the default of parameter {parameter})")
+                     if parameter else finding)
+    return noted
 
 
 def _same_file(first: str, second: str) -> bool:

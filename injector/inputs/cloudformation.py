@@ -68,6 +68,7 @@ class Resolver:
                 self.defaults[name] = default
         self._resolving: set[str] = set()
         self.unknown_names: set[str] = set()  # stand-ins for names only the stack knows
+        self.defaults_used: dict[str, str] = {}  # document pointer -> the parameter whose default it is
 
     def type_of(self, logical_id: str) -> str | None:
         kind = self.resources.get(logical_id, {}).get("Type")
@@ -92,16 +93,21 @@ class Resolver:
             return logical_id
         return None if is_intrinsic(value) else value
 
-    def resolve(self, value: Any) -> Any:
-        """``value`` with every intrinsic the template determines replaced by its value."""
+    def resolve(self, value: Any, pointer: str | None = None) -> Any:
+        """``value`` with every intrinsic the template determines replaced by its value;
+        with the document ``pointer`` of ``value``, where a parameter's default is used is
+        remembered (``defaults_used``), for the findings that rely on it to say so."""
         if isinstance(value, list):
-            return [self.resolve(item) for item in value]
+            return [self.resolve(item, None if pointer is None else f"{pointer}/{index}")
+                    for index, item in enumerate(value)]
         if not isinstance(value, dict):
             return value
         if not is_intrinsic(value):
-            return {key: self.resolve(item) for key, item in value.items()}
+            return {key: self.resolve(item, None if pointer is None else join(pointer, key)) for key, item in value.items()}
         (function, argument), = value.items()
         if function == "Ref" and isinstance(argument, str) and argument in self.defaults:
+            if pointer is not None:
+                self.defaults_used[pointer] = argument
             return self.defaults[argument]
         if function == "Fn::GetAtt":
             parts = argument.split(".", 1) if isinstance(argument, str) else argument
@@ -193,10 +199,10 @@ def coerce(service: str, shape_name: str, value: Any) -> Any:
     return walk(shape_name, value)
 
 
-def _api_data(properties: dict[str, Any], resource_type: str, resolver: Resolver) -> tuple[Any, dict[str, str]]:
+def _api_data(properties: dict[str, Any], resource_type: str, resolver: Resolver, base: str) -> tuple[Any, dict[str, str]]:
     from meshify.injector.inputs.cfn_names import to_api
 
-    data, pointers = to_api(resolver.resolve(properties), resource_type)
+    data, pointers = to_api(resolver.resolve(properties, base), resource_type)
     return coerce(*API_SHAPES[resource_type], data), pointers
 
 
@@ -326,7 +332,7 @@ def read_template(document: Document) -> Template | None:
         if resource_type == TASK_DEFINITION:
             if not isinstance(properties.get("ContainerDefinitions"), list):
                 continue  # an intrinsic (!If ...) chooses the containers: unknown, nothing to check or edit
-            data, pointers = _api_data(properties, resource_type, resolver)
+            data, pointers = _api_data(properties, resource_type, resolver, base)
             # CloudFormation names the family when the template does not: "<stack>-<logical id>-<random>".
             data.setdefault("family", {"Fn::Sub": "${AWS::StackName}-" + logical_id})
             spelling = TemplateSpelling(resource_type, base, pointers, node_ids)
@@ -337,7 +343,7 @@ def read_template(document: Document) -> Template | None:
             if wired is not None:
                 template.wiring[logical_id] = wired
         elif resource_type == SERVICE:
-            data, pointers = _api_data(properties, resource_type, resolver)
+            data, pointers = _api_data(properties, resource_type, resolver, base)
             reference = properties.get("TaskDefinition")
             if isinstance(reference, dict) and list(reference) == ["Ref"] and resolver.type_of(str(reference["Ref"])) \
                     == TASK_DEFINITION:
@@ -353,7 +359,7 @@ def read_template(document: Document) -> Template | None:
                                                 egress if isinstance(egress, str) else None, document, base))
         elif resource_type in APPMESH_KINDS:
             appmesh_kind, name_key = APPMESH_KINDS[resource_type]
-            data, pointers = _api_data(properties, resource_type, resolver)
+            data, pointers = _api_data(properties, resource_type, resolver, base)
             if isinstance(data.get("spec"), dict):  # references to other resources; its own name is below
                 data["spec"] = _stand_ins(data["spec"], resolver.unknown_names)
             if not isinstance(data.get("spec"), dict):
@@ -402,3 +408,14 @@ def _wired(properties: dict[str, Any], resolver: Resolver) -> str | None:
                 if name is not None:
                     return name
     return None
+
+
+def default_behind(document: Document | None, pointer: str, defaults: dict[str, str]) -> str | None:
+    """The parameter whose default gives the value at ``pointer`` (an API pointer when the
+    document is a resource's view), if any."""
+    if isinstance(document, ResourceView):
+        from meshify.injector.inputs.cfn_names import api_pointer_to_cfn
+
+        pointer = document.base + api_pointer_to_cfn(pointer, document.pointers, document.resource_type)
+    return next((parameter for place, parameter in defaults.items()
+                 if pointer == place or pointer.startswith(place + "/")), None)

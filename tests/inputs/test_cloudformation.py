@@ -175,3 +175,13 @@ def test_m119_reports_a_template_resource_the_manifest_lacks(tmp_path):
     manifest = M119_MANIFEST.replace("  ledger.shop.local: {node: ledger-node}\n", "")
     assert _m119(tmp_path, manifest) == (
         "ledger.yaml:46:7: M119 warning: virtual service `ledger.shop.local` of the template is not in the manifest\n")
+
+
+def test_a_finding_that_relies_on_a_parameter_default_says_so(tmp_path):
+    text = (CFN / "ledger.yaml").read_text().replace(
+        "Parameters:\n", "Parameters:\n  Networking:\n    Type: String\n    Default: bridge\n").replace(
+        "      NetworkMode: awsvpc\n", "      NetworkMode: !Ref Networking\n")
+    (tmp_path / "ledger.yaml").write_text(text)
+    result = run_meshify("lint", "ledger.yaml", "--select", "T208", cwd=tmp_path)
+    assert result.stdout == ("ledger.yaml:58:7: T208 error: networkMode is 'bridge': App Mesh needs 'awsvpc' "
+                             "(the default of parameter Networking)\n")
