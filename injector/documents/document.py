@@ -31,10 +31,6 @@ def _is_yaml(path: str, text: str) -> bool:
     return not text.lstrip().startswith(("{", "["))
 
 
-# A top-level key only CloudFormation templates have.
-_TEMPLATE_KEY = re.compile(r"^(?:\ufeff)?(?:AWSTemplateFormatVersion|Resources)[ \t]*:", re.MULTILINE)
-
-
 def read_text(path: str) -> str:
     try:
         with open(path, encoding="utf-8", newline="") as handle:
@@ -62,12 +58,10 @@ class Document:
     def load(path: str, text: str | None = None) -> Document:
         text = read_text(path) if text is None else text
         if _is_yaml(path, text):
-            # A CloudFormation template's short-form tags (!Ref, !Sub ...) are not YAML the
-            # plain loader knows: templates go through yaml_text, which reads them and edits
-            # the text in place; other YAML files never import it.
-            if _TEMPLATE_KEY.search(text):
-                return TemplateYamlDocument(path, text)
-            return YamlDocument(path, text)
+            # yaml_text reads a CloudFormation template's short-form tags (!Ref, !Sub ...),
+            # gives exact positions and edits the text in place (CRLF, anchors, comments kept):
+            # every YAML file goes through it, a task definition as much as a template.
+            return TextYamlDocument(path, text)
         return JsonDocument(path, text)
 
     data: Any
@@ -225,18 +219,18 @@ class YamlDocument(Document):
         return self._write(data)
 
 
-class TemplateYamlDocument(Document):
-    """A YAML CloudFormation template: short-form intrinsics read as their long form (the
-    data of the YAML and the JSON spelling of a template are equal), exact positions, and
-    edits spliced into the text (``yaml_text.apply``) so that tags, comments, quoting,
-    anchors, CRLF and a BOM stay as written."""
-
-    format = "yaml"
+class TextYamlDocument(YamlDocument):
+    """A YAML file read and edited through ``yaml_text``: CloudFormation's short-form
+    intrinsics read as their long form (the data of a YAML and a JSON template are equal),
+    exact positions, and edits spliced into the text (``yaml_text.apply``) so that tags,
+    comments, quoting, anchors, CRLF and a BOM stay as written. ``dump`` (a whole new text,
+    for task definitions read from ECS) is the parent's."""
 
     def __init__(self, path: str, text: str) -> None:
         from meshify.injector.documents import yaml_text
 
-        super().__init__(path, text)
+        Document.__init__(self, path, text)
+        self._tree = None
         if not text.strip():
             raise InputError("the file is empty", path, 1, 1)
         try:

@@ -469,7 +469,7 @@ def _build(text: str, path: str, tx: _Text, fast: bool = False) -> Node | None:
                     node.end = max(last.end, last.key.end if last.key else 0) if last else node.start
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        message = " ".join(str(p) for p in (e.context, e.problem) if p)
+        message = str(e.problem or e.context or "malformed YAML")  # the problem alone, as the plain loader said it
         line, col = tx.pos(mark.index + offset) if mark is not None else (1, 1)
         raise YamlError(message, line, col, path) from None
     except RecursionError:
@@ -668,12 +668,16 @@ def load(text: str, path: str = "<string>", fast: bool = False) -> YamlDocument:
     _prescan_flow_depth(text, path, tx)
     try:
         root = _build(text, path, tx, fast)
-    except YamlError:
+    except YamlError as fast_error:
         if not fast:
             raise
         # libyaml is a YAML 1.1 parser and refuses some 1.2 text ruamel takes, e.g. `[!Ref AWS::NoValue]` (a ':'
-        # in a flow plain scalar). Let the reference parser decide, so results and messages never depend on `fast`.
-        root = _build(text, path, tx)
+        # in a flow plain scalar). Let the reference parser decide, so results never depend on `fast`; when both
+        # refuse the text at the same place, libyaml's wording is the plainer one ("did not find expected '-'").
+        try:
+            root = _build(text, path, tx)
+        except YamlError as error:
+            raise (fast_error if (fast_error.line, fast_error.column) == (error.line, error.column) else error) from None
     data: Any = None
     if root is not None:
         _expansion_check(root, tx, path)
