@@ -247,6 +247,27 @@ def lint(
     raise typer.Exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
 
 
+@app.command(epilog="Examples:\n\n  meshify init infra/\n\n"
+                    "  meshify init mesh.yaml app.yaml --region eu-west-1 --account 111122223333")
+def init(
+    paths: Annotated[Optional[list[str]], typer.Argument(
+        help="Files or directories holding the App Mesh resources (and the task definitions to claim).")] = None,
+    output: Annotated[str, typer.Option(help="The manifest to write.")] = "meshify.yaml",
+    mesh: Annotated[Optional[str], typer.Option("--mesh", help="The mesh's name, when the files do not give it.")] = None,
+    account: Annotated[Optional[str], typer.Option(help="The mesh's AWS account id.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing manifest.")] = False,
+    live: Annotated[bool, typer.Option("--live", help="Read the mesh from the account (App Mesh API).")] = False,
+    profile: ProfileOption = None,
+    region: RegionOption = None,
+) -> None:
+    """Write a manifest from the App Mesh resources of templates, specs and other files."""
+    from meshify.injector.commands import init as command
+
+    if not paths and not live:
+        fail("give the files or directories to read, or --live")
+    raise typer.Exit(command.run(paths or [], output, region, account, mesh, force, profile, live))
+
+
 @app.command(name="rules", epilog="Examples:\n\n  meshify rules\n\n  meshify rules M102")
 def list_rules(
     rule_id: Annotated[Optional[str], typer.Argument(metavar="ID", help="Print this rule's documentation.")] = None,

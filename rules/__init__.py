@@ -41,6 +41,7 @@ from meshify.rules import (  # noqa: F401
     m116_route_timeout,
     m117_retries_timeout,
     m118_other_mesh_spec,
+    m119_files_differ,
     r601_canary_weights,
     r602_ab_split,
     r603_content_routing,

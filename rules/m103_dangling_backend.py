@@ -24,7 +24,7 @@ def check(context: MeshContext):
     services = context.mesh.services
     for node in context.mesh.nodes.values():
         for backend in node.backends:
-            if backend.name not in services:
+            if backend.name not in services and backend.name not in context.mesh.unknown_names:
                 known = ", ".join(sorted(services)) or "none"
                 yield check.rule.finding(
                     f"backend `{backend.name}` of node `{node.name}` is no virtual service of the mesh "

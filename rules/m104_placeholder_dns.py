@@ -31,7 +31,8 @@ def check(context: MeshContext):
     used = {backend.name.lower() for node in mesh.nodes.values() for backend in node.backends}
     for service in mesh.services.values():
         name = service.name.lower()  # DNS names are case-insensitive (RFC 4343)
-        if name not in used or name in placeholders or name in _answered_names(mesh, service):
+        if name not in used or name in placeholders or name in _answered_names(mesh, service) \
+                or service.name in mesh.unknown_names:  # a name only the stack knows
             continue
         reason = f"its provider node `{service.node}` answers to no such name" if service.node else \
             f"its provider is router `{service.router}`, which has no DNS name"

@@ -22,22 +22,23 @@ from meshify.injector.model.mesh import gateway_route_label, route_label
 @rule("M105", "error", "Dangling reference", scope="mesh")
 def check(context: MeshContext):
     mesh = context.mesh
+    unknown = mesh.unknown_names
     for router, route, target in mesh.route_targets():
-        if target.node not in mesh.nodes:
+        if target.node not in mesh.nodes and target.node not in unknown:
             yield check.rule.finding(
                 f"{route_label(router, route)} targets node `{target.node}`, which does not exist", target.loc)
     for service in mesh.services.values():
-        if service.router and service.router not in mesh.routers:
+        if service.router and service.router not in mesh.routers and service.router not in unknown:
             yield check.rule.finding(
                 f"virtual service `{service.name}` is provided by router `{service.router}`, which does not exist",
                 service.loc.child("router"))
-        if service.node and service.node not in mesh.nodes:
+        if service.node and service.node not in mesh.nodes and service.node not in unknown:
             yield check.rule.finding(
                 f"virtual service `{service.name}` is provided by node `{service.node}`, which does not exist",
                 service.loc.child("node"))
     for gateway in mesh.gateways.values():
         for route in gateway.routes:
-            if route.service not in mesh.services:
+            if route.service not in mesh.services and route.service not in unknown:
                 yield check.rule.finding(
                     f"{gateway_route_label(gateway, route)} sends to virtual service `{route.service}`, which does "
                     "not exist", route.loc.child("service"))

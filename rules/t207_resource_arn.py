@@ -54,6 +54,8 @@ def check(context: TaskContext):
     wanted = {"name": RESOURCE_ARN, "value": value}
     current = environment_value(container, RESOURCE_ARN)
     if current is not None:
+        if is_unknown(container["environment"][current[0]].get("value")):
+            return  # an intrinsic (!Ref VirtualNode, !Sub ...): the stack decides, never overwritten
         if current[1] not in accepted_values(context) and not is_unknown(current[1]):
             pointer = container_pointer(index, "environment", current[0], "value")
             yield check.rule.finding(  # environment values are never printed: they may be secrets
@@ -62,6 +64,8 @@ def check(context: TaskContext):
                 fix=[{"op": "replace", "path": pointer, "value": value}])
         return
     deprecated = environment_value(container, DEPRECATED)
+    if deprecated is not None and not context.mesh.region:
+        return  # no region known (the mesh of the files): no ARN to suggest, and the node is named
     if deprecated is not None:
         pointer = container_pointer(index, "environment", deprecated[0])
         if is_unknown(deprecated[1]):

@@ -39,13 +39,16 @@ def check(context: TaskContext):
     index = context.envoy_index()
     if index is None:
         return
+    if is_unknown(context.containers[index].get("image")):
+        return
     image = str(context.containers[index].get("image", ""))
     if is_unknown(image):  # a template placeholder: its value is not known here
         return
     pointer = context.locate(container_pointer(index, "image"))
     repository, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "")
     regional = default_envoy_image(context.mesh.region).rsplit(":", 1)[0]
-    if repository not in (regional, envoy_images()["publicMirror"]) and image != context.mesh.envoy.image:
+    if context.mesh.region and repository not in (regional, envoy_images()["publicMirror"]) \
+            and image != context.mesh.envoy.image:  # with no region known (no manifest), any region's will do
         yield check.rule.finding(f"Envoy image {image!r} is not the App Mesh image for {context.mesh.region} "
                                  f"({regional})", pointer)
     if tag in ("", "latest"):

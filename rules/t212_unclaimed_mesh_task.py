@@ -26,6 +26,7 @@ def check(context: UnclaimedContext):
     envoy = find_envoy(context.taskdef, context.mesh.envoy.container_name)
     if wired or envoy is not None:
         family = context.taskdef.get("family")
+        named = f"task definition family {family!r}" if isinstance(family, str) else "task definition"
         yield check.rule.finding(
-            f"task definition family {family!r} is wired for App Mesh but no node or gateway of the manifest "
+            f"{named} is wired for App Mesh but no node or gateway of the manifest "
             "claims it", context.locate("/family" if family else ""))

@@ -36,7 +36,7 @@ def check(context: TaskContext):
     settings = context.mesh.envoy
     container = context.containers[index]
     name = container["name"]
-    if container.get("image") != settings.image and not is_unknown(container.get("image")):
+    if settings.pinned and container.get("image") != settings.image and not is_unknown(container.get("image")):
         pointer = container_pointer(index, "image")
         yield check.rule.finding(
             f"Envoy container `{name}` runs {container.get('image')!r}, the manifest's Envoy image is "

@@ -57,6 +57,23 @@ GROUPS: list[tuple[Path | None, list[str]]] = [
         "new_mesh.yml", "allow_all.yml", "shared_mesh.yml", "negative-testing/missing_node_settings.yml",
         "negative-testing/router_route.yml", "negative-testing/router_route_02.yml",
         "negative-testing/router_service.yml")],
+    # CloudFormation templates, each stack's templates together, as their walkthroughs deploy them.
+    (None, [f"appmesh-ecs-starter/infrastructure/{name}.yaml" for name in ("appmesh", "cloudmap", "ecs-workload")]),
+    (None, [f"{EXAMPLES}/blogs/ecs-cross-account/account_frontend/appmesh_resources.yml"]),
+    (EMPTY_MESH, [f"{YELB.rsplit('/', 1)[0]}/yelb-cloudformation-ECS-AppMesh-deployment.yaml"]),
+    (None, [f"{EXAMPLES}/examples/apps/colorapp/ecs/ecs-colorapp.yaml",
+            f"{EXAMPLES}/examples/apps/colorapp/servicemesh/appmesh-colorapp.yaml"]),
+    (EMPTY_MESH, [f"{WALKTHROUGHS}/howto-ecs-basics/deploy/0-prelude.yaml"]),
+    (EMPTY_MESH, [f"{WALKTHROUGHS}/howto-ecs-basics/deploy/1-servicediscovery.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-ecs-basics/deploy/2-meshify.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-ecs-basics/deploy/3-routing.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-grpc/app.yaml", f"{WALKTHROUGHS}/howto-grpc/mesh.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-http2/mesh.yaml"]),
+    (EMPTY_MESH, [f"{WALKTHROUGHS}/howto-ingress-gateway/infrastructure/ecs-service.yaml"]),
+    (None, [f"{WALKTHROUGHS}/howto-servicediscovery-cloudmap/app.yaml",
+            f"{WALKTHROUGHS}/howto-servicediscovery-cloudmap/mesh.yaml"]),
+    (None, [f"ecs-appmesh-config/copilot/service1-v1/addons/{name}.yml"
+            for name in ("3-create-services", "4-appmesh-gateway-route")]),
 ]
 
 

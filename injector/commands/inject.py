@@ -18,7 +18,16 @@ from meshify.injector.engine.findings import selected
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import distinct, read_if_known, recognise
+from meshify.injector.inputs.reader import (
+    InputFile,
+    Walked,
+    distinct,
+    expand_paths,
+    read_if_known,
+    read_walked,
+    recognise,
+    say_skipped,
+)
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.patches import Edit, Mode, preflight, say, task_definition_edit, write
@@ -128,7 +137,7 @@ def _load(path: str, aws: AwsOptions, region: str, skip_unknown: bool = False) -
         document = Document.load(path)
         refuse_compose_file(document)
         found = recognise(document)
-        if found is None or not found.task_definitions:
+        if found is None or (not found.task_definitions and found.template is None):
             return [taskdef_from_document(document)]  # raises what the file lacks, at its place
         return found.task_definitions
     from meshify.injector.aws.ecs import read_ecs_document
@@ -188,23 +197,32 @@ def refuse_compose_file(document: Document) -> None:
                          document.path, line, column)
 
 
-def _mesh_from_files(paths: list[str], envoy_image: str | None,
-                     failed: list[str]) -> tuple[Mesh | None, list[TaskDefinitionFile]]:
-    from meshify.injector.inputs.files_mesh import mesh_from_files
-    from meshify.injector.inputs.reader import InputFile, read_document
+def _mesh_from_files(paths: list[Walked], envoy_image: str | None, failed: list[str],
+                     aws: AwsOptions) -> tuple[Mesh | None, list[TaskDefinitionFile]]:
+    from meshify.injector.inputs.mesh_of_files import mesh_of_files
+    from meshify.injector.inputs.reader import read_document
 
-    if any(is_ecs_reference(path) for path in paths):
+    if any(is_ecs_reference(walked.path) for walked in paths):
         raise InputError("a task definition read from ECS needs a manifest: give --manifest PATH")
     found: list[InputFile] = []
-    for path in paths:
-        with each_file(path, failed):
-            document = Document.load(path)
+    skipped = 0
+    for walked in paths:
+        with each_file(walked.path, failed):
+            if walked.walked:
+                item = read_walked(walked)
+                if item is None:
+                    skipped += 1
+                    continue
+                found.append(item)
+                continue
+            document = Document.load(walked.path)
             refuse_compose_file(document)
             found.append(read_document(document))
+    say_skipped(skipped)
     sources = [source for item in found for source in item.task_definitions]
-    if failed and not any(item.spec_files for item in found):
+    if failed and not any(item.spec_files or item.template is not None for item in found):
         return None, sources  # nothing usable: each failure said so
-    return mesh_from_files([spec for item in found for spec in item.spec_files], sources, envoy_image), sources
+    return mesh_of_files(found, envoy_image, aws.region), sources
 
 
 def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mode | None, policy_path: str | None,
@@ -222,17 +240,25 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
     if remote and mode is Mode.IN_PLACE:
         raise InputError(f"{remote[0]} is read from ECS and has no file to rewrite: use --register")
     failed: list[str] = []
+    walked = expand_paths(paths)
     if manifest_path is None:  # the mesh is the App Mesh resources of the files
-        found_mesh, sources = _mesh_from_files(paths, envoy_image, failed)
+        found_mesh, sources = _mesh_from_files(walked, envoy_image, failed, aws)
         if found_mesh is None:
             return 2
         mesh = found_mesh
     else:
         mesh = load_manifest(manifest_path, envoy_image)
         sources = []
-        for path in progress(paths, "inject"):
-            with each_file(path, failed):
-                sources += _load(path, aws, mesh.region, skip_unknown)
+        skipped = 0
+        for item in progress(walked, "inject", lambda w: w.path):
+            with each_file(item.path, failed):
+                if not item.walked:
+                    sources += _load(item.path, aws, mesh.region, skip_unknown)
+                elif (found := read_walked(item)) is not None:
+                    sources += found.task_definitions
+                else:
+                    skipped += 1
+        say_skipped(skipped)
     injections: list[Injection] = []
     for source in distinct(sources):
         with each_file(source.path, failed):
@@ -265,10 +291,12 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
         status = write(_edits(injections) + ([_policy_edit(policy)] if policy is not None else []), mode, output)
     else:
         status = 0
-    if policy is None and claimants and mode is not Mode.CHECK and mesh.from_files and not mesh.account:
-        # No manifest and no literal ARN: the account is not known, and a statement is never a wildcard.
-        say("The task role needs appmesh:StreamAggregatedResources on the ARN of "
-            + ", ".join(f"{c.kind} {c.name!r}" for c in claimants) + " (the account is not in the files given)")
+    if policy is None and claimants and mode is not Mode.CHECK and (not mesh.region or (mesh.from_files and not mesh.account)):
+        # No region or account known (the mesh of the files): an ARN cannot be written, and never a wildcard.
+        where = "the account is not in the files given" if mesh.from_files else \
+            "in a template: Resource: !Ref the node's logical id"
+        say("The task role needs appmesh:StreamAggregatedResources on the ARN of " + ", ".join(
+            f"{c.kind} {c.name!r}" for c in claimants) + f" ({where})")
     elif policy is None and claimants and mode is not Mode.CHECK:
         say("The task role needs this policy (give --policy FILE to add it to a policy document):")
         say(json.dumps(policy_document(mesh, claimants), indent=2))

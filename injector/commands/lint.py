@@ -18,10 +18,10 @@ from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
-from meshify.injector.inputs.composex import ComposeFile, mesh_from_compose
+from meshify.injector.inputs.composex import ComposeFile
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import InputFile, distinct, read_document, read_if_known, read_input
+from meshify.injector.inputs.reader import InputFile, distinct, expand_paths, read_document, read_if_known, read_walked, say_skipped
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.progress import progress
@@ -32,24 +32,33 @@ class _Inputs:
     task_files: list[TaskDefinitionFile]
     spec_files: list[SpecFile]
     reported: set[str]  # the paths whose findings are printed
+    files: list[InputFile] = field(default_factory=list)
     services: list[EcsServiceFile] = field(default_factory=list)
     compose: list[ComposeFile] = field(default_factory=list)
+    # With a manifest: the mesh the templates' App Mesh resources describe, compared by M119.
+    file_mesh: Mesh | None = None
 
 
-def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptions | None,
+def _read_paths(paths: list[str], manifest_path: str | None, region: str, aws: AwsOptions | None,
                 failed: list[str] | None, skip_unknown: bool) -> _Inputs:
-    inputs = _Inputs([], [], set() if paths else {manifest_path})
-    for path in paths:
-        if manifest_path is not None and _same_file(path, manifest_path):
+    inputs = _Inputs([], [], set() if paths or manifest_path is None else {manifest_path})
+    skipped = 0
+    for walked in expand_paths(paths):
+        path = walked.path
+        if manifest_path and _same_file(path, manifest_path):
             inputs.reported.add(manifest_path)
             continue
         with each_file(path, failed):
             if is_ecs_reference(path):
                 found: InputFile | None = read_document(read_ecs_document(path, aws or AwsOptions(), region))
+            elif skip_unknown and not walked.walked:
+                found = read_if_known(path)
             else:
-                found = read_if_known(path) if skip_unknown else read_input(path)
+                found = read_walked(walked)
+                skipped += found is None
             if found is None:
                 continue
+            inputs.files.append(found)
             inputs.task_files += found.task_definitions
             inputs.spec_files += found.spec_files
             inputs.services += found.services
@@ -58,6 +67,7 @@ def _read_paths(paths: list[str], manifest_path: str, region: str, aws: AwsOptio
                 inputs.compose.append(found.compose)
             inputs.reported.update(task_file.path for task_file in found.task_definitions)  # container files a .tf reads
     inputs.task_files = distinct(inputs.task_files)
+    say_skipped(skipped)
     return inputs
 
 
@@ -85,20 +95,28 @@ def load_mesh(manifest_path: str | None, paths: list[str], config: Config | None
     resources of the files themselves."""
     config = config or Config()
     if manifest_path is None:  # the mesh is the App Mesh resources of the files
-        from meshify.injector.inputs.files_mesh import mesh_from_files
+        from meshify.injector.inputs.mesh_of_files import mesh_of_files
 
-        inputs = _read_paths(paths, "", "", aws, failed, skip_unknown)
+        inputs = _read_paths(paths, None, (aws.region if aws else None) or "", aws, failed, skip_unknown)
         if failed and not inputs.compose and not inputs.spec_files:  # nothing usable: each failure said so
             return Mesh(name="", region="us-east-1", account="", owner="", loc=NOWHERE, envoy=EnvoySettings(image="")), inputs
-        if inputs.compose:  # a ComposeX file: its x-appmesh is the mesh
-            return mesh_from_compose(inputs.compose, inputs.spec_files, config.envoy_image,
-                                     aws.region if aws else None), inputs
-        return mesh_from_files(inputs.spec_files, inputs.task_files, config.envoy_image), inputs
+        return mesh_of_files(inputs.files, config.envoy_image, aws.region if aws else None), inputs
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
     inputs = _read_paths(paths, manifest_path, mesh.region, aws, failed, skip_unknown)
+    # The manifest is the mesh: a template's App Mesh resources are compared with it (M119),
+    # an App Mesh spec file given alone is merged in (it is what the user wants checked).
+    templates = [found for found in inputs.files if found.template is not None and found.spec_files]
+    from_templates = {id(spec) for found in templates for spec in found.spec_files}
     for spec in inputs.spec_files:
-        with each_file(spec.document.path, failed):
-            merge(mesh, spec)
+        if id(spec) not in from_templates:
+            with each_file(spec.document.path, failed):
+                merge(mesh, spec)
+    if templates:
+        from meshify.injector.inputs.mesh_from_files import mesh_from_files
+
+        inputs.file_mesh = mesh_from_files(templates, region=mesh.region, account=mesh.account)
+    for found in inputs.files:
+        mesh.unknown_names |= found.template.unknown_names if found.template is not None else set()
     return mesh, inputs
 
 
@@ -126,7 +144,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     by_scope: dict[str, list[engine.Rule]] = {}
     for rule in rules:
         by_scope.setdefault(rule.scope, []).append(rule)
-    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, inputs.spec_files)))
+    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, inputs.spec_files, inputs.file_mesh)))
     findings += _redefined_findings(manifest_path, config.envoy_image, inputs, by_scope.get("mesh", []))
     if live:
         from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
@@ -135,7 +153,8 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
         note_unsupported(live_mesh)
         context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws or AwsOptions()))
         findings += engine.run(by_scope.get("live", []), context)
-        inputs.reported.add(manifest_path or "")  # drift is reported at the manifest's elements
+        if manifest_path is not None:
+            inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
     findings += _service_findings(mesh, inputs, by_scope.get("service", []))
     connected = _service_connect_tasks(inputs)
     claimants: list[Node | Gateway] = []
@@ -163,11 +182,12 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
             findings += _policy_findings(mesh, policy_path, claimants, by_scope.get("policy", []))
             inputs.reported.add(policy_path)
 
+    findings = _noting_defaults(findings, inputs.files)
     located = {place for found in findings if (place := locate(found, inputs.reported))}
     located = {f for f in located if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))}
     documents = [mesh.loc.document, *(t.document for t in inputs.task_files), *(s.document for s in inputs.spec_files),
                  *(s.document for s in inputs.services)]
-    # A compose file's resources are views of one document: its suppressions are read once.
+    # A compose file's or template's resources are views of one document: its suppressions are read once.
     yaml_documents = list({d.path: d for d in documents if d is not None and d.format == "yaml"
                            and d.path in inputs.reported}.values())
     located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
@@ -229,6 +249,26 @@ def _redefined_findings(manifest_path: str | None, envoy_image: str | None, inpu
         findings += [found for found in engine.run(rules, engine.MeshContext(mesh, spec_files))
                      if found.loc.document is spec.document]
     return findings
+
+
+def _noting_defaults(findings: list[engine.Finding], files: list[InputFile]) -> list[engine.Finding]:
+    """A finding that relies on a template parameter's default says so (formats.md)."""
+    from dataclasses import replace
+
+    from meshify.injector.inputs.cloudformation import default_behind
+
+    defaults = {found.path: found.template.resolver.defaults_used for found in files
+                if found.template is not None and found.template.resolver.defaults_used}
+    if not defaults:
+        return findings
+    noted = []
+    for finding in findings:
+        document = finding.loc.document
+        parameter = default_behind(document, finding.loc.pointer, defaults[document.path]) \
+            if document is not None and document.path in defaults else None
+        noted.append(replace(finding, message=f"{finding.message} (the default of parameter {parameter})")
+                     if parameter else finding)
+    return noted
 
 
 def _same_file(first: str, second: str) -> bool:

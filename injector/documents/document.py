@@ -20,7 +20,7 @@ from typing import Any
 
 from meshify.injector.documents import json_text as jsontext
 from meshify.injector.documents import limits
-from meshify.injector.documents.pointer import split
+from meshify.injector.documents.pointer import join, resolve, split
 from meshify.injector.errors import InputError
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -113,7 +113,10 @@ class Document:
                 or _has_bare_placeholder(text):
             return JsonTemplateDocument(path, text)
         if _is_yaml(path, text):
-            return YamlDocument(path, text)
+            # yaml_text reads a CloudFormation template's short-form tags (!Ref, !Sub ...),
+            # gives exact positions and edits the text in place (CRLF, anchors, comments kept):
+            # every YAML file goes through it, a task definition as much as a template.
+            return TextYamlDocument(path, text)
         return JsonDocument(path, text)
 
     data: Any
@@ -589,6 +592,49 @@ def check_yaml_bounds(text: str, path: str) -> None:
 def _at(event: Any, message: str, path: str) -> InputError:
     mark = event.start_mark
     return InputError(message, path, mark.line + 1, mark.column + 1) if mark else InputError(message, path)
+
+
+class TextYamlDocument(YamlDocument):
+    """A YAML file read and edited through ``yaml_text``: CloudFormation's short-form
+    intrinsics read as their long form (the data of a YAML and a JSON template are equal),
+    exact positions, and edits spliced into the text (``yaml_text.apply``) so that tags,
+    comments, quoting, anchors, CRLF and a BOM stay as written. ``dump`` (a whole new text,
+    for task definitions read from ECS) is the parent's."""
+
+    def __init__(self, path: str, text: str) -> None:
+        from meshify.injector.documents import yaml_text
+
+        Document.__init__(self, path, text)
+        self._tree = None
+        if not text.strip():
+            raise InputError("the file is empty", path, 1, 1)
+        try:
+            self._parsed = yaml_text.load(text, path, fast=True)
+        except yaml_text.YamlError as error:
+            raise InputError(f"invalid YAML: {error.message}", path, error.line, error.column) from None
+        self.data = self._parsed.data
+
+    def position(self, pointer: str) -> tuple[int, int]:
+        tokens = split(pointer)
+        while tokens:
+            try:
+                parent = resolve(self.data, join("", *tokens[:-1]))
+                if isinstance(parent, list):  # an item: where it starts, as in JSON
+                    return self._parsed.position(join("", *tokens))
+                return self._parsed.key_position(join("", *tokens))
+            except (KeyError, IndexError, TypeError, ValueError):
+                tokens.pop()
+        return self._parsed.position("")
+
+    def render(self, patch: list[dict[str, Any]]) -> str:
+        if not patch:
+            return self.text
+        from meshify.injector.documents import yaml_text
+
+        try:
+            return yaml_text.apply(self._parsed, patch)
+        except yaml_text.YamlError as error:
+            raise InputError(f"cannot edit: {error.message}", self.path, error.line, error.column) from None
 
 
 def _quoted_like_file(value: Any, double: bool) -> Any:

@@ -95,6 +95,8 @@ class MeshContext:
 
     mesh: Mesh
     spec_files: list[SpecFile] = field(default_factory=list)
+    # With a manifest: the mesh the templates' App Mesh resources describe, compared by M119.
+    file_mesh: Mesh | None = None
 
 
 @dataclass(slots=True)

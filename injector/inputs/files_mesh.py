@@ -96,7 +96,7 @@ def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionF
         from meshify.injector.errors import InputError
         from meshify.injector.inputs.manifest import NO_MANIFEST
 
-        raise InputError(NO_MANIFEST)
+        raise InputError(NO_MANIFEST.replace("; give", ", and no App Mesh resources in the files given; give"))
     wired = [found for found in (wiring_of(t) for t in task_files) if found is not None]
     documents = [s.document for s in spec_files] + [t.document for t in task_files]
     tf_name, tf_region = _terraform_facts([getattr(d, "document", d) for d in documents])

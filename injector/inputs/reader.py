@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from meshify.injector.documents.document import Document, read_text
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
+from meshify.injector.inputs.cloudformation import Template, read_template
 from meshify.injector.inputs.composex import ComposeFile, read_compose
 from meshify.injector.inputs.ecs_service import EcsServiceFile, services_from_document
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
@@ -29,6 +30,8 @@ class InputFile:
     document: Document
     task_definitions: list[TaskDefinitionFile] = field(default_factory=list)
     spec_files: list[SpecFile] = field(default_factory=list)
+    # A CloudFormation template's meshes, services and wiring (inputs/mesh_from_files.py reads them).
+    template: Template | None = None
     services: list[EcsServiceFile] = field(default_factory=list)
     # A ComposeX compose file's mesh name and node claims (its specs are in spec_files).
     compose: ComposeFile | None = None
@@ -63,6 +66,13 @@ def _check_spec_types(spec: SpecFile) -> None:
         if is_structural_type_error(message):
             member = pointer.rsplit("/", 1)[-1] or "spec"
             raise Loc(spec.document, spec.base + pointer).error(f"{member}: {message}")
+
+
+def _cloudformation(document: Document) -> InputFile | None:
+    template = read_template(document)
+    if template is None:
+        return None
+    return InputFile(document, template.task_definitions, template.spec_files, template, template.services)
 
 
 def _ecs_service(document: Document) -> InputFile | None:
@@ -107,7 +117,8 @@ def _composex(document: Document) -> InputFile | None:
 
 Reader = Callable[[Document], "InputFile | None"]
 # In order: the first reader that recognises a document owns it.
-READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec, _composex, _terraform, _container_array]
+READERS: list[Reader] = [_ecs_task_definition, _ecs_service, _appmesh_spec, _cloudformation, _composex, _terraform,
+                         _container_array]
 
 
 def recognise(document: Document) -> InputFile | None:
@@ -174,3 +185,48 @@ def read_if_known(path: str, text: str | None = None) -> InputFile | None:
         if any(marker in text for marker in STRONG_MARKERS):
             raise
         return None
+
+# Below a directory given as a path: the files of these suffixes are read, the others skipped.
+WALKED_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".tpl", ".tf")
+SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".terraform", ".venv", "__pycache__"})
+
+
+@dataclass(slots=True)
+class Walked:
+    """A path to read, and whether it was found by walking a directory (then a file of no
+    format meshify reads is skipped and counted, not an error)."""
+
+    path: str
+    walked: bool = False
+
+
+def expand_paths(paths: list[str]) -> list[Walked]:
+    """The paths given, each directory replaced by the files under it, in sorted order."""
+    import os
+
+    expanded: list[Walked] = []
+    for path in paths:
+        if not os.path.isdir(path):
+            expanded.append(Walked(path))
+            continue
+        for root, directories, names in os.walk(path):
+            directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
+            expanded += [Walked(os.path.join(root, name), True) for name in sorted(names)]
+    return expanded
+
+
+def read_walked(walked: Walked) -> InputFile | None:
+    """``read_input``, except that a walked file of no format meshify reads gives None."""
+    if not walked.walked:
+        return read_input(walked.path)
+    if not walked.path.endswith(WALKED_SUFFIXES):
+        return None
+    return recognise(Document.load(walked.path))
+
+
+def say_skipped(count: int) -> None:
+    if count:
+        import sys
+
+        print(f"meshify: skipped {count} file(s) of the directories given that are none of meshify's formats",
+              file=sys.stderr)

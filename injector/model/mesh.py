@@ -202,6 +202,9 @@ class EnvoySettings:
     xray: bool = False
     egress_ignored_ips: list[str] = field(default_factory=lambda: ["169.254.170.2", "169.254.169.254"])
     egress_ignored_ports: list[int] = field(default_factory=list)
+    # False when no manifest or configuration chose the image (the mesh of the files): new
+    # Envoy containers get ``image``, existing ones keep theirs (T213 does not compare).
+    pinned: bool = True
 
 
 # The address meshify's placeholder records resolve to: link-local (RFC 3927), and not one
@@ -231,6 +234,9 @@ class Mesh:
     gateways: dict[str, Gateway] = field(default_factory=dict)
     from_files: bool = False  # no manifest: the mesh is the App Mesh resources of the files given
     egress_filter_loc: Loc | None = None  # where a mesh spec file set the egress filter, when one did
+    # Names only the deployment knows (a template's ``!Sub '${Env}-node'``), kept under a
+    # stand-in: the rules that check a name exists or resolves skip them.
+    unknown_names: set[str] = field(default_factory=set)
     _claims: dict[str, list[Node | Gateway]] | None = field(default=None, repr=False, compare=False)
 
     @property

@@ -222,9 +222,10 @@ def _discovery_key(node: Node) -> tuple[str, ...] | None:
     discovery = node.discovery
     if discovery is None:
         return None
-    if discovery.kind == "dns" and discovery.hostname:
+    # A name only the stack knows (a template's intrinsic) cannot show two nodes are one service.
+    if discovery.kind == "dns" and isinstance(discovery.hostname, str) and discovery.hostname:
         return ("dns", discovery.hostname)
-    if discovery.service:
+    if isinstance(discovery.service, str) and discovery.service and isinstance(discovery.namespace, (str, type(None))):
         return ("cloudMap", discovery.namespace or "", discovery.service)
     return None
 

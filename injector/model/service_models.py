@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents.pointer import escape
-from meshify.injector.documents.unknown import Unknown
+from meshify.injector.model.unknowns import is_unknown
 
 
 @cache
@@ -101,7 +101,7 @@ def is_structural_type_error(message: str) -> bool:
 
 
 def _check(all_shapes: dict[str, Any], name: str, value: Any, pointer: str, problems: list[tuple[str, str]]) -> None:
-    if isinstance(value, Unknown):  # known only when Terraform or a template runs: it may be anything
+    if is_unknown(value):  # known only when the deployment runs: it may be anything
         return
     shape = all_shapes[name]
     kind = shape["type"]

@@ -1,9 +1,10 @@
 """Unknown values: what cannot be known from the files alone (formats.md, "References and
 unknown values"). No rule fires on an unknown, and no editor overwrites one the user wrote.
 
-Readers of formats whose values may be expressions (Terraform, CloudFormation) put a
-``documents.unknown.Unknown`` where the value would be; a plain JSON or YAML file writes
-template placeholders as strings. Both answer to :func:`is_unknown`, so that rules and
+The Terraform reader puts a ``documents.unknown.Unknown`` where the value would be; a
+CloudFormation template keeps an intrinsic function it does not determine in its long form
+(``{"Ref": "EnvoyImage"}``, ``{"Fn::Sub": "..."}``); a plain JSON or YAML file writes
+template placeholders as strings. All answer to :func:`is_unknown`, so that rules and
 editors ask one question.
 """
 
@@ -20,8 +21,13 @@ _PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[A-Za-z_][A-Za-z0-9_.-]*>|\{\{.*?\}\}|(
 
 
 def is_unknown(value: object) -> bool:
-    """Whether ``value`` cannot be known from the files: an :class:`Unknown`, or a string
-    holding a template placeholder."""
+    """Whether ``value`` cannot be known from the files: an :class:`Unknown`, a
+    CloudFormation intrinsic function, or a string holding a template placeholder."""
     if isinstance(value, Unknown):
         return True
+    if isinstance(value, dict):
+        if len(value) != 1:
+            return False
+        function = next(iter(value))
+        return isinstance(function, str) and (function in ("Ref", "Condition") or function.startswith("Fn::"))
     return isinstance(value, str) and _PLACEHOLDER.search(value) is not None

@@ -254,3 +254,29 @@ def test_profile_selects_the_credentials(endpoint, shop_account, tmp_path):
     assert meshify(endpoint, shop_account, "placeholders", "--profile", "shop", env=env).returncode == 0
     missing = meshify(endpoint, shop_account, "placeholders", "--profile", "nope", env=env)
     assert (missing.returncode, missing.stderr) == (2, "AWS: The config profile (nope) could not be found\n")
+
+
+# --------------------------------------------------------------------------- meshify init --live
+
+def test_init_live_writes_the_accounts_mesh_and_it_lints_clean_live(endpoint, tmp_path):
+    """init --live reads the mesh through the App Mesh API (region from the environment,
+    account from STS), and the manifest it writes matches the account: lint --live finds no drift."""
+    _create_shop_mesh(endpoint)
+    (tmp_path / ".git").mkdir()
+    result = meshify(endpoint, tmp_path, "init", "--live", "--mesh", "shop")
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "meshify.yaml").read_text()
+    assert f"mesh:\n  name: shop\n  region: {REGION}\n  account: '{ACCOUNT}'\n" in manifest
+    assert "  products-router:\n    listeners:\n    - port: 8080\n      protocol: http\n    routes:\n" in manifest
+    lint = meshify(endpoint, tmp_path, "lint", "--live", "--select", "M106,L")
+    assert (lint.returncode, lint.stdout) == (0, ""), lint.stdout
+    again = meshify(endpoint, tmp_path, "init", "--live", "--mesh", "shop")
+    assert again.returncode == 2
+    assert again.stderr == "meshify.yaml exists: meshify init does not overwrite it without --force\n"
+
+
+def test_init_live_of_a_missing_mesh_exits_2(endpoint, tmp_path):
+    result = meshify(endpoint, tmp_path, "init", "--live", "--mesh", "nothing")
+    assert result.returncode == 2
+    assert result.stderr == f"AWS: no mesh 'nothing' in {ACCOUNT} {REGION}\n"
+    assert not (tmp_path / "meshify.yaml").exists()

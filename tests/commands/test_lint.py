@@ -99,5 +99,5 @@ def test_no_manifest_anywhere(tmp_path):
     shutil.copy(GOLDEN / "shop-ingress.out.json", tmp_path / "td.json")
     result = run_meshify("lint", "td.json", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == ("no meshify.yaml here or in a parent directory up to the repository root; "
-                             "give --manifest PATH\n")
+    assert result.stderr == ("no meshify.yaml here or in a parent directory up to the repository root, and no App Mesh "
+                             "resources in the files given; give --manifest PATH\n")

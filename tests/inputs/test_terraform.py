@@ -541,4 +541,5 @@ def test_without_a_manifest_inject_wires_what_the_files_claim(nomanifest):
 def test_without_a_manifest_or_app_mesh_resources_the_manifest_is_missing(nomanifest):
     result = run_meshify("lint", str(TERRAFORM / "ledger" / "templates" / "audit.json.tpl"), cwd=nomanifest)
     assert (result.returncode, result.stderr) == (
-        2, "no meshify.yaml here or in a parent directory up to the repository root; give --manifest PATH\n")
+        2, "no meshify.yaml here or in a parent directory up to the repository root, and no App Mesh resources in the "
+           "files given; give --manifest PATH\n")

@@ -1,0 +1,93 @@
+"""The mesh without a manifest: the App Mesh resources of the files given (``formats.md``,
+"Which node claims a task definition", 2).
+
+Every reader's App Mesh resources arrive as :class:`SpecFile` s and are merged as a
+manifest's would be; a task definition is claimed by what already wires it (its Envoy's
+``APPMESH_RESOURCE_ARN`` / ``APPMESH_VIRTUAL_NODE_NAME`` naming a node or gateway of these
+files), or by ``--node``. The mesh's name comes from an ``AWS::AppMesh::Mesh`` (or a spec's
+``meshName``) when it is literal; region and account from the options, or they stay unknown
+(empty), and then new Envoy containers use the public ECR image.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from meshify.injector.errors import InputError
+from meshify.injector.inputs.appmesh_spec import merge
+from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Mesh, Named, envoy_images
+
+if TYPE_CHECKING:
+    from meshify.injector.inputs.reader import InputFile
+    from meshify.injector.inputs.task_definition import TaskDefinitionFile
+
+UNKNOWN_MESH = "(the mesh of the files)"
+_WIRED = re.compile(r"(?:^|/)virtual(?:Node|Gateway)/([^/$]+)$")
+
+
+def public_envoy_image() -> str:
+    """The image to write when the region is not known: ECR Public serves every region."""
+    table = envoy_images()
+    return f"{table['publicMirror']}:{table['defaultTag']}"
+
+
+def mesh_name(files: Sequence[InputFile]) -> str | None:
+    for found in files:
+        if found.template is not None:
+            for mesh in found.template.meshes:
+                if mesh.name:
+                    return mesh.name
+        for spec_file in found.spec_files:
+            name = spec_file.document.data.get("meshName") if isinstance(spec_file.document.data, dict) else None
+            if isinstance(name, str):
+                return name
+    return None
+
+
+def wired_node(task_file: TaskDefinitionFile) -> str | None:
+    """The node or gateway a task definition's Envoy names in the API's spelling (a literal)."""
+    for container in task_file.data.get("containerDefinitions") or []:
+        for variable in (container.get("environment") or []) if isinstance(container, dict) else []:
+            if isinstance(variable, dict) and variable.get("name") in ("APPMESH_RESOURCE_ARN", "APPMESH_VIRTUAL_NODE_NAME") \
+                    and isinstance(variable.get("value"), str) and (found := _WIRED.search(variable["value"])):
+                return found.group(1)
+    return None
+
+
+def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, region: str | None = None,
+                    account: str | None = None) -> Mesh:
+    """The mesh the files describe, its task definitions claimed by their wiring; an
+    :class:`InputError` when they describe none (no manifest and no App Mesh resource:
+    nothing to check a task definition against)."""
+    # ECS services alone are enough: after a migration to Service Connect there is no mesh left to give.
+    if not any(found.spec_files or found.services or (found.template is not None and found.template.meshes)
+               for found in files):
+        from meshify.injector.inputs.manifest import MANIFEST_NAME
+
+        raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root, and no App Mesh "
+                         "resources in the files given; give --manifest PATH")
+    name = mesh_name(files) or UNKNOWN_MESH
+    egress: Any = next((m.egress_filter for f in files if f.template for m in f.template.meshes if m.egress_filter), None)
+    mesh = Mesh(name=name, region=region or "", account=account or "", owner=account or "", loc=NOWHERE,
+                envoy=EnvoySettings(image=envoy_image or public_envoy_image(), pinned=envoy_image is not None),
+                egress_filter=egress or "DROP_ALL")
+    for found in files:
+        for spec_file in found.spec_files:
+            merge(mesh, spec_file)
+        if found.template is not None:
+            mesh.unknown_names |= found.template.unknown_names
+    for found in files:
+        wiring = found.template.wiring if found.template is not None else {}
+        for task_file in found.task_definitions:
+            node = wiring.get(task_file.resource or "") or wired_node(task_file)
+            claimant = mesh.resource(node) if node else None
+            if claimant is None:
+                continue
+            if task_file.family:
+                claimant.families.append(Named(task_file.family, task_file.loc("/family")))
+            elif task_file.resource:
+                claimant.resources.append(Named(task_file.resource, task_file.loc("")))
+    mesh.changed()
+    return mesh

@@ -1,0 +1,187 @@
+"""CloudFormation templates read as users write them: findings at the template's lines and
+columns, references of the same template resolved, intrinsics left unknown."""
+
+from __future__ import annotations
+
+import glob
+import os
+
+import pytest
+from conftest import run_meshify
+from golden_cases import CORPUS, FIXTURES
+from meshify.injector.inputs.reader import read_input
+
+CFN = FIXTURES / "cloudformation"
+
+
+def test_a_template_gives_its_task_definitions_and_app_mesh_resources_in_the_api_spelling():
+    found = read_input(str(CFN / "ledger.yaml"))
+    assert [t.resource for t in found.task_definitions] == ["LedgerTaskDef"]
+    task = found.task_definitions[0]
+    assert task.base == "/Resources/LedgerTaskDef/Properties"
+    app = task.data["containerDefinitions"][0]
+    # a parameter's literal default is its value; CloudFormation's "8080"/8080 become the API's types
+    assert app["image"] == "111122223333.dkr.ecr.eu-west-1.amazonaws.com/ledger:1.4.2"
+    assert app["portMappings"] == [{"containerPort": 8080, "protocol": "tcp"}]
+    assert task.data["family"] == {"Fn::Sub": "${AWS::StackName}-ledger"}  # unknown: left as written
+    assert task.family is None
+    assert [(s.kind, s.name) for s in found.spec_files] == [("virtualNode", "ledger-node"),
+                                                             ("virtualService", "ledger.shop.local")]
+    service = found.spec_files[1]
+    assert service.spec == {"provider": {"virtualNode": {"virtualNodeName": "ledger-node"}}}  # !GetAtt resolved
+    assert found.template is not None
+    assert found.template.wiring == {"LedgerTaskDef": "ledger-node"}  # APPMESH_RESOURCE_ARN: !Ref LedgerNode
+    assert [m.name for m in found.template.meshes] == ["shop"]
+
+
+def test_positions_of_api_pointers_land_on_the_template_keys():
+    found = read_input(str(CFN / "ledger.yaml"))
+    task = found.task_definitions[0]
+    document = task.loc("").document
+    assert document is not None
+    assert document.position(task.loc("/containerDefinitions/1/environment/0/value").pointer) == (76, 15)  # Value: !Ref LedgerNode
+    node = found.spec_files[0]
+    assert node.document.position("/spec/serviceDiscovery/dns/hostname") == (36, 13)
+
+
+def test_lint_of_a_template_without_a_manifest_reports_at_exact_positions():
+    result = run_meshify("lint", "ledger.yaml", cwd=CFN)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "ledger.yaml:39:15: M103 error: backend `prices.shop.local` of node `ledger-node` is no virtual service of the "
+        "mesh (services: ledger.shop.local)",
+        "ledger.yaml:54:7: T204 error: no proxyConfiguration: the task's traffic does not go through Envoy; add an "
+        "APPMESH proxy configuration for container `envoy`",
+        "ledger.yaml:61:11: T203 error: container `app` does not wait for Envoy: add dependsOn {containerName: envoy, "
+        "condition: HEALTHY}",
+        "ledger.yaml:70:11: T202 error: Envoy container `envoy` has no health check, so no container can wait for it "
+        "to be HEALTHY: add the Envoy admin health check",
+    ]
+
+
+def test_an_injected_template_lints_clean_of_task_definition_findings():
+    result = run_meshify("lint", "golden/ledger.yaml", "--select", "T", cwd=CFN)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_intrinsics_are_unknowns_no_rule_judges():
+    # The Envoy image is a !Sub of the region (T209/T213 would compare it), the family a !Sub
+    # (it cannot be claimed by family): no finding about either.
+    result = run_meshify("lint", "ledger.yaml", "--select", "T209,T213,T211,M106", cwd=CFN)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_a_json_template_reads_like_the_yaml_one():
+    yaml_file = read_input(str(CFN / "ledger-bare.yaml"))
+    json_file = read_input(str(CFN / "cdk.out" / "LedgerStack.template.json"))
+    assert [t.data for t in json_file.task_definitions] == [t.data for t in yaml_file.task_definitions]
+    assert [s.spec for s in json_file.spec_files] == [s.spec for s in yaml_file.spec_files]
+
+
+def test_a_broken_template_is_an_input_error_at_its_place(tmp_path):
+    (tmp_path / "t.yaml").write_text("Resources:\n  X:\n    Type: AWS::ECS::TaskDefinition\n    Properties: !Bogus x\n")
+    result = run_meshify("lint", "t.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "t.yaml:4:17: invalid YAML: unknown tag !Bogus\n"
+
+
+def test_a_directory_is_walked_and_files_of_no_format_are_skipped_and_counted(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "ledger.yaml").write_text((CFN / "ledger.yaml").read_text())
+    (tmp_path / "infra" / "README.md").write_text("# infra\n")
+    (tmp_path / "infra" / "ci.yaml").write_text("on: push\njobs: {}\n")
+    result = run_meshify("lint", "infra", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [line.split(" ")[0] for line in result.stdout.splitlines()] == [
+        "infra/ledger.yaml:39:15:", "infra/ledger.yaml:54:7:", "infra/ledger.yaml:61:11:", "infra/ledger.yaml:70:11:"]
+    assert result.stderr == "meshify: skipped 2 file(s) of the directories given that are none of meshify's formats\n"
+
+
+def test_a_manifest_node_claims_a_template_task_definition_by_its_logical_id(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "meshify.yaml").write_text(
+        "version: 1\nmesh: {name: shop, region: eu-west-1, account: '111122223333'}\n"
+        "nodes:\n  ledger-node:\n    resource: LedgerTaskDef\n    listeners: [{port: 8080, protocol: http}]\n")
+    (tmp_path / "ledger.yaml").write_text((CFN / "ledger-bare.yaml").read_text())
+    result = run_meshify("lint", "ledger.yaml", "--select", "T201", cwd=tmp_path)
+    assert result.stdout == ("ledger.yaml:60:7: T201 error: no Envoy container for node `ledger-node`: add one named "
+                             "`envoy` running the App Mesh Envoy image\n")
+
+
+TEMPLATES = sorted(
+    path for path in glob.glob(f"{CORPUS}/**/*", recursive=True)
+    if path.endswith((".yaml", ".yml", ".json")) and os.path.isfile(path)
+    and "Resources" in open(path, encoding="utf-8", errors="replace").read()  # noqa: SIM115
+) if CORPUS.exists() else []
+
+
+@pytest.mark.skipif(not TEMPLATES, reason=f"the shared corpus is absent ({CORPUS})")
+def test_every_corpus_template_is_read_without_an_input_error():
+    read = 0
+    for path in TEMPLATES:
+        found = None
+        try:
+            found = read_input(path)
+        except Exception as error:  # not a template (a compose file mentioning Resources...) is fine
+            assert "not a task definition" in str(error), f"{path}: {error}"
+        read += found is not None and found.template is not None
+    assert read >= 19
+
+
+def test_a_template_service_is_tied_to_its_task_definition_and_checked_at_the_template_lines():
+    found = read_input(str(CFN / "ledger-connect.yaml"))
+    assert [(s.resource, s.task_definition) for s in found.services] == [("LedgerService", "LedgerTaskDef")]
+    result = run_meshify("lint", "ledger-connect.yaml", cwd=CFN)
+    assert result.returncode == 1
+    # the task definition runs under Service Connect: no T2xx (it is not an App Mesh task any more)
+    assert result.stdout == (
+        "ledger-connect.yaml:30:13: C501 error: service `(unnamed service)`: portName 'ledger-http' is named by no "
+        "port mapping of task definition `LedgerTaskDef` (named ports: none)\n")
+
+
+M119_MANIFEST = """version: 1
+mesh: {name: shop, region: eu-west-1, account: '111122223333'}
+nodes:
+  ledger-node:
+    resource: LedgerTaskDef
+    listeners: [{port: 8080, protocol: http}]
+    backends: [prices.shop.local]
+    discovery: {dns: {hostname: ledger.shop.local}}
+services:
+  ledger.shop.local: {node: ledger-node}
+  prices.shop.local: {node: ledger-node}
+"""
+
+
+def _m119(tmp_path, manifest: str) -> str:
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "meshify.yaml").write_text(manifest)
+    (tmp_path / "ledger.yaml").write_text((CFN / "ledger.yaml").read_text())
+    return run_meshify("lint", "ledger.yaml", "--select", "M119", cwd=tmp_path).stdout
+
+
+def test_m119_is_silent_when_the_template_matches_the_manifest(tmp_path):
+    assert _m119(tmp_path, M119_MANIFEST) == ""
+
+
+def test_m119_reports_a_difference_at_the_template_resource(tmp_path):
+    assert _m119(tmp_path, M119_MANIFEST.replace("port: 8080", "port: 9090")) == (
+        "ledger.yaml:29:7: M119 warning: virtual node `ledger-node` differs from the manifest at "
+        "/listeners/0/portMapping/port: the manifest says 9090, the template has 8080\n")
+
+
+def test_m119_reports_a_template_resource_the_manifest_lacks(tmp_path):
+    manifest = M119_MANIFEST.replace("  ledger.shop.local: {node: ledger-node}\n", "")
+    assert _m119(tmp_path, manifest) == (
+        "ledger.yaml:46:7: M119 warning: virtual service `ledger.shop.local` of the template is not in the manifest\n")
+
+
+def test_a_finding_that_relies_on_a_parameter_default_says_so(tmp_path):
+    text = (CFN / "ledger.yaml").read_text().replace(
+        "Parameters:\n", "Parameters:\n  Networking:\n    Type: String\n    Default: bridge\n").replace(
+        "      NetworkMode: awsvpc\n", "      NetworkMode: !Ref Networking\n")
+    (tmp_path / "ledger.yaml").write_text(text)
+    result = run_meshify("lint", "ledger.yaml", "--select", "T208", cwd=tmp_path)
+    assert result.stdout == ("ledger.yaml:58:7: T208 error: networkMode is 'bridge': App Mesh needs 'awsvpc' "
+                             "(the default of parameter Networking)\n")
