@@ -46,12 +46,15 @@ def apply_suppressions(findings: set[Located], documents: list[Document], ran: l
     from meshify.injector.engine.suppressions import UNUSED, covering, suppressions
 
     kept = set(findings)
+    by_path: dict[str, list[Located]] = {}  # one pass over the findings, not one per document
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
     for document in documents:
         entries = suppressions(document.text)
         if not entries:
             continue
-        for finding in findings:
-            if finding.path == document.path and (entry := covering(entries, finding.line, finding.rule)) and entry.reason:
+        for finding in by_path.get(document.path, ()):
+            if (entry := covering(entries, finding.line, finding.rule)) and entry.reason:
                 entry.used.add(finding.rule)
                 kept.discard(finding)
         if UNUSED not in ran:

@@ -25,7 +25,9 @@ class Suppression:
     used: set[str] = field(default_factory=set)
 
 
-def suppressions(text: str) -> list[Suppression]:
+def suppressions(text: str) -> SuppressionIndex:
+    if "meshify" not in text:  # most files have no comment at all: skip the line-by-line scan
+        return SuppressionIndex(())
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
         match = SUPPRESSION.search(line)
@@ -33,11 +35,26 @@ def suppressions(text: str) -> list[Suppression]:
             rules = [rule.strip().upper() for rule in match.group(1).split(",") if rule.strip()]
             found.append(Suppression(number, match.start() + 1, rules, match.group(2).strip(),
                                      alone=not line[: match.start()].strip()))
-    return found
+    return SuppressionIndex(found)
 
 
 def covering(entries: Iterable[Suppression], line: int, rule: str) -> Suppression | None:
-    for entry in entries:
+    if not isinstance(entries, SuppressionIndex):
+        entries = SuppressionIndex(entries)
+    for entry in entries.near(line):
         if rule in entry.rules and (entry.line == line or (entry.alone and entry.line == line - 1)):
             return entry
     return None
+
+
+class SuppressionIndex(list[Suppression]):
+    """The comments of one file by line: a finding looks at two lines, not at every comment."""
+
+    def __init__(self, entries: Iterable[Suppression]) -> None:
+        super().__init__(entries)
+        self._by_line: dict[int, list[Suppression]] = {}
+        for entry in self:
+            self._by_line.setdefault(entry.line, []).append(entry)
+
+    def near(self, line: int) -> list[Suppression]:
+        return self._by_line.get(line - 1, []) + self._by_line.get(line, [])  # in file order
