@@ -1,19 +1,24 @@
 """meshify's benchmark: ``python bench/run.py`` (from the repository, meshify installed).
 
-Measures, on this machine, the figures a pre-commit hook and a CI gate need (issue 6):
+Measures, on this machine, the figures of issues 6 and 13 (a pre-commit hook, a CI gate,
+big repositories):
 
-- start-up: ``meshify lint`` on the shop example, a new process each run, against
-  ``cfn-lint`` on a CloudFormation template holding the same task definitions and mesh
-  resources (when cfn-lint is on PATH);
-- throughput: ``meshify lint`` and ``meshify inject --check`` on 1,000 generated task
-  definitions and a manifest of 200 nodes, 50 routers and 200 services, against the time
-  Python needs just to parse the same files (the floor);
-- scaling: the throughput input at 1x and 10x;
-- memory: peak resident memory of the 1,000-file lint.
+- start-up: ``meshify lint`` on the shop example, a new process each run, with a warm
+  and a cold validation cache, against ``cfn-lint`` on a CloudFormation template holding
+  the same task definitions and mesh resources (when cfn-lint is on PATH);
+- per file, one core (``MESHIFY_JOBS=1``): the marginal cost of a task definition for
+  ``lint``, ``inject --check`` and YAML task definitions (1,000 against 10,000 files);
+- ``inject --in-place`` against ``inject --check`` on the same 10,000 files;
+- both cores: 10,000 files serial against the default, the output compared byte for byte;
+- memory: peak resident memory of ``lint`` at 30,000 files;
+- nothing quadratic: ``inject --policy`` over 2,000 nodes, M103's longest message in a
+  2,000-node manifest with dangling backends;
+- big manifests: an unchanged 2,000-node manifest against the shop's, with findings in it;
+- scaling: ``lint`` and ``inject --check`` with 10x the input (files and manifest).
 
 Inputs are generated from a seed into a temporary directory. Every command runs several
 times; the script prints medians and ratios and exits 1 when a figure is missed. Timings
-are noisy, so this is not part of the test suite.
+are noisy (and worse on a shared machine), so this is not part of the test suite.
 """
 
 from __future__ import annotations
@@ -32,16 +37,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "fixtures" / "shop"
-
-# The floor: the parsers meshify itself uses (json; ruamel's safe loader, on libyaml).
-FLOOR_SCRIPT = """
-import json, sys
-from ruamel.yaml import YAML
-YAML(typ="safe").load(open(sys.argv[1]).read())
-for path in sys.argv[2:]:
-    json.loads(open(path).read())
-"""
-
 
 def install(directory: Path) -> tuple[str, str]:
     """meshify as users get it: ``pip install`` of this checkout (not editable, so pip
@@ -76,9 +71,11 @@ def peak_rss_mb(command: list[str], cwd: Path) -> float:
 # --------------------------------------------------------------------------- generated inputs
 
 
-def generate(directory: Path, scale: int, seed: int) -> list[str]:
+def generate(directory: Path, scale: int, seed: int, files: int | None = None, dangling: bool = False) -> list[str]:
     """A manifest of 200*scale nodes, 50*scale routers and 200*scale services, and
-    1,000*scale task definitions (five families per node); the task definition paths."""
+    ``files`` (default 1,000*scale) task definitions (five families per node, so files
+    beyond that are claimed by no node); the task definition paths. ``dangling``: every
+    fourth node also names a backend that is no service (M103)."""
     rng = random.Random(seed)
     nodes_count, routers_count = 200 * scale, 50 * scale
     lines = ["version: 1", "mesh:", "  name: bench", "  region: eu-west-1", '  account: "111122223333"',
@@ -90,6 +87,8 @@ def generate(directory: Path, scale: int, seed: int) -> list[str]:
         lines += [f"  node-{i}:", f"    family: [{', '.join(f'fam-{i}-{k}' for k in range(5))}]",
                   "    listeners:", "      - port: 8080", "        protocol: http",
                   "    backends:", *[f"      - svc-{b}.bench.local" for b in backends]]
+        if dangling and i % 4 == 0:
+            lines.append(f"      - svc-{i}.bench.lcoal")
         if i >= routers_count:
             lines += ["    discovery:", "      dns:", f"        hostname: svc-{i}.bench.local"]
     lines.append("routers:")
@@ -109,8 +108,8 @@ def generate(directory: Path, scale: int, seed: int) -> list[str]:
     taskdefs = directory / "taskdefs"
     taskdefs.mkdir()
     paths = []
-    for n in range(1000 * scale):
-        node, k = divmod(n, 5)
+    for n in range(1000 * scale if files is None else files):
+        node, k = divmod(n % (5 * nodes_count), 5)  # beyond five per node, families repeat
         taskdef = {
             "family": f"fam-{node}-{k}", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
             "cpu": "512", "memory": "1024",
@@ -165,14 +164,40 @@ def shop_template(directory: Path) -> Path:
 # --------------------------------------------------------------------------- the figures
 
 
+def median_time(command: list[str], runs: int, cwd: Path, env: dict[str, str] | None = None,
+                expect: tuple[int, ...] = (0, 1), before: str | None = None) -> float:
+    """Median wall time of ``command``; ``before`` (a shell command, untimed) runs first each time."""
+    times = []
+    for _ in range(runs):
+        if before:
+            subprocess.run(before, shell=True, cwd=cwd, check=True)
+        times += run_times(command, 1, cwd, expect=expect) if env is None else _run_env(command, cwd, env, expect)
+    return statistics.median(times)
+
+
+def _run_env(command: list[str], cwd: Path, env: dict[str, str], expect: tuple[int, ...]) -> list[float]:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **env})
+    elapsed = time.perf_counter() - start
+    if result.returncode not in expect:
+        raise SystemExit(f"{' '.join(command[:3])} ... failed ({result.returncode}): {result.stderr.strip()[:300]}")
+    return [elapsed]
+
+
+def output_of(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, bytes, bytes]:
+    result = subprocess.run(command, cwd=cwd, capture_output=True, env={**os.environ, **env})
+    return result.returncode, result.stdout, result.stderr
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--runs", type=int, default=7, help="runs per measured command")
+    parser.add_argument("--runs", type=int, default=7, help="runs per measured command (big inputs: fewer)")
     parser.add_argument("--installed", action="store_true",
                         help="measure the meshify next to this Python instead of a fresh install of the checkout")
     arguments = parser.parse_args()
-    runs = arguments.runs
+    runs, few = arguments.runs, max(3, arguments.runs // 2)
     failures: list[str] = []
     report: list[tuple[str, str, str, bool]] = []
 
@@ -180,62 +205,158 @@ def main() -> int:
         report.append((name, value, target, ok))
         if not ok:
             failures.append(name)
+        print(f"  {name}: {value} ({target}) {'ok' if ok else 'MISSED'}", file=sys.stderr, flush=True)
 
+    serial = {"MESHIFY_JOBS": "1"}
     with tempfile.TemporaryDirectory(prefix="meshify-bench-") as scratch:
         work = Path(scratch)
         if arguments.installed:
-            meshify, python = shutil.which("meshify", path=str(Path(sys.executable).parent)) or "meshify", sys.executable
+            meshify = shutil.which("meshify", path=str(Path(sys.executable).parent)) or "meshify"
         else:
-            meshify, python = install(work)
+            meshify, _ = install(work)
         os.environ["MESHIFY_CACHE_DIR"] = str(work / "cache")  # starts empty: the first run validates
+
+        # ------------------------------------------------------------------ start-up
         shop = work / "shop"
         shutil.copytree(SHOP, shop)
         shop_files = ["meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (shop / "taskdefs").iterdir())]
         run_times([meshify, "lint", *shop_files], 2, shop)  # warm the file cache, compile bytecode
         startup = statistics.median(run_times([meshify, "lint", *shop_files], max(runs, 15), shop))
-        figure("start-up: meshify lint, shop example", f"{startup:.3f} s", "<= 0.350 s", startup <= 0.35)
-        cfn_lint = shutil.which("cfn-lint")
+        figure("start-up: meshify lint, shop example, warm cache", f"{startup:.3f} s", "<= 0.100 s", startup <= 0.10)
+        cold = median_time([meshify, "lint", *shop_files], max(runs, 15), shop, env={"MESHIFY_NO_CACHE": "1"})
+        figure("start-up: meshify lint, shop example, cold cache", f"{cold:.3f} s", "<= 0.130 s", cold <= 0.13)
+        cfn_lint = shutil.which("cfn-lint") or shutil.which("cfn-lint", path=str(Path(sys.executable).parent))
         if cfn_lint:
             template = shop_template(work)
             findings_found = tuple(range(0, 16, 2))  # cfn-lint's exit status is a bit mask of severities
-            cfn = statistics.median(run_times([cfn_lint, str(template)], max(3, runs // 2), work, expect=findings_found))
-            figure("start-up: cfn-lint on the same resources / meshify", f"{cfn:.3f} s / {startup:.3f} s = {cfn / startup:.1f}x",
-                   ">= 10x", cfn / startup >= 10)
+            cfn = statistics.median(run_times([cfn_lint, str(template)], few, work, expect=findings_found))
+            figure("start-up: cfn-lint on the same resources / meshify", f"{cfn:.3f} s / {startup:.3f} s = "
+                   f"{cfn / startup:.1f}x", ">= 10x", cfn / startup >= 10)
         else:
             report.append(("start-up vs cfn-lint", "cfn-lint not installed", "skipped", True))
 
-        timings = {}
-        for scale in (1, 10):
-            directory = work / f"x{scale}"
+        # ------------------------------------------------------------------ inputs
+        x1, x10, big = work / "x1", work / "x10", work / "x30k"
+        for directory in (x1, x10, big):
             directory.mkdir()
-            paths = generate(directory, scale, arguments.seed)
-            scale_runs = runs if scale == 1 else max(3, runs // 2)
-            floor = statistics.median(run_times([python, "-c", FLOOR_SCRIPT, "meshify.yaml", *paths],
-                                                scale_runs, directory, expect=(0,)))
-            lint = statistics.median(run_times([meshify, "lint", *paths], scale_runs, directory))
-            check = statistics.median(run_times([meshify, "inject", "--check", *paths], scale_runs, directory))
-            timings[scale] = (floor, lint, check)
-            if scale == 1:
-                figure("throughput: parse floor (1,000 files)", f"{floor:.3f} s", "(reference)", True)
-                for name, value in (("lint", lint), ("inject --check", check)):
-                    figure(f"throughput: meshify {name} (1,000 files)", f"{value:.3f} s", "<= 2.5 s", value <= 2.5)
-                    figure(f"throughput: meshify {name} / parse floor", f"{value / floor:.1f}x", "<= 8x", value / floor <= 8)
-                memory = peak_rss_mb([meshify, "lint", *paths], directory)
-                figure("memory: peak RSS, meshify lint (1,000 files)", f"{memory:.0f} MB", "<= 200 MB", memory <= 200)
-        for index, name in ((1, "lint"), (2, "inject --check")):
-            ratio = timings[10][index] / timings[1][index]
-            figure(f"scaling: meshify {name}, 10x input / 1x", f"{timings[10][index]:.2f} s / {timings[1][index]:.2f} s "
-                   f"= {ratio:.1f}x", "<= 11x", ratio <= 11)
+        paths1 = generate(x1, 1, arguments.seed)
+        paths10 = generate(x10, 10, arguments.seed)
+        (x1 / "many").mkdir()
+        paths_many = generate(x1 / "many", 1, arguments.seed, files=10_000)
+        paths_big = generate(big, 6, arguments.seed, files=30_000)
+
+        # ------------------------------------------------------------------ per file, one core
+        def marginal(command: list[str], small: list[str], large: list[str], cwd_small: Path, cwd_large: Path,
+                     env: dict[str, str]) -> tuple[float, float, float]:
+            first = median_time([*command, *small], runs, cwd_small, env=env)
+            second = median_time([*command, *large], few, cwd_large, env=env)
+            return first, second, (second - first) / (len(large) - len(small))
+
+        many = x1 / "many"
+        for name, command, target in (("lint", [meshify, "lint"], 0.10), ("inject --check", [meshify, "inject", "--check"], 0.15)):
+            first, second, per_file = marginal(command, paths1, paths_many, x1, many, serial)
+            figure(f"per file, one core: meshify {name}", f"{per_file * 1000:.3f} ms ({first:.2f} s at 1,000, "
+                   f"{second:.2f} s at 10,000)", f"<= {target:.2f} ms", per_file * 1000 <= target)
+
+        yaml_dir = work / "yaml"
+        (yaml_dir / "taskdefs").mkdir(parents=True)
+        shutil.copy(x1 / "meshify.yaml", yaml_dir / "meshify.yaml")
+        yaml_paths = []
+        for index, path in enumerate(paths1):
+            data = json.loads((x1 / path).read_text())
+            target_path = yaml_dir / "taskdefs" / f"td-{index:05d}.yaml"
+            target_path.write_text("# meshify: ignore[T209] generated for the benchmark\n" + _to_yaml(data))
+            yaml_paths.append(f"taskdefs/{target_path.name}")
+        first = median_time([meshify, "lint", *yaml_paths[:100]], runs, yaml_dir, env=serial)
+        second = median_time([meshify, "lint", *yaml_paths], few, yaml_dir, env=serial)
+        per_file = (second - first) / (len(yaml_paths) - 100)
+        figure("per file, one core: meshify lint, YAML task definitions", f"{per_file * 1000:.3f} ms",
+               "<= 1.00 ms", per_file * 1000 <= 1.0)
+
+        # ------------------------------------------------------------------ --in-place against --check
+        copy = "rm -rf work && mkdir work && cp -al taskdefs meshify.yaml work/"
+        check_many = median_time([meshify, "inject", "--check", *paths_many], few, many, before=copy)
+        in_place = median_time(["sh", "-c", "cd work && exec " + " ".join([meshify, "inject", "--in-place", "taskdefs/*.json"])],
+                               few, many, before=copy, expect=(0,))
+        figure("inject --in-place / --check (10,000 files)", f"{in_place:.2f} s / {check_many:.2f} s = "
+               f"{in_place / check_many:.2f}x", "<= 1.5x", in_place / check_many <= 1.5)
+
+        # ------------------------------------------------------------------ both cores
+        for name, command in (("lint", [meshify, "lint"]), ("inject --check", [meshify, "inject", "--check"])):
+            one = median_time([*command, *paths_many], few, many, env=serial)
+            both = median_time([*command, *paths_many], few, many, env={})
+            same = output_of([*command, *paths_many], many, serial) == output_of([*command, *paths_many], many, {})
+            figure(f"both cores: meshify {name}, 10,000 files", f"{one:.2f} s / {both:.2f} s = {one / both:.2f}x"
+                   f"{'' if same else ', OUTPUT DIFFERS'}", ">= 1.7x, same output", one / both >= 1.7 and same)
+
+        # ------------------------------------------------------------------ memory
+        memory = peak_rss_mb([meshify, "lint", *paths_big], big)
+        figure("memory: peak RSS, meshify lint (30,000 files)", f"{memory:.0f} MB", "<= 100 MB", memory <= 100)
+
+        # ------------------------------------------------------------------ nothing quadratic
+        policy_dir = work / "policy"
+        policy_dir.mkdir()
+        shutil.copy(x10 / "meshify.yaml", policy_dir / "meshify.yaml")
+        (policy_dir / "taskdefs").mkdir()
+        one_per_node = [f"taskdefs/td-{n:05d}.json" for n in range(0, 10_000, 5)]  # 2,000 nodes' families
+        for path in one_per_node:
+            os.link(x10 / path, policy_dir / path)
+        (policy_dir / "policy.json").write_text('{"Version": "2012-10-17", "Statement": []}\n')
+        without = median_time([meshify, "inject", "--check", *one_per_node], few, policy_dir)
+        with_policy = median_time([meshify, "inject", "--check", "--policy", "policy.json", *one_per_node], few, policy_dir)
+        figure("nothing quadratic: inject --policy over 2,000 nodes adds", f"{with_policy - without:.2f} s",
+               "< 1 s", with_policy - without < 1)
+        dangling = work / "dangling"
+        dangling.mkdir()
+        generate(dangling, 10, arguments.seed, files=0, dangling=True)
+        _, stdout, _ = output_of([meshify, "lint", "--select", "M103"], dangling, {})
+        messages = [line for line in stdout.decode().splitlines() if " M103 " in line]
+        longest = max((len(line) for line in messages), default=0)
+        figure("nothing quadratic: M103 in a 2,000-node manifest, longest line", f"{longest} bytes "
+               f"({len(messages)} findings, {len(stdout) / 1e6:.2f} MB)", "<= 300 bytes", 0 < longest <= 300)
+
+        # ------------------------------------------------------------------ big manifests
+        run_times([meshify, "lint", "meshify.yaml"], 1, x10)  # remember it
+        small = median_time([meshify, "lint", "meshify.yaml"], runs, shop)
+        large = median_time([meshify, "lint", "meshify.yaml"], runs, x10)
+        figure("big manifest: unchanged 2,000 nodes (with findings) adds", f"{large - small:.2f} s",
+               "<= 0.20 s", large - small <= 0.2)
+
+        # ------------------------------------------------------------------ scaling
+        for name, command in (("lint", [meshify, "lint"]), ("inject --check", [meshify, "inject", "--check"])):
+            one = median_time([*command, *paths1], runs, x1)
+            ten = median_time([*command, *paths10], few, x10)
+            figure(f"scaling: meshify {name}, 10x input / 1x", f"{ten:.2f} s / {one:.2f} s = {ten / one:.1f}x",
+                   "<= 10.5x", ten / one <= 10.5)
 
     width = max(len(name) for name, *_ in report)
     print(f"meshify benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-          f"seed {arguments.seed}, {runs} runs (medians)")
+          f"seed {arguments.seed}, {runs} runs (medians), load average {os.getloadavg()[0]:.1f}")
     for name, value, target, ok in report:
-        print(f"  {name:<{width}}  {value:<28} {target:<12} {'ok' if ok else 'MISSED'}")
+        print(f"  {name:<{width}}  {value:<44} {target:<20} {'ok' if ok else 'MISSED'}")
     if failures:
         print(f"missed: {', '.join(failures)}")
         return 1
     return 0
+
+
+def _to_yaml(data: object, indent: str = "") -> str:
+    """Block YAML of JSON data (the benchmark's own, so no YAML library is needed here)."""
+    if isinstance(data, dict):
+        lines = []
+        for key, value in data.items():
+            if isinstance(value, (dict, list)) and value:
+                lines.append(f"{indent}{key}:\n{_to_yaml(value, indent + '  ')}")
+            else:
+                lines.append(f"{indent}{key}: {json.dumps(value)}\n")
+        return "".join(lines)
+    if isinstance(data, list):
+        lines = []
+        for item in data:
+            rendered = _to_yaml(item, indent + "  ") if isinstance(item, (dict, list)) and item else f"{json.dumps(item)}\n"
+            lines.append(f"{indent}- {rendered.lstrip()}" if isinstance(item, (dict, list)) and item else f"{indent}- {rendered}")
+        return "".join(lines)
+    return json.dumps(data) + "\n"
 
 
 if __name__ == "__main__":
