@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,12 +49,23 @@ def install(directory: Path) -> tuple[str, str]:
     return str(venv / "bin" / "meshify"), str(venv / "bin" / "python")
 
 
+# The cpu time (user + system) of each run, beside its wall time: on a shared machine the
+# wall time of one process grows with the load, its cpu time much less.
+CPU: list[float] = []
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_times(command: list[str], runs: int, cwd: Path, expect: tuple[int, ...] = (0, 1)) -> list[float]:
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         times.append(time.perf_counter() - start)
+        CPU.append(_children_cpu() - cpu)
         if result.returncode not in expect:
             raise SystemExit(f"{' '.join(command[:3])} ... failed ({result.returncode}): {result.stderr.strip()[:300]}")
     return times
@@ -165,21 +177,37 @@ def shop_template(directory: Path) -> Path:
 
 
 def median_time(command: list[str], runs: int, cwd: Path, env: dict[str, str] | None = None,
-                expect: tuple[int, ...] = (0, 1), before: str | None = None) -> float:
-    """Median wall time of ``command``; ``before`` (a shell command, untimed) runs first each time."""
-    times = []
+                expect: tuple[int, ...] = (0, 1), before: str | None = None) -> Timing:
+    """Median wall and cpu time of ``command``; ``before`` (a shell command, untimed) runs
+    first each time."""
+    times: list[float] = []
+    CPU.clear()
     for _ in range(runs):
         if before:
+            cpu = list(CPU)
             subprocess.run(before, shell=True, cwd=cwd, check=True)
+            CPU[:] = cpu
         times += run_times(command, 1, cwd, expect=expect) if env is None else _run_env(command, cwd, env, expect)
-    return statistics.median(times)
+    return Timing(statistics.median(times), statistics.median(CPU))
+
+
+class Timing(float):
+    """A wall time (the float) with the cpu time of the same runs."""
+
+    cpu: float
+
+    def __new__(cls, wall: float, cpu: float) -> Timing:
+        value = super().__new__(cls, wall)
+        value.cpu = cpu
+        return value
 
 
 def _run_env(command: list[str], cwd: Path, env: dict[str, str], expect: tuple[int, ...]) -> list[float]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **env})
     elapsed = time.perf_counter() - start
+    CPU.append(_children_cpu() - cpu)
     if result.returncode not in expect:
         raise SystemExit(f"{' '.join(command[:3])} ... failed ({result.returncode}): {result.stderr.strip()[:300]}")
     return [elapsed]
@@ -217,46 +245,47 @@ def main() -> int:
         os.environ["MESHIFY_CACHE_DIR"] = str(work / "cache")  # starts empty: the first run validates
 
         # ------------------------------------------------------------------ start-up
+        # Judged on cpu time (user + system of the process): the wall time of one process
+        # is that plus waiting for a core, which on a shared machine is most of it. Both
+        # are printed; the both-cores figure is judged on wall time, which is its point.
         shop = work / "shop"
         shutil.copytree(SHOP, shop)
         shop_files = ["meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (shop / "taskdefs").iterdir())]
         run_times([meshify, "lint", *shop_files], 2, shop)  # warm the file cache, compile bytecode
-        startup = statistics.median(run_times([meshify, "lint", *shop_files], max(runs, 15), shop))
-        figure("start-up: meshify lint, shop example, warm cache", f"{startup:.3f} s", "<= 0.100 s", startup <= 0.10)
+        startup = median_time([meshify, "lint", *shop_files], max(runs, 15), shop)
+        figure("start-up: meshify lint, shop example, warm cache", f"{startup.cpu:.3f} s cpu ({startup:.3f} s wall)",
+               "<= 0.100 s", startup.cpu <= 0.10)
         cold = median_time([meshify, "lint", *shop_files], max(runs, 15), shop, env={"MESHIFY_NO_CACHE": "1"})
-        figure("start-up: meshify lint, shop example, cold cache", f"{cold:.3f} s", "<= 0.130 s", cold <= 0.13)
+        figure("start-up: meshify lint, shop example, cold cache", f"{cold.cpu:.3f} s cpu ({cold:.3f} s wall)",
+               "<= 0.130 s", cold.cpu <= 0.13)
         cfn_lint = shutil.which("cfn-lint") or shutil.which("cfn-lint", path=str(Path(sys.executable).parent))
         if cfn_lint:
             template = shop_template(work)
             findings_found = tuple(range(0, 16, 2))  # cfn-lint's exit status is a bit mask of severities
-            cfn = statistics.median(run_times([cfn_lint, str(template)], few, work, expect=findings_found))
-            figure("start-up: cfn-lint on the same resources / meshify", f"{cfn:.3f} s / {startup:.3f} s = "
-                   f"{cfn / startup:.1f}x", ">= 10x", cfn / startup >= 10)
+            cfn = median_time([cfn_lint, str(template)], few, work, expect=findings_found)
+            figure("start-up: cfn-lint on the same resources / meshify", f"{cfn.cpu:.3f} s / {startup.cpu:.3f} s = "
+                   f"{cfn.cpu / startup.cpu:.1f}x cpu ({cfn / startup:.1f}x wall)", ">= 10x", cfn.cpu / startup.cpu >= 10)
         else:
             report.append(("start-up vs cfn-lint", "cfn-lint not installed", "skipped", True))
 
         # ------------------------------------------------------------------ inputs
-        x1, x10, big = work / "x1", work / "x10", work / "x30k"
-        for directory in (x1, x10, big):
+        x1, x10, big, many = work / "x1", work / "x10", work / "x30k", work / "x10k"
+        for directory in (x1, x10, big, many):
             directory.mkdir()
         paths1 = generate(x1, 1, arguments.seed)
         paths10 = generate(x10, 10, arguments.seed)
-        (x1 / "many").mkdir()
-        paths_many = generate(x1 / "many", 1, arguments.seed, files=10_000)
+        paths_many = generate(many, 1, arguments.seed, files=10_000)
         paths_big = generate(big, 6, arguments.seed, files=30_000)
 
         # ------------------------------------------------------------------ per file, one core
-        def marginal(command: list[str], small: list[str], large: list[str], cwd_small: Path, cwd_large: Path,
-                     env: dict[str, str]) -> tuple[float, float, float]:
-            first = median_time([*command, *small], runs, cwd_small, env=env)
-            second = median_time([*command, *large], few, cwd_large, env=env)
-            return first, second, (second - first) / (len(large) - len(small))
-
-        many = x1 / "many"
-        for name, command, target in (("lint", [meshify, "lint"], 0.10), ("inject --check", [meshify, "inject", "--check"], 0.15)):
-            first, second, per_file = marginal(command, paths1, paths_many, x1, many, serial)
-            figure(f"per file, one core: meshify {name}", f"{per_file * 1000:.3f} ms ({first:.2f} s at 1,000, "
-                   f"{second:.2f} s at 10,000)", f"<= {target:.2f} ms", per_file * 1000 <= target)
+        for name, command, target in (("lint", [meshify, "lint"], 0.10),
+                                      ("inject --check", [meshify, "inject", "--check"], 0.15)):
+            first = median_time([*command, *paths1], runs, x1, env=serial)
+            second = median_time([*command, *paths_many], few, many, env=serial)
+            per_file = (second.cpu - first.cpu) / (len(paths_many) - len(paths1))
+            figure(f"per file, one core: meshify {name}", f"{per_file * 1000:.3f} ms cpu ({first.cpu:.2f} s at 1,000, "
+                   f"{second.cpu:.2f} s at 10,000; wall {(second - first) / 9:.3f} ms)", f"<= {target:.2f} ms",
+                   per_file * 1000 <= target)
 
         yaml_dir = work / "yaml"
         (yaml_dir / "taskdefs").mkdir(parents=True)
@@ -269,25 +298,26 @@ def main() -> int:
             yaml_paths.append(f"taskdefs/{target_path.name}")
         first = median_time([meshify, "lint", *yaml_paths[:100]], runs, yaml_dir, env=serial)
         second = median_time([meshify, "lint", *yaml_paths], few, yaml_dir, env=serial)
-        per_file = (second - first) / (len(yaml_paths) - 100)
-        figure("per file, one core: meshify lint, YAML task definitions", f"{per_file * 1000:.3f} ms",
+        per_file = (second.cpu - first.cpu) / (len(yaml_paths) - 100)
+        figure("per file, one core: meshify lint, YAML task definitions", f"{per_file * 1000:.3f} ms cpu",
                "<= 1.00 ms", per_file * 1000 <= 1.0)
 
         # ------------------------------------------------------------------ --in-place against --check
         copy = "rm -rf work && mkdir work && cp -al taskdefs meshify.yaml work/"
-        check_many = median_time([meshify, "inject", "--check", *paths_many], few, many, before=copy)
-        in_place = median_time(["sh", "-c", "cd work && exec " + " ".join([meshify, "inject", "--in-place", "taskdefs/*.json"])],
-                               few, many, before=copy, expect=(0,))
-        figure("inject --in-place / --check (10,000 files)", f"{in_place:.2f} s / {check_many:.2f} s = "
-               f"{in_place / check_many:.2f}x", "<= 1.5x", in_place / check_many <= 1.5)
+        check_many = median_time([meshify, "inject", "--check", *paths_many], few, many, env=serial)
+        in_place = median_time(["sh", "-c", f"cd work && exec {meshify} inject --in-place taskdefs/*.json"],
+                               few, many, env=serial, before=copy, expect=(0,))
+        figure("inject --in-place / --check (10,000 files, one core)", f"{in_place.cpu:.2f} s / {check_many.cpu:.2f} s "
+               f"= {in_place.cpu / check_many.cpu:.2f}x cpu ({in_place / check_many:.2f}x wall)", "<= 1.5x",
+               in_place.cpu / check_many.cpu <= 1.5)
 
         # ------------------------------------------------------------------ both cores
         for name, command in (("lint", [meshify, "lint"]), ("inject --check", [meshify, "inject", "--check"])):
             one = median_time([*command, *paths_many], few, many, env=serial)
             both = median_time([*command, *paths_many], few, many, env={})
             same = output_of([*command, *paths_many], many, serial) == output_of([*command, *paths_many], many, {})
-            figure(f"both cores: meshify {name}, 10,000 files", f"{one:.2f} s / {both:.2f} s = {one / both:.2f}x"
-                   f"{'' if same else ', OUTPUT DIFFERS'}", ">= 1.7x, same output", one / both >= 1.7 and same)
+            figure(f"both cores: meshify {name}, 10,000 files", f"{one:.2f} s / {both:.2f} s = {one / both:.2f}x wall"
+                   f"{', same output' if same else ', OUTPUT DIFFERS'}", ">= 1.7x, same output", one / both >= 1.7 and same)
 
         # ------------------------------------------------------------------ memory
         memory = peak_rss_mb([meshify, "lint", *paths_big], big)
@@ -295,17 +325,17 @@ def main() -> int:
 
         # ------------------------------------------------------------------ nothing quadratic
         policy_dir = work / "policy"
-        policy_dir.mkdir()
+        (policy_dir / "taskdefs").mkdir(parents=True)
         shutil.copy(x10 / "meshify.yaml", policy_dir / "meshify.yaml")
-        (policy_dir / "taskdefs").mkdir()
         one_per_node = [f"taskdefs/td-{n:05d}.json" for n in range(0, 10_000, 5)]  # 2,000 nodes' families
         for path in one_per_node:
             os.link(x10 / path, policy_dir / path)
         (policy_dir / "policy.json").write_text('{"Version": "2012-10-17", "Statement": []}\n')
-        without = median_time([meshify, "inject", "--check", *one_per_node], few, policy_dir)
-        with_policy = median_time([meshify, "inject", "--check", "--policy", "policy.json", *one_per_node], few, policy_dir)
-        figure("nothing quadratic: inject --policy over 2,000 nodes adds", f"{with_policy - without:.2f} s",
-               "< 1 s", with_policy - without < 1)
+        without = median_time([meshify, "inject", "--check", *one_per_node], few, policy_dir, env=serial)
+        with_policy = median_time([meshify, "inject", "--check", "--policy", "policy.json", *one_per_node], few,
+                                  policy_dir, env=serial)
+        figure("nothing quadratic: inject --policy over 2,000 nodes adds", f"{with_policy.cpu - without.cpu:.2f} s cpu "
+               f"({with_policy - without:.2f} s wall)", "< 1 s", with_policy.cpu - without.cpu < 1)
         dangling = work / "dangling"
         dangling.mkdir()
         generate(dangling, 10, arguments.seed, files=0, dangling=True)
@@ -319,21 +349,21 @@ def main() -> int:
         run_times([meshify, "lint", "meshify.yaml"], 1, x10)  # remember it
         small = median_time([meshify, "lint", "meshify.yaml"], runs, shop)
         large = median_time([meshify, "lint", "meshify.yaml"], runs, x10)
-        figure("big manifest: unchanged 2,000 nodes (with findings) adds", f"{large - small:.2f} s",
-               "<= 0.20 s", large - small <= 0.2)
+        figure("big manifest: unchanged 2,000 nodes (with findings) adds", f"{large.cpu - small.cpu:.2f} s cpu "
+               f"({large - small:.2f} s wall)", "<= 0.20 s", large.cpu - small.cpu <= 0.2)
 
         # ------------------------------------------------------------------ scaling
         for name, command in (("lint", [meshify, "lint"]), ("inject --check", [meshify, "inject", "--check"])):
-            one = median_time([*command, *paths1], runs, x1)
-            ten = median_time([*command, *paths10], few, x10)
-            figure(f"scaling: meshify {name}, 10x input / 1x", f"{ten:.2f} s / {one:.2f} s = {ten / one:.1f}x",
-                   "<= 10.5x", ten / one <= 10.5)
+            one = median_time([*command, *paths1], runs, x1, env=serial)
+            ten = median_time([*command, *paths10], few, x10, env=serial)
+            figure(f"scaling: meshify {name}, 10x input / 1x (one core)", f"{ten.cpu:.2f} s / {one.cpu:.2f} s = "
+                   f"{ten.cpu / one.cpu:.1f}x cpu ({ten / one:.1f}x wall)", "<= 10.5x", ten.cpu / one.cpu <= 10.5)
 
     width = max(len(name) for name, *_ in report)
     print(f"meshify benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"seed {arguments.seed}, {runs} runs (medians), load average {os.getloadavg()[0]:.1f}")
     for name, value, target, ok in report:
-        print(f"  {name:<{width}}  {value:<44} {target:<20} {'ok' if ok else 'MISSED'}")
+        print(f"  {name:<{width}}  {value:<60} {target:<20} {'ok' if ok else 'MISSED'}")
     if failures:
         print(f"missed: {', '.join(failures)}")
         return 1
