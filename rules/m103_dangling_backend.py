@@ -18,6 +18,21 @@ Fix: name an existing virtual service, or add the service to ``services:``.
 
 from meshify.injector.engine import MeshContext, rule
 
+# A message names at most this many services: a mesh of thousands must not print them all
+# for each dangling backend (that made the output grow with nodes times services).
+_LISTED = 5
+
+
+def _services_hint(name: str, services: dict) -> str:
+    if len(services) <= _LISTED:
+        return f"services: {', '.join(sorted(services)) or 'none'}"
+    from difflib import get_close_matches
+
+    closest = get_close_matches(name, services, n=3, cutoff=0.6)
+    if closest:
+        return f"{len(services)} services; closest: {', '.join(closest)}"
+    return f"{len(services)} services, none close to this name"
+
 
 @rule("M103", "error", "Dangling backend", scope="mesh")
 def check(context: MeshContext):
@@ -25,7 +40,6 @@ def check(context: MeshContext):
     for node in context.mesh.nodes.values():
         for backend in node.backends:
             if backend.name not in services and backend.name not in context.mesh.unknown_names:
-                known = ", ".join(sorted(services)) or "none"
                 yield check.rule.finding(
                     f"backend `{backend.name}` of node `{node.name}` is no virtual service of the mesh "
-                    f"(services: {known})", backend.loc)
+                    f"({_services_hint(backend.name, services)})", backend.loc)
