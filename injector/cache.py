@@ -1,5 +1,5 @@
-"""A small on-disk memory of work already done, like linters' caches: one file per
-key (empty when the key alone is the answer) under ``$MESHIFY_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/meshify``, else
+"""A small on-disk memory of work already done, like linters' caches: one empty file per
+key under ``$MESHIFY_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/meshify``, else
 ``~/.cache/meshify``). A key covers everything the result depends on: the input bytes,
 meshify's version, the schema template and the botocore model it is expanded from. A
 cache that cannot be read or written is simply not used; ``MESHIFY_NO_CACHE=1`` turns
@@ -50,34 +50,5 @@ def remember(entry: str) -> None:
         os.makedirs(directory, exist_ok=True)
         with open(os.path.join(directory, entry), "w"):
             pass
-    except OSError:
-        pass  # a read-only home: no cache, same results
-
-
-def load(entry: str) -> bytes | None:
-    """What :func:`store` kept under ``entry``, or None."""
-    if os.environ.get("MESHIFY_NO_CACHE"):
-        return None
-    try:
-        with open(os.path.join(_directory(), entry[:2], entry), "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
-
-
-def store(entry: str, content: bytes) -> None:
-    """Keep ``content`` under ``entry``; written whole or not at all (a parallel run may
-    read it at the same moment)."""
-    if os.environ.get("MESHIFY_NO_CACHE"):
-        return
-    import tempfile
-
-    try:
-        directory = os.path.join(_directory(), entry[:2])
-        os.makedirs(directory, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{entry}.")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, os.path.join(directory, entry))
     except OSError:
         pass  # a read-only home: no cache, same results

@@ -104,29 +104,8 @@ def validate(document: Document) -> None:
 def load_manifest(path: str, envoy_image: str | None = None) -> Mesh:
     """The model of the manifest at ``path``; ``envoy_image`` (the configuration's
     ``envoy-image``) replaces the default image when the manifest names none."""
-    import marshal
-
-    from meshify.injector import cache
-    from meshify.injector.documents.document import YamlDocument, _is_yaml, read_text
-
-    # A valid YAML manifest's parse (its data and every element's position) is kept in its
-    # validation cache entry, keyed by its exact text: an unchanged 2,000-node manifest
-    # costs a read of its parse, not a YAML parse (about 1 s), and a finding in it needs
-    # no parse at all. An invalid manifest is never remembered.
-    text = read_text(path)
-    yaml = _is_yaml(path, text)
-    key = cache.key("manifest-valid", text) if yaml else ""
-    remembered = cache.load(key) if yaml else None
-    if remembered:
-        try:
-            data, positions = marshal.loads(remembered)
-            return build(YamlDocument.remembered(path, text, data, positions), envoy_image)
-        except (ValueError, TypeError, EOFError):
-            pass  # an entry this version cannot read: validate and parse again
-    document = Document.load(path, text)
+    document = Document.load(path)
     validate(document)
-    if isinstance(document, YamlDocument) and document.positions is not None:
-        cache.store(key, marshal.dumps((document.data, document.positions)))
     return build(document, envoy_image)
 
 
