@@ -30,7 +30,7 @@ from meshify.injector.inputs.reader import (
 )
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
-from meshify.injector.outputs.patches import Edit, Mode, preflight, say, task_definition_edit, write
+from meshify.injector.outputs.patches import Edit, Mode, preflight, say, task_definition_edit, task_definition_edits, write
 from meshify.injector.outputs.progress import progress
 
 
@@ -160,23 +160,7 @@ def _register(injections: list[Injection], aws: AwsOptions, region: str) -> None
 
 
 def _edits(injections: list[Injection]) -> list[Edit]:
-    """One edit per file, in the order the files were given."""
-    from meshify.injector.inputs.terraform import ContainerArrayFile, proxy_block
-
-    by_document: dict[int, list[tuple[TaskDefinitionFile, list[dict[str, Any]]]]] = {}
-    for injection in injections:
-        source, patch = injection.source, injection.patch
-        if isinstance(source, ContainerArrayFile):
-            # A container file has no place for task-level fields: they go into the .tf
-            # resource that reads it, or to the user.
-            patch, task_level = source.split(patch)
-            if task_level and source.owner is not None:
-                by_document.setdefault(id(source.owner.document), []).append((source.owner, task_level))
-            elif task_level:
-                say(f"{source.path}: add this to the aws_ecs_task_definition that reads it:")
-                say(proxy_block(task_level, source.data))
-        by_document.setdefault(id(source.document), []).append((source, patch))
-    return [task_definition_edit(group[0][0].document, group) for group in by_document.values()]
+    return task_definition_edits([(injection.source, injection.patch) for injection in injections])
 
 
 def _policy_edit(policy: PolicyFile) -> Edit:

@@ -33,7 +33,7 @@ from meshify.injector.model.migration import (
     service_connect_patch,
 )
 from meshify.injector.outputs.migration_report import FORMATS, Feature, MigrationReport, ServiceEntry
-from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
+from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edits, write
 
 TARGETS = ("service-connect",)
 
@@ -246,11 +246,7 @@ def build_report(context: engine.MigrationContext, findings: list[engine.Finding
 
 
 def _edits(migrations: list[Migration]) -> list[Edit]:
-    by_document: dict[int, list[Migration]] = {}
-    for migration in migrations:
-        by_document.setdefault(id(migration.source.document), []).append(migration)
-    return [task_definition_edit(group[0].source.document, [(m.source, m.patch) for m in group])
-            for group in by_document.values()]
+    return task_definition_edits([(migration.source, migration.patch) for migration in migrations])
 
 
 def _policy_edit(policy_path: str) -> Edit:

@@ -15,7 +15,7 @@ from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.unwiring import DEFAULT_ENVOY_NAME, policy_unwiring_patch, references_left, uninject_patch
-from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edit, write
+from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edits, write
 
 
 @dataclass(slots=True)
@@ -31,12 +31,7 @@ def uninject(source: TaskDefinitionFile, envoy_name: str = DEFAULT_ENVOY_NAME) -
 
 
 def _edits(uninjections: list[Uninjection]) -> list[Edit]:
-    """One edit per file, in the order the files were given."""
-    by_document: dict[int, list[Uninjection]] = {}
-    for item in uninjections:
-        by_document.setdefault(id(item.source.document), []).append(item)
-    return [task_definition_edit(group[0].source.document, [(u.source, u.patch) for u in group])
-            for group in by_document.values()]
+    return task_definition_edits([(item.source, item.patch) for item in uninjections])
 
 
 def _policy(path: str) -> tuple[PolicyFile, Edit]:

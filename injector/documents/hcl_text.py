@@ -904,7 +904,13 @@ class _Editor:
         """Delete an attribute or block; whole lines when it is alone on them (with its trailing comment)."""
         s, e = self.span(node)
         if self.alone_before(s) and self.rest_is_blank(e):
-            self.edits.append((self.line_start(s), self.next_line(e), ""))
+            start, end = self.line_start(s), self.next_line(e)
+            # The last item of a body that add_to_body separated by a blank line: take the
+            # blank line with it, so that removing what was added gives the text back.
+            before = re.search(r"\r?\n[ \t]*\r?\n$", self.text[:start])
+            if before is not None and re.match(r"[ \t]*}", self.text[end:]):
+                start = before.start() + len(before.group(0).split("\n", 1)[0]) + 1
+            self.edits.append((start, end, ""))
         else:
             m = re.match(r"[ \t]*", self.text[e:])
             self.edits.append((s, e + (m.end() if m else 0), ""))

@@ -71,6 +71,26 @@ def task_definition_edit(document: Document, parts: Sequence[tuple[TaskDefinitio
     return Edit(document.path, document.source, operations, render, bool(operations))
 
 
+def task_definition_edits(parts: Sequence[tuple[TaskDefinitionFile, list[dict[str, Any]]]]) -> list[Edit]:
+    """One edit per file from the patches of task definitions (inject's, uninject's,
+    migrate's), in the order the files were given. A container-definitions file that a
+    ``.tf`` reads has no place for task-level fields: those operations go into the
+    ``aws_ecs_task_definition`` that reads it, or are printed for the user to add."""
+    from meshify.injector.inputs.terraform import ContainerArrayFile, proxy_block
+
+    by_document: dict[int, list[tuple[TaskDefinitionFile, list[dict[str, Any]]]]] = {}
+    for source, patch in parts:
+        if isinstance(source, ContainerArrayFile):
+            patch, task_level = source.split(patch)
+            if task_level and source.owner is not None:
+                by_document.setdefault(id(source.owner.document), []).append((source.owner, task_level))
+            elif task_level:
+                say(f"{source.path}: add this to the aws_ecs_task_definition that reads it:")
+                say(proxy_block(task_level, source.data))
+        by_document.setdefault(id(source.document), []).append((source, patch))
+    return [task_definition_edit(group[0][0].document, group) for group in by_document.values()]
+
+
 def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> None:
     """The rendered text must parse to exactly the patched data: a cheap guard that the
     format-preserving editors did what the patch says."""

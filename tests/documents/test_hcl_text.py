@@ -484,10 +484,11 @@ def _only_block(doc: hcl_text.HclDocument, pointer: str) -> bool:
 
 def test_removing_the_only_block_removes_the_key() -> None:
     # HCL cannot write "zero spec blocks" apart from "no spec": the key goes, not an empty list.
+    # The last item of a body goes with the blank line before it (what adding a block puts there).
     doc = parse(APP_TF)
     out = apply(doc, [{"op": "remove", "path": "/resource/aws_appmesh_virtual_node/ledger/spec/0"}])
     assert "spec" not in parse(out).data["resource"]["aws_appmesh_virtual_node"]["ledger"]
-    assert 'mesh_name = aws_appmesh_mesh.main.id\n\n}' in out
+    assert 'mesh_name = aws_appmesh_mesh.main.id\n}' in out
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -543,3 +543,16 @@ def test_without_a_manifest_or_app_mesh_resources_the_manifest_is_missing(nomani
     assert (result.returncode, result.stderr) == (
         2, "no meshify.yaml here or in a parent directory up to the repository root, and no App Mesh resources in the "
            "files given; give --manifest PATH\n")
+
+
+@pytest.mark.parametrize("fixture", ["ledger"])  # heredoc/ is wired by hand already: uninject unwires it
+def test_uninject_gives_back_the_terraform_inject_changed(fixture, tmp_path):
+    """inject then uninject: every file (the .tf, and the template it reads) byte for byte
+    as it was, the proxy_configuration block and the blank line before it included."""
+    work = tmp_path / fixture
+    shutil.copytree(TERRAFORM / fixture, work)
+    tf = next(work.glob("*.tf")).name
+    assert run_meshify("inject", tf, "--in-place", cwd=work).returncode == 0
+    assert run_meshify("uninject", tf, "--in-place", cwd=work).returncode == 0
+    for original in sorted(path for path in (TERRAFORM / fixture).rglob("*") if path.is_file()):
+        assert (work / original.relative_to(TERRAFORM / fixture)).read_bytes() == original.read_bytes(), original.name
