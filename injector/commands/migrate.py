@@ -34,6 +34,7 @@ from meshify.injector.model.migration import (
 )
 from meshify.injector.outputs.migration_report import FORMATS, Feature, MigrationReport, ServiceEntry
 from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edits, write
+from meshify.injector.outputs.progress import progress
 
 TARGETS = ("service-connect",)
 
@@ -275,7 +276,7 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     services: list[EcsService] = []
     reported = {manifest_path}
     failed: list[str] = []  # each file stands alone (cli.md, commands/batch.py)
-    for path in _expand(paths):
+    for path in progress(_expand(paths), "migrate"):
         if _same_file(path, manifest_path):
             continue
         with each_file(path, failed):

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshify.injector.aws.session import AwsOptions
+from meshify.injector.commands.batch import each_file
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.unwiring import DEFAULT_ENVOY_NAME, policy_unwiring_patch, references_left, uninject_patch
 from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edits, write
+from meshify.injector.outputs.progress import progress
 
 
 @dataclass(slots=True)
@@ -47,7 +49,8 @@ def _policy(path: str) -> tuple[PolicyFile, Edit]:
 def run(paths: list[str], mode: Mode, manifest_path: str | None = None, policy_path: str | None = None,
         output: str | None = None, aws: AwsOptions | None = None) -> int:
     """``meshify uninject``: every input loads and every patch is computed before the first
-    write, so that bad input never leaves a file half-changed."""
+    write, so that bad input never leaves a file half-changed. Each file stands alone: one
+    that cannot be used is one line, the others are uninjected, and the status is 2."""
     from meshify.injector.commands.inject import _load
 
     envoy_name, region = DEFAULT_ENVOY_NAME, ""
@@ -56,7 +59,11 @@ def run(paths: list[str], mode: Mode, manifest_path: str | None = None, policy_p
 
         mesh = load_manifest(manifest_path)
         envoy_name, region = mesh.envoy.container_name, mesh.region
-    sources = [source for path in paths for source in _load(path, aws or AwsOptions(), region)]
+    failed: list[str] = []  # each file stands alone (cli.md, commands/batch.py)
+    sources: list[TaskDefinitionFile] = []
+    for path in progress(paths, "uninject"):
+        with each_file(path, failed):
+            sources += _load(path, aws or AwsOptions(), region)
     if mode is Mode.IN_PLACE and (remote := [s for s in sources if s.remote]):
         raise InputError(f"{remote[0].path} is read from ECS and has no file to rewrite")
     uninjections = [uninject(source, envoy_name) for source in sources]
@@ -67,4 +74,7 @@ def run(paths: list[str], mode: Mode, manifest_path: str | None = None, policy_p
     edits = _edits(uninjections)
     if policy_path is not None:
         edits.append(_policy(policy_path)[1])
-    return write(edits, mode, output, verb="uninjected")
+    if not edits and failed:
+        return 2
+    status = write(edits, mode, output, verb="uninjected")
+    return 2 if failed else status

@@ -269,3 +269,19 @@ def test_references_uninject_does_not_own_are_reported_not_removed(tmp_path):
         "(ECS rejects a reference to a container that does not exist)\n"
         f"{taskdef}: warning: container `app` still names the Envoy container in volumesFrom; uninject leaves that to "
         "you (ECS rejects a reference to a container that does not exist)\n")
+
+
+def test_each_file_of_a_batch_stands_alone(tmp_path):
+    """A file that cannot be used is one line, left byte for byte; the others are uninjected;
+    the status is 2 (cli.md)."""
+    name, source, _ = next(c for c in CASES if c[0] == "shop-products-api")
+    injected = tmp_path / "products-api.json"
+    shutil.copy(golden_paths(name, source)[1], injected)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"family": "x", "containerDefinitions": [\n')
+    result = run_meshify("uninject", "broken.json", "products-api.json", "--in-place", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0].startswith("broken.json:2:1: ")
+    assert "Traceback" not in result.stderr
+    assert broken.read_text() == '{"family": "x", "containerDefinitions": [\n'
+    assert injected.read_text() == source.read_text()
