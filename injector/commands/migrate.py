@@ -238,8 +238,11 @@ def build_report(context: engine.MigrationContext, findings: list[engine.Finding
     services = [ServiceEntry(s.name, s.cluster, [n.name for n in s.nodes], s.families,
                              context.plan.service_configuration(s), files.get(s.name))
                 for s in context.plan.services]
+    from meshify.injector.outputs.graph import after_graph, before_graph
+
+    pictures = (before_graph(context.mesh), after_graph(context.mesh, namespace=context.plan.namespace))
     return MigrationReport(context.mesh.name, context.plan.namespace, _features(context, findings, reported), services,
-                           located, _steps(context, migrations, given_namespace))
+                           located, _steps(context, migrations, given_namespace), pictures)
 
 
 # ---------------------------------------------------------------------------------------

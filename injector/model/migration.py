@@ -274,7 +274,6 @@ def _canary(router: Router, route: Route, mesh: Mesh) -> Canary | None:
 
 
 def _service_name(nodes: list[Node], ecs_services: dict[str, EcsService]) -> tuple[str, str | None, EcsService | None]:
-    primary = nodes[0]
     for node in nodes:  # an ECS service definition given for the node's family wins
         for family in node.families:
             if family.name in ecs_services:
@@ -283,10 +282,14 @@ def _service_name(nodes: list[Node], ecs_services: dict[str, EcsService]) -> tup
     for node in nodes:
         if node.service is not None:
             return node.service.name, node.service.cluster, None
-    key = _discovery_key(primary)
-    if key is not None:
-        return port_name(key[-1].split(".")[0]), None, None
-    return port_name(primary.name), None, None
+    return default_service_name(nodes), None, None
+
+
+def default_service_name(nodes: list[Node]) -> str:
+    """The ECS service a node (or a group of versions of one service) becomes when nothing
+    names it: what it registers as in Cloud Map or DNS, else the node's name."""
+    key = _discovery_key(nodes[0])
+    return port_name((key[-1] if key is not None else nodes[0].name).split(".")[0])
 
 
 def _discovery_name(nodes: list[Node], fallback: str) -> str:

@@ -71,15 +71,12 @@ def _discovery_key(node: Node) -> str | None:
 
 
 def _group_name(nodes: list[Node]) -> str:
-    """A service of several versions is named after what they register as."""
-    if len(nodes) == 1:
-        return nodes[0].name
-    discovery = nodes[0].discovery
-    if discovery is not None and discovery.kind == "cloudMap" and discovery.service:
-        return discovery.service
-    if discovery is not None and discovery.hostname:
-        return discovery.hostname.split(".")[0]
-    return nodes[0].name
+    """The ECS service's name, as ``meshify migrate`` names it (so the picture and the
+    report agree): the manifest's ``service:``, else what the nodes register as."""
+    from meshify.injector.model.migration import default_service_name
+
+    named = next((node.service.name for node in nodes if node.service is not None), None)
+    return named if named is not None else default_service_name(nodes)
 
 
 def _percentages(router: Router) -> dict[str, float]:

@@ -42,6 +42,8 @@ class MigrationReport:
     services: list[ServiceEntry] = field(default_factory=list)
     findings: list[Located] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
+    # The mesh drawn before (App Mesh) and after (Service Connect), as Mermaid: Markdown shows them.
+    pictures: tuple[str, str] | None = None
 
     def counts(self) -> dict[str, int]:
         return {severity: sum(1 for f in self.findings if f.severity == severity)
@@ -100,8 +102,12 @@ def as_markdown(report: MigrationReport) -> str:
            f"Cloud Map namespace: `{report.namespace}`. Findings: **{counts['error']} error(s)**, "
            f"**{counts['warning']} warning(s)**, {counts['info']} info.", "",
            "An ECS service cannot be in an App Mesh mesh and a Service Connect namespace at once: the services "
-           "are recreated in a parallel environment and traffic is shifted at the edge (steps at the end).", "",
-           "## App Mesh features and what they become", "",
+           "are recreated in a parallel environment and traffic is shifted at the edge (steps at the end).", ""]
+    if report.pictures is not None:
+        before, after = report.pictures
+        out += ["## Before: the App Mesh mesh", "", "```mermaid", before.rstrip("\n"), "```", "",
+                "## After: ECS Service Connect", "", "```mermaid", after.rstrip("\n"), "```", ""]
+    out += ["## App Mesh features and what they become", "",
            "| App Mesh feature | Where | Becomes | Rule |", "|---|---|---|---|"]
     out += [f"| {_cell(f.feature)} | `{f.where}` | {_cell(f.becomes)} | {f.rule or ''} |" for f in report.features]
     out += ["", "## ECS services", "",

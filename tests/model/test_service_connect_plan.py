@@ -35,7 +35,7 @@ def test_versions_of_one_service_become_one_ecs_service() -> None:
     connect = plan(load_manifest(str(SHOP / "meshify.yaml")))
     assert connect.namespace == "shop.local"
     assert [(s.name, [n.name for n in s.nodes]) for s in connect.services] == [
-        ("prices-v1", ["prices-v1"]), ("products", ["products-v1", "products-v2"])]
+        ("prices", ["prices-v1"]), ("products", ["products-v1", "products-v2"])]
     products = connect.services[1]
     assert products.aliases == [Alias("products.shop.local", 8080)]
     assert products.weights == {"products-v1": 90.0, "products-v2": 10.0}

@@ -151,7 +151,7 @@ def test_after_graph_shows_services_aliases_and_namespace() -> None:
     assert ('    svc_products["ECS service products<br/>client alias products.shop.local:8080<br/>port 8080 http<br/>'
             'task definition products-api<br/>task definition products-api-canary<br/>'
             'was virtual nodes products-v1 90%, products-v2 10%"]\n') in picture
-    assert '  svc_products -.->|"prices.shop.local:9090"| svc_prices_v1\n' in picture
+    assert '  svc_products -.->|"prices.shop.local:9090"| svc_prices\n' in picture
     assert '  lb_shop_gateway -->|"products [prefix /v1/products]"| svc_products\n' in picture
     assert after_graph(mesh, "dot") == golden_graph("shop-service-connect", "dot").read_text()
 
