@@ -608,9 +608,16 @@ class TextYamlDocument(YamlDocument):
         self._tree = None
         if not text.strip():
             raise InputError("the file is empty", path, 1, 1)
+        # The same bounds as every YAML file (documents/limits.py), before anything builds a tree.
+        if len(self.text) > limits.MAX_YAML_BYTES and len(self.text.encode("utf-8")) > limits.MAX_YAML_BYTES:
+            raise InputError(f"{len(self.text.encode('utf-8')):,} bytes of YAML, more than meshify reads "
+                             f"({limits.MAX_YAML_BYTES:,}): not a task definition, template or manifest", path)
+        check_yaml_bounds(self.text, path)
         try:
             self._parsed = yaml_text.load(text, path, fast=True)
         except yaml_text.YamlError as error:
+            if "Exceeds the limit" in error.message:  # an integer of more digits than Python converts
+                raise _too_long_integer(self.text, path, ValueError(error.message)) from None
             raise InputError(f"invalid YAML: {error.message}", path, error.line, error.column) from None
         self.data = self._parsed.data
 
