@@ -21,7 +21,7 @@ from meshify.injector.engine.findings import Located, locate
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import read_input
+from meshify.injector.inputs.reader import expand_paths, read_walked, say_skipped
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.ecs_service import EcsService
 from meshify.injector.model.mesh import Gateway, Mesh, Node
@@ -279,15 +279,20 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     services: list[EcsService] = []
     reported = {manifest_path}
     failed: list[str] = []  # each file stands alone (cli.md, commands/batch.py)
-    for path in progress(_expand(paths), "migrate"):
-        if _same_file(path, manifest_path):
+    skipped = 0
+    for walked in progress(expand_paths(paths), "migrate", lambda w: w.path):
+        if _same_file(walked.path, manifest_path):
             continue
-        with each_file(path, failed):
-            found = read_input(path)
+        with each_file(walked.path, failed):
+            found = read_walked(walked)
+            if found is None:  # a file of a directory given that is none of meshify's formats
+                skipped += 1
+                continue
             task_files += found.task_definitions
             spec_files += found.spec_files
             services += [service_file.service for service_file in found.services]
             reported.add(found.path)
+    say_skipped(skipped)
     for spec in spec_files:
         merge(mesh, spec)
     context = engine.MigrationContext(mesh, task_files, services, namespace)
@@ -339,39 +344,6 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     threshold = engine.severity_rank(fail_on)
     failing = any(engine.severity_rank(f.severity) >= threshold for f in report.findings)
     return 2 if failed else max(status, 1 if failing else 0)
-
-
-_WALKED = (".json", ".yaml", ".yml", ".tf")
-_MAX_WALKED = 10_000  # a directory argument is bounded: never an endless walk
-
-
-def _expand(paths: list[str]) -> list[str]:
-    """The paths, a directory replaced by the JSON and YAML files under it that meshify
-    recognises (sorted; hidden directories skipped)."""
-    from meshify.injector.documents.document import Document
-    from meshify.injector.inputs.reader import recognise
-
-    expanded: list[str] = []
-    for path in paths:
-        if not os.path.isdir(path):
-            expanded.append(path)
-            continue
-        walked = 0
-        for root, directories, names in os.walk(path):
-            directories[:] = sorted(d for d in directories if not d.startswith("."))
-            for name in sorted(names):
-                walked += 1
-                if walked > _MAX_WALKED:
-                    raise InputError(f"{path}: more than {_MAX_WALKED} files; give the files or a smaller directory")
-                candidate = os.path.join(root, name)
-                if not name.endswith(_WALKED):
-                    continue
-                try:
-                    if recognise(Document.load(candidate)) is not None:
-                        expanded.append(candidate)
-                except InputError:
-                    continue  # not ours: a directory holds other files too
-    return expanded
 
 
 def _same_file(first: str, second: str) -> bool:

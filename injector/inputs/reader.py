@@ -200,6 +200,10 @@ class Walked:
     walked: bool = False
 
 
+# A directory argument is bounded: never an endless walk (a home directory given by mistake).
+MAX_WALKED_FILES = 10_000
+
+
 def expand_paths(paths: list[str]) -> list[Walked]:
     """The paths given, each directory replaced by the files under it, in sorted order."""
     import os
@@ -209,8 +213,12 @@ def expand_paths(paths: list[str]) -> list[Walked]:
         if not os.path.isdir(path):
             expanded.append(Walked(path))
             continue
+        walked = 0
         for root, directories, names in os.walk(path):
             directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
+            walked += len(names)
+            if walked > MAX_WALKED_FILES:
+                raise InputError(f"more than {MAX_WALKED_FILES:,} files: give the files or a smaller directory", path)
             expanded += [Walked(os.path.join(root, name), True) for name in sorted(names)]
     return expanded
 

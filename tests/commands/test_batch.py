@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import MESHIFY, corpus_file, run_meshify
-from golden_cases import GOLDEN
+from golden_cases import GOLDEN, SHOP
 
 PRODUCTS_OUT = GOLDEN / "shop-products-api.out.json"
 PRICES_OUT = GOLDEN / "shop-prices-api.out.json"
@@ -177,3 +177,16 @@ def test_output_of_an_unusable_file_writes_nothing(shop):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == "bad.json:1:1: not an ECS task definition: no containerDefinitions\n"
     assert not (shop / "out.json").exists() and not (shop / "role.json").exists()
+
+
+def test_a_directory_argument_is_bounded(tmp_path, monkeypatch):
+    """A directory given by mistake (a home directory) is one line and exit 2, never an endless walk."""
+    from meshify.injector.inputs import reader
+
+    monkeypatch.setattr(reader, "MAX_WALKED_FILES", 2)
+    shutil.copytree(SHOP, tmp_path / "shop")
+    for command in (["lint", "taskdefs"], ["inject", "taskdefs", "--check"],
+                    ["migrate", "taskdefs", "--to", "service-connect", "--check"]):
+        result = run_meshify(*command, cwd=tmp_path / "shop")
+        assert (result.returncode, result.stderr.splitlines()[:1]) == (
+            2, ["taskdefs: more than 2 files: give the files or a smaller directory"]), command
