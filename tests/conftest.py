@@ -66,3 +66,27 @@ def corpus_file(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"the shared corpus is absent ({path}); it lives beside the checkout in ../shared")
     return path
+
+
+def run_in_terminal(args: list[str], cwd: Path | str, extra_env: dict[str, str]) -> bytes:
+    """The installed console script in a pseudo-terminal, as a user at a terminal runs it
+    (no NO_COLOR, no CI): everything it wrote to the terminal, stdout and stderr interleaved."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI", "MESHIFY_DEBUG")} | extra_env
+    process = subprocess.Popen([str(MESHIFY), *args], cwd=cwd, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal,
+                               env=env)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(controller)
+    return b"".join(chunks)

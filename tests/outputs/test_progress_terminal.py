@@ -5,34 +5,13 @@ without progress. MESHIFY_PROGRESS_DELAY=0 makes these quick runs count as long 
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MESHIFY
+from conftest import MESHIFY, run_in_terminal
 
 pytestmark = pytest.mark.slow  # a real process in a pseudo-terminal
-
-
-def _in_terminal(args: list[str], cwd: Path, extra_env: dict[str, str]) -> bytes:
-    controller, terminal = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI", "MESHIFY_DEBUG")} | extra_env
-    process = subprocess.Popen([str(MESHIFY), *args], cwd=cwd, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal,
-                               env=env)
-    os.close(terminal)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(controller)
-    return b"".join(chunks)
 
 
 def _piped(args: list[str], cwd: Path, extra_env: dict[str, str]) -> tuple[int, bytes, bytes]:
@@ -45,20 +24,20 @@ TASKDEFS = ["taskdefs/prices-api.json", "taskdefs/products-api.json", "taskdefs/
 
 
 def test_lint_shows_progress_in_a_terminal(shop: Path) -> None:
-    output = _in_terminal(["lint", *TASKDEFS], shop, {"MESHIFY_PROGRESS_DELAY": "0"})
+    output = run_in_terminal(["lint", *TASKDEFS], shop, {"MESHIFY_PROGRESS_DELAY": "0"})
     assert b"\r\x1b[Kmeshify lint: 0/3 taskdefs/prices-api.json\r\x1b[Kmeshify lint: 1/3 taskdefs/products-api.json" \
            b"\r\x1b[Kmeshify lint: 2/3 taskdefs/shop-ingress.json\r\x1b[K" in output
     assert b"T201" in output  # and then the findings, on a clean line
 
 
 def test_inject_shows_progress_in_a_terminal(shop: Path) -> None:
-    output = _in_terminal(["inject", "--check", *TASKDEFS], shop, {"MESHIFY_PROGRESS_DELAY": "0"})
+    output = run_in_terminal(["inject", "--check", *TASKDEFS], shop, {"MESHIFY_PROGRESS_DELAY": "0"})
     assert output.startswith(b"\r\x1b[Kmeshify inject: 0/3 taskdefs/prices-api.json\r\x1b[Kmeshify inject: 1/3 ")
     assert b"\r\x1b[Kmeshify inject: 2/3 taskdefs/shop-ingress.json\r\x1b[K" in output
 
 
 def test_a_quick_run_shows_no_progress(shop: Path) -> None:
-    assert b"meshify lint:" not in _in_terminal(["lint", *TASKDEFS], shop, {})
+    assert b"meshify lint:" not in run_in_terminal(["lint", *TASKDEFS], shop, {})
 
 
 @pytest.mark.parametrize(("args", "env"), [
@@ -67,7 +46,7 @@ def test_a_quick_run_shows_no_progress(shop: Path) -> None:
     (["--quiet"], {}),
 ])
 def test_no_progress_in_ci_with_no_color_or_quiet(shop: Path, args: list[str], env: dict[str, str]) -> None:
-    output = _in_terminal(["lint", *args, *TASKDEFS], shop, {"MESHIFY_PROGRESS_DELAY": "0", **env})
+    output = run_in_terminal(["lint", *args, *TASKDEFS], shop, {"MESHIFY_PROGRESS_DELAY": "0", **env})
     assert b"meshify lint:" not in output and b"T201" in output
 
 

@@ -4,34 +4,18 @@ Shell completion (typer's) completes commands."""
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import MESHIFY
+from conftest import MESHIFY, run_in_terminal
 from golden_cases import SHOP_WEIGHTS_AT
 
 pytestmark = pytest.mark.slow  # a real process, server or installation (ARCHITECTURE.md, Tests)
 
 
 def _in_terminal(args: list[str], cwd: Path, extra_env: dict[str, str]) -> str:
-    controller, terminal = pty.openpty()
-    env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"} | extra_env
-    process = subprocess.Popen([str(MESHIFY), *args], cwd=cwd, stdout=terminal, stderr=terminal, env=env)
-    os.close(terminal)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(controller)
-    return b"".join(chunks).decode().replace("\r\n", "\n")
+    return run_in_terminal(args, cwd, extra_env).decode().replace("\r\n", "\n")
 
 
 def _break(shop):
