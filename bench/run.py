@@ -218,14 +218,20 @@ def output_of(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, 
     return result.returncode, result.stdout, result.stderr
 
 
+SECTIONS = ("startup", "per-file", "yaml", "in-place", "cores", "memory", "quadratic", "manifest", "scaling")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--runs", type=int, default=7, help="runs per measured command (big inputs: fewer)")
     parser.add_argument("--installed", action="store_true",
                         help="measure the meshify next to this Python instead of a fresh install of the checkout")
+    parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
+                        help=f"measure only these sections (repeatable): {', '.join(SECTIONS)}")
     arguments = parser.parse_args()
     runs, few = arguments.runs, max(3, arguments.runs // 2)
+    sections = set(arguments.only or SECTIONS)
     failures: list[str] = []
     report: list[tuple[str, str, str, bool]] = []
 
@@ -245,119 +251,134 @@ def main() -> int:
         os.environ["MESHIFY_CACHE_DIR"] = str(work / "cache")  # starts empty: the first run validates
 
         # ------------------------------------------------------------------ start-up
-        # Judged on cpu time (user + system of the process): the wall time of one process
-        # is that plus waiting for a core, which on a shared machine is most of it. Both
-        # are printed; the both-cores figure is judged on wall time, which is its point.
-        shop = work / "shop"
-        shutil.copytree(SHOP, shop)
-        shop_files = ["meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (shop / "taskdefs").iterdir())]
-        run_times([meshify, "lint", *shop_files], 2, shop)  # warm the file cache, compile bytecode
-        startup = median_time([meshify, "lint", *shop_files], max(runs, 15), shop)
-        figure("start-up: meshify lint, shop example, warm cache", f"{startup.cpu:.3f} s cpu ({startup:.3f} s wall)",
-               "<= 0.100 s", startup.cpu <= 0.10)
-        cold = median_time([meshify, "lint", *shop_files], max(runs, 15), shop, env={"MESHIFY_NO_CACHE": "1"})
-        figure("start-up: meshify lint, shop example, cold cache", f"{cold.cpu:.3f} s cpu ({cold:.3f} s wall)",
-               "<= 0.130 s", cold.cpu <= 0.13)
-        cfn_lint = shutil.which("cfn-lint") or shutil.which("cfn-lint", path=str(Path(sys.executable).parent))
-        if cfn_lint:
-            template = shop_template(work)
-            findings_found = tuple(range(0, 16, 2))  # cfn-lint's exit status is a bit mask of severities
-            cfn = median_time([cfn_lint, str(template)], few, work, expect=findings_found)
-            figure("start-up: cfn-lint on the same resources / meshify", f"{cfn.cpu:.3f} s / {startup.cpu:.3f} s = "
-                   f"{cfn.cpu / startup.cpu:.1f}x cpu ({cfn / startup:.1f}x wall)", ">= 10x", cfn.cpu / startup.cpu >= 10)
-        else:
-            report.append(("start-up vs cfn-lint", "cfn-lint not installed", "skipped", True))
+        if "startup" in sections:
+            # Judged on cpu time (user + system of the process): the wall time of one process
+            # is that plus waiting for a core, which on a shared machine is most of it. Both
+            # are printed; the both-cores figure is judged on wall time, which is its point.
+            shop = work / "shop"
+            shutil.copytree(SHOP, shop)
+            shop_files = ["meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (shop / "taskdefs").iterdir())]
+            run_times([meshify, "lint", *shop_files], 2, shop)  # warm the file cache, compile bytecode
+            startup = median_time([meshify, "lint", *shop_files], max(runs, 15), shop)
+            figure("start-up: meshify lint, shop example, warm cache", f"{startup.cpu:.3f} s cpu ({startup:.3f} s wall)",
+                   "<= 0.100 s", startup.cpu <= 0.10)
+            cold = median_time([meshify, "lint", *shop_files], max(runs, 15), shop, env={"MESHIFY_NO_CACHE": "1"})
+            figure("start-up: meshify lint, shop example, cold cache", f"{cold.cpu:.3f} s cpu ({cold:.3f} s wall)",
+                   "<= 0.130 s", cold.cpu <= 0.13)
+            cfn_lint = shutil.which("cfn-lint") or shutil.which("cfn-lint", path=str(Path(sys.executable).parent))
+            if cfn_lint:
+                template = shop_template(work)
+                findings_found = tuple(range(0, 16, 2))  # cfn-lint's exit status is a bit mask of severities
+                cfn = median_time([cfn_lint, str(template)], few, work, expect=findings_found)
+                figure("start-up: cfn-lint on the same resources / meshify", f"{cfn.cpu:.3f} s / {startup.cpu:.3f} s = "
+                       f"{cfn.cpu / startup.cpu:.1f}x cpu ({cfn / startup:.1f}x wall)", ">= 10x", cfn.cpu / startup.cpu >= 10)
+            else:
+                report.append(("start-up vs cfn-lint", "cfn-lint not installed", "skipped", True))
 
         # ------------------------------------------------------------------ inputs
         x1, x10, big, many = work / "x1", work / "x10", work / "x30k", work / "x10k"
-        for directory in (x1, x10, big, many):
-            directory.mkdir()
-        paths1 = generate(x1, 1, arguments.seed)
-        paths10 = generate(x10, 10, arguments.seed)
-        paths_many = generate(many, 1, arguments.seed, files=10_000)
-        paths_big = generate(big, 6, arguments.seed, files=30_000)
+        generated: dict[Path, list[str]] = {}
+
+        def inputs(directory: Path, scale: int, files: int | None = None) -> list[str]:
+            """The generated inputs of one size, made the first time a section needs them."""
+            if directory not in generated:
+                directory.mkdir()
+                generated[directory] = generate(directory, scale, arguments.seed, files=files)
+            return generated[directory]
 
         # ------------------------------------------------------------------ per file, one core
-        for name, command, target in (("lint", [meshify, "lint"], 0.10),
-                                      ("inject --check", [meshify, "inject", "--check"], 0.15)):
-            first = median_time([*command, *paths1], runs, x1, env=serial)
-            second = median_time([*command, *paths_many], few, many, env=serial)
-            per_file = (second.cpu - first.cpu) / (len(paths_many) - len(paths1))
-            figure(f"per file, one core: meshify {name}", f"{per_file * 1000:.3f} ms cpu ({first.cpu:.2f} s at 1,000, "
-                   f"{second.cpu:.2f} s at 10,000; wall {(second - first) / 9:.3f} ms)", f"<= {target:.2f} ms",
-                   per_file * 1000 <= target)
+        if "per-file" in sections:
+            for name, command, target in (("lint", [meshify, "lint"], 0.10),
+                                          ("inject --check", [meshify, "inject", "--check"], 0.15)):
+                first = median_time([*command, *inputs(x1, 1)], runs, x1, env=serial)
+                second = median_time([*command, *inputs(many, 1, 10_000)], few, many, env=serial)
+                per_file = (second.cpu - first.cpu) / (len(inputs(many, 1, 10_000)) - len(inputs(x1, 1)))
+                figure(f"per file, one core: meshify {name}", f"{per_file * 1000:.3f} ms cpu ({first.cpu:.2f} s at 1,000, "
+                       f"{second.cpu:.2f} s at 10,000; wall {(second - first) / 9:.3f} ms)", f"<= {target:.2f} ms",
+                       per_file * 1000 <= target)
 
-        yaml_dir = work / "yaml"
-        (yaml_dir / "taskdefs").mkdir(parents=True)
-        shutil.copy(x1 / "meshify.yaml", yaml_dir / "meshify.yaml")
-        yaml_paths = []
-        for index, path in enumerate(paths1):
-            data = json.loads((x1 / path).read_text())
-            target_path = yaml_dir / "taskdefs" / f"td-{index:05d}.yaml"
-            target_path.write_text("# meshify: ignore[T209] generated for the benchmark\n" + _to_yaml(data))
-            yaml_paths.append(f"taskdefs/{target_path.name}")
-        first = median_time([meshify, "lint", *yaml_paths[:100]], runs, yaml_dir, env=serial)
-        second = median_time([meshify, "lint", *yaml_paths], few, yaml_dir, env=serial)
-        per_file = (second.cpu - first.cpu) / (len(yaml_paths) - 100)
-        figure("per file, one core: meshify lint, YAML task definitions", f"{per_file * 1000:.3f} ms cpu",
-               "<= 1.00 ms", per_file * 1000 <= 1.0)
+        # ------------------------------------------------------------------ yaml
+        if "yaml" in sections:
+            yaml_dir = work / "yaml"
+            (yaml_dir / "taskdefs").mkdir(parents=True)
+            shutil.copy(x1 / "meshify.yaml", yaml_dir / "meshify.yaml")
+            yaml_paths = []
+            for index, path in enumerate(inputs(x1, 1)):
+                data = json.loads((x1 / path).read_text())
+                target_path = yaml_dir / "taskdefs" / f"td-{index:05d}.yaml"
+                target_path.write_text("# meshify: ignore[T209] generated for the benchmark\n" + _to_yaml(data))
+                yaml_paths.append(f"taskdefs/{target_path.name}")
+            first = median_time([meshify, "lint", *yaml_paths[:100]], runs, yaml_dir, env=serial)
+            second = median_time([meshify, "lint", *yaml_paths], few, yaml_dir, env=serial)
+            per_file = (second.cpu - first.cpu) / (len(yaml_paths) - 100)
+            figure("per file, one core: meshify lint, YAML task definitions", f"{per_file * 1000:.3f} ms cpu",
+                   "<= 1.00 ms", per_file * 1000 <= 1.0)
 
         # ------------------------------------------------------------------ --in-place against --check
-        copy = "rm -rf work && mkdir work && cp -al taskdefs meshify.yaml work/"
-        check_many = median_time([meshify, "inject", "--check", *paths_many], few, many, env=serial)
-        in_place = median_time(["sh", "-c", f"cd work && exec {meshify} inject --in-place taskdefs/*.json"],
-                               few, many, env=serial, before=copy, expect=(0,))
-        figure("inject --in-place / --check (10,000 files, one core)", f"{in_place.cpu:.2f} s / {check_many.cpu:.2f} s "
-               f"= {in_place.cpu / check_many.cpu:.2f}x cpu ({in_place / check_many:.2f}x wall)", "<= 1.5x",
-               in_place.cpu / check_many.cpu <= 1.5)
+        if "in-place" in sections:
+            copy = "rm -rf work && mkdir work && cp -al taskdefs meshify.yaml work/"
+            check_many = median_time([meshify, "inject", "--check", *inputs(many, 1, 10_000)], few, many, env=serial)
+            in_place = median_time(["sh", "-c", f"cd work && exec {meshify} inject --in-place taskdefs/*.json"],
+                                   few, many, env=serial, before=copy, expect=(0,))
+            figure("inject --in-place / --check (10,000 files, one core)", f"{in_place.cpu:.2f} s / {check_many.cpu:.2f} s "
+                   f"= {in_place.cpu / check_many.cpu:.2f}x cpu ({in_place / check_many:.2f}x wall)", "<= 1.5x",
+                   in_place.cpu / check_many.cpu <= 1.5)
 
         # ------------------------------------------------------------------ both cores
-        for name, command in (("lint", [meshify, "lint"]), ("inject --check", [meshify, "inject", "--check"])):
-            one = median_time([*command, *paths_many], few, many, env=serial)
-            both = median_time([*command, *paths_many], few, many, env={})
-            same = output_of([*command, *paths_many], many, serial) == output_of([*command, *paths_many], many, {})
-            figure(f"both cores: meshify {name}, 10,000 files", f"{one:.2f} s / {both:.2f} s = {one / both:.2f}x wall"
-                   f"{', same output' if same else ', OUTPUT DIFFERS'}", ">= 1.7x, same output", one / both >= 1.7 and same)
+        if "cores" in sections:
+            for name, command in (("lint", [meshify, "lint"]), ("inject --check", [meshify, "inject", "--check"])):
+                one = median_time([*command, *inputs(many, 1, 10_000)], few, many, env=serial)
+                both = median_time([*command, *inputs(many, 1, 10_000)], few, many, env={})
+                files = inputs(many, 1, 10_000)
+                same = output_of([*command, *files], many, serial) == output_of([*command, *files], many, {})
+                figure(f"both cores: meshify {name}, 10,000 files", f"{one:.2f} s / {both:.2f} s = {one / both:.2f}x wall"
+                       f"{', same output' if same else ', OUTPUT DIFFERS'}", ">= 1.7x, same output", one / both >= 1.7 and same)
 
         # ------------------------------------------------------------------ memory
-        memory = peak_rss_mb([meshify, "lint", *paths_big], big)
-        figure("memory: peak RSS, meshify lint (30,000 files)", f"{memory:.0f} MB", "<= 100 MB", memory <= 100)
+        if "memory" in sections:
+            memory = peak_rss_mb([meshify, "lint", *inputs(big, 6, 30_000)], big)
+            figure("memory: peak RSS, meshify lint (30,000 files)", f"{memory:.0f} MB", "<= 100 MB", memory <= 100)
 
         # ------------------------------------------------------------------ nothing quadratic
-        policy_dir = work / "policy"
-        (policy_dir / "taskdefs").mkdir(parents=True)
-        shutil.copy(x10 / "meshify.yaml", policy_dir / "meshify.yaml")
-        one_per_node = [f"taskdefs/td-{n:05d}.json" for n in range(0, 10_000, 5)]  # 2,000 nodes' families
-        for path in one_per_node:
-            os.link(x10 / path, policy_dir / path)
-        (policy_dir / "policy.json").write_text('{"Version": "2012-10-17", "Statement": []}\n')
-        without = median_time([meshify, "inject", "--check", *one_per_node], few, policy_dir, env=serial)
-        with_policy = median_time([meshify, "inject", "--check", "--policy", "policy.json", *one_per_node], few,
-                                  policy_dir, env=serial)
-        figure("nothing quadratic: inject --policy over 2,000 nodes adds", f"{with_policy.cpu - without.cpu:.2f} s cpu "
-               f"({with_policy - without:.2f} s wall)", "< 1 s", with_policy.cpu - without.cpu < 1)
-        dangling = work / "dangling"
-        dangling.mkdir()
-        generate(dangling, 10, arguments.seed, files=0, dangling=True)
-        _, stdout, _ = output_of([meshify, "lint", "--select", "M103"], dangling, {})
-        messages = [line for line in stdout.decode().splitlines() if " M103 " in line]
-        longest = max((len(line) for line in messages), default=0)
-        figure("nothing quadratic: M103 in a 2,000-node manifest, longest line", f"{longest} bytes "
-               f"({len(messages)} findings, {len(stdout) / 1e6:.2f} MB)", "<= 300 bytes", 0 < longest <= 300)
+        if "quadratic" in sections:
+            inputs(x10, 10)
+            policy_dir = work / "policy"
+            (policy_dir / "taskdefs").mkdir(parents=True)
+            shutil.copy(x10 / "meshify.yaml", policy_dir / "meshify.yaml")
+            one_per_node = [f"taskdefs/td-{n:05d}.json" for n in range(0, 10_000, 5)]  # 2,000 nodes' families
+            for path in one_per_node:
+                os.link(x10 / path, policy_dir / path)
+            (policy_dir / "policy.json").write_text('{"Version": "2012-10-17", "Statement": []}\n')
+            without = median_time([meshify, "inject", "--check", *one_per_node], few, policy_dir, env=serial)
+            with_policy = median_time([meshify, "inject", "--check", "--policy", "policy.json", *one_per_node], few,
+                                      policy_dir, env=serial)
+            figure("nothing quadratic: inject --policy over 2,000 nodes adds", f"{with_policy.cpu - without.cpu:.2f} s cpu "
+                   f"({with_policy - without:.2f} s wall)", "< 1 s", with_policy.cpu - without.cpu < 1)
+            dangling = work / "dangling"
+            dangling.mkdir()
+            generate(dangling, 10, arguments.seed, files=0, dangling=True)
+            _, stdout, _ = output_of([meshify, "lint", "--select", "M103"], dangling, {})
+            messages = [line for line in stdout.decode().splitlines() if " M103 " in line]
+            longest = max((len(line) for line in messages), default=0)
+            figure("nothing quadratic: M103 in a 2,000-node manifest, longest line", f"{longest} bytes "
+                   f"({len(messages)} findings, {len(stdout) / 1e6:.2f} MB)", "<= 300 bytes", 0 < longest <= 300)
 
         # ------------------------------------------------------------------ big manifests
-        run_times([meshify, "lint", "meshify.yaml"], 1, x10)  # remember it
-        small = median_time([meshify, "lint", "meshify.yaml"], runs, shop)
-        large = median_time([meshify, "lint", "meshify.yaml"], runs, x10)
-        figure("big manifest: unchanged 2,000 nodes (with findings) adds", f"{large.cpu - small.cpu:.2f} s cpu "
-               f"({large - small:.2f} s wall)", "<= 0.20 s", large.cpu - small.cpu <= 0.2)
+        if "manifest" in sections:
+            inputs(x10, 10)
+            run_times([meshify, "lint", "meshify.yaml"], 1, x10)  # remember it
+            small = median_time([meshify, "lint", "meshify.yaml"], runs, shop)
+            large = median_time([meshify, "lint", "meshify.yaml"], runs, x10)
+            figure("big manifest: unchanged 2,000 nodes (with findings) adds", f"{large.cpu - small.cpu:.2f} s cpu "
+                   f"({large - small:.2f} s wall)", "<= 0.20 s", large.cpu - small.cpu <= 0.2)
 
         # ------------------------------------------------------------------ scaling
-        for name, command in (("lint", [meshify, "lint"]), ("inject --check", [meshify, "inject", "--check"])):
-            one = median_time([*command, *paths1], runs, x1, env=serial)
-            ten = median_time([*command, *paths10], few, x10, env=serial)
-            figure(f"scaling: meshify {name}, 10x input / 1x (one core)", f"{ten.cpu:.2f} s / {one.cpu:.2f} s = "
-                   f"{ten.cpu / one.cpu:.1f}x cpu ({ten / one:.1f}x wall)", "<= 10.5x", ten.cpu / one.cpu <= 10.5)
+        if "scaling" in sections:
+            for name, command in (("lint", [meshify, "lint"]), ("inject --check", [meshify, "inject", "--check"])):
+                one = median_time([*command, *inputs(x1, 1)], runs, x1, env=serial)
+                ten = median_time([*command, *inputs(x10, 10)], few, x10, env=serial)
+                figure(f"scaling: meshify {name}, 10x input / 1x (one core)", f"{ten.cpu:.2f} s / {one.cpu:.2f} s = "
+                       f"{ten.cpu / one.cpu:.1f}x cpu ({ten / one:.1f}x wall)", "<= 10.5x", ten.cpu / one.cpu <= 10.5)
 
     width = max(len(name) for name, *_ in report)
     print(f"meshify benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
