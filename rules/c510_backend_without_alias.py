@@ -3,7 +3,8 @@
 What: a node of the manifest whose task definition family an ECS service with Service
 Connect runs calls a backend (a virtual service name) that no client alias ``dnsName``
 of the Service Connect services linted with it provides, in the same namespace. Checked
-only when some service of that namespace has client aliases in the run.
+only when some service of that namespace has client aliases in the run, and none has an
+alias or a list of services only known at deploy time (a Terraform variable, a dynamic block).
 
 Why: with App Mesh gone, a name resolves through Service Connect only when some service
 publishes it as a client alias; otherwise the application's calls fail (or leave the
@@ -22,6 +23,7 @@ Fix: add the alias to the service that serves the backend (``meshify migrate`` w
 
 from meshify.injector.engine import ServiceContext, rule
 from meshify.injector.model.mesh import Node
+from meshify.injector.model.unknowns import is_unknown
 
 
 @rule("C510", "warning", "Backend no Service Connect alias provides", scope="service")
@@ -35,6 +37,12 @@ def check(context: ServiceContext):
                 if isinstance(alias.get("dnsName"), str)}
     if not any(other.client_aliases() for other in peers):
         return
+    if any(is_unknown(other.service_connect.get("services")) or any(is_unknown(entry.get("clientAliases"))
+           for _, entry in other.connect_services()) or any(is_unknown(alias.get("dnsName"))
+           for _, alias in other.client_aliases()) for other in peers) or any(
+           other.service_connect_enabled and is_unknown(other.service_connect.get("namespace"))
+           for other in context.services):
+        return  # a name or namespace only the deployment knows may be the backend's
     for node in context.mesh.claims_of(service.family):
         if not isinstance(node, Node):
             continue

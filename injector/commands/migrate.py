@@ -20,14 +20,18 @@ from meshify.injector.documents.document import write_atomic
 from meshify.injector.engine.findings import Located, locate
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
+from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.reader import expand_paths, read_walked, say_skipped
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.ecs_service import EcsService
 from meshify.injector.model.mesh import Gateway, Mesh, Node
 from meshify.injector.model.migration import (
+    TLS_ROLE_NAME,
+    TLS_ROLE_POLICY,
     MigrationPlan,
     PlannedService,
+    connect_patch,
     listener_member,
     named_ports,
     service_connect_patch,
@@ -73,6 +77,52 @@ def migrate_task_definition(mesh: Mesh, current: MigrationPlan, source: TaskDefi
 def _claimant(mesh: Mesh, source: TaskDefinitionFile) -> Node | Gateway | None:
     claims = mesh.claims_for(source.family, source.resource)  # by family, or by what its file calls it
     return claims[0] if claims else None
+
+
+def _task_file_of(service: EcsServiceFile, task_files: list[TaskDefinitionFile]) -> TaskDefinitionFile | None:
+    """The task definition a service runs: by the name its file gives it (a logical id, a
+    Terraform address), else by family."""
+    reference = service.task_definition
+    return next((t for t in task_files if reference is not None and t.resource == reference), None) or \
+        next((t for t in task_files if service.family is not None and t.family == service.family), None)
+
+
+def _tied(service: EcsServiceFile, task_files: list[TaskDefinitionFile], mesh: Mesh) -> EcsService:
+    """The service as the plan sees it: a template names its task definition by logical id
+    or address, the plan by family (the task definition's, or its claimant's)."""
+    model = service.service
+    task_file = _task_file_of(service, task_files)
+    if task_file is None:
+        return model
+    family = task_file.family if isinstance(task_file.family, str) else None
+    if family is None:
+        claimant = _claimant(mesh, task_file)
+        family = claimant.families[0].name if claimant is not None and claimant.families else None
+    if family is None or family == model.family:
+        return model
+    return EcsService({**model.data, "taskDefinition": family}, model.locate)
+
+
+def _in_template(service: EcsServiceFile) -> bool:
+    """A service a template declares (``AWS::ECS::Service``, ``aws_ecs_service``): migrate
+    writes its configuration into the template rather than a JSON file beside it."""
+    return service.resource is not None
+
+
+ServicePatch = tuple[EcsServiceFile, PlannedService, list[dict[str, Any]]]
+
+
+def _service_patches(current: MigrationPlan, files: dict[int, EcsServiceFile]) -> list[ServicePatch]:
+    """For each planned service that a template declares: the operations (API pointers) that
+    give it its Service Connect configuration."""
+    found = []
+    for service in current.services:
+        source = files.get(id(service.ecs)) if service.ecs is not None else None
+        if source is None or not _in_template(source):
+            continue
+        wanted = current.service_configuration(service)["serviceConnectConfiguration"]
+        found.append((source, service, connect_patch(source.data, wanted)))
+    return found
 
 
 def _adopt_port_names(current: MigrationPlan, task_files: list[TaskDefinitionFile], mesh: Mesh) -> None:
@@ -190,6 +240,13 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
             f"`{m.source.family}`" for m in migrations if m.claimant is not None and not isinstance(m.claimant, Gateway)))
             or "none given") + ".",
     ]
+    with_tls = [service for service in current.services if service.pca_arn and service.tls_role_arn]
+    if with_tls:
+        roles = ", ".join(dict.fromkeys(f"`{service.tls_role_arn}`" for service in with_tls))
+        steps.append(f"Service Connect TLS needs an ECS infrastructure role, which meshify cannot know: create {roles} "
+                     f"(trusted by ecs.amazonaws.com, with the managed policy {TLS_ROLE_POLICY}; AWS's guide names it "
+                     f"{TLS_ROLE_NAME}), or put your own as `roleArn` in the `tls` of "
+                     + ", ".join(f"`{service.name}`" for service in with_tls) + ".")
     if current.services:
         steps.append("Create the ECS services in this order, servers before their callers, each with its Service "
                      "Connect configuration: " + ", ".join(f"`{s.name}`" for s in _service_order(current)) + ".")
@@ -249,8 +306,37 @@ def build_report(context: engine.MigrationContext, findings: list[engine.Finding
 # The command
 
 
-def _edits(migrations: list[Migration]) -> list[Edit]:
-    return task_definition_edits([(migration.source, migration.patch) for migration in migrations])
+def _edits(migrations: list[Migration], service_patches: list[ServicePatch]) -> list[Edit]:
+    """One edit per file: the task definitions' patches, and in a template the services'."""
+    edits = task_definition_edits([(migration.source, migration.patch) for migration in migrations])
+    by_path = {edit.path: index for index, edit in enumerate(edits)}
+    operations: dict[str, list[dict[str, Any]]] = {}
+    documents = {}
+    for source, _, patch in service_patches:
+        operations.setdefault(source.path, []).extend(source.document_patch(patch))
+        documents[source.path] = source.document
+    for path, added in operations.items():
+        earlier = edits[by_path[path]].patch if path in by_path else []
+        edit = _document_edit(documents[path], earlier + added)
+        if path in by_path:
+            edits[by_path[path]] = edit
+        else:
+            edits.append(edit)
+    return edits
+
+
+def _document_edit(document: Any, operations: list[dict[str, Any]]) -> Edit:
+    def render() -> str:
+        import jsonpatch
+        from meshify.injector.documents.document import Document
+
+        text = document.render(operations)
+        # the format-preserving editors must give exactly the patched data (as patches.py checks)
+        if Document.load(document.path, text).data != jsonpatch.apply_patch(document.data, operations):
+            raise RuntimeError(f"{document.path}: the rewritten text does not match the patch")
+        return text
+
+    return Edit(document.path, document.source, operations, render, bool(operations))
 
 
 def _policy_edit(policy_path: str) -> Edit:
@@ -276,7 +362,7 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     mesh = load_manifest(manifest_path, envoy_image)
     task_files: list[TaskDefinitionFile] = []
     spec_files: list[SpecFile] = []
-    services: list[EcsService] = []
+    service_files: list[EcsServiceFile] = []
     reported = {manifest_path}
     failed: list[str] = []  # each file stands alone (cli.md, commands/batch.py)
     skipped = 0
@@ -290,17 +376,20 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
                 continue
             task_files += found.task_definitions
             spec_files += found.spec_files
-            services += [service_file.service for service_file in found.services]
+            service_files += found.services
             reported.add(found.path)
     say_skipped(skipped)
     for spec in spec_files:
         merge(mesh, spec)
-    context = engine.MigrationContext(mesh, task_files, services, namespace)
+    models = [_tied(service_file, task_files, mesh) for service_file in service_files]
+    by_model = {id(model): service_file for model, service_file in zip(models, service_files, strict=True)}
+    context = engine.MigrationContext(mesh, task_files, models, namespace)
     _adopt_port_names(context.plan, task_files, mesh)
     rules = [rule for rule in engine.all_rules().values() if rule.scope == "migration"]
     findings = list(engine.run(rules, context))
     migrations = [migrate_task_definition(mesh, context.plan, source, _claimant(mesh, source)) for source in task_files]
-    edits = _edits(migrations)
+    service_patches = _service_patches(context.plan, by_model)
+    edits = _edits(migrations, service_patches)
     if policy_path is not None:
         edits.append(_policy_edit(policy_path))
     for migration in migrations:
@@ -312,8 +401,14 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
                 "left unchanged")
 
     files: dict[str, str] = {}
-    if out_dir is not None:
-        files = {s.name: os.path.join(out_dir, _service_file_name(s)) for s in context.plan.services}
+    in_templates = {service.name: source for source, service, _ in service_patches}
+    if out_dir is not None:  # a template's service is not given a JSON file: update-service would drift from it
+        files = {s.name: os.path.join(out_dir, _service_file_name(s)) for s in context.plan.services
+                 if s.name not in in_templates}
+    for name, source in in_templates.items():
+        written = os.path.join(out_dir, "taskdefs", os.path.basename(source.path)) \
+            if out_dir is not None and mode is Mode.PRINT else source.path
+        files[name] = f"{written} ({source.resource})"
     report = build_report(context, findings, reported, migrations, files, namespace is not None)
     writes_files = out_dir is not None and mode is not Mode.CHECK
     taskdefs_to_stdout = mode in (Mode.PRINT, Mode.PATCH, Mode.DIFF) and not (mode is Mode.PRINT and writes_files)
@@ -332,10 +427,12 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
         assert out_dir is not None
         os.makedirs(out_dir, exist_ok=True)
         for service in context.plan.services:
-            write_atomic(files[service.name], json.dumps(context.plan.service_configuration(service), indent=2) + "\n")
+            if service.name not in in_templates:
+                write_atomic(files[service.name], json.dumps(context.plan.service_configuration(service), indent=2)
+                             + "\n")
         write_atomic(os.path.join(out_dir, "report.json"), FORMATS["json"](report))
         write_atomic(os.path.join(out_dir, "report.md"), FORMATS["markdown"](report))
-        say(f"wrote {len(files)} service configuration(s) and report.json, report.md to {out_dir}")
+        say(f"wrote {len(files) - len(in_templates)} service configuration(s) and report.json, report.md to {out_dir}")
     text = FORMATS[report_format](report)
     if taskdefs_to_stdout:
         say(text.rstrip("\n"))

@@ -57,6 +57,16 @@ class EcsServiceFile:
     def service(self) -> EcsService:
         return EcsService(self.data, self.loc)
 
+    def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``patch`` (API pointers relative to the service) as operations on the document
+        the user wrote, in its spelling."""
+        moved = []
+        for operation in patch:
+            path = self.base + self.spelling.pointer(operation["path"])
+            moved.append({**operation, "path": path, **(
+                {"value": self.spelling.value(operation["value"], path)} if "value" in operation else {})})
+        return moved
+
 
 def is_service_input(data: Any) -> bool:
     """create-service / update-service input: a service name and a task definition."""

@@ -97,9 +97,8 @@ def _terraform(document: Document) -> InputFile | None:
             raise InputError("not a container definitions array (a JSON array of objects with name and image)",
                              array.path, 1, 1)
         task_files.append(terraform.container_array(array, reference.owner))
-    # aws_ecs_service is parsed (terraform.services) but not yet an EcsServiceFile: Service Connect lint
-    # and migrate do not see Terraform services yet.
-    return InputFile(document, task_definitions=task_files, spec_files=terraform.spec_files(document))
+    return InputFile(document, task_definitions=task_files, spec_files=terraform.spec_files(document),
+                     services=terraform.services(document))
 
 
 def _container_array(document: Document) -> InputFile | None:

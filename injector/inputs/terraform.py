@@ -24,6 +24,7 @@ from meshify.injector.documents.pointer import join, split
 from meshify.injector.documents.unknown import Unknown
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile
+from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.task_definition import Spelling, TaskDefinitionFile, _check_shape
 from meshify.injector.model.mesh import Loc
 
@@ -357,32 +358,230 @@ def _resolve_arns(task_file: TaskDefinitionFile, mesh: Any, tf: Document | None 
 # ECS services
 
 
+# The provider's names where they are not the API's in snake_case: (API shape, provider name)
+# -> API member. ``network_configuration`` is the API's ``awsvpcConfiguration`` without its
+# level (_FLATTENED).
+_SERVICE_RENAMES = {
+    ("CreateServiceRequest", "name"): "serviceName",
+    ("ServiceConnectConfiguration", "service"): "services",
+    ("ServiceConnectService", "client_alias"): "clientAliases",
+    ("ServiceConnectTlsConfiguration", "issuer_cert_authority"): "issuerCertificateAuthority",
+    ("LogConfiguration", "secret_option"): "secretOptions",
+}
+_SERVICE_NAMES = {(shape, member): name for (shape, name), member in _SERVICE_RENAMES.items()}
+_FLATTENED = {"NetworkConfiguration": "awsvpcConfiguration"}
+# The members of a service that the rules and migrate read (the rest are the provider's business).
+_SERVICE_MEMBERS = ("serviceName", "cluster", "taskDefinition", "launchType", "desiredCount", "schedulingStrategy",
+                    "deploymentController", "networkConfiguration", "serviceConnectConfiguration",
+                    "vpcLatticeConfigurations")
+_TASK_DEFINITION_ADDRESS = re.compile(r"\baws_ecs_task_definition\.([A-Za-z_][A-Za-z0-9_-]*)\b")
+
+
+def _ecs_shapes() -> dict[str, Any]:
+    from meshify.injector.model.service_models import shapes
+
+    return shapes("ecs")
+
+
+class ServiceSpelling(Spelling):
+    """The provider's spelling of an ECS service: snake_case members, a structure is a
+    block (a list of one), a list of structures repeated blocks (``service``,
+    ``client_alias``), ``network_configuration`` without the API's ``awsvpcConfiguration``."""
+
+    def __init__(self, back: dict[str, str]) -> None:
+        self.shapes = _ecs_shapes()
+        self.back = back  # API pointer -> the pointer (relative to the resource) it was read from
+
+    def _walk(self, tokens: list[str]) -> tuple[list[str], str | None]:
+        """The provider's tokens for API ``tokens``, and the shape they end at."""
+        shape: str | None = "CreateServiceRequest"
+        written: list[str] = []
+        for position, token in enumerate(tokens):
+            definition = self.shapes.get(shape) if shape else None
+            kind = definition["type"] if definition else None
+            if kind == "structure":
+                assert definition is not None
+                if _FLATTENED.get(shape or "") == token:
+                    shape = definition["members"][token]["shape"]
+                    continue
+                written.append(_SERVICE_NAMES.get((shape or "", token)) or _snake(token))
+                member = definition["members"].get(token)
+                shape = member["shape"] if member else None
+                if shape and self.shapes[shape]["type"] == "structure" and position < len(tokens) - 1:
+                    written.append("0")  # into the block
+            elif kind == "list":
+                assert definition is not None
+                written.append(token)
+                shape = definition["member"]["shape"]
+            else:  # a map's key, or below a member the model does not have: as it is
+                written.append(token)
+                shape = None
+        return written, shape
+
+    def pointer(self, pointer: str) -> str:
+        if pointer in self.back:
+            return self.back[pointer]
+        tokens = split(pointer)
+        written, _ = self._walk(tokens)
+        for known in range(len(tokens) - 1, 0, -1):  # below a member that was written: from where it is
+            prefix = join("", *tokens[:known])
+            if prefix in self.back:
+                above, shape = self._walk(tokens[:known])
+                rest = written[len(above):]
+                if shape and self.shapes[shape]["type"] == "structure" and rest[:1] == ["0"]:
+                    rest = rest[1:]  # back[prefix] is already inside its block
+                return self.back[prefix] + join("", *rest)
+        return join("", *written)
+
+    def shape_at(self, pointer: str) -> str | None:
+        return self._walk(split(pointer))[1]
+
+    def provider_value(self, value: Any, shape: str | None) -> Any:
+        """A new API value, at a member of shape ``shape``, as the provider writes it: a
+        structure is a block (a list of one), a list of structures repeated blocks."""
+        definition = self.shapes.get(shape) if shape else None
+        kind = definition["type"] if definition else None
+        if kind == "structure" and isinstance(value, dict):
+            return [self.body(value, shape)]
+        if kind == "list" and isinstance(value, list):
+            assert definition is not None
+            element = definition["member"]["shape"]
+            return [self.body(item, element) if isinstance(item, dict) and self.shapes[element]["type"] == "structure"
+                    else item for item in value]
+        return value
+
+    def body(self, value: dict[str, Any], shape: str | None) -> dict[str, Any]:
+        """A structure's members as a block's body."""
+        definition = self.shapes.get(shape) if shape else None
+        members = definition.get("members", {}) if definition else {}
+        body: dict[str, Any] = {}
+        for key, item in value.items():
+            target = members[key]["shape"] if key in members else None
+            if _FLATTENED.get(shape or "") == key and isinstance(item, dict):
+                body.update(self.body(item, target))
+                continue
+            body[_SERVICE_NAMES.get((shape or "", key)) or _snake(key)] = self.provider_value(item, target)
+        return body
+
+
 @dataclass(slots=True)
-class EcsService:
-    """An ``aws_ecs_service``: the migration's starting point (``migrate.md``)."""
+class TerraformServiceFile(EcsServiceFile):
+    """An ``aws_ecs_service``: a patch's new values become blocks where the model has a structure."""
 
-    address: str
-    name: Any
-    task_definition: Any  # a Reference to aws_ecs_task_definition.x.arn, or a literal
-    loc: Loc
-    data: dict[str, Any]
+    def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        spelling = self.spelling
+        assert isinstance(spelling, ServiceSpelling)
+        moved = []
+        for operation in patch:
+            path = self.base + spelling.pointer(operation["path"])
+            new = {**operation, "path": path}
+            if "value" in operation:
+                tokens = split(operation["path"])
+                if tokens and (tokens[-1] == "-" or tokens[-1].isdigit()):  # an element of a list
+                    element = spelling.shape_at(join("", *tokens[:-1]))
+                    definition = spelling.shapes.get(element) if element else None
+                    item = definition["member"]["shape"] if definition and definition["type"] == "list" else None
+                    new["value"] = spelling.body(operation["value"], item) if isinstance(operation["value"], dict) \
+                        else operation["value"]
+                else:
+                    new["value"] = spelling.provider_value(operation["value"], spelling.shape_at(operation["path"]))
+            moved.append(new)
+        return moved
 
-    @property
-    def task_definition_address(self) -> str | None:
-        from meshify.injector.documents.hcl_text import Reference
 
-        value = self.task_definition
-        if isinstance(value, Reference) and value.parts[:1] == (TASK_DEFINITION,) and len(value.parts) >= 2:
-            return f"{TASK_DEFINITION}.{value.parts[1]}"
-        return None
+def _service_data(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """An ``aws_ecs_service`` body as ``CreateService`` input (the members the rules and
+    migrate read), and where each API pointer was read from (relative to the resource)."""
+    shapes = _ecs_shapes()
+    back: dict[str, str] = {"": ""}
+
+    def convert(value: Any, shape: str, api: str, written: str) -> Any:
+        back[api] = written
+        definition = shapes[shape]
+        kind = definition["type"]
+        if isinstance(value, Unknown):
+            return value
+        if kind == "structure":
+            if isinstance(value, list):  # a block: a list of one (more is the provider's error)
+                if len(value) != 1 or not isinstance(value[0], dict):
+                    return Unknown(written) if value else {}
+                value, written = value[0], join(written, 0)
+                back[api] = written
+            if not isinstance(value, dict):
+                return value
+            members = definition["members"]
+            names = {_SERVICE_RENAMES.get((shape, key), _camel(key)): key for key in value}
+            converted: dict[str, Any] = {}
+            flattened = _FLATTENED.get(shape)
+            if flattened is not None:  # network_configuration's members are awsvpcConfiguration's
+                inner = members[flattened]["shape"]
+                converted[flattened] = convert(value, inner, join(api, flattened), written)
+                return converted
+            for member, key in names.items():
+                if member not in members:
+                    continue  # the provider's own argument (wait_for_steady_state ...), or "dynamic"
+                converted[member] = convert(value[key], members[member]["shape"], join(api, member), join(written, key))
+            for dynamic in value.get("dynamic") or [] if isinstance(value.get("dynamic"), list) else []:
+                for label in dynamic if isinstance(dynamic, dict) else []:
+                    member = _SERVICE_RENAMES.get((shape, label), _camel(label))
+                    if member in members:  # generated by a for_each: unknown
+                        converted[member] = Unknown(f'dynamic "{label}"')
+            return converted
+        if kind == "list":
+            element = definition["member"]["shape"]
+            items = value if isinstance(value, list) else [value]
+            return [convert(item, element, join(api, index), join(written, index)) for index, item in enumerate(items)]
+        if shape == "AssignPublicIp" and isinstance(value, bool):
+            return "ENABLED" if value else "DISABLED"  # the provider's bool
+        return value
+
+    request = shapes["CreateServiceRequest"]["members"]
+    data: dict[str, Any] = {}
+    for key, value in body.items():
+        member = _SERVICE_RENAMES.get(("CreateServiceRequest", key), _camel(key))
+        if member in _SERVICE_MEMBERS:
+            data[member] = convert(value, request[member]["shape"], join("", member), join("", key))
+    for dynamic in body.get("dynamic") or [] if isinstance(body.get("dynamic"), list) else []:
+        for label in dynamic if isinstance(dynamic, dict) else []:
+            member = _camel(label)
+            if member in _SERVICE_MEMBERS:
+                data[member] = Unknown(f'dynamic "{label}"')
+    return data, back
 
 
-def services(document: Document) -> list[EcsService]:
-    found = []
+def task_definition_address(value: Any) -> str | None:
+    """The ``aws_ecs_task_definition`` an ``aws_ecs_service``'s ``task_definition`` names:
+    ``aws_ecs_task_definition.x.arn`` (``.family``, ``.id``, or inside a template such as
+    ``"${aws_ecs_task_definition.x.family}:${...}"``)."""
+    from meshify.injector.documents.hcl_text import Reference
+
+    if isinstance(value, Reference):
+        return f"{TASK_DEFINITION}.{value.parts[1]}" if value.parts[:1] == (TASK_DEFINITION,) and \
+            len(value.parts) >= 2 else None
+    if isinstance(value, Unknown):
+        found = set(_TASK_DEFINITION_ADDRESS.findall(value.text))
+        return f"{TASK_DEFINITION}.{found.pop()}" if len(found) == 1 else None
+    return None
+
+
+def services(document: Document) -> list[EcsServiceFile]:
+    """The ``aws_ecs_service`` resources of a Terraform document as ECS service definitions
+    (:class:`~meshify.injector.inputs.ecs_service.EcsServiceFile`), each tied to its task
+    definition: the family of an ``aws_ecs_task_definition`` of the same file that writes
+    one, else that resource's address (``lint`` ties it by address), else the literal."""
+    found: list[EcsServiceFile] = []
+    definitions = document.data["resource"].get(TASK_DEFINITION) or {}
     for name, body in (document.data["resource"].get(SERVICE) or {}).items():
-        if isinstance(body, dict):
-            found.append(EcsService(f"{SERVICE}.{name}", body.get("name"), body.get("task_definition"),
-                                    Loc(document, join("/resource", SERVICE, name)), body))
+        if not isinstance(body, dict):
+            continue
+        data, back = _service_data(body)
+        address = task_definition_address(body.get("task_definition"))
+        if address is not None:
+            definition = definitions.get(address.split(".", 1)[1])
+            family = definition.get("family") if isinstance(definition, dict) else None
+            data["taskDefinition"] = family if isinstance(family, str) and not isinstance(family, Unknown) else address
+        found.append(TerraformServiceFile(document, join("/resource", SERVICE, name), data, ServiceSpelling(back),
+                                    resource=f"{SERVICE}.{name}"))
     return found
 
 

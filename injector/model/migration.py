@@ -25,6 +25,11 @@ FIXED_OUTLIER_DETECTION = "a task is ejected after 5 failed connections within 3
 DEFAULT_PER_REQUEST_SECONDS = 15
 # Proxy headroom the guide recommends when a task definition sets only container memory.
 PROXY_MEMORY_HEADROOM_MIB = 64
+# Service Connect TLS needs an ECS infrastructure role (trusted by ecs.amazonaws.com, with the managed
+# policy below); meshify cannot know the team's, so it names the one AWS's guide creates, and the
+# report asks for it (ECS Developer Guide, "Amazon ECS infrastructure IAM role").
+TLS_ROLE_NAME = "ecsInfrastructureRole"
+TLS_ROLE_POLICY = "AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"
 
 _DURATION_TEXT = re.compile(r"^(\d+)(ms|s)$")
 _PORT_NAME_BAD = re.compile(r"[^a-z0-9_-]+")
@@ -148,6 +153,7 @@ class PlannedService:
     ports: list[ServedPort] = field(default_factory=list)
     canaries: list[Canary] = field(default_factory=list)
     pca_arn: str | None = None
+    tls_role_arn: str | None = None  # the infrastructure role TLS needs (TLS_ROLE_NAME in the mesh's account)
     ecs: EcsService | None = None  # the ECS service definition given for it, if any
 
     @property
@@ -200,6 +206,8 @@ class MigrationPlan:
                 entry["timeout"] = timeout
             if service.pca_arn:
                 entry["tls"] = {"issuerCertificateAuthority": {"awsPcaAuthorityArn": service.pca_arn}}
+                if service.tls_role_arn:
+                    entry["tls"]["roleArn"] = service.tls_role_arn
             entries.append(entry)
         if entries:
             connect["services"] = entries
@@ -382,7 +390,14 @@ def plan(mesh: Mesh, namespace: str | None = None, ecs_services: list[EcsService
     for service in services:
         aliases = {port.alias for port in service.ports if port.alias}
         service.pca_arn = _pca_arn(mesh, aliases) if aliases and _uses_tls(service) else None
+        if service.pca_arn:
+            service.tls_role_arn = tls_role_arn(mesh)
     return current
+
+
+def tls_role_arn(mesh: Mesh) -> str:
+    """The ECS infrastructure role Service Connect TLS uses, in the mesh's account."""
+    return f"arn:{mesh.partition}:iam::{mesh.account or mesh.owner or '${ACCOUNT_ID}'}:role/{TLS_ROLE_NAME}"
 
 
 def _uses_tls(service: PlannedService) -> bool:
@@ -468,6 +483,71 @@ def listener_member(listener: Listener, key: str) -> Loc:
     if loc.pointer.endswith("/portMapping"):
         loc = Loc(loc.document, loc.pointer[: -len("/portMapping")])
     return loc.child(key)
+
+
+# ---------------------------------------------------------------------------------------
+# A Service Connect configuration the user already wrote (a template's ECS service)
+
+
+def _kept(value: Any) -> bool:
+    """A value no fix overwrites: unknown, or a variable's default standing for it."""
+    from meshify.injector.documents.unknown import DefaultFloat, DefaultInt, DefaultStr
+    from meshify.injector.model.unknowns import is_unknown
+
+    return is_unknown(value) or isinstance(value, DefaultStr | DefaultInt | DefaultFloat)
+
+
+def _same(first: Any, second: Any) -> bool:
+    return first == second and isinstance(first, bool) == isinstance(second, bool)
+
+
+def _matching_entry(existing: list[Any], wanted: dict[str, Any], taken: set[int]) -> int | None:
+    """The entry of ``services`` that is ``wanted``'s: by portName, else the only one."""
+    for index, entry in enumerate(existing):
+        if index not in taken and isinstance(entry, dict) and _same(entry.get("portName"), wanted.get("portName")):
+            return index
+    if len(existing) == 1 and not taken and isinstance(existing[0], dict) and not _kept(existing[0].get("portName")):
+        return 0
+    return None
+
+
+def _merged(existing: Any, wanted: Any, pointer: str) -> list[dict[str, Any]]:
+    if _kept(existing):
+        return []
+    operations: list[dict[str, Any]] = []
+    if isinstance(existing, dict) and isinstance(wanted, dict):
+        for key, value in wanted.items():
+            child = f"{pointer}/{key}"
+            operations += _merged(existing[key], value, child) if key in existing else \
+                [{"op": "add", "path": child, "value": value}]
+        return operations  # what the user wrote besides (logConfiguration ...) stays
+    if isinstance(existing, list) and isinstance(wanted, list) and pointer.endswith("/services"):
+        taken: set[int] = set()
+        for value in wanted:
+            index = _matching_entry(existing, value, taken)
+            if index is None:
+                operations.append({"op": "add", "path": f"{pointer}/-", "value": value})
+            else:
+                taken.add(index)
+                operations += _merged(existing[index], value, f"{pointer}/{index}")
+        return operations
+    if isinstance(existing, list) and isinstance(wanted, list) and len(existing) == len(wanted):
+        return [operation for index, (old, new) in enumerate(zip(existing, wanted, strict=True))
+                for operation in _merged(old, new, f"{pointer}/{index}")]
+    if isinstance(existing, list) and any(_kept(item) for item in existing):
+        return []
+    return [] if _same(existing, wanted) else [{"op": "replace", "path": pointer, "value": wanted}]
+
+
+def connect_patch(service: dict[str, Any], wanted: dict[str, Any]) -> list[dict[str, Any]]:
+    """RFC 6902 operations (API pointers relative to the service) that give an ECS service
+    definition the ``serviceConnectConfiguration`` ``wanted``: added whole when it has none;
+    merged into the one the user wrote otherwise, never overwriting an unknown and keeping
+    members migrate does not write. Empty when it already has it (a second run)."""
+    existing = service.get("serviceConnectConfiguration")
+    if existing is None:
+        return [{"op": "add", "path": "/serviceConnectConfiguration", "value": wanted}]
+    return _merged(existing, wanted, "/serviceConnectConfiguration")
 
 
 def served_ports(current: MigrationPlan) -> Iterator[tuple[PlannedService, ServedPort]]:

@@ -203,8 +203,16 @@ def test_tls_comes_from_the_private_ca_the_callers_trust(tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     api = next(s for s in report["services"] if s["service"] == "api")
+    role = "arn:aws:iam::111122223333:role/ecsInfrastructureRole"  # meshify cannot know the team's: AWS's name
     assert api["configuration"]["serviceConnectConfiguration"]["services"][0]["tls"] == \
-        {"issuerCertificateAuthority": {"awsPcaAuthorityArn": pca}}
+        {"issuerCertificateAuthority": {"awsPcaAuthorityArn": pca}, "roleArn": role}
+    validator, ecs = _validator()
+    checked = validator.validate(api["configuration"], ecs.operation_model("UpdateService").input_shape)
+    assert not checked.has_errors(), checked.generate_report()
+    assert [step for step in report["steps"] if "infrastructure role" in step] == [
+        f"Service Connect TLS needs an ECS infrastructure role, which meshify cannot know: create `{role}` (trusted by "
+        "ecs.amazonaws.com, with the managed policy AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity; "
+        "AWS's guide names it ecsInfrastructureRole), or put your own as `roleArn` in the `tls` of `api`."]
     assert [(f["rule"], f["severity"], f["path"], f["line"], f["column"]) for f in report["findings"]] == [
         ("R609", "info", "meshify.yaml", 9, 9), ("R610", "warning", "web.json", 5, 5)]
     web = next(s for s in report["services"] if s["service"] == "web")

@@ -195,11 +195,11 @@ def test_ecs_services_are_read_with_their_task_definition():
     from meshify.injector.documents.document import Document
     from meshify.injector.inputs import terraform
 
-    # Parsed, not yet an EcsServiceFile: Service Connect lint and migrate do not see it yet.
     (service,) = terraform.services(Document.load(str(TERRAFORM / "ledger" / "main.tf")))
-    assert service.address == "aws_ecs_service.ledger_blue"
-    assert service.task_definition_address == "aws_ecs_task_definition.ledger_blue"
-    assert service.loc.document.position(service.loc.pointer) == (61, 28)  # its label
+    assert service.resource == "aws_ecs_service.ledger_blue"
+    assert service.data == {"serviceName": "ledger-blue", "taskDefinition": "ledger-blue", "desiredCount": 2}
+    assert service.document.position(service.base) == (61, 28)  # its label
+    assert service.document.position(service.loc("/desiredCount").pointer) == (64, 3)
 
 
 # ---------------------------------------------------------------------------------------
