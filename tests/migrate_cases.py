@@ -47,3 +47,25 @@ def readme_with(report: str) -> str:
     head, rest = text.split(_START, 1)
     _, tail = rest.split(_END, 1)
     return f"{head}{_START}```text\n$ meshify migrate taskdefs/* --to service-connect --out-dir out\n{report}```\n{_END}{tail}"
+
+
+# Templates that declare their ECS services (fixtures/migrate-templates/<name>/, injected by meshify):
+# ``meshify migrate <FILES> --to service-connect --in-place`` rewrites them; the goldens are the files after.
+TEMPLATES = FIXTURES / "migrate-templates"
+TEMPLATE_CASES: list[tuple[str, list[str]]] = [
+    ("cfn", ["ledger.yaml", "web.template.json"]),
+    ("tf", ["main.tf"]),
+]
+
+
+def template_golden(name: str) -> Path:
+    return GOLDEN / "migrate-templates" / name
+
+
+def migrate_templates_in_place(name: str, files: list[str], work: Path) -> tuple[int, str, str]:
+    """Copy the template fixture to ``work`` and migrate its files in place: (status, stdout, stderr)."""
+    from conftest import run_meshify
+
+    shutil.copytree(TEMPLATES / name, work)
+    result = run_meshify("migrate", *files, "--to", "service-connect", "--in-place", cwd=work)
+    return result.returncode, result.stdout, result.stderr

@@ -1,0 +1,161 @@
+"""``meshify migrate`` on templates that declare their ECS services (``AWS::ECS::Service`` in
+CloudFormation YAML and JSON, ``aws_ecs_service`` in Terraform): each service's Service
+Connect configuration is written into the template, in its spelling, in every output mode;
+byte-for-byte goldens; idempotent; unknowns the user wrote are kept; lint of the result is
+clean of C5xx, cfn-lint finds nothing new, python-hcl2 still parses the .tf."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run_meshify
+from migrate_cases import TEMPLATE_CASES, TEMPLATES, files_under, migrate_templates_in_place, template_golden
+
+IDS = [case[0] for case in TEMPLATE_CASES]
+
+
+@pytest.mark.parametrize(("name", "files"), TEMPLATE_CASES, ids=IDS)
+def test_migrate_in_place_writes_exactly_the_golden_templates(tmp_path, name, files):
+    status, _, stderr = migrate_templates_in_place(name, files, tmp_path / name)
+    assert status == 1  # R610 (DROP_ALL is not enforced) ... : warnings fail at the default --fail-on
+    assert [line for line in stderr.splitlines() if line.startswith("migrated: ")] == [f"migrated: {f}" for f in files]
+    assert {file: (tmp_path / name / file).read_bytes() for file in files} == files_under(template_golden(name))
+
+
+@pytest.mark.parametrize(("name", "files"), TEMPLATE_CASES, ids=IDS)
+def test_a_second_migrate_changes_nothing(tmp_path, name, files):
+    work = tmp_path / name
+    migrate_templates_in_place(name, files, work)
+    after = files_under(work)
+    check = run_meshify("migrate", *files, "--to", "service-connect", "--check", "--fail-on", "error", cwd=work)
+    assert (check.returncode, "would change" in check.stderr) == (0, False)
+    patch = run_meshify("migrate", *files, "--to", "service-connect", "--patch", "--fail-on", "error", cwd=work)
+    assert '"op"' not in patch.stdout
+    assert files_under(work) == after
+
+
+@pytest.mark.parametrize(("name", "files"), TEMPLATE_CASES, ids=IDS)
+def test_the_migrated_templates_pass_the_service_connect_lint(tmp_path, name, files):
+    work = tmp_path / name
+    migrate_templates_in_place(name, files, work)
+    result = run_meshify("lint", *files, "--select", "C,T2", cwd=work)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def _validate_connect(configuration: dict) -> str:
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    ecs = botocore.session.get_session().get_service_model("ecs")
+    shape = ecs.operation_model("CreateService").input_shape.members["serviceConnectConfiguration"]
+    report = ParamValidator().validate(configuration, shape)
+    return report.generate_report() if report.has_errors() else ""
+
+
+@pytest.mark.parametrize(("name", "path", "resource"), [("cfn", "ledger.yaml", "LedgerService"),
+                                                        ("tf", "main.tf", "aws_ecs_service.ledger")])
+def test_the_written_configuration_reads_back_as_valid_create_service_input(tmp_path, name, path, resource):
+    from meshify.injector.inputs.reader import read_input
+
+    work = tmp_path / name
+    migrate_templates_in_place(name, dict(TEMPLATE_CASES)[name], work)
+    (service,) = [s for s in read_input(str(work / path)).services if s.resource == resource]
+    assert service.data["serviceConnectConfiguration"] == {
+        "enabled": True, "namespace": "ledger.local",
+        "services": [{"portName": "http-8080", "discoveryName": "ledger",
+                      "clientAliases": [{"port": 8080, "dnsName": "ledger.ledger.local"}],
+                      "timeout": {"perRequestTimeoutSeconds": 30}}]}
+    assert _validate_connect(service.data["serviceConnectConfiguration"]) == ""
+
+
+def test_patch_pointers_are_relative_to_the_template_the_user_wrote():
+    cfn = run_meshify("migrate", "ledger.yaml", "--to", "service-connect", "--patch", cwd=TEMPLATES / "cfn")
+    operations = json.loads(cfn.stdout)
+    assert operations[-1] == {"op": "add", "path": "/Resources/LedgerService/Properties/ServiceConnectConfiguration",
+                              "value": {"Enabled": True, "Namespace": "ledger.local", "Services": [{
+                                  "PortName": "http-8080", "DiscoveryName": "ledger",
+                                  "ClientAliases": [{"Port": 8080, "DnsName": "ledger.ledger.local"}],
+                                  "Timeout": {"PerRequestTimeoutSeconds": 30}}]}}
+    assert all(op["path"].startswith("/Resources/LedgerTaskDef/Properties/") for op in operations[:-1])
+    tf = run_meshify("migrate", "main.tf", "--to", "service-connect", "--patch", cwd=TEMPLATES / "tf")
+    operations = json.loads(tf.stdout)
+    assert operations[-3:] == [
+        {"op": "add", "path": "/resource/aws_ecs_service/ledger/service_connect_configuration", "value": [{
+            "enabled": True, "namespace": "ledger.local", "service": [{
+                "port_name": "http-8080", "discovery_name": "ledger",
+                "client_alias": [{"port": 8080, "dns_name": "ledger.ledger.local"}],
+                "timeout": [{"per_request_timeout_seconds": 30}]}]}]},
+        # the block the user wrote: enabled turned on, namespace (a variable) kept, the service added
+        {"op": "replace", "path": "/resource/aws_ecs_service/web/service_connect_configuration/0/enabled", "value": True},
+        {"op": "add", "path": "/resource/aws_ecs_service/web/service_connect_configuration/0/service",
+         "value": [{"port_name": "http-80", "discovery_name": "web"}]}]
+
+
+def test_diff_and_print_show_the_service_and_write_nothing(tmp_path):
+    work = tmp_path / "cfn"
+    shutil.copytree(TEMPLATES / "cfn", work)
+    before = files_under(work)
+    diff = run_meshify("migrate", "ledger.yaml", "--to", "service-connect", "--diff", cwd=work)
+    assert diff.stdout.startswith("--- a/ledger.yaml\n+++ b/ledger.yaml\n")
+    assert "+      ServiceConnectConfiguration:\n+        Enabled: true\n+        Namespace: ledger.local\n" in diff.stdout
+    printed = run_meshify("migrate", "ledger.yaml", "--to", "service-connect", cwd=work)
+    assert printed.stdout.encode() == (template_golden("cfn") / "ledger.yaml").read_bytes()
+    assert files_under(work) == before
+
+
+def test_out_dir_writes_the_migrated_template_and_no_json_for_its_services(tmp_path):
+    """A service the template declares is changed in the template (update-service beside it
+    would drift from the stack): no JSON file for it; the report says where it went."""
+    work = tmp_path / "tf"
+    shutil.copytree(TEMPLATES / "tf", work)
+    result = run_meshify("migrate", "main.tf", "--to", "service-connect", "--out-dir", "out", cwd=work)
+    assert sorted(files_under(work / "out")) == ["report.json", "report.md", "taskdefs/main.tf"]
+    assert (work / "out/taskdefs/main.tf").read_bytes() == (template_golden("tf") / "main.tf").read_bytes()
+    assert (work / "main.tf").read_bytes() == (TEMPLATES / "tf/main.tf").read_bytes()
+    assert "  ledger (nodes ledger; families ledger) -> out/taskdefs/main.tf (aws_ecs_service.ledger)\n" in result.stdout
+    report = json.loads((work / "out/report.json").read_text())
+    assert [s["file"] for s in report["services"]] == ["out/taskdefs/main.tf (aws_ecs_service.ledger)",
+                                                       "out/taskdefs/main.tf (aws_ecs_service.web)"]
+
+
+def test_a_service_given_as_api_json_still_gets_its_json_file(tmp_path):
+    """Beside a template, a create-service input file is not a template: its configuration
+    goes to --out-dir as before."""
+    work = tmp_path / "cfn"
+    shutil.copytree(TEMPLATES / "cfn", work)
+    (work / "web.template.json").unlink()
+    (work / "web-service.json").write_text(json.dumps({"cluster": "ledger", "serviceName": "web",
+                                                        "taskDefinition": "web:3"}) + "\n")
+    run_meshify("migrate", "ledger.yaml", "web-service.json", "--to", "service-connect", "--out-dir", "out", cwd=work)
+    assert sorted(files_under(work / "out")) == ["report.json", "report.md", "taskdefs/ledger.yaml",
+                                                 "web.service-connect.json"]
+
+
+def test_migrated_tf_still_parses_for_python_hcl2():
+    hcl2 = pytest.importorskip("hcl2")
+    loaded = hcl2.loads((template_golden("tf") / "main.tf").read_text())
+    services = {name.strip('"'): body for item in loaded["resource"] for kind, bodies in item.items()
+                if kind.strip('"') == "aws_ecs_service" for name, body in bodies.items()}
+    (connect,) = services["web"]["service_connect_configuration"]
+    assert (connect["enabled"], connect["namespace"]) == (True, "${var.namespace_arn}")
+
+
+def _cfn_lint(path: Path) -> set[str]:
+    """cfn-lint's findings without their positions (migrate moves lines)."""
+    script = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(script), "--format", "parseable", str(path)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode in (0, 2, 4, 6, 8, 10, 12, 14), result.stderr  # a bit mask of finding levels
+    return {line.split(":", 5)[-1] for line in result.stdout.splitlines()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("file", ["ledger.yaml", "web.template.json"])
+def test_cfn_lint_finds_nothing_new_in_a_migrated_template(file):
+    pytest.importorskip("cfnlint")
+    assert _cfn_lint(template_golden("cfn") / file) - _cfn_lint(TEMPLATES / "cfn" / file) == set()
