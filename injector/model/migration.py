@@ -489,6 +489,10 @@ def listener_member(listener: Listener, key: str) -> Loc:
 # A Service Connect configuration the user already wrote (a template's ECS service)
 
 
+# Members whose value is the team's to choose: migrate writes one only where there is none.
+_TEAMS_CHOICE = frozenset({"roleArn"})
+
+
 def _kept(value: Any) -> bool:
     """A value no fix overwrites: unknown, or a variable's default standing for it."""
     from meshify.injector.documents.unknown import DefaultFloat, DefaultInt, DefaultStr
@@ -518,6 +522,8 @@ def _merged(existing: Any, wanted: Any, pointer: str) -> list[dict[str, Any]]:
     if isinstance(existing, dict) and isinstance(wanted, dict):
         for key, value in wanted.items():
             child = f"{pointer}/{key}"
+            if key in existing and key in _TEAMS_CHOICE:
+                continue  # migrate only proposes one where there is none
             operations += _merged(existing[key], value, child) if key in existing else \
                 [{"op": "add", "path": child, "value": value}]
         return operations  # what the user wrote besides (logConfiguration ...) stays

@@ -159,3 +159,82 @@ def _cfn_lint(path: Path) -> set[str]:
 def test_cfn_lint_finds_nothing_new_in_a_migrated_template(file):
     pytest.importorskip("cfnlint")
     assert _cfn_lint(template_golden("cfn") / file) - _cfn_lint(TEMPLATES / "cfn" / file) == set()
+
+
+PCA = "arn:aws:acm-pca:eu-west-1:111122223333:certificate-authority/0f0f0f0f-aaaa-bbbb-cccc-dddddddddddd"
+WEB_NODE_TF = f'''resource "aws_appmesh_virtual_node" "web" {{
+  name      = "web"
+  mesh_name = "ledger"
+
+  spec {{
+    backend {{
+      virtual_service {{
+        virtual_service_name = "ledger.ledger.local"
+
+        client_policy {{
+          tls {{
+            validation {{
+              trust {{
+                acm {{
+                  certificate_authority_arns = ["{PCA}"]
+                }}
+              }}
+            }}
+          }}
+        }}
+      }}
+    }}
+
+    listener {{
+      port_mapping {{
+        port     = 80
+        protocol = "http"
+      }}
+    }}
+  }}
+}}
+'''
+
+
+def test_tls_from_the_private_ca_is_a_complete_tls_block_in_terraform(tmp_path):
+    """ledger's listener serves TLS and web trusts an AWS Private CA for it: the service's
+    tls names the CA and the ECS infrastructure role TLS needs (meshify cannot know the
+    team's: the report asks for it); botocore's ecs model accepts what reads back."""
+    from meshify.injector.inputs.reader import read_input
+
+    work = tmp_path / "tf"
+    shutil.copytree(TEMPLATES / "tf", work)
+    manifest = (work / "meshify.yaml").read_text()
+    listener = "            perRequest: 30s\n"
+    assert listener in manifest
+    (work / "meshify.yaml").write_text(manifest.replace(listener, listener + (
+        "        tls:\n          mode: STRICT\n"
+        "          certificate: {acm: {certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/ledger'}}\n")))
+    (work / "web-node.tf").write_text(WEB_NODE_TF)
+    result = run_meshify("migrate", "main.tf", "web-node.tf", "--to", "service-connect", "--in-place", cwd=work)
+    role = "arn:aws:iam::111122223333:role/ecsInfrastructureRole"
+    assert (f"      tls {{\n        issuer_cert_authority {{\n          aws_pca_authority_arn = \"{PCA}\"\n        }}\n"
+            f"        role_arn = \"{role}\"\n      }}\n") in (work / "main.tf").read_text()
+    (ledger, _) = read_input(str(work / "main.tf")).services
+    assert ledger.data["serviceConnectConfiguration"]["services"][0]["tls"] == {
+        "issuerCertificateAuthority": {"awsPcaAuthorityArn": PCA}, "roleArn": role}
+    assert _validate_connect(ledger.data["serviceConnectConfiguration"]) == ""
+    assert f"create `{role}` (trusted by ecs.amazonaws.com" in result.stdout
+    again = run_meshify("migrate", "main.tf", "web-node.tf", "--to", "service-connect", "--check", cwd=work)
+    assert "would change" not in again.stderr
+
+
+def test_a_tls_role_the_team_wrote_is_kept():
+    from meshify.injector.model.migration import connect_patch
+
+    wanted = {"enabled": True, "namespace": "ledger.local", "services": [{
+        "portName": "http-8080", "tls": {"issuerCertificateAuthority": {"awsPcaAuthorityArn": PCA},
+                                         "roleArn": "arn:aws:iam::111122223333:role/ecsInfrastructureRole"}}]}
+    written = {"serviceConnectConfiguration": {"enabled": True, "namespace": "ledger.local", "services": [{
+        "portName": "http-8080", "tls": {"issuerCertificateAuthority": {"awsPcaAuthorityArn": PCA},
+                                         "roleArn": "arn:aws:iam::111122223333:role/team-tls"}}]}}
+    assert connect_patch(written, wanted) == []
+    del written["serviceConnectConfiguration"]["services"][0]["tls"]["roleArn"]
+    assert connect_patch(written, wanted) == [{
+        "op": "add", "path": "/serviceConnectConfiguration/services/0/tls/roleArn",
+        "value": "arn:aws:iam::111122223333:role/ecsInfrastructureRole"}]
