@@ -19,7 +19,9 @@ def mesh_of_files(files: Sequence[InputFile], envoy_image: str | None = None, re
         from meshify.injector.inputs.composex import mesh_from_compose
 
         return mesh_from_compose(composes, spec_files, envoy_image, region)
-    if any(found.template is not None for found in files):
+    # ECS services and no App Mesh resource (Terraform after a migration): the services' empty mesh
+    if any(found.template is not None for found in files) or (
+            not spec_files and any(found.services for found in files)):
         from meshify.injector.inputs.mesh_from_files import mesh_from_files
 
         return mesh_from_files(files, envoy_image, region)

@@ -182,3 +182,12 @@ def test_a_service_connect_task_in_terraform_is_no_longer_an_app_mesh_task(shop_
     status, stdout, _ = _lint(shop_tf, "T201")
     assert (status, stdout) == (1, "main.tf:19:3: T201 error: no Envoy container for node `products-v1`: add one "
                                    "named `envoy` running the App Mesh Envoy image\n")
+
+
+def test_after_the_migration_the_tf_lints_without_a_manifest(tmp_path):
+    """No App Mesh is left to describe: the services and their task definitions are enough."""
+    shutil.copy(SHOP_CONNECT / "main.tf", tmp_path / "main.tf")
+    assert _lint(tmp_path, "C") == (0, "", "")
+    _edit(tmp_path, 'port_name      = "products-http"', 'port_name      = "http"')
+    assert _lint(tmp_path, "C") == (1, "main.tf:63:7: C501 error: service `products`: portName 'http' is named by no "
+                                       "port mapping of task definition `products-api` (named ports: products-http)\n", "")
