@@ -529,8 +529,9 @@ def _service_data(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
             return converted
         if kind == "list":
             element = definition["member"]["shape"]
-            items = value if isinstance(value, list) else [value]
-            return [convert(item, element, join(api, index), join(written, index)) for index, item in enumerate(items)]
+            if not isinstance(value, list):  # .tf.json may write one block as an object
+                return [convert(value, element, join(api, 0), written)]
+            return [convert(item, element, join(api, index), join(written, index)) for index, item in enumerate(value)]
         if shape == "AssignPublicIp" and isinstance(value, bool):
             return "ENABLED" if value else "DISABLED"  # the provider's bool
         return value

@@ -238,3 +238,45 @@ def test_a_tls_role_the_team_wrote_is_kept():
     assert connect_patch(written, wanted) == [{
         "op": "add", "path": "/serviceConnectConfiguration/services/0/tls/roleArn",
         "value": "arn:aws:iam::111122223333:role/ecsInfrastructureRole"}]
+
+
+TF_JSON = """{
+  "resource": {
+    "aws_ecs_task_definition": {
+      "ledger": {
+        "family": "ledger",
+        "network_mode": "awsvpc",
+        "container_definitions": "[{\\"name\\": \\"app\\", \\"portMappings\\": [{\\"containerPort\\": 8080}]}]"
+      }
+    },
+    "aws_ecs_service": {
+      "ledger": {
+        "name": "ledger",
+        "task_definition": "${aws_ecs_task_definition.ledger.arn}",
+        "service_connect_configuration": {
+          "enabled": false,
+          "service": [{"port_name": "ledger-http", "client_alias": {"port": 8080}}]
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_a_tf_json_service_written_with_objects_for_blocks_is_merged_in_place(tmp_path):
+    """.tf.json may write one block as an object (``client_alias``): the stale port name the
+    team wrote becomes the planned one, the alias gets its name, the rest is added."""
+    shutil.copy(TEMPLATES / "tf" / "meshify.yaml", tmp_path / "meshify.yaml")
+    (tmp_path / "main.tf.json").write_text(TF_JSON)
+    assert run_meshify("lint", "main.tf.json", "--select", "C", cwd=tmp_path).stdout.startswith(
+        "main.tf.json:16:24: C501 error: service `ledger`: portName 'ledger-http' is named by no port mapping")
+    run_meshify("migrate", "main.tf.json", "--to", "service-connect", "--in-place", cwd=tmp_path)
+    assert (tmp_path / "main.tf.json").read_text().split('"service_connect_configuration": ')[1] == (
+        '{\n          "enabled": true,\n          "service": [{"port_name": "http-8080", "client_alias": {"port": 8080, '
+        '"dns_name": "ledger.ledger.local"}, "discovery_name": "ledger", "timeout": [{"per_request_timeout_seconds": '
+        '30}]}],\n          "namespace": "ledger.local"\n        }\n      }\n    }\n  }\n}\n')
+    again = run_meshify("migrate", "main.tf.json", "--to", "service-connect", "--check", "--fail-on", "error",
+                        cwd=tmp_path)
+    assert (again.returncode, "would change" in again.stderr) == (0, False)
+    assert run_meshify("lint", "main.tf.json", "--select", "C", cwd=tmp_path).stdout == ""
