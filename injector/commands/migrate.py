@@ -36,6 +36,7 @@ from meshify.injector.model.migration import (
     named_ports,
     service_connect_patch,
 )
+from meshify.injector.model.unknowns import is_unknown
 from meshify.injector.outputs.migration_report import FORMATS, Feature, MigrationReport, ServiceEntry
 from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edits, write
 from meshify.injector.outputs.progress import progress
@@ -91,6 +92,9 @@ def _tied(service: EcsServiceFile, task_files: list[TaskDefinitionFile], mesh: M
     """The service as the plan sees it: a template names its task definition by logical id
     or address, the plan by family (the task definition's, or its claimant's)."""
     model = service.service
+    if not isinstance(model.data.get("serviceName", model.data.get("service")), str) and service.resource:
+        # a name the stack gives (CloudFormation's generated one, a variable): the report calls it by its resource
+        model = EcsService({**model.data, "serviceName": service.resource}, model.locate)
     task_file = _task_file_of(service, task_files)
     if task_file is None:
         return model
@@ -121,6 +125,9 @@ def _service_patches(current: MigrationPlan, files: dict[int, EcsServiceFile]) -
         if source is None or not _in_template(source):
             continue
         wanted = current.service_configuration(service)["serviceConnectConfiguration"]
+        if is_unknown(source.data.get("serviceConnectConfiguration")):
+            say(f"{source.path}: {source.resource}: its Service Connect configuration is computed (a dynamic block, "
+                f"an intrinsic); left unchanged. It should give: {json.dumps(wanted)}")
         found.append((source, service, connect_patch(source.data, wanted)))
     return found
 

@@ -280,3 +280,30 @@ def test_a_tf_json_service_written_with_objects_for_blocks_is_merged_in_place(tm
                         cwd=tmp_path)
     assert (again.returncode, "would change" in again.stderr) == (0, False)
     assert run_meshify("lint", "main.tf.json", "--select", "C", cwd=tmp_path).stdout == ""
+
+
+def test_a_computed_configuration_is_left_alone_and_said(tmp_path):
+    """A ``dynamic "service_connect_configuration"`` is the team's code: not rewritten, and
+    the configuration it should give is printed for them."""
+    work = tmp_path / "tf"
+    shutil.copytree(TEMPLATES / "tf", work)
+    text = (work / "main.tf").read_text()
+    old = ("  service_connect_configuration {\n    enabled   = false\n    namespace = var.namespace_arn\n  }\n")
+    assert old in text
+    (work / "main.tf").write_text(text.replace(old, (
+        '  dynamic "service_connect_configuration" {\n    for_each = var.connect\n    content {\n'
+        "      enabled   = true\n      namespace = var.namespace_arn\n    }\n  }\n")))
+    result = run_meshify("migrate", "main.tf", "--to", "service-connect", "--patch", cwd=work)
+    assert ("main.tf: aws_ecs_service.web: its Service Connect configuration is computed (a dynamic block, an "
+            'intrinsic); left unchanged. It should give: {"enabled": true, "namespace": "ledger.local", "services": '
+            '[{"portName": "http-80", "discoveryName": "web"}]}\n') in result.stderr
+    assert "/resource/aws_ecs_service/web/" not in result.stdout
+
+
+def test_a_service_the_stack_names_is_reported_by_its_resource(tmp_path):
+    work = tmp_path / "cfn"
+    shutil.copytree(TEMPLATES / "cfn", work)
+    text = (work / "ledger.yaml").read_text()
+    (work / "ledger.yaml").write_text(text.replace("      ServiceName: ledger\n", ""))
+    result = run_meshify("migrate", "ledger.yaml", "--to", "service-connect", "--check", "--format", "json", cwd=work)
+    assert [s["service"] for s in json.loads(result.stdout)["services"]] == ["LedgerService", "web"]
