@@ -191,3 +191,18 @@ def test_after_the_migration_the_tf_lints_without_a_manifest(tmp_path):
     _edit(tmp_path, 'port_name      = "products-http"', 'port_name      = "http"')
     assert _lint(tmp_path, "C") == (1, "main.tf:63:7: C501 error: service `products`: portName 'http' is named by no "
                                        "port mapping of task definition `products-api` (named ports: products-http)\n", "")
+
+
+def test_a_service_is_tied_to_a_task_definition_of_another_tf_by_its_address(shop_tf):
+    """Modules split resources over files: services.tf names aws_ecs_task_definition.products
+    of taskdefs.tf, and C501 still knows the task definition's port names."""
+    text = (shop_tf / "main.tf").read_text()
+    cut = text.index('resource "aws_ecs_service" "products"')
+    (shop_tf / "taskdefs.tf").write_text(text[:cut])
+    (shop_tf / "services.tf").write_text(text[cut:])
+    (shop_tf / "main.tf").unlink()
+    _edit_file = shop_tf / "services.tf"
+    _edit_file.write_text(_edit_file.read_text().replace('port_name      = "products-http"', 'port_name      = "http"'))
+    result = run_meshify("lint", "taskdefs.tf", "services.tf", "--select", "C", cwd=shop_tf)
+    assert result.stdout == ("services.tf:18:7: C501 error: service `products`: portName 'http' is named by no port "
+                             "mapping of task definition `aws_ecs_task_definition.products` (named ports: products-http)\n")
