@@ -297,10 +297,11 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
 
 
 def build_report(context: engine.MigrationContext, findings: list[engine.Finding], reported: set[str],
-                 migrations: list[Migration], files: dict[str, str], given_namespace: bool) -> MigrationReport:
+                 migrations: list[Migration], files: dict[str, str], given_namespace: bool,
+                 templates: frozenset[str] = frozenset()) -> MigrationReport:
     located = sorted({place for found in findings if (place := locate(found, reported))}, key=lambda f: f.sort_key)
     services = [ServiceEntry(s.name, s.cluster, [n.name for n in s.nodes], s.families,
-                             context.plan.service_configuration(s), files.get(s.name))
+                             context.plan.service_configuration(s), files.get(s.name), s.name in templates)
                 for s in context.plan.services]
     from meshify.injector.outputs.graph import after_graph, before_graph
 
@@ -416,7 +417,7 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
         written = os.path.join(out_dir, "taskdefs", os.path.basename(source.path)) \
             if out_dir is not None and mode is Mode.PRINT else source.path
         files[name] = f"{written} ({source.resource})"
-    report = build_report(context, findings, reported, migrations, files, namespace is not None)
+    report = build_report(context, findings, reported, migrations, files, namespace is not None, frozenset(in_templates))
     writes_files = out_dir is not None and mode is not Mode.CHECK
     taskdefs_to_stdout = mode in (Mode.PRINT, Mode.PATCH, Mode.DIFF) and not (mode is Mode.PRINT and writes_files)
 

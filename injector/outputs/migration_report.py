@@ -31,7 +31,8 @@ class ServiceEntry:
     nodes: list[str]
     families: list[str]
     configuration: dict[str, Any]
-    file: str | None = None  # where --out-dir wrote the configuration
+    file: str | None = None  # where the configuration is written: --out-dir's JSON file, or the template
+    template: bool = False  # written into the template that declares the service (not for update-service)
 
 
 @dataclass(slots=True)
@@ -131,7 +132,8 @@ def as_markdown(report: MigrationReport) -> str:
     out += ["", "## Service Connect configurations", "",
             "For `aws ecs create-service` / `aws ecs update-service --cli-input-json`:", ""]
     for service in report.services:
-        out += [f"### `{service.name}`", "", "```json", json.dumps(service.configuration, indent=2), "```", ""]
+        written = f" (written into `{service.file}`: its template manages it)" if service.template else ""
+        out += [f"### `{service.name}`{written}", "", "```json", json.dumps(service.configuration, indent=2), "```", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -121,6 +121,8 @@ def test_out_dir_writes_the_migrated_template_and_no_json_for_its_services(tmp_p
     report = json.loads((work / "out/report.json").read_text())
     assert [s["file"] for s in report["services"]] == ["out/taskdefs/main.tf (aws_ecs_service.ledger)",
                                                        "out/taskdefs/main.tf (aws_ecs_service.web)"]
+    assert "### `ledger` (written into `out/taskdefs/main.tf (aws_ecs_service.ledger)`: its template manages it)\n" \
+        in (work / "out/report.md").read_text()
 
 
 def test_a_service_given_as_api_json_still_gets_its_json_file(tmp_path):
