@@ -145,7 +145,7 @@ def read_document(document: Document) -> InputFile:
 STRONG_MARKERS: list[str] = ["containerDefinitions", "ContainerDefinitions", "container_definitions",
                              "meshName", "MeshName", "mesh_name", "x-appmesh", "aws_ecs_task_definition", "aws_appmesh_",
                              "AWS::ECS::TaskDefinition", "AWS::AppMesh::"]
-MARKERS: list[str] = [*STRONG_MARKERS, "spec", "serviceName", "taskDefinition"]
+MARKERS: list[str] = [*STRONG_MARKERS, "spec", "serviceName", "taskDefinition", "aws_ecs_service", "AWS::ECS::Service"]
 
 
 def read_input(path: str, text: str | None = None) -> InputFile:

@@ -206,3 +206,14 @@ def test_a_service_is_tied_to_a_task_definition_of_another_tf_by_its_address(sho
     result = run_meshify("lint", "taskdefs.tf", "services.tf", "--select", "C", cwd=shop_tf)
     assert result.stdout == ("services.tf:18:7: C501 error: service `products`: portName 'http' is named by no port "
                              "mapping of task definition `aws_ecs_task_definition.products` (named ports: products-http)\n")
+
+
+def test_the_hook_reads_a_tf_that_holds_only_services(shop_tf):
+    """--skip-unknown (the pre-commit hooks) skips files of no format meshify reads: a .tf of
+    services alone is one it reads."""
+    text = (shop_tf / "main.tf").read_text()
+    cut = text.index('resource "aws_ecs_service" "products"')
+    (shop_tf / "taskdefs.tf").write_text(text[:cut])
+    (shop_tf / "services.tf").write_text(text[cut:].replace('type = "ECS"', 'type = "CODE_DEPLOY"'))
+    result = run_meshify("lint", "--skip-unknown", "services.tf", "--select", "C", cwd=shop_tf)
+    assert result.stdout.startswith("services.tf:41:5: C508 error: service `prices`")
