@@ -88,9 +88,12 @@ def test_the_policy_hint_names_no_wildcard_and_no_made_up_arn(tmp_path):
 
 
 def _cfn_lint(path: Path) -> set[str]:
-    """cfn-lint's findings without their positions (an injection moves lines)."""
-    result = subprocess.run([sys.executable, "-m", "cfnlint", "--format", "parseable", str(path)],
-                            capture_output=True, text=True, timeout=300)
+    """cfn-lint's findings without their positions (an injection moves lines). Its script, not
+    ``python -m cfnlint``: the package has no ``__main__``, which made every set empty."""
+    script = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(script), "--format", "parseable", str(path)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode in (0, 2, 4, 6, 8, 10, 12, 14), result.stderr  # a bit mask of finding levels
     return {line.split(":", 5)[-1] for line in result.stdout.splitlines()}
 
 
