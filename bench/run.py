@@ -301,9 +301,10 @@ def main() -> int:
         if "yaml" in sections:
             yaml_dir = work / "yaml"
             (yaml_dir / "taskdefs").mkdir(parents=True)
+            json_paths = inputs(x1, 1)  # generated first: the manifest is copied from them
             shutil.copy(x1 / "meshify.yaml", yaml_dir / "meshify.yaml")
             yaml_paths = []
-            for index, path in enumerate(inputs(x1, 1)):
+            for index, path in enumerate(json_paths):
                 data = json.loads((x1 / path).read_text())
                 target_path = yaml_dir / "taskdefs" / f"td-{index:05d}.yaml"
                 target_path.write_text("# meshify: ignore[T209] generated for the benchmark\n" + _to_yaml(data))
