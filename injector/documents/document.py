@@ -551,6 +551,9 @@ def _events(text: str) -> Any:
     return YAML(typ="safe").parse(text)
 
 
+_NESTED_TOO_DEEP = f"nested more than {limits.MAX_DEPTH} levels deep"
+
+
 def check_yaml_bounds(text: str, path: str) -> None:
     """Refuse, before anything builds a tree, YAML nested deeper than
     :data:`limits.MAX_DEPTH` or whose aliases would expand to more than
@@ -566,7 +569,7 @@ def check_yaml_bounds(text: str, path: str) -> None:
         for event in _events(text):
             if isinstance(event, events.CollectionStartEvent):
                 if len(open_collections) >= limits.MAX_DEPTH:
-                    raise _at(event, f"nested more than {limits.MAX_DEPTH} levels deep", path)
+                    raise _at(event, _NESTED_TOO_DEEP, path)
                 open_collections.append([event.anchor, 1])
                 continue
             if isinstance(event, events.CollectionEndEvent):
@@ -599,7 +602,11 @@ class TextYamlDocument(YamlDocument):
     intrinsics read as their long form (the data of a YAML and a JSON template are equal),
     exact positions, and edits spliced into the text (``yaml_text.apply``) so that tags,
     comments, quoting, anchors, CRLF and a BOM stay as written. ``dump`` (a whole new text,
-    for task definitions read from ECS) is the parent's."""
+    for task definitions read from ECS) is the parent's.
+
+    Reading takes one libyaml pass (``yaml_text.quick_load``: data, positions and the depth
+    bound at once); the editing tree is built only for an edit, or for a file that pass
+    leaves to it (aliases, merge keys, tags, errors)."""
 
     def __init__(self, path: str, text: str) -> None:
         from meshify.injector.documents import yaml_text
@@ -612,26 +619,51 @@ class TextYamlDocument(YamlDocument):
         if len(self.text) > limits.MAX_YAML_BYTES and len(self.text.encode("utf-8")) > limits.MAX_YAML_BYTES:
             raise InputError(f"{len(self.text.encode('utf-8')):,} bytes of YAML, more than meshify reads "
                              f"({limits.MAX_YAML_BYTES:,}): not a task definition, template or manifest", path)
-        check_yaml_bounds(self.text, path)
         try:
-            self._parsed = yaml_text.load(text, path, fast=True)
-        except yaml_text.YamlError as error:
-            if "Exceeds the limit" in error.message:  # an integer of more digits than Python converts
-                raise _too_long_integer(self.text, path, ValueError(error.message)) from None
-            raise InputError(f"invalid YAML: {error.message}", path, error.line, error.column) from None
-        self.data = self._parsed.data
+            self._quick = yaml_text.quick_load(text, path, limits.MAX_DEPTH)
+        except yaml_text.NestedTooDeep as error:
+            raise InputError(_NESTED_TOO_DEEP, path, error.line, error.column) from None
+        self._parsed: yaml_text.YamlDocument | None = None
+        if self._quick is None:
+            # Aliases (the alias-expansion bound), merge keys, tags or an error: the whole check and the tree.
+            check_yaml_bounds(self.text, path)
+            self.data = self._editable().data
+        else:
+            self.data = self._quick.data
+
+    def _editable(self) -> Any:
+        """``yaml_text``'s tree of the file, which edits need (built once)."""
+        from meshify.injector.documents import yaml_text
+
+        if self._parsed is None:
+            try:
+                self._parsed = yaml_text.load(self.source, self.path, fast=True)
+            except yaml_text.YamlError as error:
+                if "Exceeds the limit" in error.message:  # an integer of more digits than Python converts
+                    raise _too_long_integer(self.text, self.path, ValueError(error.message)) from None
+                raise InputError(f"invalid YAML: {error.message}", self.path, error.line, error.column) from None
+        return self._parsed
 
     def position(self, pointer: str) -> tuple[int, int]:
         tokens = split(pointer)
+        if self._quick is not None:
+            # The same answer as the tree's below: quick_load recorded a member's key, an item's value.
+            while tokens:
+                found = self._quick.locate(join("", *tokens))
+                if found is not None:
+                    return found
+                tokens.pop()
+            return self._quick.locate("") or (1, 1)
+        parsed = self._editable()
         while tokens:
             try:
                 parent = resolve(self.data, join("", *tokens[:-1]))
                 if isinstance(parent, list):  # an item: where it starts, as in JSON
-                    return self._parsed.position(join("", *tokens))
-                return self._parsed.key_position(join("", *tokens))
+                    return parsed.position(join("", *tokens))
+                return parsed.key_position(join("", *tokens))
             except (KeyError, IndexError, TypeError, ValueError):
                 tokens.pop()
-        return self._parsed.position("")
+        return parsed.position("")
 
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:
@@ -639,7 +671,7 @@ class TextYamlDocument(YamlDocument):
         from meshify.injector.documents import yaml_text
 
         try:
-            return yaml_text.apply(self._parsed, patch)
+            return yaml_text.apply(self._editable(), patch)
         except yaml_text.YamlError as error:
             raise InputError(f"cannot edit: {error.message}", self.path, error.line, error.column) from None
 

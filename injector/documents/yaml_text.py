@@ -691,6 +691,176 @@ def load(text: str, path: str = "<string>", fast: bool = False) -> YamlDocument:
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# Reading without the editing tree
+# ----------------------------------------------------------------------------------------------------------------
+
+
+class NestedTooDeep(YamlError):
+    """A collection opened deeper than the caller's bound (`quick_load`): line and column as libyaml marks them
+    in the text without its BOM, as `documents.document.check_yaml_bounds` reports them."""
+
+
+class QuickYaml:
+    """`data` and the position of every element, from one libyaml pass (`quick_load`); no editing tree.
+
+    `positions` maps each JSON Pointer of `data` to the index in the text of what a finding there points at, as
+    `documents.document.TextYamlDocument` asks the tree: a member's key, an item's value, the root's start.
+    """
+
+    def __init__(self, text: str, data: Any, positions: dict[str, int]) -> None:
+        self.text = text
+        self.data = data
+        self.positions = positions
+        self._tx: _Text | None = None
+
+    def locate(self, pointer: str) -> Pos | None:
+        """1-based (line, column) recorded for `pointer` (canonical RFC 6901 escaping), or None if it is none
+        of `data`'s elements."""
+        index = self.positions.get(pointer)
+        if index is None:
+            return None
+        if self._tx is None:
+            self._tx = _Text(self.text)  # indexed on the first finding only
+        return self._tx.pos(index)
+
+
+_shared_converter: _Converter | None = None
+
+
+@lru_cache(maxsize=8192)
+def _plain_scalar(value: str) -> Any:
+    """A plain, untagged scalar's value exactly as `_Converter.scalar` gives it (the same resolver and
+    constructor), memoised: task definitions repeat the same few plain values (`true`, `8080`, `tcp`).
+    Raises YamlError where the converter would (an integer longer than Python converts)."""
+    global _shared_converter
+    if _shared_converter is None:
+        _shared_converter = _Converter(_Text(""), "")
+    try:
+        return _shared_converter.scalar(Node("scalar", 0, 0, value=value))
+    finally:
+        # The constructor remembers every node it built; this one is shared by every file.
+        _shared_converter.constructor.constructed_objects.clear()
+
+
+try:
+    from _ruamel_yaml import CParser as _CParser
+except ImportError:  # no ruamel.yaml.clib (not CPython): every file takes `load`
+    _CParser = None
+
+
+def quick_load(text: str, path: str, max_depth: int) -> QuickYaml | None:
+    """The data and positions `load(text, path, fast=True)` gives, from one pass over libyaml's events, without
+    building the editing tree; None where this pass cannot be sure to be exact, and `load` must decide:
+
+    - aliases, merge keys (`<<`) and tags (short-form intrinsics, `!!int`, `!`): the tree's positions and data
+      follow rules (an alias's own place, merged keys, intrinsics' long form) this pass does not repeat;
+    - anything `load` refuses or reports (malformed YAML, several documents, no document, a duplicate or a
+      non-scalar key, a block-scalar key, an empty value after a key with no ':' after it, an integer longer
+      than Python converts, more than MAX_NODES nodes, what `load`'s flow-depth prescan refuses);
+    - no libyaml.
+
+    Raises NestedTooDeep at the first collection nested more than `max_depth` levels (the bound of
+    `check_yaml_bounds`, checked in the same pass: libyaml's parser is a state machine and this pass keeps its
+    own stack, so no nesting makes anything recurse). Anchors without aliases are fine: they change nothing.
+    """
+    if _CParser is None:
+        return None
+    if text.count("[") + text.count("{") > MAX_DEPTH:  # else `load`'s prescan has nothing to say
+        try:
+            _prescan_flow_depth(text, path, _Text(text))
+        except YamlError:
+            return None  # `load` refuses it, after check_yaml_bounds
+    offset = 1 if text.startswith("\ufeff") else 0
+    source = text[offset:]  # libyaml's indices do not count a BOM; `load` adds it back the same way
+    get_event = _CParser(source).get_event
+    positions: dict[str, int] = {}
+    # One frame per open collection (see the push below).
+    stack: list[list[Any]] = []
+    root: Any = None
+    nodes = 0
+    documents = 0
+    scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+    collection_end = (ev.MappingEndEvent, ev.SequenceEndEvent)
+    try:
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                value: Any = event.value
+                if event.tag is not None:
+                    return None
+                plain = not event.style
+                start = event.start_mark.index + offset
+            elif kind is mapping_start or kind is sequence_start:
+                if event.tag is not None:
+                    return None
+                if len(stack) >= max_depth:
+                    mark = event.start_mark
+                    raise NestedTooDeep("nested too deep", mark.line + 1, mark.column + 1, path)
+                value = {} if kind is mapping_start else []
+                start = event.start_mark.index + offset
+            elif kind in collection_end:
+                stack.pop()
+                continue
+            elif kind is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return None
+                continue
+            elif kind is ev.StreamEndEvent or event is None:
+                break
+            elif kind is ev.AliasEvent:
+                return None
+            else:  # stream start, document end
+                continue
+            nodes += 1
+            if kind is scalar_event and plain and (not stack or not stack[-1][2] or stack[-1][4] is not None):
+                value = _plain_scalar(value)  # not a key's
+            if not stack:
+                root, child = value, ""
+                positions[""] = start
+            else:
+                frame = stack[-1]
+                container = frame[0]
+                if not frame[2]:  # an item: where its value starts
+                    child = frame[1] + "/" + str(len(container))
+                    positions[child] = start
+                    container.append(value)
+                elif frame[4] is None:  # a key: kept as written ("80", "true"), as `_Converter.key` does
+                    key = event.value if kind is scalar_event else None
+                    if key is None or key in container or event.style in ("|", ">") or (plain and key == "<<"):
+                        return None
+                    child = frame[1] + "/" + (key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key)
+                    positions[child] = start
+                    frame[4], frame[5], frame[6] = key, event.end_mark.index + offset, child
+                    continue
+                else:  # a member's value (its position is its key's, recorded above)
+                    if kind is scalar_event and plain and event.value == "" and event.anchor is None and not frame[3]:
+                        # `Key:` and nothing: `load` puts the empty value after the key's ':' and refuses a key
+                        # with none after it (a complex key); leave that to it.
+                        colon = frame[5]
+                        while colon < len(text) and text[colon] in " \t":
+                            colon += 1
+                        if not text.startswith(":", colon):
+                            return None
+                    container[frame[4]] = value
+                    child = frame[6]
+                    frame[4] = None
+            if kind is not scalar_event:
+                # [container, its pointer, is a mapping, is flow, pending key, the key's end, the member's pointer]
+                stack.append([value, child, kind is mapping_start, bool(event.flow_style), None, 0, ""])
+    except MarkedYAMLError:
+        return None  # malformed for libyaml: `load` says where (or takes the text with ruamel's parser)
+    except YamlError as error:
+        if isinstance(error, NestedTooDeep):
+            raise
+        return None
+    if root is None or nodes > MAX_NODES:
+        return None
+    return QuickYaml(text, root, positions)
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Rendering new values
 # ----------------------------------------------------------------------------------------------------------------
 
@@ -1081,4 +1251,4 @@ class _Editor:
         return self.splice(self.text, [(spans[index - 1][1], end, "")])
 
 
-__all__ = ["INTRINSIC_TAGS", "YamlDocument", "YamlError", "apply", "load"]
+__all__ = ["INTRINSIC_TAGS", "NestedTooDeep", "QuickYaml", "YamlDocument", "YamlError", "apply", "load", "quick_load"]
