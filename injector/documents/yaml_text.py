@@ -774,88 +774,96 @@ def quick_load(text: str, path: str, max_depth: int) -> QuickYaml | None:
     source = text[offset:]  # libyaml's indices do not count a BOM; `load` adds it back the same way
     get_event = _CParser(source).get_event
     positions: dict[str, int] = {}
-    # One frame per open collection (see the push below).
-    stack: list[list[Any]] = []
-    root: Any = None
-    nodes = 0
-    documents = 0
     scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
-    collection_end = (ev.MappingEndEvent, ev.SequenceEndEvent)
+    # The open collection (None: the document's level) and what is known of it; `enclosing` keeps the same of
+    # the collections around it. A hot loop: plain locals, not objects.
+    container: Any = None
+    pointer = ""  # the collection's pointer
+    is_map = flow = False
+    key: str | None = None  # a mapping's key waiting for its value
+    key_end: Any = None  # that key's end mark
+    member = ""  # that key's member's pointer
+    enclosing: list[tuple[Any, str, bool, bool, str | None, Any, str]] = []
+    root: Any = None
+    nodes = documents = 0
     try:
         while True:
             event = get_event()
             kind = type(event)
+            nodes += 1
             if kind is scalar_event:
+                if event.tag is not None:
+                    return None
                 value: Any = event.value
+                style = event.style
+                if is_map:
+                    if key is None:  # a key: kept as written ("80", "true"), as `_Converter.key` does
+                        if value in container or style == "|" or style == ">" or (not style and value == "<<"):
+                            return None
+                        key, key_end = value, event.end_mark
+                        member = pointer + "/" + (value.replace("~", "~0").replace("/", "~1")
+                                                  if "~" in value or "/" in value else value)
+                        positions[member] = event.start_mark.index + offset
+                        continue
+                    if not style:
+                        if not value and not flow and event.anchor is None:
+                            # `Key:` and nothing: `load` puts the empty value after the key's ':' and refuses a
+                            # key with none after it (a complex key); leave that to it.
+                            colon = key_end.index + offset
+                            while colon < len(text) and text[colon] in " \t":
+                                colon += 1
+                            if not text.startswith(":", colon):
+                                return None
+                        value = _plain_scalar(value)
+                    container[key] = value  # its position is its key's, recorded above
+                    key = None
+                elif container is not None:  # an item: where its value starts
+                    positions[pointer + "/" + str(len(container))] = event.start_mark.index + offset
+                    container.append(value if style else _plain_scalar(value))
+                else:
+                    root = value if style else _plain_scalar(value)
+                    positions[""] = event.start_mark.index + offset
+                continue
+            if kind is mapping_start or kind is sequence_start:
                 if event.tag is not None:
                     return None
-                plain = not event.style
-                start = event.start_mark.index + offset
-            elif kind is mapping_start or kind is sequence_start:
-                if event.tag is not None:
-                    return None
-                if len(stack) >= max_depth:
+                if len(enclosing) >= max_depth:
                     mark = event.start_mark
                     raise NestedTooDeep("nested too deep", mark.line + 1, mark.column + 1, path)
                 value = {} if kind is mapping_start else []
-                start = event.start_mark.index + offset
-            elif kind in collection_end:
-                stack.pop()
-                continue
+                if is_map:
+                    if key is None:
+                        return None  # a collection as a key
+                    container[key] = value
+                    child = member
+                    key = None
+                elif container is not None:
+                    child = pointer + "/" + str(len(container))
+                    positions[child] = event.start_mark.index + offset
+                    container.append(value)
+                else:
+                    root, child = value, ""
+                    positions[""] = event.start_mark.index + offset
+                enclosing.append((container, pointer, is_map, flow, key, key_end, member))
+                container, pointer, is_map, flow = value, child, kind is mapping_start, bool(event.flow_style)
+                key = None
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                container, pointer, is_map, flow, key, key_end, member = enclosing.pop()
             elif kind is ev.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     return None
-                continue
             elif kind is ev.StreamEndEvent or event is None:
                 break
             elif kind is ev.AliasEvent:
                 return None
-            else:  # stream start, document end
-                continue
-            nodes += 1
-            if kind is scalar_event and plain and (not stack or not stack[-1][2] or stack[-1][4] is not None):
-                value = _plain_scalar(value)  # not a key's
-            if not stack:
-                root, child = value, ""
-                positions[""] = start
-            else:
-                frame = stack[-1]
-                container = frame[0]
-                if not frame[2]:  # an item: where its value starts
-                    child = frame[1] + "/" + str(len(container))
-                    positions[child] = start
-                    container.append(value)
-                elif frame[4] is None:  # a key: kept as written ("80", "true"), as `_Converter.key` does
-                    key = event.value if kind is scalar_event else None
-                    if key is None or key in container or event.style in ("|", ">") or (plain and key == "<<"):
-                        return None
-                    child = frame[1] + "/" + (key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key)
-                    positions[child] = start
-                    frame[4], frame[5], frame[6] = key, event.end_mark.index + offset, child
-                    continue
-                else:  # a member's value (its position is its key's, recorded above)
-                    if kind is scalar_event and plain and event.value == "" and event.anchor is None and not frame[3]:
-                        # `Key:` and nothing: `load` puts the empty value after the key's ':' and refuses a key
-                        # with none after it (a complex key); leave that to it.
-                        colon = frame[5]
-                        while colon < len(text) and text[colon] in " \t":
-                            colon += 1
-                        if not text.startswith(":", colon):
-                            return None
-                    container[frame[4]] = value
-                    child = frame[6]
-                    frame[4] = None
-            if kind is not scalar_event:
-                # [container, its pointer, is a mapping, is flow, pending key, the key's end, the member's pointer]
-                stack.append([value, child, kind is mapping_start, bool(event.flow_style), None, 0, ""])
     except MarkedYAMLError:
         return None  # malformed for libyaml: `load` says where (or takes the text with ruamel's parser)
     except YamlError as error:
         if isinstance(error, NestedTooDeep):
             raise
         return None
-    if root is None or nodes > MAX_NODES:
+    if root is None or nodes > MAX_NODES:  # more events than `load`'s expansion check allows nodes
         return None
     return QuickYaml(text, root, positions)
 
