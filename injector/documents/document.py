@@ -606,7 +606,7 @@ class TextYamlDocument(YamlDocument):
 
     Reading takes one libyaml pass (``yaml_text.quick_load``: data, positions and the depth
     bound at once); the editing tree is built only for an edit, or for a file that pass
-    leaves to it (aliases, merge keys, tags, errors)."""
+    leaves to it (aliases, merge keys, tags other than CloudFormation's short forms, errors)."""
 
     def __init__(self, path: str, text: str) -> None:
         from meshify.injector.documents import yaml_text
@@ -625,7 +625,7 @@ class TextYamlDocument(YamlDocument):
             raise InputError(_NESTED_TOO_DEEP, path, error.line, error.column) from None
         self._parsed: yaml_text.YamlDocument | None = None
         if self._quick is None:
-            # Aliases (the alias-expansion bound), merge keys, tags or an error: the whole check and the tree.
+            # Aliases (the alias-expansion bound), merge keys, other tags or an error: the whole check and the tree.
             check_yaml_bounds(self.text, path)
             self.data = self._editable().data
         else:
@@ -647,13 +647,18 @@ class TextYamlDocument(YamlDocument):
     def position(self, pointer: str) -> tuple[int, int]:
         tokens = split(pointer)
         if self._quick is not None:
-            # The same answer as the tree's below: quick_load recorded a member's key, an item's value.
+            # The tree's answer below, from what quick_load recorded (a member's key, an item's value).
             while tokens:
-                found = self._quick.locate(join("", *tokens))
+                try:
+                    parent = resolve(self.data, join("", *tokens[:-1]))
+                except (KeyError, IndexError, TypeError, ValueError):
+                    tokens.pop()
+                    continue
+                found = self._quick.locate(join("", *tokens), isinstance(parent, list))
                 if found is not None:
                     return found
                 tokens.pop()
-            return self._quick.locate("") or (1, 1)
+            return self._quick.locate("", False) or (1, 1)
         parsed = self._editable()
         while tokens:
             try:

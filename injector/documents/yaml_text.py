@@ -704,24 +704,44 @@ class QuickYaml:
     """`data` and the position of every element, from one libyaml pass (`quick_load`); no editing tree.
 
     `positions` maps each JSON Pointer of `data` to the index in the text of what a finding there points at, as
-    `documents.document.TextYamlDocument` asks the tree: a member's key, an item's value, the root's start.
+    `documents.document.TextYamlDocument` asks the tree: a member's key, an item's value, the root's start (the
+    data under a short-form intrinsic's "Fn::X" where `_walk` puts its inner step). `intrinsics` maps the pointer
+    of each short-form intrinsic to (its long form's name, whether it is a scalar, where it starts, where its
+    member is placed): `_walk` stops there for a pointer that does not go on into a collection's "Fn::X".
     """
 
-    def __init__(self, text: str, data: Any, positions: dict[str, int]) -> None:
+    def __init__(self, text: str, data: Any, positions: dict[str, int],
+                 intrinsics: dict[str, tuple[str, bool, int, int]]) -> None:
         self.text = text
         self.data = data
         self.positions = positions
+        self.intrinsics = intrinsics
         self._tx: _Text | None = None
 
-    def locate(self, pointer: str) -> Pos | None:
-        """1-based (line, column) recorded for `pointer` (canonical RFC 6901 escaping), or None if it is none
-        of `data`'s elements."""
-        index = self.positions.get(pointer)
+    def locate(self, pointer: str, item: bool) -> Pos | None:
+        """1-based (line, column) of `pointer` (canonical RFC 6901 escaping) as the tree places it, or None where
+        the tree has no place for it. `item`: whether its parent in `data` is a list (a tagged scalar is then
+        placed where it starts, as `YamlDocument.position` does, else as `YamlDocument.key_position` does)."""
+        index = self._in_intrinsic(pointer, item) if self.intrinsics else None
         if index is None:
-            return None
+            index = self.positions.get(pointer)
+            if index is None:
+                return None
         if self._tx is None:
             self._tx = _Text(self.text)  # indexed on the first finding only
         return self._tx.pos(index)
+
+    def _in_intrinsic(self, pointer: str, item: bool) -> int | None:
+        """Where `_walk` stops for `pointer` at a short-form intrinsic on its way, if it does."""
+        end = 0
+        while end != -1 and pointer:  # its proper prefixes, the root's first
+            found = self.intrinsics.get(pointer[:end])
+            if found is not None:
+                name, scalar, start, member_place = found
+                if scalar or pointer[end + 1:].split("/", 1)[0] != name:
+                    return start if item else member_place
+            end = pointer.find("/", end + 1)
+        return None
 
 
 _shared_converter: _Converter | None = None
@@ -752,8 +772,8 @@ def quick_load(text: str, path: str, max_depth: int) -> QuickYaml | None:
     """The data and positions `load(text, path, fast=True)` gives, from one pass over libyaml's events, without
     building the editing tree; None where this pass cannot be sure to be exact, and `load` must decide:
 
-    - aliases, merge keys (`<<`) and tags (short-form intrinsics, `!!int`, `!`): the tree's positions and data
-      follow rules (an alias's own place, merged keys, intrinsics' long form) this pass does not repeat;
+    - aliases, merge keys (`<<`) and tags other than CloudFormation's short forms (`!!int`, `!`, a tagged key):
+      the tree's positions and data follow rules (an alias's own place, merged keys) this pass does not repeat;
     - anything `load` refuses or reports (malformed YAML, several documents, no document, a duplicate or a
       non-scalar key, a block-scalar key, an empty value after a key with no ':' after it, an integer longer
       than Python converts, more than MAX_NODES nodes, what `load`'s flow-depth prescan refuses);
@@ -762,6 +782,8 @@ def quick_load(text: str, path: str, max_depth: int) -> QuickYaml | None:
     Raises NestedTooDeep at the first collection nested more than `max_depth` levels (the bound of
     `check_yaml_bounds`, checked in the same pass: libyaml's parser is a state machine and this pass keeps its
     own stack, so no nesting makes anything recurse). Anchors without aliases are fine: they change nothing.
+    Short-form intrinsics (`!Ref R`, `!Sub [...]`) become their long form as `_Converter` writes them, and are
+    placed as `_walk` places them (see QuickYaml.intrinsics).
     """
     if _CParser is None:
         return None
@@ -774,6 +796,7 @@ def quick_load(text: str, path: str, max_depth: int) -> QuickYaml | None:
     source = text[offset:]  # libyaml's indices do not count a BOM; `load` adds it back the same way
     get_event = _CParser(source).get_event
     positions: dict[str, int] = {}
+    intrinsics: dict[str, tuple[str, bool, int, int]] = {}
     scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     # The open collection (None: the document's level) and what is known of it; `enclosing` keeps the same of
     # the collections around it. A hot loop: plain locals, not objects.
@@ -792,10 +815,29 @@ def quick_load(text: str, path: str, max_depth: int) -> QuickYaml | None:
             kind = type(event)
             nodes += 1
             if kind is scalar_event:
-                if event.tag is not None:
-                    return None
                 value: Any = event.value
                 style = event.style
+                tag = event.tag
+                if tag is not None:
+                    name = INTRINSIC_TAGS.get(tag)
+                    if name is None or (is_map and key is None):
+                        return None  # `load` decides: a core or unknown tag, a tagged key
+                    if tag == "!GetAtt":
+                        resource, dot, attribute = value.partition(".")
+                        if not dot:
+                            return None  # `load` refuses it
+                        value = {name: [resource, attribute]}
+                    else:
+                        value = {name: value}
+                    style = "tagged"  # no resolution: the value is the text as written
+                    start = event.start_mark.index + offset
+                    if is_map:
+                        intrinsics[member] = (name, True, start, positions[member])
+                    elif container is not None:
+                        intrinsics[pointer + "/" + str(len(container))] = (name, True, start, start if flow
+                                                                           else _dash_before(text, start))
+                    else:
+                        intrinsics[""] = (name, True, start, start)
                 if is_map:
                     if key is None:  # a key: kept as written ("80", "true"), as `_Converter.key` does
                         if value in container or style == "|" or style == ">" or (not style and value == "<<"):
@@ -825,12 +867,17 @@ def quick_load(text: str, path: str, max_depth: int) -> QuickYaml | None:
                     positions[""] = event.start_mark.index + offset
                 continue
             if kind is mapping_start or kind is sequence_start:
-                if event.tag is not None:
-                    return None
                 if len(enclosing) >= max_depth:
                     mark = event.start_mark
                     raise NestedTooDeep("nested too deep", mark.line + 1, mark.column + 1, path)
-                value = {} if kind is mapping_start else []
+                content: Any = {} if kind is mapping_start else []
+                value = content
+                tag = event.tag
+                wrapper = None if tag is None else INTRINSIC_TAGS.get(tag)  # the long form's "Fn::X"
+                if tag is not None:
+                    if wrapper is None:
+                        return None  # `load` decides: a core or unknown tag
+                    value = {wrapper: content}
                 if is_map:
                     if key is None:
                         return None  # a collection as a key
@@ -844,8 +891,15 @@ def quick_load(text: str, path: str, max_depth: int) -> QuickYaml | None:
                 else:
                     root, child = value, ""
                     positions[""] = event.start_mark.index + offset
+                if wrapper is not None:  # the content is the data under "Fn::X": placed as `_walk`'s inner step
+                    start = event.start_mark.index + offset
+                    in_block_sequence = container is not None and not is_map and not flow
+                    inner = _dash_before(text, start) if in_block_sequence else start
+                    intrinsics[child] = (wrapper, False, start, positions[child] if is_map else inner)
+                    child += "/" + wrapper
+                    positions[child] = inner
                 enclosing.append((container, pointer, is_map, flow, key, key_end, member))
-                container, pointer, is_map, flow = value, child, kind is mapping_start, bool(event.flow_style)
+                container, pointer, is_map, flow = content, child, kind is mapping_start, bool(event.flow_style)
                 key = None
             elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
                 container, pointer, is_map, flow, key, key_end, member = enclosing.pop()
@@ -865,7 +919,15 @@ def quick_load(text: str, path: str, max_depth: int) -> QuickYaml | None:
         return None
     if root is None or nodes > MAX_NODES:  # more events than `load`'s expansion check allows nodes
         return None
-    return QuickYaml(text, root, positions)
+    return QuickYaml(text, root, positions, intrinsics)
+
+
+def _dash_before(text: str, start: int) -> int:
+    """`_dash_index`: the '-' introducing the block sequence item that starts at `start`."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\r\n":
+        i -= 1
+    return i if i >= 0 and text[i] == "-" else start
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -134,6 +134,34 @@ containerDefinitions:
     nothing: ~
 """
 
+TEMPLATE = """\
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: !Sub '${AWS::StackName}-web'
+      Cpu: !Ref Cpu
+      TaskRoleArn: !GetAtt Role.Arn
+      ExecutionRoleArn: !If [HasRole, !GetAtt [Exec, Arn], !Ref NoRole]
+      ContainerDefinitions:
+        - !If
+          - Sidecar
+          - Name: envoy
+            Image: !Sub
+              - '${Registry}/envoy:${Tag}'
+              - Tag: !FindInMap [Versions, !Ref Region, Envoy]
+          - !Ref AWS::NoValue
+        - Name: app
+          Command: [!Ref Arg, !Base64 {"Fn::Sub": x}, !Join ['', [a, !Ref B]]]
+          Environment:
+            -   !GetAtt Db.Endpoint.Address
+            - !Select
+              - 0
+              - !Split [",", !ImportValue Shared]
+          Secrets: !Condition IsProd
+          Essential: !Equals [!Ref Env, prod]
+"""
+
 # (name, text, read by the one pass?)
 CASES = [
     ("block, flow, quoting, block scalars, empty values, escaped keys", TASK, True),
@@ -146,7 +174,11 @@ CASES = [
     ("an alias", TASK.replace("cpu: 256", "cpu: &cpu 256").replace("mem: 1e3", "mem: *cpu"), False),
     ("a merge key", "base: &b {cpu: 1}\ntask:\n  <<: *b\n  memory: 2\n", False),
     ("a quoted '<<' is a key", "'<<': 1\nb: 2\n", True),
-    ("short-form tags", "Resources:\n  T:\n    Properties:\n      Family: !Sub '${A}-b'\n      Cpu: !Ref Cpu\n", False),
+    ("short-form tags", TEMPLATE, True),
+    ("short-form tags, CRLF and a BOM", "\ufeff" + TEMPLATE.replace("\n", "\r\n"), True),
+    ("a short-form intrinsic as the document", "!Ref Cpu\n", True),
+    ("a short-form collection as the document", "!Join ['', [a, b]]\n", True),
+    ("!GetAtt without a dot", "a: !GetAtt Resource\n", False),
     ("a core tag", "cpu: !!str 256\n", False),
     ("a tagged key", "!!str 80: http\n", False),
     ("two documents", "a: 1\n---\nb: 2\n", False),
