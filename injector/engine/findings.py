@@ -46,6 +46,7 @@ def apply_suppressions(findings: set[Located], documents: list[Document], ran: l
     from meshify.injector.engine.suppressions import UNUSED, covering, suppressions
 
     kept = set(findings)
+    ran_ids = tuple(ran)  # one str.startswith per rule, not a generator over every rule that ran
     by_path: dict[str, list[Located]] = {}  # one pass over the findings, not one per document
     for finding in findings:
         by_path.setdefault(finding.path, []).append(finding)
@@ -60,7 +61,7 @@ def apply_suppressions(findings: set[Located], documents: list[Document], ran: l
         if UNUSED not in ran:
             continue
         for entry in entries:
-            unused = [rule for rule in entry.rules if rule not in entry.used and any(rule.startswith(r) for r in ran)]
+            unused = [rule for rule in entry.rules if rule not in entry.used and rule.startswith(ran_ids)]
             if not entry.reason:
                 message = f"suppression of {', '.join(entry.rules)} gives no reason, so it suppresses nothing: say why"
             elif unused:
