@@ -330,7 +330,8 @@ class HclDocument(Document):
             self.data = copy.deepcopy(self.data)
             for pointer, (_, json_document) in self.embedded.items():
                 parent, _, _ = pointer.rpartition("/")
-                _resolve_tokens(self.data, split(parent))["container_definitions"] = json_document.data
+                _resolve_tokens(self.data, split(parent))["container_definitions"] = \
+                    hcl_text.references_in(json_document.data)
 
     def _embedded_json(self, span: Any) -> JsonTemplateDocument:
         try:
@@ -375,8 +376,10 @@ class HclDocument(Document):
                 text = hcl_text.apply(current.hcl, [operation])
             else:
                 span, json_document = current.embedded[base]
-                inner = json_document.render([{**operation, "path": operation["path"][len(base):]}])
-                text = current.text[:span.start] + _as_written(span, inner) + current.text[span.end:]
+                inner = json_document.render([{**operation, "path": operation["path"][len(base):], **(
+                    {"value": hcl_text.in_template(operation["value"])} if "value" in operation else {})}])
+                text = current.text[:span.start] + span.rewritten(current.text, inner, current.hcl.newline) \
+                    + current.text[span.end:]
             current = HclDocument(self.path, text)
         return current.text
 
@@ -405,15 +408,6 @@ def _with_defaults(data: dict[str, Any]) -> dict[str, Any]:
         return node
 
     return {**data, "resource": replaced(data["resource"])}
-
-
-def _as_written(span: Any, content: str) -> str:
-    """New JSON content in the string's own syntax: a heredoc verbatim, a quoted string escaped."""
-    if span.kind == "heredoc" and span.end - span.start == len(span.text):
-        return content
-    if span.kind == "quoted":
-        return content.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    raise InputError("a <<- heredoc of container definitions cannot be edited in place (write it as <<EOF)")
 
 
 def _resolve_tokens(data: Any, tokens: list[str]) -> Any:

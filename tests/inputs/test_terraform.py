@@ -27,6 +27,12 @@ def heredoc(tmp_path: Path) -> Path:
     return tmp_path / "heredoc"
 
 
+@pytest.fixture
+def indented(tmp_path: Path) -> Path:
+    shutil.copytree(TERRAFORM / "indented", tmp_path / "indented")
+    return tmp_path / "indented"
+
+
 # ---------------------------------------------------------------------------------------
 # lint: findings at exact places in the .tf and in the file it reads
 
@@ -214,6 +220,28 @@ def test_inject_in_place_golden(ledger, heredoc):
     assert (heredoc / "colorteller.tf").read_bytes() == (TERRAFORM_GOLDEN / "heredoc-colorteller.tf").read_bytes()
 
 
+def test_inject_and_migrate_edit_an_indented_heredoc_in_place(indented):
+    """``<<-EOT``: the new JSON lines carry the heredoc's indentation, the node's ARN is the
+    interpolation of its address, and the rest of the file is byte for byte as it was."""
+    assert run_meshify("inject", "main.tf", "--in-place", cwd=indented).returncode == 0
+    assert (indented / "main.tf").read_bytes() == (TERRAFORM_GOLDEN / "indented-main.tf").read_bytes()
+    assert run_meshify("migrate", "--to", "service-connect", "main.tf", "--in-place", cwd=indented).returncode == 0
+    assert (indented / "main.tf").read_bytes() == (TERRAFORM_GOLDEN / "indented-main.migrated.tf").read_bytes()
+
+
+def test_findings_inside_an_indented_heredoc_are_at_their_place(indented):
+    text = (TERRAFORM_GOLDEN / "indented-main.tf").read_text()
+    (indented / "main.tf").write_text(text.replace('"user": "1337",', '"user": "1000",'))
+    result = run_meshify("lint", "main.tf", "--select", "T206", cwd=indented)
+    assert (result.returncode, result.stdout) == (
+        1, "main.tf:61:9: T206 error: Envoy container `envoy` runs as user '1000', not '1337' (envoy.user and the "
+           "proxy's IgnoredUID): its own traffic would loop through the proxy\n")
+    (indented / "main.tf").write_text(text.replace('"startPeriod": 10', '"startPeriod": 10, "retries": 0'))
+    result = run_meshify("lint", "main.tf", cwd=indented)
+    assert (result.returncode, result.stderr) == (
+        2, 'main.tf:76:30: duplicate key "retries" (JSON parsers disagree on which one wins)\n')
+
+
 def test_patch_pointers_are_the_resources_path(ledger):
     result = run_meshify("inject", "main.tf", "--patch", cwd=ledger)
     assert result.returncode == 0
@@ -226,7 +254,8 @@ def test_patch_pointers_are_the_resources_path(ledger):
     assert envoy["environment"] == [{"name": "APPMESH_RESOURCE_ARN", "value": "${aws_appmesh_virtual_node.ledger_blue.arn}"}]
 
 
-@pytest.mark.parametrize(("folder", "name"), [("ledger", "main.tf"), ("heredoc", "colorteller.tf"), ("defaults", "api.tf")])
+@pytest.mark.parametrize(("folder", "name"), [("ledger", "main.tf"), ("heredoc", "colorteller.tf"), ("defaults", "api.tf"),
+                                             ("indented", "main.tf")])
 def test_inject_then_lint_is_clean_inject_twice_changes_nothing_and_the_rest_is_byte_identical(tmp_path, folder, name):
     from meshify.injector.documents.document import Document
 
@@ -350,7 +379,8 @@ def test_tf_json_lint_and_inject(tmp_path):
     assert run_meshify("inject", "main.tf.json", "--check", cwd=folder).returncode == 0
 
 
-@pytest.mark.parametrize("golden", ["ledger-main.tf", "heredoc-colorteller.tf"])
+@pytest.mark.parametrize("golden", ["ledger-main.tf", "heredoc-colorteller.tf", "indented-main.tf",
+                                    "indented-main.migrated.tf"])
 def test_an_injected_tf_still_parses_for_python_hcl2(golden):
     hcl2 = pytest.importorskip("hcl2")
     loaded = hcl2.loads((TERRAFORM_GOLDEN / golden).read_text())
@@ -545,7 +575,7 @@ def test_without_a_manifest_or_app_mesh_resources_the_manifest_is_missing(nomani
            "files given; give --manifest PATH\n")
 
 
-@pytest.mark.parametrize("fixture", ["ledger"])  # heredoc/ is wired by hand already: uninject unwires it
+@pytest.mark.parametrize("fixture", ["ledger", "indented"])  # heredoc/ is wired by hand already: uninject unwires it
 def test_uninject_gives_back_the_terraform_inject_changed(fixture, tmp_path):
     """inject then uninject: every file (the .tf, and the template it reads) byte for byte
     as it was, the proxy_configuration block and the blank line before it included."""
