@@ -267,22 +267,39 @@ class TerraformJsonDocument(JsonDocument):
         self.raw = self.data
         self.data = _unknowns(copy.deepcopy(self.raw))
         self.embedded: dict[str, Any] = {}
-        import json
-
         for name, body in ((self.raw.get("resource") or {}).get("aws_ecs_task_definition") or {}).items() \
                 if isinstance(self.raw, dict) and isinstance(self.raw.get("resource"), dict) else []:
             containers = body.get("container_definitions") if isinstance(body, dict) else None
             if isinstance(containers, str) and containers.lstrip().startswith("[") and "${" not in containers:
+                base = f"/resource/aws_ecs_task_definition/{name}/container_definitions"
                 try:
-                    self.data["resource"]["aws_ecs_task_definition"][name]["container_definitions"] = json.loads(containers)
-                except ValueError:
-                    continue
-                self.embedded[f"/resource/aws_ecs_task_definition/{name}/container_definitions"] = containers
+                    loaded = jsontext.loads(containers, path)
+                except InputError as error:  # said at its place inside the string
+                    starts = jsontext.LineIndex(containers).starts
+                    offset = starts[min(error.line, len(starts)) - 1] + (error.column or 1) - 1 if error.line else 0
+                    string = self._string(base)
+                    line, column = self._lines_index().position(string.offsets[min(offset, len(string.value))])
+                    raise InputError(f"{error.message} (in the container_definitions string)", path, line,
+                                     column) from None
+                self.data["resource"]["aws_ecs_task_definition"][name]["container_definitions"] = loaded
+                self.embedded[base] = containers
+
+    def _lines_index(self) -> jsontext.LineIndex:
+        if self._lines is None:
+            self._lines = jsontext.LineIndex(self.text)
+        return self._lines
+
+    def _string(self, pointer: str) -> Any:
+        """The string member at ``pointer``, with each character's offset in the file."""
+        from meshify.injector.documents import json_strings
+
+        key = jsontext.locate(self.text, split(pointer))
+        return json_strings.decode(self.text, json_strings.member_value_start(self.text, key))
 
     def position(self, pointer: str) -> tuple[int, int]:
         for base in self.embedded:
-            if pointer.startswith(base + "/"):
-                return super().position(base)  # inside a string: the string's place
+            if pointer.startswith(base + "/"):  # inside the string: the element's own place in it
+                return self._lines_index().position(self._string(base).locate(split(pointer[len(base):])))
         return super().position(pointer)
 
     def render(self, patch: list[dict[str, Any]]) -> str:

@@ -379,6 +379,43 @@ def test_tf_json_lint_and_inject(tmp_path):
     assert run_meshify("inject", "main.tf.json", "--check", cwd=folder).returncode == 0
 
 
+def test_tf_json_findings_inside_the_container_definitions_string_are_at_their_place(tmp_path):
+    """The string holds pretty-printed JSON as one line of escapes (\\n, \\", \\u00e9 before the
+    Envoy): each finding is at its element's own column, which a user's editor shows."""
+    shutil.copytree(TERRAFORM / "tfjson", tmp_path / "tfjson")
+    lint = run_meshify("lint", "escaped.tf.json", cwd=tmp_path / "tfjson")
+    line = (TERRAFORM / "tfjson" / "escaped.tf.json").read_text().splitlines()[6]
+    assert line[477:494] == '{\\n    \\"name\\": '  # the Envoy container
+    assert line[635:643] == '\\"user\\"' and line[510:519] == '\\"image\\"'
+    assert lint.stdout.splitlines() == [
+        "escaped.tf.json:5:9: T204 error: no proxyConfiguration: the task's traffic does not go through Envoy; add an "
+        "APPMESH proxy configuration for container `envoy`",
+        "escaped.tf.json:7:478: T202 error: Envoy container `envoy` has no health check, so no container can wait for it "
+        "to be HEALTHY: add the Envoy admin health check",
+        "escaped.tf.json:7:511: T213 warning: Envoy container `envoy` runs "
+        "'840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.29.6.0-prod', the manifest's Envoy image is "
+        "'840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.39.1.0-prod'",
+        "escaped.tf.json:7:636: T206 error: Envoy container `envoy` runs as user '1000', not '1337' (envoy.user and the "
+        "proxy's IgnoredUID): its own traffic would loop through the proxy",
+    ]
+
+
+@pytest.mark.parametrize(("old", "new", "error"), [
+    ('\\"user\\": \\"1000\\",', '\\"user\\": \\"1000\\" \\"x\\",', "7:655: invalid JSON: Expecting ',' delimiter"),
+    ('\\"user\\": \\"1000\\",', '\\"user\\": \\"1000\\", \\"user\\": 1,',
+     '7:656: duplicate key "user" (JSON parsers disagree on which one wins)'),
+    ('"[\\n  {', '"' + "[" * 101 + "[\\n  {", "7:135: nested more than 100 levels deep"),
+])
+def test_tf_json_bad_json_in_the_container_definitions_string_is_an_input_error_at_its_place(tmp_path, old, new, error):
+    text = (TERRAFORM / "tfjson" / "escaped.tf.json").read_text()
+    assert old in text
+    (tmp_path / "meshify.yaml").write_bytes((TERRAFORM / "tfjson" / "meshify.yaml").read_bytes())
+    (tmp_path / "bad.tf.json").write_text(text.replace(old, new, 1))
+    result = run_meshify("lint", "bad.tf.json", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"bad.tf.json:{error} (in the container_definitions string)\n")
+
+
 @pytest.mark.parametrize("golden", ["ledger-main.tf", "heredoc-colorteller.tf", "indented-main.tf",
                                     "indented-main.migrated.tf"])
 def test_an_injected_tf_still_parses_for_python_hcl2(golden):
