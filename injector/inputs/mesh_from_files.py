@@ -85,9 +85,11 @@ def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, 
             claimant = mesh.resource(node) if node else None
             if claimant is None:
                 continue
-            if task_file.family:
+            # (once: a template's conditions may give one task definition several ways, each read)
+            if task_file.family and task_file.family not in {f.name for f in claimant.families}:
                 claimant.families.append(Named(task_file.family, task_file.loc("/family")))
-            elif task_file.resource:
+            elif not task_file.family and task_file.resource and \
+                    task_file.resource not in {r.name for r in claimant.resources}:
                 claimant.resources.append(Named(task_file.resource, task_file.loc("")))
     mesh.changed()
     return mesh
