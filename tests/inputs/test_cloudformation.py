@@ -166,16 +166,16 @@ def test_m119_is_silent_when_the_template_matches_the_manifest(tmp_path):
     assert _m119(tmp_path, M119_MANIFEST) == ""
 
 
-def test_m119_reports_a_difference_at_the_template_resource(tmp_path):
+def test_m119_reports_a_difference_at_the_element_that_differs(tmp_path):
     assert _m119(tmp_path, M119_MANIFEST.replace("port: 8080", "port: 9090")) == (
-        "ledger.yaml:29:7: M119 warning: virtual node `ledger-node` differs from the manifest at "
-        "/listeners/0/portMapping/port: the manifest says 9090, the template has 8080\n")
+        "ledger.yaml:32:15: M119 warning: virtual node `ledger-node` differs from the manifest at "
+        "/listeners/0/portMapping/port: the manifest says 9090, the file has 8080 (the default of parameter AppPort)\n")
 
 
 def test_m119_reports_a_template_resource_the_manifest_lacks(tmp_path):
     manifest = M119_MANIFEST.replace("  ledger.shop.local: {node: ledger-node}\n", "")
     assert _m119(tmp_path, manifest) == (
-        "ledger.yaml:46:7: M119 warning: virtual service `ledger.shop.local` of the template is not in the manifest\n")
+        "ledger.yaml:46:7: M119 warning: virtual service `ledger.shop.local` of the files is not in the manifest\n")
 
 
 def test_a_finding_that_relies_on_a_parameter_default_says_so(tmp_path):
