@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_meshify
-from golden_cases import CORPUS, FIXTURES, GOLDEN
+from golden_cases import CORPUS, FIXTURES, GOLDEN, TERRAFORM_CASES
 
 TERRAFORM = FIXTURES / "terraform"
 TERRAFORM_GOLDEN = GOLDEN / "terraform"
@@ -220,13 +220,17 @@ def test_inject_in_place_golden(ledger, heredoc):
     assert (heredoc / "colorteller.tf").read_bytes() == (TERRAFORM_GOLDEN / "heredoc-colorteller.tf").read_bytes()
 
 
-def test_inject_and_migrate_edit_an_indented_heredoc_in_place(indented):
-    """``<<-EOT``: the new JSON lines carry the heredoc's indentation, the node's ARN is the
-    interpolation of its address, and the rest of the file is byte for byte as it was."""
-    assert run_meshify("inject", "main.tf", "--in-place", cwd=indented).returncode == 0
-    assert (indented / "main.tf").read_bytes() == (TERRAFORM_GOLDEN / "indented-main.tf").read_bytes()
-    assert run_meshify("migrate", "--to", "service-connect", "main.tf", "--in-place", cwd=indented).returncode == 0
-    assert (indented / "main.tf").read_bytes() == (TERRAFORM_GOLDEN / "indented-main.migrated.tf").read_bytes()
+@pytest.mark.parametrize(("golden", "folder", "name", "commands"), TERRAFORM_CASES,
+                         ids=[case[0] for case in TERRAFORM_CASES])
+def test_in_place_edits_give_the_golden_files(tmp_path, golden, folder, name, commands):
+    """Among them ``<<-EOT`` (indented/): the new JSON lines carry the heredoc's indentation,
+    the node's ARN is the interpolation of its address, and inject then migrate leave the rest
+    of the file byte for byte. ``python tests/regen_golden.py`` rewrites them."""
+    shutil.copytree(TERRAFORM / folder, tmp_path / folder)
+    for command in commands:
+        result = run_meshify(*command, cwd=tmp_path / folder)
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / folder / name).read_bytes() == (TERRAFORM_GOLDEN / golden).read_bytes()
 
 
 def test_findings_inside_an_indented_heredoc_are_at_their_place(indented):
