@@ -249,10 +249,10 @@ def _unmask(original: str, masked: str, edited: str) -> str:
     """The edited masked text with the user's placeholders back: ``masked`` is ``original``
     character for character apart from the masks, so what the editor kept is copied from
     the original, and only what it wrote is new."""
-    import difflib
+    from meshify.injector.documents.textdiff import opcodes
 
     parts = []
-    for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(None, masked, edited, autojunk=False).get_opcodes():
+    for kind, i1, i2, j1, j2 in opcodes(masked, edited):
         parts.append(original[i1:i2] if kind == "equal" else _MASKED.sub(lambda m: "${" + m.group(1) + "}", edited[j1:j2]))
     return "".join(parts)
 

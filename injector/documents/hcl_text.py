@@ -104,11 +104,13 @@ class JsonSpan:
         (escapes, CRLF, indentation), and only what it adds is written, the way the string writes
         it: escaped in a quoted string; in a heredoc, each new line given the heredoc's indentation
         and the file's line ending."""
-        import difflib
-
         pieces: list[str] = []
         at_line_start = False  # the last character written is a new line whose indentation is not
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, self.text, content, autojunk=False).get_opcodes():
+        from meshify.injector.documents.textdiff import opcodes
+
+        for tag, i1, i2, j1, j2 in opcodes(self.text, content):
+            if i1 == i2 and j1 == j2:
+                continue
             if tag == "equal":
                 if at_line_start and content[j1] != "\n":
                     pieces.append(self.indent)  # a kept line's source starts after its indentation

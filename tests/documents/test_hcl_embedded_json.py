@@ -98,3 +98,21 @@ def test_a_string_with_a_newline_in_a_quoted_string_is_escaped():
     containers = Document.load("main.tf", out).data["resource"]["aws_ecs_task_definition"]["app"]["container_definitions"]
     assert containers[0]["command"] == ["sh", "-c", 'echo "a\nb"']
     assert json.loads(json.dumps(containers))  # still JSON
+
+
+def test_an_edit_in_a_large_heredoc_stays_linear():
+    """An edit copies the rest of the heredoc from the file: the text it compares is the
+    edit's place, not the whole heredoc (difflib over 300 kB took minutes)."""
+    import time
+
+    containers = [{"name": f"c{i}", "image": "x:1", "environment": [{"name": "A", "value": "b" * 20}]}
+                  for i in range(1500)]
+    body = "\n".join("    " + line for line in json.dumps(containers, indent=2).splitlines())
+    text = f'resource "aws_ecs_task_definition" "app" {{\n  container_definitions = <<-EOT\n{body}\n  EOT\n}}\n'
+    document = Document.load("main.tf", text)
+    started = time.process_time()
+    out = document.render([{"op": "add", "path": BASE + "/1499/user", "value": "1337"}])
+    assert time.process_time() - started < 5  # about 0.5 s; quadratic took minutes
+    tail = '          }\n        ]\n      }\n    ]\n  EOT\n}\n'
+    assert text.endswith(tail)
+    assert out == text[: -len(tail)] + '          }\n        ],\n        "user": "1337"\n      }\n    ]\n  EOT\n}\n'
