@@ -28,6 +28,19 @@ CASES: list[tuple[str, Path, Path]] = [
 ]
 
 
+# Terraform edited in place: (golden file under golden/terraform/, fixture folder under
+# terraform/, the file in it, the commands run in a copy of the folder in turn; the golden is
+# that file afterwards). ``regen_golden.py`` writes them too.
+TERRAFORM_CASES: list[tuple[str, str, str, list[list[str]]]] = [
+    ("ledger-main.tf", "ledger", "main.tf", [["inject", "main.tf", "--in-place"]]),
+    ("ledger-audit.json.tpl", "ledger", "templates/audit.json.tpl", [["inject", "main.tf", "--in-place"]]),
+    ("heredoc-colorteller.tf", "heredoc", "colorteller.tf", [["inject", "colorteller.tf", "--in-place"]]),
+    ("indented-main.tf", "indented", "main.tf", [["inject", "main.tf", "--in-place"]]),
+    ("indented-main.migrated.tf", "indented", "main.tf", [
+        ["inject", "main.tf", "--in-place"], ["migrate", "--to", "service-connect", "main.tf", "--in-place"]]),
+]
+
+
 def golden_paths(name: str, source: Path) -> tuple[Path, Path]:
     """(expected patch, expected output text) for a case."""
     return GOLDEN / f"{name}.patch.json", GOLDEN / f"{name}.out{source.suffix}"

@@ -107,14 +107,13 @@ def load_mesh(manifest_path: str | None, paths: list[str], config: Config | None
     # an App Mesh spec file given alone is merged in (it is what the user wants checked).
     templates = [found for found in inputs.files if found.template is not None and found.spec_files]
     from_templates = {id(spec) for found in templates for spec in found.spec_files}
+    from meshify.injector.inputs.mesh_from_files import compared_mesh
+
+    inputs.file_mesh = compared_mesh(inputs.files, mesh)  # M119: with the manifest as written, before the merge
     for spec in inputs.spec_files:
         if id(spec) not in from_templates:
             with each_file(spec.document.path, failed):
                 merge(mesh, spec)
-    if templates:
-        from meshify.injector.inputs.mesh_from_files import mesh_from_files
-
-        inputs.file_mesh = mesh_from_files(templates, region=mesh.region, account=mesh.account)
     for found in inputs.files:
         mesh.unknown_names |= found.template.unknown_names if found.template is not None else set()
     return mesh, inputs

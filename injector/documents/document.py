@@ -249,10 +249,10 @@ def _unmask(original: str, masked: str, edited: str) -> str:
     """The edited masked text with the user's placeholders back: ``masked`` is ``original``
     character for character apart from the masks, so what the editor kept is copied from
     the original, and only what it wrote is new."""
-    import difflib
+    from meshify.injector.documents.textdiff import opcodes
 
     parts = []
-    for kind, i1, i2, j1, j2 in difflib.SequenceMatcher(None, masked, edited, autojunk=False).get_opcodes():
+    for kind, i1, i2, j1, j2 in opcodes(masked, edited):
         parts.append(original[i1:i2] if kind == "equal" else _MASKED.sub(lambda m: "${" + m.group(1) + "}", edited[j1:j2]))
     return "".join(parts)
 
@@ -267,22 +267,39 @@ class TerraformJsonDocument(JsonDocument):
         self.raw = self.data
         self.data = _unknowns(copy.deepcopy(self.raw))
         self.embedded: dict[str, Any] = {}
-        import json
-
         for name, body in ((self.raw.get("resource") or {}).get("aws_ecs_task_definition") or {}).items() \
                 if isinstance(self.raw, dict) and isinstance(self.raw.get("resource"), dict) else []:
             containers = body.get("container_definitions") if isinstance(body, dict) else None
             if isinstance(containers, str) and containers.lstrip().startswith("[") and "${" not in containers:
+                base = f"/resource/aws_ecs_task_definition/{name}/container_definitions"
                 try:
-                    self.data["resource"]["aws_ecs_task_definition"][name]["container_definitions"] = json.loads(containers)
-                except ValueError:
-                    continue
-                self.embedded[f"/resource/aws_ecs_task_definition/{name}/container_definitions"] = containers
+                    loaded = jsontext.loads(containers, path)
+                except InputError as error:  # said at its place inside the string
+                    starts = jsontext.LineIndex(containers).starts
+                    offset = starts[min(error.line, len(starts)) - 1] + (error.column or 1) - 1 if error.line else 0
+                    string = self._string(base)
+                    line, column = self._lines_index().position(string.offsets[min(offset, len(string.value))])
+                    raise InputError(f"{error.message} (in the container_definitions string)", path, line,
+                                     column) from None
+                self.data["resource"]["aws_ecs_task_definition"][name]["container_definitions"] = loaded
+                self.embedded[base] = containers
+
+    def _lines_index(self) -> jsontext.LineIndex:
+        if self._lines is None:
+            self._lines = jsontext.LineIndex(self.text)
+        return self._lines
+
+    def _string(self, pointer: str) -> Any:
+        """The string member at ``pointer``, with each character's offset in the file."""
+        from meshify.injector.documents import json_strings
+
+        key = jsontext.locate(self.text, split(pointer))
+        return json_strings.decode(self.text, json_strings.member_value_start(self.text, key))
 
     def position(self, pointer: str) -> tuple[int, int]:
         for base in self.embedded:
-            if pointer.startswith(base + "/"):
-                return super().position(base)  # inside a string: the string's place
+            if pointer.startswith(base + "/"):  # inside the string: the element's own place in it
+                return self._lines_index().position(self._string(base).locate(split(pointer[len(base):])))
         return super().position(pointer)
 
     def render(self, patch: list[dict[str, Any]]) -> str:
@@ -330,7 +347,8 @@ class HclDocument(Document):
             self.data = copy.deepcopy(self.data)
             for pointer, (_, json_document) in self.embedded.items():
                 parent, _, _ = pointer.rpartition("/")
-                _resolve_tokens(self.data, split(parent))["container_definitions"] = json_document.data
+                _resolve_tokens(self.data, split(parent))["container_definitions"] = \
+                    hcl_text.references_in(json_document.data)
 
     def _embedded_json(self, span: Any) -> JsonTemplateDocument:
         try:
@@ -375,8 +393,10 @@ class HclDocument(Document):
                 text = hcl_text.apply(current.hcl, [operation])
             else:
                 span, json_document = current.embedded[base]
-                inner = json_document.render([{**operation, "path": operation["path"][len(base):]}])
-                text = current.text[:span.start] + _as_written(span, inner) + current.text[span.end:]
+                inner = json_document.render([{**operation, "path": operation["path"][len(base):], **(
+                    {"value": hcl_text.in_template(operation["value"])} if "value" in operation else {})}])
+                text = current.text[:span.start] + span.rewritten(current.text, inner, current.hcl.newline) \
+                    + current.text[span.end:]
             current = HclDocument(self.path, text)
         return current.text
 
@@ -405,15 +425,6 @@ def _with_defaults(data: dict[str, Any]) -> dict[str, Any]:
         return node
 
     return {**data, "resource": replaced(data["resource"])}
-
-
-def _as_written(span: Any, content: str) -> str:
-    """New JSON content in the string's own syntax: a heredoc verbatim, a quoted string escaped."""
-    if span.kind == "heredoc" and span.end - span.start == len(span.text):
-        return content
-    if span.kind == "quoted":
-        return content.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    raise InputError("a <<- heredoc of container definitions cannot be edited in place (write it as <<EOF)")
 
 
 def _resolve_tokens(data: Any, tokens: list[str]) -> Any:

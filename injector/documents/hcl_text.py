@@ -33,7 +33,9 @@ __all__ = [
     "Reference",
     "Unknown",
     "apply",
+    "in_template",
     "parse",
+    "references_in",
 ]
 
 
@@ -90,10 +92,76 @@ class JsonSpan:
     end: int
     text: str
     offsets: tuple[int, ...] = field(repr=False)
+    indent: str = ""  # what a ``<<-`` heredoc strips from each line (Terraform's flush heredoc)
 
     def file_offset(self, index: int) -> int:
         """Character offset in the .tf text of character ``index`` of ``text``."""
         return self.offsets[index]
+
+    def rewritten(self, source: str, content: str, newline: str = "\n") -> str:
+        """What replaces ``source[start:end]`` (``source`` the .tf text) so that the string holds
+        ``content``: what ``content`` keeps of ``text`` is copied from ``source`` byte for byte
+        (escapes, CRLF, indentation), and only what it adds is written, the way the string writes
+        it: escaped in a quoted string; in a heredoc, each new line given the heredoc's indentation
+        and the file's line ending."""
+        pieces: list[str] = []
+        at_line_start = False  # the last character written is a new line whose indentation is not
+        from meshify.injector.documents.textdiff import opcodes
+
+        for tag, i1, i2, j1, j2 in opcodes(self.text, content):
+            if i1 == i2 and j1 == j2:
+                continue
+            if tag == "equal":
+                if at_line_start and content[j1] != "\n":
+                    pieces.append(self.indent)  # a kept line's source starts after its indentation
+                pieces.append(source[self.offsets[i1] : self.offsets[i2]])
+                # its source ends before the next line's content, past its indentation, except at the end
+                at_line_start = i2 == len(self.text) and content[j2 - 1] == "\n"
+            elif j2 > j1:  # inserted or replaced: written anew
+                added = content[j1:j2]
+                if self.kind == "quoted":
+                    pieces.append(_escape_quoted(added))
+                    continue
+                for char in added:
+                    if at_line_start and char != "\n":
+                        pieces.append(self.indent)
+                    pieces.append(newline if char == "\n" else char)
+                    at_line_start = char == "\n"
+        return "".join(pieces)
+
+
+def in_template(value: Any) -> Any:
+    """A value bound for JSON that a string of the .tf holds (a heredoc, a quoted string): a
+    :class:`Reference` becomes the interpolation that string writes for it (``"${x.y.arn}"``)."""
+    if isinstance(value, Reference):
+        return "${" + value.text + "}"
+    if isinstance(value, dict):
+        return {key: in_template(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [in_template(item) for item in value]
+    return value
+
+
+_INTERPOLATED_TRAVERSAL = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)+)\s*\}\Z")
+
+
+def references_in(value: Any) -> Any:
+    """JSON read from a string of the .tf with each string that is one interpolation of a plain
+    traversal (``"${aws_appmesh_virtual_node.x.arn}"``) as that :class:`Reference`, as the
+    same value written in HCL reads: :func:`in_template`'s inverse."""
+    if isinstance(value, Unknown) and not isinstance(value, Reference):
+        match = _INTERPOLATED_TRAVERSAL.match(value.text)
+        return Reference(match.group(1), tuple(match.group(1).split("."))) if match else value
+    if isinstance(value, dict):
+        return {key: references_in(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [references_in(item) for item in value]
+    return value
+
+
+def _escape_quoted(text: str) -> str:
+    """Text as the inside of a quoted HCL string (its ``${`` left as written: a template's own)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -195,14 +263,17 @@ def _decode_quoted(raw: str, base: int) -> tuple[str, Sequence[int]]:
     return "".join(out), offs
 
 
-def _heredoc_content(text: str, start: int, end: int, flush: bool) -> tuple[str, list[int]]:
-    """Content of a heredoc whose body is text[start:end] (line after ``<<EOF`` up to the closer's line)."""
+def _heredoc_content(text: str, start: int, end: int, flush: bool) -> tuple[str, list[int], str]:
+    """Content of a heredoc whose body is text[start:end] (line after ``<<EOF`` up to the closer's
+    line), each character's offset in ``text``, and the indentation a ``<<-EOF`` strips."""
     body = text[start:end]
     lines = body.splitlines(keepends=True)
     strip = 0
+    indent = ""
     if flush:  # <<-EOF: remove the indentation of the least indented non-blank line
-        widths = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
-        strip = min(widths) if widths else 0
+        indents = [ln[: len(ln) - len(ln.lstrip(" \t"))] for ln in lines if ln.strip()]
+        indent = min(indents, key=len) if indents else ""
+        strip = len(indent)
     out: list[str] = []
     offs: list[int] = []
     pos = start
@@ -212,7 +283,7 @@ def _heredoc_content(text: str, start: int, end: int, flush: bool) -> tuple[str,
         if piece.endswith("\r\n"):  # CRLF files: the value has plain newlines, as Terraform reads it
             out.append(piece[:-2] + "\n")
             offs.extend(range(pos + cut, pos + len(ln) - 2))
-            offs.append(pos + len(ln) - 1)
+            offs.append(pos + len(ln) - 2)  # the line break starts at its "\r"
         else:
             out.append(piece)
             offs.extend(range(pos + cut, pos + len(ln)))
@@ -234,8 +305,8 @@ def _heredoc_content(text: str, start: int, end: int, flush: bool) -> tuple[str,
                 offs2.append(offs[i])
                 i += 1
         offs2.append(offs[-1])
-        return "".join(value2), offs2
-    return value, offs
+        return "".join(value2), offs2, indent
+    return value, offs, indent
 
 
 # --------------------------------------------------------------------------------------------------
@@ -543,8 +614,8 @@ class HclDocument:
             close = self._c(idents[-1].start_byte) if len(idents) > 1 else self._c(tmpl.end_byte)
             end = self.text.rfind("\n", 0, close) + 1
             end = max(end, start)
-            value, offs = _heredoc_content(self.text, start, end, flush)
-            self._maybe_json(path, "heredoc", value, offs)
+            value, offs, indent = _heredoc_content(self.text, start, end, flush)
+            self._maybe_json(path, "heredoc", value, offs, indent)
             return Unknown(self._src(tmpl)) if dynamic else value
         # quoted template: "${var.x}-svc" and friends
         if len(parts) == 3 and parts[1].type == "template_interpolation":
@@ -577,11 +648,11 @@ class HclDocument:
         offs.append(end)
         return "".join(out), offs
 
-    def _maybe_json(self, path: tuple[str, ...], kind: str, value: str, offs: Sequence[int]) -> None:
+    def _maybe_json(self, path: tuple[str, ...], kind: str, value: str, offs: Sequence[int], indent: str = "") -> None:
         stripped = value.lstrip()
         if stripped.startswith(("[", "{")):
             ptr = _pointer(path)
-            self.json_spans[ptr] = JsonSpan(ptr, kind, offs[0], offs[-1], value, tuple(offs))
+            self.json_spans[ptr] = JsonSpan(ptr, kind, offs[0], offs[-1], value, tuple(offs), indent)
 
     def _call(self, call: Node) -> Unknown:
         name = self._src(call.child(0))

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from meshify.injector.documents.document import Document
-from meshify.injector.documents.pointer import join
+from meshify.injector.documents.pointer import join, resolve
 from meshify.injector.inputs.appmesh_spec import SpecFile
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.task_definition import Spelling, TaskDefinitionFile, _check_shape
+from meshify.injector.model.mesh import Loc
 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
 SERVICE = "AWS::ECS::Service"
@@ -236,19 +237,52 @@ def wired_name(value: Any, resolver: Resolver) -> str | None:
 _WIRED_TYPES = ("AWS::AppMesh::VirtualNode", "AWS::AppMesh::VirtualGateway")
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One way a template's conditions choose a task definition's containers
+    (``ContainerDefinitions: !If [Cond, [...], [...]]``, or a container that is
+    ``!If [Cond, {...}, !Ref AWS::NoValue]``): each condition's value, where the chosen
+    list is written and where each chosen container is, as document pointers relative to
+    the resource's ``Properties``."""
+
+    conditions: tuple[tuple[str, bool], ...]
+    where: str  # the chosen list: the If's first (/Fn::If/1) or second (/Fn::If/2) value
+    items: tuple[str, ...]  # the chosen containers, in order
+    first_if: str  # the first Fn::If that chooses
+
+    def place(self, cfn_pointer: str) -> str:
+        """A pointer as if the chosen containers were a plain list, as the template writes it."""
+        prefix = "/ContainerDefinitions"
+        if cfn_pointer == prefix:
+            return self.where
+        if not cfn_pointer.startswith(prefix + "/"):
+            return cfn_pointer
+        index, _, rest = cfn_pointer[len(prefix) + 1:].partition("/")
+        if index.isdigit() and int(index) < len(self.items):
+            return self.items[int(index)] + ("/" + rest if rest else "")
+        return self.where + cfn_pointer[len(prefix):]
+
+    @property
+    def said(self) -> str:
+        return ", ".join(f"{name} {'true' if value else 'false'}" for name, value in self.conditions)
+
+
 class TemplateSpelling(Spelling):
     """The API's pointers and values as a resource of a CloudFormation template spells them."""
 
-    def __init__(self, resource_type: str, base: str, pointers: dict[str, str], node_ids: dict[str, str]) -> None:
+    def __init__(self, resource_type: str, base: str, pointers: dict[str, str], node_ids: dict[str, str],
+                 choice: Choice | None = None) -> None:
         self.resource_type = resource_type
         self.base = base
         self.pointers = pointers
         self.node_ids = node_ids  # node or gateway name -> its logical id in this template
+        self.choice = choice
 
     def pointer(self, pointer: str) -> str:
         from meshify.injector.inputs.cfn_names import api_pointer_to_cfn
 
-        return api_pointer_to_cfn(pointer, self.pointers, self.resource_type)
+        found = api_pointer_to_cfn(pointer, self.pointers, self.resource_type)
+        return self.choice.place(found) if self.choice is not None else found
 
     def value(self, value: Any, pointer: str) -> Any:
         from meshify.injector.inputs.cfn_names import to_cfn_value
@@ -273,17 +307,20 @@ class ResourceView(Document):
     """One App Mesh resource of a template as the API spells it: the rules read the
     API's pointers, positions come from the template's."""
 
-    def __init__(self, document: Document, base: str, resource_type: str, data: Any, pointers: dict[str, str]) -> None:
+    def __init__(self, document: Document, base: str, resource_type: str, data: Any, pointers: dict[str, str],
+                 choice: Choice | None = None) -> None:
         super().__init__(document.path, document.text)
         self.document, self.base, self.resource_type = document, base, resource_type
         self.format = document.format
         self.data = data
         self.pointers = pointers
+        self.choice = choice
 
     def position(self, pointer: str) -> tuple[int, int]:
         from meshify.injector.inputs.cfn_names import api_pointer_to_cfn
 
-        return self.document.position(self.base + api_pointer_to_cfn(pointer, self.pointers, self.resource_type))
+        found = api_pointer_to_cfn(pointer, self.pointers, self.resource_type)
+        return self.document.position(self.base + (self.choice.place(found) if self.choice is not None else found))
 
 
 @dataclass(slots=True)
@@ -330,18 +367,29 @@ def read_template(document: Document) -> Template | None:
         if not isinstance(properties, dict) or not isinstance(resource_type, str):
             continue
         if resource_type == TASK_DEFINITION:
-            if not isinstance(properties.get("ContainerDefinitions"), list):
-                continue  # an intrinsic (!If ...) chooses the containers: unknown, nothing to check or edit
-            data, pointers = _api_data(properties, resource_type, resolver, base)
-            # CloudFormation names the family when the template does not: "<stack>-<logical id>-<random>".
-            data.setdefault("family", {"Fn::Sub": "${AWS::StackName}-" + logical_id})
-            spelling = TemplateSpelling(resource_type, base, pointers, node_ids)
-            _check_shape(ResourceView(document, base, resource_type, data, pointers), "", data)
-            task_file = TaskDefinitionFile(document, base, data, spelling=spelling, resource=logical_id)
-            template.task_definitions.append(task_file)
-            wired = _wired(properties, resolver)
-            if wired is not None:
-                template.wiring[logical_id] = wired
+            containers = properties.get("ContainerDefinitions")
+            choices = _choices(containers) if not isinstance(containers, list) or any(
+                _is_if(item) for item in containers) else [None]
+            for choice in choices:
+                chosen = properties if choice is None else {**properties, "ContainerDefinitions": [
+                    resolve(properties, item) for item in choice.items]}
+                recorded = set(resolver.defaults_used)
+                data, pointers = _api_data(chosen, resource_type, resolver, base)
+                if choice is not None:  # where a default is used: the chosen containers' own places
+                    for place in set(resolver.defaults_used) - recorded:
+                        resolver.defaults_used[base + choice.place(place[len(base):])] = \
+                            resolver.defaults_used.pop(place)
+                # CloudFormation names the family when the template does not: "<stack>-<logical id>-<random>".
+                data.setdefault("family", {"Fn::Sub": "${AWS::StackName}-" + logical_id})
+                spelling = TemplateSpelling(resource_type, base, pointers, node_ids, choice)
+                _check_shape(ResourceView(document, base, resource_type, data, pointers, choice), "", data)
+                task_file = TaskDefinitionFile(document, base, data, spelling=spelling, resource=logical_id) \
+                    if choice is None else ChosenTaskDefinitionFile(document, base, data, spelling=spelling,
+                                                                    resource=logical_id, choice=choice)
+                template.task_definitions.append(task_file)
+                wired = _wired(chosen, resolver)
+                if wired is not None:
+                    template.wiring.setdefault(logical_id, wired)
         elif resource_type == SERVICE:
             data, pointers = _api_data(properties, resource_type, resolver, base)
             reference = properties.get("TaskDefinition")
@@ -372,6 +420,92 @@ def read_template(document: Document) -> Template | None:
                 view, appmesh_kind, name if isinstance(name, str) else logical_id,
                 parent if isinstance(parent, str) else None, data["spec"], "/spec"))
     return template
+
+
+# At most this many conditions choose one task definition's containers: each way they can
+# be is linted, so 2**n views; beyond, the containers are left unknown (nothing checked).
+MAX_CONDITIONS = 4
+
+
+def _is_if(value: Any) -> bool:
+    if not isinstance(value, dict) or list(value) != ["Fn::If"]:
+        return False
+    argument = value["Fn::If"]
+    return isinstance(argument, list) and len(argument) == 3 and isinstance(argument[0], str)
+
+
+def _is_no_value(value: Any) -> bool:
+    return value == {"Ref": "AWS::NoValue"}
+
+
+def _conditions(value: Any, found: dict[str, None], items: bool = True) -> None:
+    """The conditions that choose the list (``items`` False) or one of its items, in the
+    order written."""
+    if _is_if(value):
+        name, first, second = value["Fn::If"]
+        found[name] = None
+        _conditions(first, found, items)
+        _conditions(second, found, items)
+    elif isinstance(value, list) and items:
+        for item in value:
+            _conditions(item, found, items=False)
+
+
+def _chosen(value: Any, where: str, values: dict[str, bool]) -> tuple[str, tuple[str, ...], str] | None:
+    """Where the list that ``values`` choose is, each of its containers, and the first
+    ``Fn::If`` that chooses; None when the choice leaves no literal list (``!Ref
+    AWS::NoValue``, another intrinsic)."""
+    first_if = where
+    while _is_if(value):
+        branch = 1 if values[value["Fn::If"][0]] else 2
+        value, where = value["Fn::If"][branch], f"{where}/Fn::If/{branch}"
+    if not isinstance(value, list):
+        return None
+    items = []
+    for index, item in enumerate(value):
+        place = f"{where}/{index}"
+        if _is_if(item) and first_if == where:
+            first_if = place
+        while _is_if(item):
+            branch = 1 if values[item["Fn::If"][0]] else 2
+            item, place = item["Fn::If"][branch], f"{place}/Fn::If/{branch}"
+        if not _is_no_value(item):
+            items.append(place)
+    return where, tuple(items), first_if
+
+
+def _choices(containers: Any) -> list[Choice | None]:
+    """Each way the conditions can choose the containers (formats.md's unknowns: which one
+    the stack takes is not known, so each is linted as a task definition of its own)."""
+    found: dict[str, None] = {}
+    _conditions(containers, found)
+    if not found or len(found) > MAX_CONDITIONS:
+        return []  # another intrinsic, or too many conditions: unknown, nothing to check or edit
+    names = list(found)
+    choices: dict[tuple[str, tuple[str, ...]], Choice] = {}  # by the containers chosen
+    for values in itertools.product((True, False), repeat=len(names)):
+        chosen = _chosen(containers, "/ContainerDefinitions", dict(zip(names, values, strict=True)))
+        if chosen is not None and chosen[:2] not in choices:
+            choices[chosen[:2]] = Choice(tuple(zip(names, values, strict=True)), *chosen)
+    return list(choices.values())
+
+
+@dataclass(slots=True)
+class ChosenTaskDefinitionFile(TaskDefinitionFile):
+    """A task definition as one way of its template's conditions chooses its containers.
+    Linted like any other; never edited: which way the stack takes is not known, and one
+    patch cannot serve every way (formats.md: never claim a value it cannot know)."""
+
+    choice: Choice | None = None
+
+    def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not patch:
+            return []
+        assert self.choice is not None
+        conditions = ", ".join(name for name, _ in self.choice.conditions)
+        raise Loc(self.document, self.base + self.choice.first_if).error(
+            f"cannot edit {self.resource}: its containers depend on condition {conditions} (Fn::If), and meshify "
+            "edits only a literal list; wire each branch by hand, or write the containers as one list")
 
 
 _NAME_KEYS = ("virtualServiceName", "virtualNodeName", "virtualRouterName", "virtualGatewayName", "virtualNode",

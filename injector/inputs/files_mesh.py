@@ -16,13 +16,12 @@ from typing import Any
 
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
-from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Mesh, Node, envoy_images
+from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Mesh, Node
 
 _ARN = re.compile(r"^arn:(aws[a-z-]*):appmesh:([a-z0-9-]+):(\d{12}):mesh/([^/@]+)(?:@\d{12})?/"
                   r"(virtualNode|virtualGateway)/([^/]+)$")
 _NODE_NAME = re.compile(r"^mesh/([^/]+)/(virtualNode|virtualGateway)/([^/]+)$")
 _WIRING = ("APPMESH_RESOURCE_ARN", "APPMESH_VIRTUAL_NODE_NAME")
-PUBLIC_ENVOY_REPOSITORY = "public.ecr.aws/appmesh/aws-appmesh-envoy"
 
 
 def wiring_of(task_file: TaskDefinitionFile) -> tuple[str, str, str | None, str | None, str | None] | None:
@@ -103,9 +102,10 @@ def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionF
     name = tf_name or next((w[2] for w in wired if w[2]), None) or ""
     region = next((w[3] for w in wired if w[3]), None) or tf_region or ""
     account = next((w[4] for w in wired if w[4]), None) or ""
-    table = envoy_images()
     if envoy_image is None and not region:
-        envoy_image = f"{PUBLIC_ENVOY_REPOSITORY}:{table['defaultTag']}"
+        from meshify.injector.inputs.mesh_from_files import public_envoy_image
+
+        envoy_image = public_envoy_image()  # the region is not known: ECR Public serves every one
     if envoy_image is None:
         from meshify.injector.model.mesh import default_envoy_image
 

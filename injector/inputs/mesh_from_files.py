@@ -11,6 +11,7 @@ files), or by ``--node``. The mesh's name comes from an ``AWS::AppMesh::Mesh`` (
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -85,9 +86,32 @@ def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, 
             claimant = mesh.resource(node) if node else None
             if claimant is None:
                 continue
-            if task_file.family:
+            # (once: a template's conditions may give one task definition several ways, each read)
+            if task_file.family and task_file.family not in {f.name for f in claimant.families}:
                 claimant.families.append(Named(task_file.family, task_file.loc("/family")))
-            elif task_file.resource:
+            elif not task_file.family and task_file.resource and \
+                    task_file.resource not in {r.name for r in claimant.resources}:
                 claimant.resources.append(Named(task_file.resource, task_file.loc("")))
     mesh.changed()
+    return mesh
+
+
+def compared_mesh(files: Sequence[InputFile], manifest: Mesh) -> Mesh | None:
+    """With a manifest, the mesh of the files' own App Mesh resources (templates, Terraform,
+    App Mesh spec files), which M119 compares with the manifest as written: call it before
+    the spec files given are merged into the manifest. A spec file that names another mesh
+    is left out (M118 says so); None when no file has an App Mesh resource."""
+    from meshify.injector.model.appmesh_api import api_specs
+
+    kept = []
+    for found in files:
+        specs = [spec for spec in found.spec_files if spec.mesh_name in (None, manifest.name)]
+        if specs:
+            kept.append(found if len(specs) == len(found.spec_files) else dataclasses.replace(found, spec_files=specs))
+    if not kept:
+        return None
+    mesh = mesh_from_files(kept, region=manifest.region, account=manifest.account)
+    mesh.compared_with = api_specs(manifest)
+    mesh.defined = {(spec.kind, spec.parent, spec.name) if spec.parent else (spec.kind, spec.name)
+                    for found in kept for spec in found.spec_files}
     return mesh

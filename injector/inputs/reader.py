@@ -159,8 +159,9 @@ def distinct(task_files: list[TaskDefinitionFile]) -> list[TaskDefinitionFile]:
     the ``.tf`` given beside it is the ``.tf``'s (which knows its task-level fields)."""
     import os
 
-    def key(task_file: TaskDefinitionFile) -> tuple[str, str]:
-        return os.path.realpath(task_file.path), task_file.base
+    def key(task_file: TaskDefinitionFile) -> tuple[str, str, object]:
+        # a template's conditions may choose its containers several ways: each is one (cloudformation.Choice)
+        return os.path.realpath(task_file.path), task_file.base, getattr(task_file, "choice", None)
 
     owned = {key(t) for t in task_files if getattr(t, "owner", None) is not None}
     kept, seen = [], set()

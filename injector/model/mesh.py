@@ -242,6 +242,11 @@ class Mesh:
     # stand-in: the rules that check a name exists or resolves skip them.
     unknown_names: set[str] = field(default_factory=set)
     _claims: dict[str, list[Node | Gateway]] | None = field(default=None, repr=False, compare=False)
+    # The mesh of the files' App Mesh resources, compared with a manifest (M119): the manifest's
+    # resources as written, before the spec files given were merged into it (appmesh_api.api_specs).
+    compared_with: dict[tuple[str, ...], Any] | None = field(default=None, repr=False, compare=False)
+    # ... and the resources the files define (a route's file names its router without defining it)
+    defined: set[tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def partition(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 
 import pytest
 from conftest import run_meshify
@@ -165,16 +166,16 @@ def test_m119_is_silent_when_the_template_matches_the_manifest(tmp_path):
     assert _m119(tmp_path, M119_MANIFEST) == ""
 
 
-def test_m119_reports_a_difference_at_the_template_resource(tmp_path):
+def test_m119_reports_a_difference_at_the_element_that_differs(tmp_path):
     assert _m119(tmp_path, M119_MANIFEST.replace("port: 8080", "port: 9090")) == (
-        "ledger.yaml:29:7: M119 warning: virtual node `ledger-node` differs from the manifest at "
-        "/listeners/0/portMapping/port: the manifest says 9090, the template has 8080\n")
+        "ledger.yaml:32:15: M119 warning: virtual node `ledger-node` differs from the manifest at "
+        "/listeners/0/portMapping/port: the manifest says 9090, the file has 8080 (the default of parameter AppPort)\n")
 
 
 def test_m119_reports_a_template_resource_the_manifest_lacks(tmp_path):
     manifest = M119_MANIFEST.replace("  ledger.shop.local: {node: ledger-node}\n", "")
     assert _m119(tmp_path, manifest) == (
-        "ledger.yaml:46:7: M119 warning: virtual service `ledger.shop.local` of the template is not in the manifest\n")
+        "ledger.yaml:46:7: M119 warning: virtual service `ledger.shop.local` of the files is not in the manifest\n")
 
 
 def test_a_finding_that_relies_on_a_parameter_default_says_so(tmp_path):
@@ -185,3 +186,92 @@ def test_a_finding_that_relies_on_a_parameter_default_says_so(tmp_path):
     result = run_meshify("lint", "ledger.yaml", "--select", "T208", cwd=tmp_path)
     assert result.stdout == ("ledger.yaml:58:7: T208 error: networkMode is 'bridge': App Mesh needs 'awsvpc' "
                              "(the default of parameter Networking)\n")
+
+
+# ---------------------------------------------------------------------------------------
+# Containers chosen by conditions (Fn::If): each way is linted, none is edited
+
+
+def test_each_way_conditions_choose_the_containers_is_linted_at_its_own_lines():
+    result = run_meshify("lint", "conditional.yaml", cwd=CFN)
+    assert result.stdout.splitlines() == [
+        "conditional.yaml:25:7: M113 info: node `color-node` has listeners but no virtual service or route reaches it",
+        # WithXray true: the first list
+        "conditional.yaml:54:13: T206 error: Envoy container `envoy` runs as user '1000', not '1337' (envoy.user and "
+        "the proxy's IgnoredUID): its own traffic would loop through the proxy",
+        "conditional.yaml:60:13: T203 error: container `xray` does not wait for Envoy: add dependsOn "
+        "{containerName: envoy, condition: HEALTHY}",
+        # WithXray false: the second
+        "conditional.yaml:62:13: T203 error: container `app` does not wait for Envoy: add dependsOn "
+        "{containerName: envoy, condition: HEALTHY}",
+        "conditional.yaml:65:13: T202 error: Envoy container `envoy` has no health check, so no container can wait for "
+        "it to be HEALTHY: add the Envoy admin health check",
+    ]
+    assert result.returncode == 1
+
+
+def test_fn_if_in_a_json_template_is_read_the_same_way():
+    result = run_meshify("lint", "conditional.template.json", cwd=CFN)
+    assert [line.split(" ", 2)[:2] for line in result.stdout.splitlines()] == [
+        ["conditional.template.json:49:5:", "M113"], ["conditional.template.json:119:9:", "T206"],
+        ["conditional.template.json:140:9:", "T203"], ["conditional.template.json:146:9:", "T203"],
+        ["conditional.template.json:154:8:", "T202"],
+    ]
+
+
+def test_a_container_there_only_under_a_condition_is_read_both_ways():
+    # `- !If [Debug, {...}, !Ref AWS::NoValue]` as a list item was "a container definition needs a name"
+    found = read_input(str(CFN / "conditional.yaml"))
+    ways = [(t.resource, [c["name"] for c in t.data["containerDefinitions"]]) for t in found.task_definitions]
+    assert ways == [("ColorTaskDef", ["app", "envoy", "xray"]), ("ColorTaskDef", ["app", "envoy"]),
+                    ("ColorDebugTaskDef", ["app", "shell"]), ("ColorDebugTaskDef", ["app"])]
+    shell = found.task_definitions[2]
+    assert shell.loc("/containerDefinitions/1/user").document.position(shell.loc("/containerDefinitions/1/user").pointer) \
+        == (85, 13)
+
+
+def test_beyond_four_conditions_the_containers_are_unknown(tmp_path):
+    items = "".join(f"        - !If [C{i}, {{Name: side{i}, Image: busybox}}, !Ref AWS::NoValue]\n" for i in range(5))
+    (tmp_path / "t.yaml").write_text(
+        "Resources:\n  Task:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n"
+        "        - {Name: app, Image: app:1}\n" + items)
+    assert read_input(str(tmp_path / "t.yaml")).task_definitions == []
+
+
+@pytest.mark.parametrize(("command", "name", "place"), [
+    ("inject", "conditional.yaml", "46:7"), ("uninject", "conditional.yaml", "46:7"),
+    ("inject", "conditional.template.json", "97:5"),
+])
+def test_inject_and_uninject_refuse_containers_chosen_by_a_condition(tmp_path, command, name, place):
+    shutil.copy(CFN / name, tmp_path / name)
+    result = run_meshify(command, name, "--in-place", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == (
+        f"{name}:{place}: cannot edit ColorTaskDef: its containers depend on condition WithXray (Fn::If), and meshify "
+        "edits only a literal list; wire each branch by hand, or write the containers as one list")
+    assert (tmp_path / name).read_bytes() == (CFN / name).read_bytes()
+
+
+def test_a_manifest_claiming_by_logical_id_lints_every_way(tmp_path):
+    shutil.copy(CFN / "conditional.yaml", tmp_path)
+    (tmp_path / "meshify.yaml").write_text(
+        "version: 1\nmesh: {name: colors, region: eu-west-1, account: '111122223333'}\n"
+        "nodes:\n  color-debug:\n    resource: ColorDebugTaskDef\n    listeners: [{port: 9080, protocol: http}]\n")
+    result = run_meshify("lint", "conditional.yaml", "--select", "T201,T206", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        # both ways lack Envoy: one finding at the list, said once
+        "conditional.yaml:77:7: T201 error: no Envoy container for node `color-debug`: add one named `envoy` running "
+        "the App Mesh Envoy image",
+    ]
+
+
+def test_migrate_refuses_containers_chosen_by_a_condition(tmp_path):
+    shutil.copy(CFN / "conditional.yaml", tmp_path)
+    (tmp_path / "meshify.yaml").write_text(
+        "version: 1\nmesh: {name: colors, region: eu-west-1, account: '111122223333'}\n"
+        "nodes:\n  color-node:\n    resource: ColorTaskDef\n    listeners: [{port: 9080, protocol: http}]\n")
+    result = run_meshify("migrate", "--to", "service-connect", "conditional.yaml", "--in-place", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("conditional.yaml:46:7: cannot edit ColorTaskDef: its containers depend on "
+                                    "condition WithXray (Fn::If)")
+    assert (tmp_path / "conditional.yaml").read_bytes() == (CFN / "conditional.yaml").read_bytes()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_meshify
-from golden_cases import CORPUS, FIXTURES, GOLDEN
+from golden_cases import CORPUS, FIXTURES, GOLDEN, TERRAFORM_CASES
 
 TERRAFORM = FIXTURES / "terraform"
 TERRAFORM_GOLDEN = GOLDEN / "terraform"
@@ -25,6 +25,12 @@ def ledger(tmp_path: Path) -> Path:
 def heredoc(tmp_path: Path) -> Path:
     shutil.copytree(TERRAFORM / "heredoc", tmp_path / "heredoc")
     return tmp_path / "heredoc"
+
+
+@pytest.fixture
+def indented(tmp_path: Path) -> Path:
+    shutil.copytree(TERRAFORM / "indented", tmp_path / "indented")
+    return tmp_path / "indented"
 
 
 # ---------------------------------------------------------------------------------------
@@ -214,6 +220,32 @@ def test_inject_in_place_golden(ledger, heredoc):
     assert (heredoc / "colorteller.tf").read_bytes() == (TERRAFORM_GOLDEN / "heredoc-colorteller.tf").read_bytes()
 
 
+@pytest.mark.parametrize(("golden", "folder", "name", "commands"), TERRAFORM_CASES,
+                         ids=[case[0] for case in TERRAFORM_CASES])
+def test_in_place_edits_give_the_golden_files(tmp_path, golden, folder, name, commands):
+    """Among them ``<<-EOT`` (indented/): the new JSON lines carry the heredoc's indentation,
+    the node's ARN is the interpolation of its address, and inject then migrate leave the rest
+    of the file byte for byte. ``python tests/regen_golden.py`` rewrites them."""
+    shutil.copytree(TERRAFORM / folder, tmp_path / folder)
+    for command in commands:
+        result = run_meshify(*command, cwd=tmp_path / folder)
+        assert result.returncode == 0, result.stderr
+    assert (tmp_path / folder / name).read_bytes() == (TERRAFORM_GOLDEN / golden).read_bytes()
+
+
+def test_findings_inside_an_indented_heredoc_are_at_their_place(indented):
+    text = (TERRAFORM_GOLDEN / "indented-main.tf").read_text()
+    (indented / "main.tf").write_text(text.replace('"user": "1337",', '"user": "1000",'))
+    result = run_meshify("lint", "main.tf", "--select", "T206", cwd=indented)
+    assert (result.returncode, result.stdout) == (
+        1, "main.tf:61:9: T206 error: Envoy container `envoy` runs as user '1000', not '1337' (envoy.user and the "
+           "proxy's IgnoredUID): its own traffic would loop through the proxy\n")
+    (indented / "main.tf").write_text(text.replace('"startPeriod": 10', '"startPeriod": 10, "retries": 0'))
+    result = run_meshify("lint", "main.tf", cwd=indented)
+    assert (result.returncode, result.stderr) == (
+        2, 'main.tf:76:30: duplicate key "retries" (JSON parsers disagree on which one wins)\n')
+
+
 def test_patch_pointers_are_the_resources_path(ledger):
     result = run_meshify("inject", "main.tf", "--patch", cwd=ledger)
     assert result.returncode == 0
@@ -226,7 +258,8 @@ def test_patch_pointers_are_the_resources_path(ledger):
     assert envoy["environment"] == [{"name": "APPMESH_RESOURCE_ARN", "value": "${aws_appmesh_virtual_node.ledger_blue.arn}"}]
 
 
-@pytest.mark.parametrize(("folder", "name"), [("ledger", "main.tf"), ("heredoc", "colorteller.tf"), ("defaults", "api.tf")])
+@pytest.mark.parametrize(("folder", "name"), [("ledger", "main.tf"), ("heredoc", "colorteller.tf"), ("defaults", "api.tf"),
+                                             ("indented", "main.tf")])
 def test_inject_then_lint_is_clean_inject_twice_changes_nothing_and_the_rest_is_byte_identical(tmp_path, folder, name):
     from meshify.injector.documents.document import Document
 
@@ -350,7 +383,45 @@ def test_tf_json_lint_and_inject(tmp_path):
     assert run_meshify("inject", "main.tf.json", "--check", cwd=folder).returncode == 0
 
 
-@pytest.mark.parametrize("golden", ["ledger-main.tf", "heredoc-colorteller.tf"])
+def test_tf_json_findings_inside_the_container_definitions_string_are_at_their_place(tmp_path):
+    """The string holds pretty-printed JSON as one line of escapes (\\n, \\", \\u00e9 before the
+    Envoy): each finding is at its element's own column, which a user's editor shows."""
+    shutil.copytree(TERRAFORM / "tfjson", tmp_path / "tfjson")
+    lint = run_meshify("lint", "escaped.tf.json", cwd=tmp_path / "tfjson")
+    line = (TERRAFORM / "tfjson" / "escaped.tf.json").read_text().splitlines()[6]
+    assert line[477:494] == '{\\n    \\"name\\": '  # the Envoy container
+    assert line[635:643] == '\\"user\\"' and line[510:519] == '\\"image\\"'
+    assert lint.stdout.splitlines() == [
+        "escaped.tf.json:5:9: T204 error: no proxyConfiguration: the task's traffic does not go through Envoy; add an "
+        "APPMESH proxy configuration for container `envoy`",
+        "escaped.tf.json:7:478: T202 error: Envoy container `envoy` has no health check, so no container can wait for it "
+        "to be HEALTHY: add the Envoy admin health check",
+        "escaped.tf.json:7:511: T213 warning: Envoy container `envoy` runs "
+        "'840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.29.6.0-prod', the manifest's Envoy image is "
+        "'840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.39.1.0-prod'",
+        "escaped.tf.json:7:636: T206 error: Envoy container `envoy` runs as user '1000', not '1337' (envoy.user and the "
+        "proxy's IgnoredUID): its own traffic would loop through the proxy",
+    ]
+
+
+@pytest.mark.parametrize(("old", "new", "error"), [
+    ('\\"user\\": \\"1000\\",', '\\"user\\": \\"1000\\" \\"x\\",', "7:655: invalid JSON: Expecting ',' delimiter"),
+    ('\\"user\\": \\"1000\\",', '\\"user\\": \\"1000\\", \\"user\\": 1,',
+     '7:656: duplicate key "user" (JSON parsers disagree on which one wins)'),
+    ('"[\\n  {', '"' + "[" * 101 + "[\\n  {", "7:135: nested more than 100 levels deep"),
+])
+def test_tf_json_bad_json_in_the_container_definitions_string_is_an_input_error_at_its_place(tmp_path, old, new, error):
+    text = (TERRAFORM / "tfjson" / "escaped.tf.json").read_text()
+    assert old in text
+    (tmp_path / "meshify.yaml").write_bytes((TERRAFORM / "tfjson" / "meshify.yaml").read_bytes())
+    (tmp_path / "bad.tf.json").write_text(text.replace(old, new, 1))
+    result = run_meshify("lint", "bad.tf.json", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2, "", f"bad.tf.json:{error} (in the container_definitions string)\n")
+
+
+@pytest.mark.parametrize("golden", ["ledger-main.tf", "heredoc-colorteller.tf", "indented-main.tf",
+                                    "indented-main.migrated.tf"])
 def test_an_injected_tf_still_parses_for_python_hcl2(golden):
     hcl2 = pytest.importorskip("hcl2")
     loaded = hcl2.loads((TERRAFORM_GOLDEN / golden).read_text())
@@ -545,7 +616,7 @@ def test_without_a_manifest_or_app_mesh_resources_the_manifest_is_missing(nomani
            "files given; give --manifest PATH\n")
 
 
-@pytest.mark.parametrize("fixture", ["ledger"])  # heredoc/ is wired by hand already: uninject unwires it
+@pytest.mark.parametrize("fixture", ["ledger", "indented"])  # heredoc/ is wired by hand already: uninject unwires it
 def test_uninject_gives_back_the_terraform_inject_changed(fixture, tmp_path):
     """inject then uninject: every file (the .tf, and the template it reads) byte for byte
     as it was, the proxy_configuration block and the blank line before it included."""

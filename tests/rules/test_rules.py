@@ -230,7 +230,7 @@ def test_every_catalogue_rule_has_a_failing_case_and_a_documented_module():
     assert catalogue <= set(rules)
     tested_elsewhere = {"S001"} | {rule for rule in rules if rule[0] in "LC"}  # test_config, test_live, test_service_connect
     tested_elsewhere |= {rule for rule in rules if rule.startswith("R")}  # test_migration_rules.py
-    tested_elsewhere |= {"M119"}  # templates against a manifest: tests/inputs/test_cloudformation.py
+    tested_elsewhere |= {"M119"}  # files against a manifest: tests/rules/test_m119_files_differ.py
     assert set(rules) - tested_elsewhere <= {case[0] for case in CASES}
     for rule in rules.values():
         assert all(section in rule.doc for section in ("What:", "Why:", "Fails", "Passes", "Fix:")), rule.id
