@@ -1,6 +1,7 @@
-"""A small on-disk memory of work already done, like linters' caches: one empty file per
-key under ``$MESHIFY_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/meshify``, else
-``~/.cache/meshify``). A key covers everything the result depends on: the input bytes,
+"""A small on-disk memory of work already done, like linters' caches: one file per key
+(empty when the key alone is the answer, "this manifest is valid"; else what was worked
+out, such as the manifest's parse) under ``$MESHIFY_CACHE_DIR`` (default:
+``$XDG_CACHE_HOME/meshify``, else ``~/.cache/meshify``). A key covers everything the result depends on: the input bytes,
 meshify's version, the schema template and the botocore model it is expanded from. A
 cache that cannot be read or written is simply not used; ``MESHIFY_NO_CACHE=1`` turns
 it off."""
@@ -50,5 +51,32 @@ def remember(entry: str) -> None:
         os.makedirs(directory, exist_ok=True)
         with open(os.path.join(directory, entry), "w"):
             pass
+    except OSError:
+        pass  # a read-only home: no cache, same results
+
+
+def load(entry: str) -> bytes | None:
+    """What :func:`store` kept under ``entry`` (``b""`` for :func:`remember`), or None."""
+    if os.environ.get("MESHIFY_NO_CACHE"):
+        return None
+    try:
+        with open(os.path.join(_directory(), entry[:2], entry), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def store(entry: str, content: bytes) -> None:
+    """Keep ``content`` under ``entry``, whole or not at all: a run beside this one (a
+    parallel pre-commit hook) reads either the old entry or the new one, never half."""
+    if os.environ.get("MESHIFY_NO_CACHE"):
+        return
+    try:
+        directory = os.path.join(_directory(), entry[:2])
+        os.makedirs(directory, exist_ok=True)
+        temporary = os.path.join(directory, f".{entry}.{os.getpid()}")
+        with open(temporary, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, os.path.join(directory, entry))
     except OSError:
         pass  # a read-only home: no cache, same results

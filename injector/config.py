@@ -54,12 +54,12 @@ def check_rule_ids(config: Config, rule_ids: list[str]) -> None:
 
 
 def _tables(directory: Path) -> tuple[Path, dict[str, Any]] | None:
-    import tomllib
-
     for name in ("meshify.toml", "pyproject.toml"):
         candidate = directory / name
         if not candidate.is_file():
             continue
+        import tomllib  # only where there is a file to read: most directories have none
+
         try:
             text = candidate.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:  # TOML is UTF-8 by definition

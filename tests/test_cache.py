@@ -3,8 +3,11 @@ again; anything else always is."""
 
 from __future__ import annotations
 
+import marshal
 import os
+from pathlib import Path
 
+import pytest
 from conftest import run_meshify
 
 
@@ -43,3 +46,71 @@ def test_unwritable_cache_changes_nothing(shop, tmp_path, monkeypatch):
     monkeypatch.setenv("MESHIFY_CACHE_DIR", str(blocker / "cache"))
     result = run_meshify("lint", cwd=shop)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def _with_typo(shop):
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace("      - prices.shop.local\n", "      - prices.shop.lcoal\n", 1))
+    return manifest
+
+
+M103_LINE = ("meshify.yaml:33:9: M103 error: backend `prices.shop.lcoal` of node `products-v1` is no virtual service "
+             "of the mesh (services: prices.shop.local, products.shop.local)\n")
+
+
+def test_a_finding_in_a_remembered_manifest_is_placed_as_a_fresh_parse_places_it(shop, tmp_path, monkeypatch):
+    _with_typo(shop)
+    monkeypatch.setenv("MESHIFY_NO_CACHE", "1")
+    fresh = run_meshify("lint", "meshify.yaml", "taskdefs/products-api.json", cwd=shop)
+    monkeypatch.delenv("MESHIFY_NO_CACHE")
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(tmp_path / "cache"))
+    first = run_meshify("lint", "meshify.yaml", "taskdefs/products-api.json", cwd=shop)
+    remembered = run_meshify("lint", "meshify.yaml", "taskdefs/products-api.json", cwd=shop)
+    assert fresh.stdout.startswith(M103_LINE)
+    assert (remembered.returncode, remembered.stdout) == (first.returncode, first.stdout) == (1, fresh.stdout)
+    json_output = run_meshify("lint", "meshify.yaml", "--format", "sarif", cwd=shop).stdout
+    monkeypatch.setenv("MESHIFY_NO_CACHE", "1")
+    assert run_meshify("lint", "meshify.yaml", "--format", "sarif", cwd=shop).stdout == json_output
+
+
+def test_a_manifest_changed_by_one_byte_is_read_and_validated_again(shop, tmp_path, monkeypatch):
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(tmp_path / "cache"))
+    manifest = _with_typo(shop)
+    assert run_meshify("lint", cwd=shop).stdout.startswith(M103_LINE)
+    manifest.write_text(manifest.read_text().replace("prices.shop.lcoal", "prices.shop.lcoap", 1))
+    assert run_meshify("lint", cwd=shop).stdout.startswith(M103_LINE.replace("lcoal", "lcoap"))
+    manifest.write_text(manifest.read_text().replace("        protocol: http\n", "        protocol: hxtp\n", 1))
+    broken = run_meshify("lint", cwd=shop)
+    assert broken.returncode == 2
+    assert broken.stderr == ("meshify.yaml:24:9: manifest does not match the schema at /nodes/products-v1/listeners/0/"
+                             "protocol: 'hxtp' is not one of http, tcp, http2, grpc\n")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty"])
+def test_a_damaged_cache_entry_is_ignored(shop, tmp_path, monkeypatch, damage):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
+    _with_typo(shop)
+    first = run_meshify("lint", cwd=shop)
+    [entry] = [Path(root) / name for root, _, names in os.walk(cache) for name in names]
+    content = entry.read_bytes()
+    entry.write_bytes({"truncated": content[:len(content) // 2], "garbage": b"\x00garbage" * 10, "empty": b""}[damage])
+    again = run_meshify("lint", cwd=shop)
+    assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, first.stderr)
+    mark = b"meshify-manifest-3\n"
+    assert content.startswith(mark) and entry.read_bytes().startswith(mark)  # written whole again
+    assert marshal.loads(entry.read_bytes()[len(mark):]) == marshal.loads(content[len(mark):])
+    assert _entries(cache) == [entry.name]
+
+
+def test_a_damaged_entry_does_not_let_an_invalid_manifest_through(shop, tmp_path, monkeypatch):
+    """A readable entry is a valid manifest's; a damaged one proves nothing."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace("        protocol: http\n", "        protocol: hxtp\n", 1))
+    from meshify.injector import cache as cache_module
+
+    key = cache_module.key("manifest-valid", manifest.read_text())
+    cache_module.store(key, b"meshify-manifest-3\n\x00truncated")
+    assert run_meshify("lint", cwd=shop).returncode == 2

@@ -56,3 +56,22 @@ def test_inject_needs_jsonpatch_but_not_boto3(cache):
     assert status == 1
     assert "jsonpatch" in modules
     assert "boto3" not in modules
+
+
+def test_an_unchanged_manifest_is_not_parsed_again_even_for_a_finding_in_it(cache, shop):
+    """The cache keeps a valid manifest's data and positions: the second lint imports no
+    YAML parser and no TOML reader (there is no configuration file), and places the
+    finding in the manifest exactly as the first did."""
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace("      - prices.shop.local\n", "      - prices.shop.lcoal\n", 1))
+    argv = ["lint", "meshify.yaml", "taskdefs/products-api.json", "taskdefs/prices-api.json"]
+    first = subprocess.run([sys.executable, "-c", _PROBE, *argv], cwd=shop, capture_output=True, text=True,
+                           env={"PATH": "/usr/bin:/bin", "MESHIFY_CACHE_DIR": str(cache), "HOME": str(cache)}, timeout=60)
+    assert "meshify.yaml:33:9: M103 error: backend `prices.shop.lcoal`" in first.stdout
+    assert "ruamel.yaml" in json.loads(first.stderr.strip().splitlines()[-1])["modules"]
+    second = subprocess.run([sys.executable, "-c", _PROBE, *argv], cwd=shop, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "MESHIFY_CACHE_DIR": str(cache), "HOME": str(cache)}, timeout=60)
+    assert second.stdout == first.stdout
+    modules = set(json.loads(second.stderr.strip().splitlines()[-1])["modules"])
+    assert sorted({"ruamel.yaml", "_ruamel_yaml", "meshify.injector.documents.yaml_text", "jsonschema", "tomllib"}
+                  & modules) == []

@@ -90,6 +90,11 @@ def validate(document: Document) -> None:
     key = cache.key("manifest-valid", document.text)
     if cache.has(key):
         return
+    _validate(document)
+    cache.remember(key)
+
+
+def _validate(document: Document) -> None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
     from meshify.injector.inputs.manifest_schema import manifest_schema
@@ -98,15 +103,71 @@ def validate(document: Document) -> None:
     error = best_match(validator.iter_errors(document.data))
     if error is not None:
         raise _schema_error(document, error)
-    cache.remember(key)
 
 
 def load_manifest(path: str, envoy_image: str | None = None) -> Mesh:
     """The model of the manifest at ``path``; ``envoy_image`` (the configuration's
     ``envoy-image``) replaces the default image when the manifest names none."""
-    document = Document.load(path)
-    validate(document)
-    return build(document, envoy_image)
+    return build(_read(path), envoy_image)
+
+
+# What a cache entry of a valid YAML manifest holds after this mark: marshal's
+# (data, *positions) (documents/remembered.py's Positions). An entry without it (an empty one) says "valid" only.
+_PARSED = b"meshify-manifest-3\n"
+
+
+def _read(path: str) -> Document:
+    """The manifest's document, valid against the schema. A valid YAML manifest's data and
+    the position of each of its elements are kept in its validation cache entry, keyed by
+    its exact text: an unchanged manifest (2,000 nodes: a second of parsing) is neither
+    parsed nor validated again, and a finding in it is placed without a parse. An entry
+    that cannot be read as such is ignored: the manifest is parsed and validated again."""
+    from meshify.injector import cache
+    from meshify.injector.documents.document import BOM, _is_yaml, read_text
+
+    text = read_text(path)
+    if not _is_yaml(path, text):
+        document = Document.load(path, text)
+        validate(document)
+        return document
+    key = cache.key("manifest-valid", text[len(BOM):] if text.startswith(BOM) else text)
+    entry = cache.load(key)
+    if entry is not None and entry.startswith(_PARSED):
+        import marshal
+
+        from meshify.injector.documents.remembered import RememberedDocument
+
+        try:
+            data, root, *numbers = marshal.loads(entry[len(_PARSED):])
+            if isinstance(data, dict) and len(numbers) == 3 and all(isinstance(part, bytes) for part in numbers):
+                return RememberedDocument(path, text, data, (tuple(root), *numbers))
+        except (ValueError, TypeError, EOFError, IndexError):
+            pass  # a truncated or foreign entry: read the manifest afresh
+    document = Document.load(path, text)
+    if entry != b"":  # an empty entry: validated before, by a meshify that kept no parse
+        _validate(document)
+    parse = _parse_of(document)
+    if parse is not None or entry != b"":
+        cache.store(key, parse or b"")
+    return document
+
+
+def _parse_of(document: Document) -> bytes | None:
+    """What the cache keeps of a valid YAML manifest: its data and positions, or None."""
+    import marshal
+
+    from meshify.injector.documents.document import TextYamlDocument
+    from meshify.injector.documents.remembered import position_table
+
+    if not isinstance(document, TextYamlDocument):
+        return None
+    positions = position_table(document)
+    if positions is None:
+        return None
+    try:
+        return _PARSED + marshal.dumps((document.data, *positions))
+    except ValueError:  # a value marshal cannot keep: parse each time
+        return None
 
 
 def _families(value: Any, loc: Loc) -> list[Named]:

@@ -34,8 +34,11 @@ class Loc:
         # A manifest of 2,000 nodes makes about 40,000 of these: escape only what needs it.
         pointer = self.pointer
         for token in tokens:
-            text = str(token)
-            pointer += "/" + (text if "~" not in text and "/" not in text else escape(text))
+            if token.__class__ is int:
+                pointer = f"{pointer}/{token}"
+            else:
+                text = str(token)
+                pointer = f"{pointer}/{text if '~' not in text and '/' not in text else escape(text)}"
         return Loc(self.document, pointer)
 
     def error(self, message: str) -> InputError:
