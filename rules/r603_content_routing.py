@@ -26,7 +26,6 @@ to the target's target group) or to an ALB listener rule, or drop it.
 
 from meshify.injector.engine import MigrationContext, rule
 from meshify.injector.model.mesh import route_label
-from meshify.injector.model.migration import content_matches, route_member
 
 
 def _single_destination(router) -> str | None:
@@ -37,6 +36,7 @@ def _single_destination(router) -> str | None:
 
 @rule("R603", "error", "Content-based routing is lost", scope="migration")
 def check(context: MigrationContext):
+    from meshify.injector.model.migration import content_matches, route_member
     for router in context.mesh.routers.values():
         only = _single_destination(router)
         for route in router.routes:

@@ -18,11 +18,11 @@ Fix: accept the fixed retries, or retry in the application where the route neede
 
 from meshify.injector.engine import MigrationContext, rule
 from meshify.injector.model.mesh import route_label
-from meshify.injector.model.migration import FIXED_RETRIES, route_member
 
 
 @rule("R604", "warning", "Retry policy becomes fixed retries", scope="migration")
 def check(context: MigrationContext):
+    from meshify.injector.model.migration import FIXED_RETRIES, route_member
     for router in context.mesh.routers.values():
         for route in router.routes:
             if not route.retry_policy:

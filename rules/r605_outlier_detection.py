@@ -16,11 +16,11 @@ Fix: accept the fixed values; nothing in Service Connect tunes them.
 """
 
 from meshify.injector.engine import MigrationContext, rule
-from meshify.injector.model.migration import FIXED_OUTLIER_DETECTION, listener_member
 
 
 @rule("R605", "warning", "Outlier detection becomes fixed ejection", scope="migration")
 def check(context: MigrationContext):
+    from meshify.injector.model.migration import FIXED_OUTLIER_DETECTION, listener_member
     for node in context.mesh.nodes.values():
         for listener in node.listeners:
             if not listener.outlier_detection:

@@ -15,11 +15,11 @@ Fix: limit concurrency in the application, or scale the service on its load.
 """
 
 from meshify.injector.engine import MigrationContext, rule
-from meshify.injector.model.migration import listener_member
 
 
 @rule("R606", "warning", "Connection pool is lost", scope="migration")
 def check(context: MigrationContext):
+    from meshify.injector.model.migration import listener_member
     for node in context.mesh.nodes.values():
         for listener in node.listeners:
             if not listener.connection_pool:

@@ -20,7 +20,6 @@ the serving service's ``timeout``).
 
 from meshify.injector.engine import MigrationContext, rule
 from meshify.injector.model.mesh import route_label
-from meshify.injector.model.migration import route_member, served_ports
 
 
 def _said(milliseconds: int | None) -> str:
@@ -29,6 +28,7 @@ def _said(milliseconds: int | None) -> str:
 
 @rule("R607", "info", "Route timeouts become a server-side timeout", scope="migration")
 def check(context: MigrationContext):
+    from meshify.injector.model.migration import route_member, served_ports
     for service, port in served_ports(context.plan):
         if not port.route_timeouts:
             continue

@@ -18,11 +18,11 @@ callers another way (VPC Lattice IAM auth policies, or in the application).
 """
 
 from meshify.injector.engine import MigrationContext, rule
-from meshify.injector.model.migration import listener_member
 
 
 @rule("R608", "error", "Mutual TLS and file or SDS certificates are lost", scope="migration")
 def check(context: MigrationContext):
+    from meshify.injector.model.migration import listener_member
     for node in context.mesh.nodes.values():
         for listener in node.listeners:
             tls = listener.tls or {}

@@ -19,11 +19,11 @@ the service's configuration, with the CA that issued the certificate.
 """
 
 from meshify.injector.engine import MigrationContext, rule
-from meshify.injector.model.migration import listener_member
 
 
 @rule("R609", "info", "Listener TLS becomes Service Connect TLS", scope="migration")
 def check(context: MigrationContext):
+    from meshify.injector.model.migration import listener_member
     for node in context.mesh.nodes.values():
         service = context.plan.service_of(node.name)
         for listener in node.listeners:

@@ -12,7 +12,8 @@ from conftest import run_meshify
 
 
 def _entries(directory) -> list[str]:
-    return sorted(name for _, _, names in os.walk(directory) for name in names)
+    """The manifests' entries (botocore's models read at start-up are kept too: file-...)."""
+    return sorted(name for _, _, names in os.walk(directory) for name in names if not name.startswith("file-"))
 
 
 def test_valid_manifest_is_remembered_and_changes_are_validated_again(shop, tmp_path, monkeypatch):
@@ -92,7 +93,7 @@ def test_a_damaged_cache_entry_is_ignored(shop, tmp_path, monkeypatch, damage):
     monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
     _with_typo(shop)
     first = run_meshify("lint", cwd=shop)
-    [entry] = [Path(root) / name for root, _, names in os.walk(cache) for name in names]
+    [entry] = [Path(root) / name for root, _, names in os.walk(cache) for name in names if not name.startswith("file-")]
     content = entry.read_bytes()
     entry.write_bytes({"truncated": content[:len(content) // 2], "garbage": b"\x00garbage" * 10, "empty": b""}[damage])
     again = run_meshify("lint", cwd=shop)
@@ -114,3 +115,32 @@ def test_a_damaged_entry_does_not_let_an_invalid_manifest_through(shop, tmp_path
     key = cache_module.key("manifest-valid", manifest.read_text())
     cache_module.store(key, b"meshify-manifest-3\n\x00truncated")
     assert run_meshify("lint", cwd=shop).returncode == 2
+
+
+def test_a_parsed_file_is_kept_until_it_changes_and_a_damaged_entry_is_read_again(tmp_path, monkeypatch):
+    """How botocore's service models are read at start-up (model/service_models.py)."""
+    import json
+
+    from meshify.injector import cache as cache_module
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
+    source = tmp_path / "service-2.json"
+    source.write_text('{"shapes": {"A": [1, 2.5, "x", true, null]}}')
+    reads: list[str] = []
+
+    def read(path):
+        reads.append(str(path))
+        return json.loads(Path(path).read_text())
+
+    expected = {"shapes": {"A": [1, 2.5, "x", True, None]}}
+    assert cache_module.parsed_file(source, read) == expected
+    assert cache_module.parsed_file(source, read) == expected
+    assert len(reads) == 1
+    [entry] = [Path(root) / name for root, _, names in os.walk(cache) for name in names if name.startswith("file-")]
+    entry.write_bytes(entry.read_bytes()[:7])
+    assert cache_module.parsed_file(source, read) == expected
+    assert len(reads) == 2
+    source.write_text('{"shapes": {}}')
+    assert cache_module.parsed_file(source, read) == {"shapes": {}}
+    assert len(reads) == 3

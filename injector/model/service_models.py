@@ -51,7 +51,9 @@ def model_file(service: str) -> Path:
 @cache
 def model(service: str) -> dict[str, Any]:
     """A service model (the newest API version botocore ships)."""
-    return _read(model_file(service))
+    from meshify.injector import cache as on_disk
+
+    return on_disk.parsed_file(model_file(service), _read)
 
 
 @cache
