@@ -9,7 +9,7 @@ from array import array
 from typing import Any
 
 from meshify.injector.documents.document import BOM, Document, TextYamlDocument
-from meshify.injector.documents.pointer import split
+from meshify.injector.documents.pointer import escape, split
 
 # Where every element of the data is, in three arrays of unsigned 32-bit integers (bytes:
 # nothing to build when read back): the containers are numbered, the root 0, and the
@@ -22,17 +22,20 @@ NOT_A_CONTAINER = 0xFFFFFFFF
 
 def position_table(document: TextYamlDocument) -> Positions | None:
     """Where ``document.position(pointer)`` places every element of its data, or None for
-    what this does not describe as the document does (anchors, aliases, merge keys,
-    tags): such a file is parsed every time."""
-    parsed = document._parsed
-    text = parsed.text
-    if "\r" in text.replace("\r\n", "\n"):
-        return None  # lone CR line breaks: rare enough to parse each time
+    a file read otherwise than in yaml_text's one pass, or with short-form intrinsics
+    (aliases, merge keys, other tags: placed by the editing tree's own rules): such a
+    file is simply parsed every time."""
+    quick = getattr(document, "_quick", None)
+    if quick is None or quick.intrinsics:
+        return None
+    text, where = quick.text, quick.positions
     line_starts = [0]
     index = text.find("\n")
     while index != -1:
         line_starts.append(index + 1)
         index = text.find("\n", index + 1)
+    if "\r" in text.replace("\r\n", "\n"):
+        return None  # lone CR line breaks: rare enough to parse each time
     bom = text.startswith(BOM)
 
     def at(offset: int) -> tuple[int, int]:
@@ -42,41 +45,29 @@ def position_table(document: TextYamlDocument) -> Positions | None:
             column -= 1
         return line + 1, column + 1
 
-    def plain(node: Any) -> bool:
-        return node.tag is None and node.anchor is None and node.kind != "alias"
-
     places: list[int] = []
     first: list[int] = []
     inner: list[int] = []
-    try:
-        root = parsed.root
-        if root is None or not plain(root) or root.kind not in ("map", "seq"):
-            return None
-        containers: list[tuple[Any, Any]] = [(root, document.data)]  # numbered in the order met
-        for node, value in containers:
-            if node.kind == "map":
-                if not isinstance(value, dict) or len(node.pairs) != len(value) \
-                        or list(value) != [key.value for key, _ in node.pairs]:
-                    return None
-                elements = [(key, item, item_value) for (key, item), item_value in zip(node.pairs, value.values(), strict=True)]
+    if not isinstance(document.data, (dict, list)):
+        return None
+    containers: list[tuple[Any, str]] = [(document.data, "")]  # numbered in the order met
+    for value, pointer in containers:
+        first.append(len(inner))
+        members = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in members:
+            child_pointer = f"{pointer}/{escape(key)}" if isinstance(value, dict) else f"{pointer}/{key}"
+            offset = where.get(child_pointer)
+            if offset is None:
+                return None  # placed by a rule this table does not repeat
+            places.extend(at(offset))
+            if isinstance(child, (dict, list)):
+                inner.append(len(containers))
+                containers.append((child, child_pointer))
             else:
-                if not isinstance(value, list) or len(node.items) != len(value):
-                    return None
-                elements = [(item, item, item_value) for item, item_value in zip(node.items, value, strict=True)]
-            first.append(len(inner))
-            for placed, child, child_value in elements:
-                if not plain(placed) or not plain(child) or (placed is not child and (
-                        placed.kind != "scalar" or (placed.value == "<<" and placed.style is None))):
-                    return None
-                places.extend(at(placed.start))
-                if child.kind in ("map", "seq"):
-                    inner.append(len(containers))
-                    containers.append((child, child_value))
-                else:
-                    inner.append(NOT_A_CONTAINER)
-    except (AttributeError, TypeError):
-        return None  # yaml_text's tree changed shape: parse as before
-    return at(root.start), array("I", places).tobytes(), array("I", first).tobytes(), array("I", inner).tobytes()
+                inner.append(NOT_A_CONTAINER)
+    root = where.get("")
+    return (at(root) if root is not None else (1, 1)), array("I", places).tobytes(), array("I", first).tobytes(), \
+        array("I", inner).tobytes()
 
 
 class RememberedDocument(Document):
