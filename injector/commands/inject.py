@@ -15,6 +15,7 @@ from meshify.injector.aws.session import AwsOptions
 from meshify.injector.commands.batch import each_file, report
 from meshify.injector.documents.document import Document
 from meshify.injector.engine.findings import selected
+from meshify.injector.engine.runner import apply_in_place
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
@@ -76,10 +77,10 @@ def _rules(scope: str) -> list[engine.Rule]:
     return [rule for rule in engine.all_rules().values() if rule.scope == scope and rule.fixable]
 
 
-def _unfixed_errors(context: engine.TaskContext, select: Iterable[str], ignore: Iterable[str]) -> list[engine.Finding]:
+def _unfixed_errors(unfixed: list[engine.Finding], select: Iterable[str], ignore: Iterable[str]) -> list[engine.Finding]:
     """The errors no fix removes, of the rules the user selected: a rule the user ignored
     never stops injection."""
-    return [found for found in engine.run(_rules("taskdef"), context)
+    return [found for found in unfixed
             if found.severity == "error" and not found.fix and not found.relies_on_default
             and selected(found.rule, select, ignore)]
 
@@ -91,8 +92,9 @@ def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None,
     if claimant is None:
         return Injection(source, None)
     context = engine.TaskContext(mesh, claimant, copy.deepcopy(source.data), source.loc)
-    patch = engine.fix(_rules("taskdef"), context, "taskdef")
-    blocking = _unfixed_errors(context, select, ignore)
+    unfixed: list[engine.Finding] = []
+    patch = engine.fix(_rules("taskdef"), context, "taskdef", unfixed)
+    blocking = _unfixed_errors(unfixed, select, ignore)
     if blocking:
         raise blocking[0].loc.error(f"cannot inject: {blocking[0].rule} {blocking[0].message}")
     return Injection(source, claimant, patch)
@@ -100,9 +102,8 @@ def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None,
 
 def policy_patch(mesh: Mesh, policy: PolicyFile, claimants: list[Node | Gateway]) -> None:
     """Add to ``policy.patch`` what the task role needs for every claimant."""
-    import jsonpatch
-
-    current = jsonpatch.apply_patch(policy.policy, policy.patch)  # a copy: the file's data stays as read
+    current = copy.deepcopy(policy.policy)  # the working copy: the file's data stays as read
+    apply_in_place(current, policy.patch)
     checks = [rule for rule in engine.all_rules().values() if rule.scope == "policy" and not rule.fixable]
     for claimant in claimants[:1]:  # what no fix can mend (I304, a trust policy) stops injection
         context = engine.PolicyContext(mesh, claimant, current, lambda pointer: Loc(policy.document, pointer))

@@ -24,6 +24,13 @@ class TaskContext:
     claimant: Node | Gateway
     taskdef: dict[str, Any]
     locate: Callable[[str], Loc]
+    # find_envoy's answer for the current taskdef: asked by about a dozen rules per file,
+    # changed only by a fix (runner.fix calls changed()).
+    _envoy: int | bool | None = field(default=False, repr=False, compare=False)
+
+    def changed(self) -> None:
+        """``taskdef`` was edited (a fix was applied): forget what was derived from it."""
+        self._envoy = False
 
     @property
     def is_gateway(self) -> bool:
@@ -39,9 +46,11 @@ class TaskContext:
         return self.taskdef.get("containerDefinitions") or []
 
     def envoy_index(self) -> int | None:
-        from meshify.injector.model.task_definition import find_envoy
+        if self._envoy is False:
+            from meshify.injector.model.task_definition import find_envoy
 
-        return find_envoy(self.taskdef, self.mesh.envoy.container_name, self.is_gateway)
+            self._envoy = find_envoy(self.taskdef, self.mesh.envoy.container_name, self.is_gateway)
+        return self._envoy  # False is "not asked yet", never returned
 
     def ignored_uid(self) -> str | None:
         """The UID the proxy lets through: ``IgnoredUID``, else the manifest's Envoy user;
@@ -69,6 +78,9 @@ class PolicyContext:
     claimant: Node | Gateway
     policy: dict[str, Any]
     locate: Callable[[str], Loc]
+
+    def changed(self) -> None:
+        """``policy`` was edited: nothing is derived from it."""
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ import gzip
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -87,6 +88,8 @@ def validate(service: str, shape_name: str, value: Any) -> list[tuple[str, str]]
     """(relative JSON Pointer, message) for everything in ``value`` that the service model
     rejects: unknown keys, missing required members, wrong types, values or lengths
     outside the model's minimum and maximum, enums, and unions with other than one member."""
+    if _accepts(service, shape_name)(value):  # the common case: valid input, no problem to place
+        return []
     problems: list[tuple[str, str]] = []
     _check(shapes(service), shape_name, value, "", problems)
     return problems
@@ -146,3 +149,80 @@ def _check(all_shapes: dict[str, Any], name: str, value: Any, pointer: str, prob
             problems.append((pointer, f"{value!r} is below the minimum {low}"))
         if high is not None and value > high:
             problems.append((pointer, f"{value} is above the maximum {high}"))
+
+
+# ``validate`` answers first with a checker compiled from the model for each shape: one
+# closure per shape, its members' checkers looked up once, no pointer built, no message
+# written. It is stricter than ``_check`` (it knows no unknowns: a ``${IMAGE}`` that breaks
+# a constraint fails it), so it may only say "valid": anything else is ``_check``'s to
+# explain. A task definition's 55 values cost 55 calls of ``_check`` building pointers and
+# asking is_unknown of each: 0.8 ms per file, most of lint's time.
+_Checker = Callable[[Any], bool]
+
+
+@cache
+def _accepts(service: str, shape_name: str) -> _Checker:
+    compiled: dict[str, _Checker] = {}
+    return _compile(shapes(service), shape_name, compiled)
+
+
+def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker]) -> _Checker:
+    if name in compiled:
+        return compiled[name]
+    # A shape that contains itself reaches this placeholder, replaced once its checker is built.
+    compiled[name] = lambda value: compiled[name](value)
+    shape = all_shapes[name]
+    kind = shape["type"]
+    low, high = shape.get("min"), shape.get("max")
+    checker: _Checker
+    if kind == "structure":
+        members = {key: _compile(all_shapes, member["shape"], compiled) for key, member in shape["members"].items()}
+        required = tuple(shape.get("required", ()))
+        union = bool(shape.get("union"))
+
+        def checker(value: Any) -> bool:
+            if not isinstance(value, dict) or (union and len(value) != 1):
+                return False
+            for key in required:
+                if key not in value:
+                    return False
+            for key, item in value.items():
+                member = members.get(key)
+                if member is None or not member(item):
+                    return False
+            return True
+    elif kind in ("list", "map"):
+        item_checker = _compile(all_shapes, shape["member" if kind == "list" else "value"]["shape"], compiled)
+        is_list = kind == "list"
+
+        def checker(value: Any) -> bool:
+            if not isinstance(value, (list, tuple) if is_list else dict):
+                return False
+            size = len(value)
+            if (low is not None and size < low) or (high is not None and size > high):
+                return False
+            return all(item_checker(item) for item in (value.values() if isinstance(value, dict) else value))
+    elif kind == "string":
+        allowed = frozenset(shape["enum"]) if "enum" in shape else None
+
+        def checker(value: Any) -> bool:
+            if not isinstance(value, str):
+                return False
+            if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+                return False
+            return allowed is None or value in allowed
+    elif kind == "boolean":
+        def checker(value: Any) -> bool:
+            return isinstance(value, bool)
+    elif kind in _TYPES:
+        expected = _TYPES[kind]
+
+        def checker(value: Any) -> bool:
+            if not isinstance(value, expected) or isinstance(value, bool):
+                return False
+            return (low is None or value >= low) and (high is None or value <= high)
+    else:  # a type _check does not check (timestamp, blob): anything goes
+        def checker(value: Any) -> bool:
+            return True
+    compiled[name] = checker
+    return checker

@@ -1,0 +1,123 @@
+"""engine.runner.fix: the fixable rules' fixes applied to one working copy, to a fixpoint.
+It must give exactly what applying each fix to a fresh copy (jsonpatch) and running the
+rules once more afterwards gave: the same patch, the same data, the same findings left."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import jsonpatch
+import pytest
+from golden_cases import CASES
+from meshify.injector import engine
+from meshify.injector.commands.inject import claimant_for
+from meshify.injector.engine.runner import apply_in_place
+from meshify.injector.inputs.manifest import load_manifest
+from meshify.injector.inputs.task_definition import load_taskdef
+
+
+def _fix_with_copies(rules, context, attribute):
+    """The fixpoint as it was computed before: every fix applied by jsonpatch to a new copy."""
+    fixable = [current for current in rules if current.fixable]
+    patch = []
+    while True:
+        applied = False
+        for current in fixable:
+            while True:
+                pending = next((found.fix for found in current.check(context) if found.fix), None)
+                if pending is None:
+                    break
+                setattr(context, attribute, jsonpatch.apply_patch(getattr(context, attribute), pending))
+                context.changed()
+                patch += pending
+                applied = True
+        if not applied:
+            return patch
+
+
+def _context(name, source, manifest):
+    if not source.exists():
+        pytest.skip(f"{source} is not here (../shared/corpus)")
+    mesh = load_manifest(str(manifest))
+    taskdef = load_taskdef(str(source))
+    return engine.TaskContext(mesh, claimant_for(mesh, taskdef, None), copy.deepcopy(taskdef.data), taskdef.loc)
+
+
+def _as_compared(findings):
+    return [(found.rule, found.severity, found.message, found.loc.pointer, found.fix) for found in findings]
+
+
+@pytest.mark.parametrize(("name", "source", "manifest"), CASES, ids=[case[0] for case in CASES])
+def test_one_working_copy_gives_the_patch_data_and_findings_of_fresh_copies(name, source, manifest):
+    rules = [rule for rule in engine.all_rules().values() if rule.scope == "taskdef" and rule.fixable]
+    expected_context = _context(name, source, manifest)
+    expected_patch = _fix_with_copies(rules, expected_context, "taskdef")
+    expected_left = list(engine.run(rules, expected_context))
+
+    context = _context(name, source, manifest)
+    original = copy.deepcopy(context.taskdef)
+    working_copy = context.taskdef
+    unfixed: list[engine.Finding] = []
+    patch = engine.fix(rules, context, "taskdef", unfixed)
+
+    assert patch == expected_patch and patch
+    assert context.taskdef is working_copy  # edited in place, never copied
+    assert context.taskdef == expected_context.taskdef == jsonpatch.apply_patch(original, patch)
+    assert _as_compared(unfixed) == _as_compared(expected_left)
+
+
+def test_a_fixed_document_needs_no_fix_and_leaves_its_findings():
+    name, source, manifest = CASES[0]
+    rules = [rule for rule in engine.all_rules().values() if rule.scope == "taskdef" and rule.fixable]
+    context = _context(name, source, manifest)
+    engine.fix(rules, context, "taskdef")
+    unfixed: list[engine.Finding] = []
+    assert engine.fix(rules, context, "taskdef", unfixed) == []
+    assert _as_compared(unfixed) == _as_compared(engine.run(rules, context))
+
+
+DOCUMENT = {"a": [1, {"b": [2, 3]}], "c": {"d": "e"}, "list": []}
+OPERATIONS = [
+    {"op": "add", "path": "/a/-", "value": {"new": [1]}},
+    {"op": "add", "path": "/a/0", "value": 0},
+    {"op": "add", "path": "/a/2/b/2", "value": 4},
+    {"op": "add", "path": "/c/f", "value": {"g": []}},
+    {"op": "add", "path": "/c/d", "value": "replaced by add"},
+    {"op": "replace", "path": "/a/1", "value": [9]},
+    {"op": "replace", "path": "/c/f", "value": {"h": 1}},
+    {"op": "remove", "path": "/a/0"},
+    {"op": "remove", "path": "/c/d"},
+    {"op": "add", "path": "/list/-", "value": {"x": 1}},
+    {"op": "add", "path": "/list/0/y", "value": 2},
+    {"op": "add", "path": "/with~1slash", "value": "~0"},
+    {"op": "add", "path": "/with~0tilde", "value": 1},
+]
+
+
+def test_in_place_edits_are_jsonpatchs_and_never_share_the_patchs_values():
+    patch = copy.deepcopy(OPERATIONS)
+    document = copy.deepcopy(DOCUMENT)
+    apply_in_place(document, patch)
+    assert document == jsonpatch.apply_patch(DOCUMENT, OPERATIONS)
+    assert patch == OPERATIONS  # "/list/0/y" edited the inserted copy, not the patch's value
+    assert json.dumps(document)  # plain data, nothing shared that a later edit could reach
+
+
+@pytest.mark.parametrize("operation", [
+    {"op": "replace", "path": "/c/missing", "value": 1},
+    {"op": "remove", "path": "/c/missing"},
+    {"op": "remove", "path": "/a/7"},
+    {"op": "add", "path": "/a/9", "value": 1},
+    {"op": "add", "path": "/missing/x", "value": 1},
+], ids=["replace-missing", "remove-missing", "remove-past-end", "add-past-end", "add-under-missing"])
+def test_an_operation_jsonpatch_refuses_is_refused(operation):
+    with pytest.raises((jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, KeyError)):
+        jsonpatch.apply_patch(DOCUMENT, [operation])
+    with pytest.raises((KeyError, IndexError)):
+        apply_in_place(copy.deepcopy(DOCUMENT), [operation])
+
+
+def test_only_the_operations_fixes_are_made_of_are_applied():
+    with pytest.raises(ValueError, match="not 'move'"):
+        apply_in_place(copy.deepcopy(DOCUMENT), [{"op": "move", "path": "/c", "from": "/a"}])
