@@ -55,9 +55,14 @@ def read_text(path: str) -> str:
         if status.st_size > limits.MAX_FILE_BYTES:
             raise InputError(f"{status.st_size:,} bytes, more than meshify reads "
                              f"({limits.MAX_FILE_BYTES:,}): not a task definition, template or manifest", path)
-        with os.fdopen(descriptor, "rb") as handle:
-            descriptor = -1
-            data = handle.read(limits.MAX_FILE_BYTES + 1)
+        # Read directly, no buffered file object: a task definition is one read (and one
+        # more to see the end); one byte beyond the bound shows a file that grew since fstat.
+        chunks, size, request = [], 0, status.st_size + 1
+        while size <= limits.MAX_FILE_BYTES and (chunk := os.read(descriptor, min(request, limits.MAX_FILE_BYTES + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+            request = 1 << 16
+        data = b"".join(chunks)
     except OSError as error:
         raise InputError(error.strerror or str(error), path) from None
     finally:

@@ -165,12 +165,27 @@ def _reject_constant(name: str) -> Any:
 
 
 class LineIndex:
-    """Offsets to 1-based (line, column)."""
+    """Offsets to 1-based (line, column). A file asked for a few positions (a task
+    definition's one or two findings) has its newlines counted for each, at C speed;
+    the index of every line start is built only for a file asked for many."""
+
+    _COUNTED = 8  # positions answered by counting before the index is built
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+        self.text = text
+        self.asked = 0
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
+        return self._starts
 
     def position(self, offset: int) -> tuple[int, int]:
+        self.asked += 1
+        if self._starts is None and self.asked <= self._COUNTED:
+            return self.text.count("\n", 0, offset) + 1, offset - self.text.rfind("\n", 0, offset)
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 

@@ -159,16 +159,16 @@ def distinct(task_files: list[TaskDefinitionFile]) -> list[TaskDefinitionFile]:
     the ``.tf`` given beside it is the ``.tf``'s (which knows its task-level fields)."""
     import os
 
-    def key(task_file: TaskDefinitionFile) -> tuple[str, str, object]:
-        # a template's conditions may choose its containers several ways: each is one (cloudformation.Choice)
-        return os.path.realpath(task_file.path), task_file.base, getattr(task_file, "choice", None)
-
-    owned = {key(t) for t in task_files if getattr(t, "owner", None) is not None}
+    real: dict[str, str] = {}  # resolved once per path (a template holds several task definitions)
+    # A template's conditions may choose its containers several ways: each is one (cloudformation.Choice).
+    keys = [(real.get(t.path) or real.setdefault(t.path, os.path.realpath(t.path)), t.base, getattr(t, "choice", None))
+            for t in task_files]
+    owned = {key for t, key in zip(task_files, keys, strict=True) if getattr(t, "owner", None) is not None}
     kept, seen = [], set()
-    for task_file in task_files:
-        if (key(task_file) in owned and getattr(task_file, "owner", None) is None) or key(task_file) in seen:
+    for task_file, key in zip(task_files, keys, strict=True):
+        if (key in owned and getattr(task_file, "owner", None) is None) or key in seen:
             continue
-        seen.add(key(task_file))
+        seen.add(key)
         kept.append(task_file)
     return kept
 

@@ -253,7 +253,7 @@ class Mesh:
 
     @property
     def partition(self) -> str:
-        return partition_of(self.region)["partition"]
+        return _partition_of(self.region)["partition"]
 
     def arn_of(self, kind: str, name: str) -> str:
         return f"arn:{self.partition}:appmesh:{self.region}:{self.owner}:mesh/{self.name}/{kind}/{name}"
@@ -299,6 +299,12 @@ class Mesh:
 
 def partition_of(region: str) -> dict[str, Any]:
     """``{"partition": "aws-cn", "dnsSuffix": "amazonaws.com.cn", ...}`` for a region."""
+    return dict(_partition_of(region))
+
+
+@cache
+def _partition_of(region: str) -> dict[str, Any]:
+    # Asked for every ARN written (a few per task definition): botocore's table is scanned once per region.
     from meshify.injector.model.service_models import partitions
 
     for partition in partitions():

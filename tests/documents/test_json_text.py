@@ -35,3 +35,13 @@ def test_locate_falls_back_to_the_nearest_ancestor():
     assert jsontext.locate(text, ["a", "0", "missing"]) == text.index('{"b"')
     assert jsontext.locate(text, ["a", "7"]) == text.index('"a"')
     assert jsontext.locate(text, ["a", "0", "b", "deeper"]) == text.index('"b"')
+
+
+def test_a_position_counted_is_the_position_indexed():
+    text = '{\n  "a": [1,\n\n    2],\r\n"b": "x\\ny"\n}\n'
+    counted = jsontext.LineIndex(text)
+    answers = [counted.position(offset) for offset in range(len(text) + 1)]  # the first few counted, the rest indexed
+    indexed = jsontext.LineIndex(text)
+    indexed.asked = jsontext.LineIndex._COUNTED
+    assert answers == [indexed.position(offset) for offset in range(len(text) + 1)]
+    assert answers[text.index('"b"')] == (5, 1) and answers[text.index("2]")] == (4, 5)
