@@ -62,12 +62,14 @@ class _StatementIndex:
         self.last: Any = None
         self.exact: dict[str, list[dict[str, Any]]] = {}
         self.patterns: list[dict[str, Any]] = []
+        self.principal: str | None = None  # trust_principal's answer for the statements seen
 
     def current(self) -> bool:
         return len(self.listed) >= self.count and (self.count == 0 or self.listed[self.count - 1] is self.last)
 
-    def candidates(self, resource: str) -> list[dict[str, Any]]:
-        for statement in self.listed[self.count :]:
+    def catch_up(self) -> _StatementIndex:
+        """Index the statements appended since the last question."""
+        for position, statement in enumerate(self.listed[self.count :], start=self.count):
             if isinstance(statement, dict):
                 resources = _as_list(statement.get("Resource"))
                 if any(character in pattern for pattern in resources for character in _WILDCARDS):
@@ -75,8 +77,14 @@ class _StatementIndex:
                 else:
                     for name in dict.fromkeys(resources):
                         self.exact.setdefault(name, []).append(statement)
+                if self.principal is None:
+                    self.principal = _principal_of(statement, position)
         self.count = len(self.listed)
         self.last = self.listed[-1] if self.listed else None
+        return self
+
+    def candidates(self, resource: str) -> list[dict[str, Any]]:
+        self.catch_up()
         return self.exact.get(resource, []) + self.patterns
 
 
@@ -111,8 +119,17 @@ def trust_principal(policy: dict[str, Any]) -> str | None:
     """The pointer of the first ``Principal`` (or ``NotPrincipal``) of the policy, when it
     has one: then it is a trust (assume-role) policy, which a permissions policy never is
     (IAM rejects a principal in an identity-based policy)."""
+    listed = policy.get("Statement")
+    if isinstance(listed, list) and len(listed) > _INDEXED_FROM:  # asked for every node of a growing policy
+        return _index_of(listed).catch_up().principal
     for index, statement in statements(policy):
-        for key in ("Principal", "NotPrincipal"):
-            if key in statement:
-                return f"/Statement/{index}/{key}" if index is not None else f"/Statement/{key}"
+        if (found := _principal_of(statement, index)) is not None:
+            return found
+    return None
+
+
+def _principal_of(statement: dict[str, Any], index: int | None) -> str | None:
+    for key in ("Principal", "NotPrincipal"):
+        if key in statement:
+            return f"/Statement/{index}/{key}" if index is not None else f"/Statement/{key}"
     return None

@@ -37,3 +37,18 @@ def test_big_policies_answer_as_the_plain_evaluation_while_they_grow():
         assert iam.allows(policy, ACTION, _arn(index)) and _naive(policy, ACTION, _arn(index))
     assert [iam.allows(policy, *q) for q in questions] == [_naive(policy, *q) for q in questions]
     assert iam.allows(policy, ACTION, _arn(55)) and not iam.allows(policy, ACTION, _arn(7))
+
+
+def test_a_big_policy_is_a_trust_policy_as_soon_as_a_statement_names_a_principal():
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ACTION, "Resource": _arn(index)} for index in range(40)]}
+    assert iam.trust_principal(policy) is None
+    policy["Statement"].append("not a statement")
+    policy["Statement"].append({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                "NotPrincipal": {"Service": "ecs-tasks.amazonaws.com"}})
+    assert iam.trust_principal(policy) == "/Statement/41/NotPrincipal"  # as the plain walk counts
+    policy["Statement"].append({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*"})
+    assert iam.trust_principal(policy) == "/Statement/41/NotPrincipal"  # the first one
+    small = {"Statement": policy["Statement"][-3:]}
+    assert iam.trust_principal(small) == "/Statement/1/NotPrincipal"
+    assert iam.trust_principal({"Statement": {"Principal": "*"}}) == "/Statement/Principal"
