@@ -3,7 +3,6 @@ the output mode (``outputs/patches.py``) once every input has loaded."""
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from meshify.injector.aws.session import AwsOptions
 from meshify.injector.commands.batch import each_file, report
 from meshify.injector.documents.document import Document
 from meshify.injector.engine.findings import selected
-from meshify.injector.engine.runner import apply_in_place
+from meshify.injector.engine.runner import apply_in_place, working_copy
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
 from meshify.injector.inputs.manifest import load_manifest
@@ -91,7 +90,7 @@ def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None,
     claimant = claimant_for(mesh, source, node_name)
     if claimant is None:
         return Injection(source, None)
-    context = engine.TaskContext(mesh, claimant, copy.deepcopy(source.data), source.loc)
+    context = engine.TaskContext(mesh, claimant, working_copy(source.data), source.loc)
     unfixed: list[engine.Finding] = []
     patch = engine.fix(_rules("taskdef"), context, "taskdef", unfixed)
     blocking = _unfixed_errors(unfixed, select, ignore)
@@ -102,7 +101,7 @@ def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None,
 
 def policy_patch(mesh: Mesh, policy: PolicyFile, claimants: list[Node | Gateway]) -> None:
     """Add to ``policy.patch`` what the task role needs for every claimant."""
-    current = copy.deepcopy(policy.policy)  # the working copy: the file's data stays as read
+    current = working_copy(policy.policy)  # the file's data stays as read
     apply_in_place(current, policy.patch)
     checks = [rule for rule in engine.all_rules().values() if rule.scope == "policy" and not rule.fixable]
     for claimant in claimants[:1]:  # what no fix can mend (I304, a trust policy) stops injection

@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -158,8 +159,7 @@ class JsonDocument(Document):
         if not patch:
             return self.source
         edited = jsontext.JsonText(self.text)
-        for operation in patch:
-            edited.apply(operation)
+        edited.apply_all(patch)
         return self.on_disk(edited.text)
 
     def dump(self, data: Any) -> str:
@@ -245,8 +245,7 @@ class JsonTemplateDocument(JsonDocument):
             return self.text
         masked = _mask_placeholders(self.text)
         edited = jsontext.JsonText(masked)
-        for operation in patch:
-            edited.apply(operation)
+        edited.apply_all(patch)
         return _unmask(self.text, masked, edited.text)
 
 
@@ -741,6 +740,59 @@ def write_atomic(path: str, text: str) -> None:
     a half-written one. An existing file keeps its mode, owner and group; a new one gets
     the mode the umask gives (as ``open`` would), not the temporary file's 0600. A failure
     is an :class:`InputError` naming ``path``, never the temporary file."""
+    write_all_atomic([(path, text)])
+
+
+# Files staged at a time by write_all_atomic (their descriptors stay open until flushed).
+_STAGED_AT_ONCE = 64
+
+
+def write_all_atomic(files: list[tuple[str, str]], written: Callable[[str], None] = lambda path: None) -> None:
+    """:func:`write_atomic` for each ``(path, text)`` in turn, ``written(path)`` called once
+    each file is replaced, with the same guarantees (a file replaces its original only once
+    its new bytes are on disk; mode, owner and group kept; no temporary file left behind; a
+    failure names the user's file, and the files before it are written, those after it not).
+    The durability work of a batch is overlapped: a group of new texts is written to
+    temporary files and flushed together (``fsync`` in threads, so that the file system
+    commits them in a few journal transactions instead of one per file), then each
+    replaces its file in order. 1,000 files: 7 s of flushes one after another."""
+    for first in range(0, len(files), _STAGED_AT_ONCE):
+        staged: list[tuple[str, str, int]] = []  # path, temporary file, its open descriptor
+        failure: InputError | None = None
+        try:
+            for path, text in files[first : first + _STAGED_AT_ONCE]:
+                try:
+                    staged.append((path, *_stage(path, text)))
+                except InputError as error:
+                    failure = error  # what was staged before it is still written
+                    break
+            _flush([descriptor for _, _, descriptor in staged])
+            while staged:
+                path, temporary, descriptor = staged[0]
+                os.close(descriptor)
+                staged[0] = (path, temporary, -1)
+                try:
+                    os.replace(temporary, path)
+                except OSError as error:
+                    raise InputError(f"cannot write: {error.strerror or error}", path) from None
+                staged.pop(0)
+                written(path)
+        except OSError as error:  # a flush failed: nothing of the group is replaced
+            raise InputError(f"cannot write: {error.strerror or error}", staged[0][0]) from None
+        finally:
+            for _, temporary, descriptor in staged:
+                if descriptor != -1:
+                    os.close(descriptor)
+                if os.path.exists(temporary):
+                    os.unlink(temporary)
+        if failure is not None:
+            raise failure
+
+
+def _stage(path: str, text: str) -> tuple[str, int]:
+    """A temporary file beside ``path`` holding ``text`` (not yet flushed) with the mode,
+    owner and group ``path`` has (or the umask's mode for a new file): its path and open
+    descriptor."""
     target = Path(path)
     try:
         status: os.stat_result | None = target.stat()
@@ -749,29 +801,41 @@ def write_atomic(path: str, text: str) -> None:
     except OSError as error:
         raise InputError(f"cannot write: {error.strerror or error}", path) from None
     temporary: str | None = None
+    descriptor = -1
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        view = memoryview(text.encode("utf-8"))
+        while view:
+            view = view[os.write(descriptor, view) :]
         if status is None:
-            os.chmod(temporary, 0o666 & ~_umask())
+            os.fchmod(descriptor, 0o666 & ~_umask())
         else:
-            os.chmod(temporary, stat.S_IMODE(status.st_mode))
+            os.fchmod(descriptor, stat.S_IMODE(status.st_mode))
             if (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
                 # Not root: the file becomes the writer's, as with an editor.
                 with contextlib.suppress(PermissionError):
-                    os.chown(temporary, status.st_uid, status.st_gid)
+                    os.fchown(descriptor, status.st_uid, status.st_gid)
             if stat.S_IMODE(status.st_mode) & (stat.S_ISUID | stat.S_ISGID):
-                os.chmod(temporary, stat.S_IMODE(status.st_mode))  # chown clears set-id bits
-        os.replace(temporary, target)
-        temporary = None
+                os.fchmod(descriptor, stat.S_IMODE(status.st_mode))  # chown clears set-id bits
     except OSError as error:
-        raise InputError(f"cannot write: {error.strerror or error}", path) from None
-    finally:
+        if descriptor != -1:
+            os.close(descriptor)
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
+        raise InputError(f"cannot write: {error.strerror or error}", path) from None
+    return temporary, descriptor
+
+
+def _flush(descriptors: list[int]) -> None:
+    """``fsync`` each of ``descriptors``; several at once in threads (fsync releases the GIL)."""
+    if len(descriptors) < 2:
+        for descriptor in descriptors:
+            os.fsync(descriptor)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(8, len(descriptors))) as pool:
+        list(pool.map(os.fsync, descriptors))
 
 
 def unwritable(path: str) -> InputError | None:

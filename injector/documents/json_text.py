@@ -316,8 +316,91 @@ class JsonText:
                           ensure_ascii=False).replace("\n", "\n" + base_indent)
 
     def _splice(self, start: int, end: int, replacement: str) -> None:
+        """Replace ``text[start:end]``; the index is rebuilt when next asked for."""
         self.text = self.text[:start] + replacement + self.text[end:]
         self._spans = None
+
+    def _splice_indexed(self, start: int, end: int, replacement: str, removed: str | None = None) -> None:
+        """Replace ``text[start:end]`` and keep the index: the spans of the value at pointer
+        ``removed`` (and below) are dropped, every offset after the splice moves by the
+        length it gained. The caller indexes what it inserted (:meth:`_index_inserted`).
+        Re-indexing the whole text after each edit made a file's few edits cost a few
+        full indexes, and a run of K edits K indexes of a growing text."""
+        spans = self.spans
+        self.text = self.text[:start] + replacement + self.text[end:]
+        if removed is not None:
+            below = removed + "/"
+            for pointer in [pointer for pointer in spans if pointer == removed or pointer.startswith(below)]:
+                del spans[pointer]
+        delta = len(replacement) - (end - start)
+        if not delta:
+            return
+        for span in spans.values():
+            # What starts at or after the end of the replaced text moves, as does every
+            # container's closer there; a value that ends where text is inserted (the last
+            # item, before an append) stays: no span ends inside what was replaced.
+            if span.start >= end:
+                span.start += delta
+            if span.key_start is not None and span.key_start >= end:
+                span.key_start += delta
+            if span.end > end:
+                span.end += delta
+            if span.close is not None and span.close >= end:
+                span.close += delta
+
+    def _index_inserted(self, pointer: str, value_start: int, key_start: int | None) -> None:
+        """Index the value just written at ``value_start`` (its whole subtree)."""
+        indexer = _Indexer(self.text)
+        indexer.value(value_start, pointer, key_start)
+        self.spans.update(indexer.spans)
+
+    def apply_all(self, operations: list[dict[str, Any]]) -> None:
+        """Apply ``operations`` in order, as :meth:`apply` one by one would. A run of
+        appends to one array (a policy growing by a statement per node) is one splice."""
+        position = 0
+        while position < len(operations):
+            operation = operations[position]
+            following = position + 1
+            if operation["op"] == "add" and operation["path"].endswith("/-"):
+                while following < len(operations) and operations[following]["op"] == "add" \
+                        and operations[following]["path"] == operation["path"]:
+                    following += 1
+            if following - position > 1:
+                self._append_all(operation["path"], [item["value"] for item in operations[position:following]])
+            else:
+                self.apply(operation)
+            position = following
+
+    def _append_all(self, pointer: str, values: list[Any]) -> None:
+        """``add`` of each of ``values`` at ``pointer`` (``.../-``), in one splice."""
+        parent_pointer, _ = parent_and_token(pointer)
+        parent = self.spans[parent_pointer]
+        if self.text[parent.start] != "[":  # a member named "-": each add replaces the last
+            for value in values:
+                self._add(pointer, value)
+            return
+        if not parent.children:
+            self._add(pointer, values[0])  # the first item of an empty array sets the layout
+            values = values[1:]
+        children = parent.children or []
+        first = self._child_start(parent_pointer, parent, 0)
+        if "\n" not in self.text[parent.start : first] or self.unit is None:
+            separator, indent = ", ", ""
+            rendered = [self._render(value, "", compact=True) for value in values]
+        else:
+            separator, indent = ",\n", _line_indent(self.text, first)
+            rendered = [indent + self._render(value, indent) for value in values]
+        last = self.spans[f"{parent_pointer}/{escape(children[-1])}"]
+        at = last.end
+        self._splice_indexed(at, at, "".join(separator + item for item in rendered))
+        count = len(children)
+        for item in rendered:
+            at += len(separator)
+            token = str(count)
+            self._index_inserted(f"{parent_pointer}/{token}", at + len(indent), None)
+            children.append(token)
+            at += len(item)
+            count += 1
 
     def apply(self, operation: dict[str, Any]) -> None:
         kind = operation["op"]
@@ -332,7 +415,9 @@ class JsonText:
 
     def _replace(self, pointer: str, value: Any) -> None:
         span = self.spans[pointer]
-        self._splice(span.start, span.end, self._render(value, _line_indent(self.text, span.start)))
+        start, key_start = span.start, span.key_start
+        self._splice_indexed(start, span.end, self._render(value, _line_indent(self.text, start)), removed=pointer)
+        self._index_inserted(pointer, start, key_start)
 
     def _add(self, pointer: str, value: Any) -> None:
         parent_pointer, token = parent_and_token(pointer)
@@ -344,10 +429,13 @@ class JsonText:
         children = parent.children or []
         member_prefix = json.dumps(token, ensure_ascii=False) + self.colon if is_object else ""
         inline = bool(children) and "\n" not in self.text[parent.start : self._child_start(parent_pointer, parent, 0)]
+        # Where the new member or item starts in what is spliced in (its key, or its value).
+        child_indent = ""
         if inline or self.unit is None:
             rendered = member_prefix + self._render(value, "", compact=True)
             if not children:
-                self._splice(parent.start + 1, parent.close, rendered)  # type: ignore[arg-type]
+                self._appended(parent_pointer, parent, token, is_object, parent.start + 1, parent.close, rendered,  # type: ignore[arg-type]
+                               0, len(member_prefix))
                 return
             separator = ", "
         else:
@@ -358,13 +446,15 @@ class JsonText:
             rendered = child_indent + member_prefix + self._render(value, child_indent)
             if not children:
                 closing_indent = _line_indent(self.text, parent.start)
-                self._splice(parent.start + 1, parent.close, f"\n{rendered}\n{closing_indent}")  # type: ignore[arg-type]
+                self._appended(parent_pointer, parent, token, is_object, parent.start + 1, parent.close,  # type: ignore[arg-type]
+                               f"\n{rendered}\n{closing_indent}", 1 + len(child_indent), len(member_prefix))
                 return
             separator = ",\n"
         position = len(children) if is_object or token == "-" else int(token)
         if position >= len(children):
             last = self.spans[f"{parent_pointer}/{escape(children[-1])}"]
-            self._splice(last.end, last.end, separator + rendered)
+            self._appended(parent_pointer, parent, token, is_object, last.end, last.end, separator + rendered,
+                           len(separator) + len(child_indent), len(member_prefix))
         else:
             before = self._child_start(parent_pointer, parent, position)
             if inline or self.unit is None:
@@ -372,6 +462,18 @@ class JsonText:
             else:
                 line_start = before - len(_line_indent(self.text, before))
                 self._splice(line_start, line_start, rendered + separator)
+
+    def _appended(self, parent_pointer: str, parent: Span, token: str, is_object: bool, start: int, end: int,
+                  replacement: str, child_offset: int, prefix_length: int) -> None:
+        """Splice in a new last member or item (``replacement`` replaces ``text[start:end]``,
+        the child starting ``child_offset`` into it) and index it."""
+        children = parent.children if parent.children is not None else []
+        self._splice_indexed(start, end, replacement)
+        child_token = token if is_object else str(len(children))
+        key_start = start + child_offset if is_object else None
+        self._index_inserted(f"{parent_pointer}/{escape(child_token)}", start + child_offset + prefix_length, key_start)
+        children.append(child_token)
+        parent.children = children
 
     def _remove(self, pointer: str) -> None:
         parent_pointer, token = parent_and_token(pointer)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from meshify.injector.documents.document import Document, unwritable, write_atomic
+from meshify.injector.documents.document import Document, unwritable, write_all_atomic, write_atomic
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 
@@ -94,9 +94,11 @@ def task_definition_edits(parts: Sequence[tuple[TaskDefinitionFile, list[dict[st
 def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> None:
     """The rendered text must parse to exactly the patched data: a cheap guard that the
     format-preserving editors did what the patch says."""
-    import jsonpatch
+    from meshify.injector.engine.runner import apply_in_place, working_copy
 
-    if Document.load(document.path, text).data != jsonpatch.apply_patch(document.data, operations):
+    patched = working_copy(document.data)
+    apply_in_place(patched, operations)
+    if Document.load(document.path, text).data != patched:
         raise RuntimeError(f"{document.path}: the rewritten text does not match the patch")
 
 
@@ -170,10 +172,8 @@ def write(edits: Sequence[Edit], mode: Mode, output: str | None = None, verb: st
             write_atomic(edit.path, texts[id(edit)])
             say(edit.written_message or f"updated: {edit.path}")
     if mode is Mode.IN_PLACE:
-        for edit in changed:
-            if edit.printed:
-                write_atomic(edit.path, texts[id(edit)])
-                say(f"{verb}: {edit.path}")
+        write_all_atomic([(edit.path, texts[id(edit)]) for edit in changed if edit.printed],
+                         lambda path: say(f"{verb}: {path}"))
     elif mode is Mode.OUTPUT:
         assert output is not None
         edit = next(edit for edit in edits if edit.printed)
