@@ -14,6 +14,7 @@ from meshify.injector.aws.session import AwsOptions
 from meshify.injector.commands.batch import each_file, report
 from meshify.injector.documents.document import Document
 from meshify.injector.engine.findings import selected
+from meshify.injector.engine.registry import REGISTRY
 from meshify.injector.engine.runner import apply_in_place, working_copy
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.iam_policy import PolicyFile, load_policy
@@ -73,7 +74,15 @@ def _claim_name(source: TaskDefinitionFile) -> str:
 
 
 def _rules(scope: str) -> list[engine.Rule]:
-    return [rule for rule in engine.all_rules().values() if rule.scope == scope and rule.fixable]
+    # Asked for every task definition: the registry is sorted once, not once per file.
+    registered = len(REGISTRY)
+    if _fixable.get(scope, (-1, []))[0] != registered:
+        _fixable[scope] = (registered, [rule for rule in engine.all_rules().values()
+                                        if rule.scope == scope and rule.fixable])
+    return _fixable[scope][1]
+
+
+_fixable: dict[str, tuple[int, list[engine.Rule]]] = {}
 
 
 def _unfixed_errors(unfixed: list[engine.Finding], select: Iterable[str], ignore: Iterable[str]) -> list[engine.Finding]:
