@@ -114,6 +114,12 @@ def index(text: str) -> dict[str, Span]:
 _DECODER = json.JSONDecoder()
 
 
+# What follows a member's key up to its value, and a value up to the next key or item
+# (one regular expression each, so that walking past a member costs few calls).
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_COMMA = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*)?")
+
+
 def locate(text: str, tokens: list[str]) -> int:
     """Offset of the element at the JSON Pointer ``tokens`` (a member's key for members;
     the nearest existing ancestor when it is absent). Walks only the path: every value
@@ -121,6 +127,7 @@ def locate(text: str, tokens: list[str]) -> int:
     costs a fraction of indexing the whole text."""
     position = _skip(text, 0)
     found = position
+    colon, comma, scan = _COLON.match, _COMMA.match, _DECODER.scan_once  # type: ignore[attr-defined]  # set in __init__
     for token in tokens:
         opener = text[position : position + 1]
         if opener not in ("{", "["):
@@ -128,21 +135,18 @@ def locate(text: str, tokens: list[str]) -> int:
         position = _skip(text, position + 1)
         count = 0
         while text[position] not in "}]":
+            key_start = position
             if opener == "{":
-                key_start = position
                 key, position = scanstring(text, position + 1)
-                position = _skip(text, _skip(text, position) + 1)  # past the colon
+                position = colon(text, position).end()  # type: ignore[union-attr]  # valid JSON: always there
                 matched = key == token
             else:
-                key_start = position
                 matched = str(count) == token
             if matched:
                 found = key_start
                 break
-            _, position = _DECODER.raw_decode(text, position)
-            position = _skip(text, position)
-            if text[position] == ",":
-                position = _skip(text, position + 1)
+            _, position = scan(text, position)
+            position = comma(text, position).end()  # type: ignore[union-attr]  # matches the empty string too
             count += 1
         else:
             return found

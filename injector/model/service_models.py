@@ -166,6 +166,17 @@ def _accepts(service: str, shape_name: str) -> _Checker:
     return _compile(shapes(service), shape_name, compiled)
 
 
+def _plain_types(shape: dict[str, Any]) -> tuple[type, ...] | None:
+    """The Python types of a shape with no other constraint (a string without length or
+    enum, a boolean): checked inline by its container's checker. (bool is no str, and
+    nothing but bool is a bool.)"""
+    if shape["type"] == "boolean":
+        return (bool,)
+    if shape["type"] == "string" and not ({"min", "max", "enum"} & shape.keys()):
+        return (str,)
+    return None
+
+
 def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker]) -> _Checker:
     if name in compiled:
         return compiled[name]
@@ -176,7 +187,11 @@ def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker
     low, high = shape.get("min"), shape.get("max")
     checker: _Checker
     if kind == "structure":
-        members = {key: _compile(all_shapes, member["shape"], compiled) for key, member in shape["members"].items()}
+        # A member that is a plain string or boolean is checked here, without a call.
+        plain = {key: types for key, member in shape["members"].items()
+                 if (types := _plain_types(all_shapes[member["shape"]])) is not None}
+        members = {key: _compile(all_shapes, member["shape"], compiled) for key, member in shape["members"].items()
+                   if key not in plain}
         required = tuple(shape.get("required", ()))
         union = bool(shape.get("union"))
 
@@ -187,11 +202,18 @@ def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker
                 if key not in value:
                     return False
             for key, item in value.items():
+                types = plain.get(key)
+                if types is not None:
+                    if not isinstance(item, types):
+                        return False
+                    continue
                 member = members.get(key)
                 if member is None or not member(item):
                     return False
             return True
     elif kind in ("list", "map"):
+        item_shape = all_shapes[shape["member" if kind == "list" else "value"]["shape"]]
+        item_types = _plain_types(item_shape)
         item_checker = _compile(all_shapes, shape["member" if kind == "list" else "value"]["shape"], compiled)
         is_list = kind == "list"
 
@@ -201,7 +223,10 @@ def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker
             size = len(value)
             if (low is not None and size < low) or (high is not None and size > high):
                 return False
-            return all(item_checker(item) for item in (value.values() if isinstance(value, dict) else value))
+            items = value.values() if isinstance(value, dict) else value
+            if item_types is not None:
+                return all(isinstance(item, item_types) for item in items)
+            return all(item_checker(item) for item in items)
     elif kind == "string":
         allowed = frozenset(shape["enum"]) if "enum" in shape else None
 
