@@ -6,7 +6,8 @@ from typing import Any
 
 
 def escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    return text.replace("~", "~0").replace("/", "~1") if "~" in text or "/" in text else text
 
 
 def unescape(token: str) -> str:
@@ -18,7 +19,9 @@ def join(base: str, *tokens: str | int) -> str:
 
 
 def split(pointer: str) -> list[str]:
-    return [unescape(token) for token in pointer.split("/")[1:]] if pointer else []
+    if "~" not in pointer:  # nothing escaped (nearly every pointer): no token to unescape
+        return pointer.split("/")[1:]
+    return [unescape(token) for token in pointer.split("/")[1:]]
 
 
 def parent_and_token(pointer: str) -> tuple[str, str]:
