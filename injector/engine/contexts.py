@@ -27,10 +27,12 @@ class TaskContext:
     # find_envoy's answer for the current taskdef: asked by about a dozen rules per file,
     # changed only by a fix (runner.fix calls changed()).
     _envoy: int | bool | None = field(default=False, repr=False, compare=False)
+    _bypassing: set[int] | None = field(default=None, repr=False, compare=False)  # as _envoy
 
     def changed(self) -> None:
         """``taskdef`` was edited (a fix was applied): forget what was derived from it."""
         self._envoy = False
+        self._bypassing = None
 
     @property
     def is_gateway(self) -> bool:
@@ -64,10 +66,12 @@ class TaskContext:
     def bypassing_sidecars(self) -> set[int]:
         """Sidecars running as the ignored UID with no listener port (an X-Ray daemon as AWS
         documents it): their traffic bypasses Envoy on purpose."""
-        from meshify.injector.model.task_definition import bypassing_sidecars
+        if self._bypassing is None:
+            from meshify.injector.model.task_definition import bypassing_sidecars
 
-        ports = {listener.port for listener in self.claimant.listeners}
-        return bypassing_sidecars(self.taskdef, self.envoy_index(), self.ignored_uid(), ports)
+            ports = {listener.port for listener in self.claimant.listeners}
+            self._bypassing = bypassing_sidecars(self.taskdef, self.envoy_index(), self.ignored_uid(), ports)
+        return self._bypassing
 
 
 @dataclass(slots=True)
