@@ -267,14 +267,41 @@ class JsonText:
     def __init__(self, text: str) -> None:
         self.text = text
         self._spans: dict[str, Span] | None = None
+        # Values inserted whole whose own members are not indexed yet: only their span is
+        # known until an edit reaches inside one (most never are: an Envoy container).
+        self._shallow: set[str] = set()
         self._unit: str | bool | None = False
         self._colon: str | None = None
 
     @property
     def spans(self) -> dict[str, Span]:
+        """Every value's span (inserted values indexed too)."""
+        for pointer in sorted(self._shallow, key=len):
+            self._expand(pointer)
+        return self._index()
+
+    def _index(self) -> dict[str, Span]:
         if self._spans is None:
             self._spans = index(self.text)
+            self._shallow.clear()
         return self._spans
+
+    def _span(self, pointer: str, members: bool = False) -> Span:
+        """The span at ``pointer``, its own members' spans too when ``members``."""
+        self._reach(pointer, members)
+        return self._index()[pointer]
+
+    def _reach(self, pointer: str, members: bool = False) -> None:
+        """Index the inserted values that ``pointer`` lies inside (or is, with ``members``)."""
+        for shallow in sorted(self._shallow, key=len):  # the outer first
+            if pointer.startswith(shallow + "/") or (members and pointer == shallow):
+                self._expand(shallow)
+
+    def _expand(self, pointer: str) -> None:
+        if pointer in self._shallow:
+            self._shallow.discard(pointer)
+            span = self._index()[pointer]
+            self._index_inserted(pointer, span.start, span.key_start, whole=True)
 
     @property
     def unit(self) -> str | None:
@@ -310,7 +337,7 @@ class JsonText:
         return self._colon
 
     def _child_start(self, pointer: str, span: Span, position: int) -> int:
-        child = self.spans[f"{pointer}/{escape(span.children[position])}"]  # type: ignore[index]
+        child = self._span(f"{pointer}/{escape(span.children[position])}")  # type: ignore[index]
         return child.key_start if child.key_start is not None else child.start
 
     def _render(self, value: Any, base_indent: str, compact: bool = False) -> str:
@@ -330,12 +357,13 @@ class JsonText:
         length it gained. The caller indexes what it inserted (:meth:`_index_inserted`).
         Re-indexing the whole text after each edit made a file's few edits cost a few
         full indexes, and a run of K edits K indexes of a growing text."""
-        spans = self.spans
+        spans = self._index()
         self.text = self.text[:start] + replacement + self.text[end:]
         if removed is not None:
             below = removed + "/"
             for pointer in [pointer for pointer in spans if pointer == removed or pointer.startswith(below)]:
                 del spans[pointer]
+            self._shallow = {pointer for pointer in self._shallow if pointer != removed and not pointer.startswith(below)}
         delta = len(replacement) - (end - start)
         if not delta:
             return
@@ -352,11 +380,18 @@ class JsonText:
             if span.close is not None and span.close >= end:
                 span.close += delta
 
-    def _index_inserted(self, pointer: str, value_start: int, key_start: int | None) -> None:
-        """Index the value just written at ``value_start`` (its whole subtree)."""
-        indexer = _Indexer(self.text)
-        indexer.value(value_start, pointer, key_start)
-        self.spans.update(indexer.spans)
+    def _index_inserted(self, pointer: str, value_start: int, key_start: int | None, whole: bool = False) -> None:
+        """Index the value just written at ``value_start``: a scalar at once; a container
+        by its own span only (its end from the C scanner), its members when an edit
+        reaches inside it (or ``whole``)."""
+        if whole or self.text[value_start] not in "{[":
+            indexer = _Indexer(self.text)
+            indexer.value(value_start, pointer, key_start)
+            self._index().update(indexer.spans)
+            return
+        _, end = _DECODER.scan_once(self.text, value_start)  # type: ignore[attr-defined]  # set in __init__
+        self._index()[pointer] = Span(value_start, end, key_start, None, end - 1)
+        self._shallow.add(pointer)
 
     def apply_all(self, operations: list[dict[str, Any]]) -> None:
         """Apply ``operations`` in order, as :meth:`apply` one by one would. A run of
@@ -378,7 +413,7 @@ class JsonText:
     def _append_all(self, pointer: str, values: list[Any]) -> None:
         """``add`` of each of ``values`` at ``pointer`` (``.../-``), in one splice."""
         parent_pointer, _ = parent_and_token(pointer)
-        parent = self.spans[parent_pointer]
+        parent = self._span(parent_pointer, members=True)
         if self.text[parent.start] != "[":  # a member named "-": each add replaces the last
             for value in values:
                 self._add(pointer, value)
@@ -394,7 +429,7 @@ class JsonText:
         else:
             separator, indent = ",\n", _line_indent(self.text, first)
             rendered = [indent + self._render(value, indent) for value in values]
-        last = self.spans[f"{parent_pointer}/{escape(children[-1])}"]
+        last = self._span(f"{parent_pointer}/{escape(children[-1])}")
         at = last.end
         self._splice_indexed(at, at, "".join(separator + item for item in rendered))
         count = len(children)
@@ -418,16 +453,16 @@ class JsonText:
             raise ValueError(f"unsupported operation {kind!r}")
 
     def _replace(self, pointer: str, value: Any) -> None:
-        span = self.spans[pointer]
+        span = self._span(pointer)
         start, key_start = span.start, span.key_start
         self._splice_indexed(start, span.end, self._render(value, _line_indent(self.text, start)), removed=pointer)
         self._index_inserted(pointer, start, key_start)
 
     def _add(self, pointer: str, value: Any) -> None:
         parent_pointer, token = parent_and_token(pointer)
-        parent = self.spans[parent_pointer]
+        parent = self._span(parent_pointer, members=True)
         is_object = self.text[parent.start] == "{"
-        if is_object and pointer in self.spans:  # RFC 6902: adding an existing member replaces it
+        if is_object and pointer in self._index():  # RFC 6902: adding an existing member replaces it
             self._replace(pointer, value)
             return
         children = parent.children or []
@@ -456,7 +491,7 @@ class JsonText:
             separator = ",\n"
         position = len(children) if is_object or token == "-" else int(token)
         if position >= len(children):
-            last = self.spans[f"{parent_pointer}/{escape(children[-1])}"]
+            last = self._span(f"{parent_pointer}/{escape(children[-1])}")
             self._appended(parent_pointer, parent, token, is_object, last.end, last.end, separator + rendered,
                            len(separator) + len(child_indent), len(member_prefix))
         else:
@@ -481,14 +516,14 @@ class JsonText:
 
     def _remove(self, pointer: str) -> None:
         parent_pointer, token = parent_and_token(pointer)
-        parent = self.spans[parent_pointer]
+        parent = self._span(parent_pointer, members=True)
         children = parent.children or []
         position = children.index(token)
-        span = self.spans[pointer]
+        span = self._span(pointer)
         if len(children) == 1:
             self._splice(parent.start + 1, parent.close, "")  # type: ignore[arg-type]
         elif position > 0:
-            previous = self.spans[f"{parent_pointer}/{escape(children[position - 1])}"]
+            previous = self._span(f"{parent_pointer}/{escape(children[position - 1])}")
             self._splice(previous.end, span.end, "")
         else:
             start = span.key_start if span.key_start is not None else span.start

@@ -35,6 +35,11 @@ def _edited_both_ways(text, operations):
     for operation in operations:  # one by one: the index is checked after each
         edited.apply(operation)
         assert edited.spans == jsontext.index(edited.text), operation
+    unread = jsontext.JsonText(text)  # inserted values indexed only when an edit reaches inside one
+    for operation in operations:
+        unread.apply(operation)
+    assert unread.text == edited.text
+    assert unread.spans == jsontext.index(unread.text)
     together = jsontext.JsonText(text)
     together.apply_all(operations)
     assert together.spans == jsontext.index(together.text)
@@ -67,6 +72,7 @@ OPERATIONS = [
     {"op": "add", "path": "/Version", "value": "2012-10-17"},  # a member that exists: replaced
     {"op": "add", "path": "/Statement/-", "value": ["nested", {"deep": [1, {"x": None}]}]},
     {"op": "add", "path": "/Statement/1/Condition", "value": {"StringEquals": {"k": "v"}}},
+    {"op": "add", "path": "/Statement/1/Condition/StringEquals/k2", "value": ["deeper"]},  # inside an inserted value
     {"op": "replace", "path": "/Statement/0", "value": {"Sid": "replaced"}},
     {"op": "add", "path": "/Other", "value": {"b": []}},
     {"op": "add", "path": "/Other/b/-", "value": "first"},
