@@ -838,16 +838,25 @@ def _flush(descriptors: list[int]) -> None:
         list(pool.map(os.fsync, descriptors))
 
 
-def unwritable(path: str) -> InputError | None:
+def unwritable(path: str, directories: dict[str, str | None] | None = None) -> InputError | None:
     """Why ``path`` cannot be written by :func:`write_atomic` (its directory is missing or
     read-only, or it is not a regular file), or None: checked for every target before an
-    editing command writes the first file."""
+    editing command writes the first file. ``directories`` remembers what was found of
+    each directory across the targets of one batch (a directory of 10,000 files is asked
+    once)."""
     target = Path(path)
     directory = target.parent
     if target.exists() and not target.is_file():
         return InputError("cannot write: not a regular file", path)
-    if not directory.is_dir():
-        return InputError(f"cannot write: no directory {str(directory)!r}", path)
-    if not os.access(directory, os.W_OK | os.X_OK):  # access(2) also says so of a read-only file system
-        return InputError(f"cannot write: the directory {str(directory)!r} is not writable", path)
-    return None
+    key = str(directory)
+    if directories is None or key not in directories:
+        problem = None
+        if not directory.is_dir():
+            problem = f"cannot write: no directory {key!r}"
+        elif not os.access(directory, os.W_OK | os.X_OK):  # access(2) also says so of a read-only file system
+            problem = f"cannot write: the directory {key!r} is not writable"
+        if directories is None:
+            return InputError(problem, path) if problem else None
+        directories[key] = problem
+    problem = directories[key]
+    return InputError(problem, path) if problem else None

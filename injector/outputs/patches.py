@@ -136,7 +136,8 @@ def targets(edits: Sequence[Edit], mode: Mode, output: str | None = None) -> lis
 def preflight(paths: Sequence[str]) -> list[InputError]:
     """Why any of ``paths`` cannot be written: checked before the first write, so that a
     missing or read-only directory never leaves a batch half-written."""
-    return [problem for path in dict.fromkeys(paths) if (problem := unwritable(path)) is not None]
+    directories: dict[str, str | None] = {}
+    return [problem for path in dict.fromkeys(paths) if (problem := unwritable(path, directories)) is not None]
 
 
 def write(edits: Sequence[Edit], mode: Mode, output: str | None = None, verb: str = "injected") -> int:

@@ -32,3 +32,17 @@ def test_unwritable_says_why(tmp_path):
     assert str(unwritable(str(tmp_path / "no" / "new.json"))) == \
         f"{tmp_path / 'no' / 'new.json'}: cannot write: no directory '{tmp_path / 'no'}'"
     assert str(unwritable(str(tmp_path))) == f"{tmp_path}: cannot write: not a regular file"
+
+
+def test_preflight_asks_a_directory_once_and_names_every_file(tmp_path):
+    from meshify.injector.outputs.patches import preflight
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "dir.json").mkdir()
+    paths = [str(tmp_path / "no" / "a.json"), str(tmp_path / "ok" / "b.json"), str(tmp_path / "no" / "c.json"),
+             str(tmp_path / "ok" / "dir.json")]
+    assert [str(problem) for problem in preflight(paths)] == [
+        f"{paths[0]}: cannot write: no directory '{tmp_path / 'no'}'",
+        f"{paths[2]}: cannot write: no directory '{tmp_path / 'no'}'",
+        f"{paths[3]}: cannot write: not a regular file",
+    ]
