@@ -12,6 +12,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from golden_cases import CORPUS, SHOP
 
+# Test modules are compiled (and their asserts rewritten) once and cached in the git-ignored
+# __pycache__, even where the shell sets PYTHONDONTWRITEBYTECODE: otherwise every run, in every
+# xdist worker, recompiles them and meshify (seconds of CPU each). Processes the tests start
+# keep the environment's setting.
+sys.dont_write_bytecode = False
+
 MESHIFY = Path(sys.executable).with_name("meshify")
 # The tests keep meshify's cache to themselves (never the developer's ~/.cache/meshify).
 os.environ.setdefault("MESHIFY_CACHE_DIR", tempfile.mkdtemp(prefix="meshify-test-cache-"))
@@ -34,6 +40,7 @@ def run_meshify(*args: str, cwd: Path | str | None = None, input_text: str | Non
 
     from meshify.injector.cli import main
 
+    _build_the_click_command_once()
     stdout, stderr = io.StringIO(), io.StringIO()
     previous = os.getcwd()
     saved_stdin, debug = sys.stdin, os.environ.pop("MESHIFY_DEBUG", None)
@@ -49,6 +56,29 @@ def run_meshify(*args: str, cwd: Path | str | None = None, input_text: str | Non
         if debug is not None:
             os.environ["MESHIFY_DEBUG"] = debug
     return subprocess.CompletedProcess(["meshify", *args], status, stdout.getvalue(), stderr.getvalue())
+
+
+def _build_the_click_command_once() -> None:
+    """``main(argv)`` calls the typer app, which builds its click command from the command
+    functions' signatures on every call (typer's ``Typer.__call__``: about 35 ms of CPU, mostly
+    evaluating annotations). The console script builds it once per process; the tests, which
+    call ``main`` hundreds of times in one process, build it once too, and then parse, invoke
+    and report exactly as the console script does."""
+    import typer.main
+
+    build = typer.main.get_command
+    if getattr(build, "built_once", False):
+        return
+    built: dict[int, tuple[object, object]] = {}
+
+    def get_command(typer_instance):
+        # keyed by identity, the instance kept alive with its command so that its id stays its own
+        if id(typer_instance) not in built:
+            built[id(typer_instance)] = (typer_instance, build(typer_instance))
+        return built[id(typer_instance)][1]
+
+    get_command.built_once = True  # type: ignore[attr-defined]
+    typer.main.get_command = get_command
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from golden_cases import SHOP
 
+pytestmark = pytest.mark.slow  # each run is a fresh interpreter in its own process, as a hook's is
+
 # Never imported by `meshify lint` of files with a manifest already validated once.
 FORBIDDEN_FOR_LINT = ("boto3", "botocore.loaders", "botocore.validate", "botocore.session", "jsonschema", "jsonpatch")
 _PROBE = """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 import os
 from typing import Any
@@ -10,10 +12,13 @@ import golden_cases
 import pytest
 from meshify.injector.inputs import cfn_names as cn
 
-cfnlint = pytest.importorskip("cfnlint")
+# Only cfn-lint's schema files are read: found where it is installed, not imported (a second of CPU).
+_CFNLINT = importlib.util.find_spec("cfnlint")
+if _CFNLINT is None or _CFNLINT.origin is None:
+    pytest.skip("could not import 'cfnlint'", allow_module_level=True)
 loaders = pytest.importorskip("botocore.loaders")
 
-SCHEMAS = os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas")
+SCHEMAS = os.path.join(os.path.dirname(_CFNLINT.origin), "data", "schemas")
 with open(os.path.join(SCHEMAS, "providers", "us-east-1.json")) as _f:
     _PROVIDERS = json.load(_f)  # type name -> schema file hash
 
@@ -23,6 +28,7 @@ def cfn_schema(resource_type: str) -> dict[str, Any]:
         return json.load(f)
 
 
+@functools.cache  # read-only here; loaded once, not once per resource
 def service_model(service: str) -> dict[str, Any]:
     return loaders.Loader().load_service_model(service, "service-2")
 
@@ -93,9 +99,14 @@ class Walk:
 TYPES = list(cn.SUPPORTED_TYPES)
 
 
+@functools.cache  # a walk is read-only once made: one per type for every test that asks
+def walked(resource_type: str) -> Walk:
+    return Walk(resource_type)
+
+
 @pytest.fixture(scope="module", params=TYPES)
 def walk(request: pytest.FixtureRequest) -> Walk:
-    return Walk(request.param)
+    return walked(request.param)
 
 
 def test_every_counterpart_maps_both_ways(walk: Walk) -> None:
@@ -117,7 +128,7 @@ def test_user_defined_maps_are_exactly_opaque(walk: Walk) -> None:
 
 
 def test_all_opaque_names_occur() -> None:
-    names = {path.rsplit("/", 1)[-1] for t in TYPES for path in Walk(t).free_maps}
+    names = {path.rsplit("/", 1)[-1] for t in TYPES for path in walked(t).free_maps}
     assert names == cn.OPAQUE
 
 
@@ -140,7 +151,7 @@ def test_no_counterpart_lists(walk: Walk) -> None:
 
 
 def test_renames_table_is_all_used() -> None:
-    used = {prop for t in TYPES for _, prop, _ in Walk(t).pairs}
+    used = {prop for t in TYPES for _, prop, _ in walked(t).pairs}
     assert set(cn.APPMESH_RENAMES) <= used
     assert {path.rsplit("/", 1)[-1] for _, path in cn.PATH_RENAMES} <= used
 
@@ -279,7 +290,7 @@ def _corpus_resources() -> list[tuple[str, str, dict[str, Any]]]:
             text = f.read()
         if "AWS::ECS::" not in text and "AWS::AppMesh::" not in text:
             continue
-        data = load(text, path).data
+        data = load(text, path, fast=True).data  # as meshify reads a template (the same data: test_yaml_text)
         for name, resource in (data.get("Resources") or {}).items() if isinstance(data, dict) else []:
             if isinstance(resource, dict) and resource.get("Type") in cn.SUPPORTED_TYPES:
                 found.append((f"{os.path.relpath(path, CORPUS)}#{name}", resource["Type"], resource.get("Properties") or {}))

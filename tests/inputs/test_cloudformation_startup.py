@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import pytest
 from golden_cases import SHOP
 from test_startup import _imported
+
+pytestmark = pytest.mark.slow  # each run is a fresh interpreter in its own process (test_startup's probe)
 
 TEMPLATE_MODULES = ("meshify.injector.documents.yaml_text", "meshify.injector.inputs.cfn_names")
 

@@ -60,6 +60,7 @@ ARNS = st.one_of(st.none(), st.builds(lambda mesh, tail: f"arn:aws:appmesh:eu-we
                                       NAMES, st.sampled_from(["virtualNode/*", "*", "virtualNode/n", "virtualGateway/g?"])))
 
 
+@pytest.mark.slow  # a property over 300 generated manifests (ARCHITECTURE.md, Tests)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mesh=NAMES, node=NAMES, arn=ARNS)
 def test_the_envoy_statement_never_holds_a_wildcard(mesh, node, arn):

@@ -4,6 +4,7 @@ rule, line, column and message."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 
@@ -121,13 +122,18 @@ def test_rule_fails_with_exact_location_and_message(migrated, rule, edits, expec
         assert _create_service_problems(migrated / service) == ""
 
 
-def _create_service_problems(path) -> str:
+@functools.cache  # botocore's model, read-only: loaded once, not for each of the 24 services checked
+def _create_service_shape():
     import botocore.session
+
+    return botocore.session.get_session().get_service_model("ecs").operation_model("CreateService").input_shape
+
+
+def _create_service_problems(path) -> str:
     from botocore.validate import ParamValidator
     from meshify.injector.inputs.reader import read_input
 
-    shape = botocore.session.get_session().get_service_model("ecs").operation_model("CreateService").input_shape
-    report = ParamValidator().validate(read_input(str(path)).services[0].data, shape)
+    report = ParamValidator().validate(read_input(str(path)).services[0].data, _create_service_shape())
     return report.generate_report() if report.has_errors() else ""
 
 
