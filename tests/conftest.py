@@ -62,20 +62,25 @@ def _build_the_click_command_once() -> None:
     """``main(argv)`` calls the typer app, which builds its click command from the command
     functions' signatures on every call (typer's ``Typer.__call__``: about 35 ms of CPU, mostly
     evaluating annotations). The console script builds it once per process; the tests, which
-    call ``main`` hundreds of times in one process, build it once too, and then parse, invoke
-    and report exactly as the console script does."""
+    call ``main`` hundreds of times in one process, build each once too (one per set of
+    commands ``main`` registers for a command line), and then parse, invoke and report exactly
+    as the console script does."""
     import typer.main
 
     build = typer.main.get_command
     if getattr(build, "built_once", False):
         return
-    built: dict[int, tuple[object, object]] = {}
+    built: dict[tuple[int, ...], tuple[object, object]] = {}
 
     def get_command(typer_instance):
-        # keyed by identity, the instance kept alive with its command so that its id stays its own
-        if id(typer_instance) not in built:
-            built[id(typer_instance)] = (typer_instance, build(typer_instance))
-        return built[id(typer_instance)][1]
+        # keyed by the identities of the app and of the commands it has registered now; they are
+        # kept alive with the command built, so that their ids stay their own
+        parts = (typer_instance, typer_instance.registered_callback, *typer_instance.registered_commands,
+                 *typer_instance.registered_groups)
+        key = tuple(id(part) for part in parts)
+        if key not in built:
+            built[key] = (parts, build(typer_instance))
+        return built[key][1]
 
     get_command.built_once = True  # type: ignore[attr-defined]
     typer.main.get_command = get_command
