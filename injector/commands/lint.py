@@ -192,7 +192,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     yaml_documents = list({d.path: d for d in documents if d is not None and d.format == "yaml"
                            and d.path in inputs.reported}.values())
     located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
-    return sorted(located, key=lambda f: f.sort_key)
+    return sorted(located, key=_total_order)  # not the set's order: the same for every run
 
 
 def _check_task_file(mesh: Mesh, task_file: TaskDefinitionFile, by_scope: dict[str, list[engine.Rule]]
@@ -326,7 +326,7 @@ class _FileLint:
     read_failure: Failure | None = None
     check_failure: Failure | None = None
     skipped: bool = False  # found by walking a directory and none of meshify's formats
-    key: tuple[str, str] | None = None  # the task definition's identity (inputs.reader.distinct)
+    key: str | None = None  # the task definition's identity (inputs.reader.distinct: real path and base)
     own: list[Located] = field(default_factory=list)  # in the file itself, suppressions applied
     elsewhere: list[Located] = field(default_factory=list)  # in another reported file, not yet suppressed
     claimant: tuple[str, str] | None = None  # (kind, name) of the node or gateway that claims it
@@ -343,6 +343,7 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
     """One file of the batch, linted on its own (a pure function of its arguments: it runs
     in a worker process for a big batch)."""
     import os
+    import sys
 
     result = _FileLint()
     found: InputFile | None = None
@@ -359,7 +360,7 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
         result.lone = False
         return result
     task_file = found.task_definitions[0]
-    result.key = (os.path.realpath(task_file.path), task_file.base)
+    result.key = f"{os.path.realpath(task_file.path)}\0{task_file.base}"
     findings: list[engine.Finding] = []
     with caught(task_file.path) as checking:
         by_scope = {"taskdef": shared.taskdef_rules, "unclaimed": shared.unclaimed_rules}
@@ -368,7 +369,11 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
     result.check_failure = checking.failure
     own: set[Located] = set()
     for place in _placed(findings, shared.elsewhere_reported | {task_file.path}, shared.config):
-        (own.add(place) if place.path == task_file.path else result.elsewhere.append(place))
+        if place.path == task_file.path:
+            # Many files share a message (the same fix for the same node): kept once, not once per file.
+            own.add(Located(place.path, place.line, place.column, place.rule, place.severity, sys.intern(place.message)))
+        else:
+            result.elsewhere.append(place)
     document = task_file.document
     own = apply_suppressions(own, [document] if document.format == "yaml" else [], shared.ran)
     result.own = sorted(own, key=_total_order)
@@ -377,7 +382,8 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
 
 def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str], config: Config) -> list[Located]:
     """The findings placed in the reported files, less those the configuration ignores there."""
-    placed = [place for found in findings if (place := locate(found, set(reported)))]
+    reported = set(reported)
+    placed = [place for found in findings if (place := locate(found, reported))]
     return [f for f in placed if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))]
 
 
@@ -392,6 +398,19 @@ def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: s
     (no manifest, an ``ecs:`` reference, or a file that holds anything else: App Mesh specs,
     templates, services, Terraform) the batch is linted as a whole: None, or the manifest's
     mesh already loaded."""
+    found = _lint_lone_files(manifest_path, paths, policy_path, rules, by_scope, config, aws, live, failed, skip_unknown)
+    if isinstance(found, list) and len(found) >= 1000:
+        # The manifest's YAML tree holds cycles (a node knows its parent): released now, before the
+        # report is rendered, rather than whenever the collector next looks at old objects.
+        import gc
+
+        gc.collect()
+    return found
+
+
+def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: str | None, rules: list[engine.Rule],
+                     by_scope: dict[str, list[engine.Rule]], config: Config, aws: AwsOptions | None, live: bool,
+                     failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
     from meshify.injector.engine.parallel import map_in_order
 
     if manifest_path is None or failed is None or not paths or any(is_ecs_reference(path) for path in paths):
@@ -410,8 +429,8 @@ def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: s
     check_failures: list[Failure] = []
     own: list[Located] = []
     elsewhere: set[Located] = set()
-    claimed: list[tuple[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    claimed: dict[tuple[str, str], None] = {}  # the claimants, in order, each once
+    seen: set[str] = set()
     skipped = 0
     results = map_in_order(_lint_file, shared, candidates)
     try:
@@ -429,7 +448,7 @@ def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: s
             own += result.own
             elsewhere.update(result.elsewhere)
             if result.claimant is not None:
-                claimed.append(result.claimant)
+                claimed.setdefault(result.claimant)
     finally:
         results.close()  # ends the workers if the batch is linted as a whole after all
     for failure in read_failures:

@@ -22,6 +22,7 @@ Never a hang: a worker that dies (killed, out of memory) ends the run with one l
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -107,8 +108,9 @@ def _in_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequenc
                                        initargs=(shared,))
     finished = False
     try:
-        futures = [executor.submit(_run_chunk, function, chunk) for chunk in chunks]
-        for future in futures:
+        futures = deque(executor.submit(_run_chunk, function, chunk) for chunk in chunks)
+        while futures:
+            future = futures.popleft()  # a chunk's results are not kept here once handed over
             try:
                 results = future.result()
             except BrokenProcessPool:
@@ -121,10 +123,11 @@ def _in_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequenc
         if finished:
             executor.shutdown(wait=True)
         else:  # an error, Ctrl-C or a caller that stopped early: end the workers now
+            processes = list((getattr(executor, "_processes", None) or {}).values())
             executor.shutdown(wait=False, cancel_futures=True)
-            for process in list(getattr(executor, "_processes", {}).values()):
+            for process in processes:
                 process.terminate()
-            for process in list(getattr(executor, "_processes", {}).values()):
+            for process in processes:
                 process.join(5)
 
 
