@@ -32,11 +32,11 @@ Shared = TypeVar("Shared")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Below this many files a batch stays in one process. Measured on this 2-core machine
-# (bench/NOTES.md, "issue 13, cores and memory"): starting two forked workers and the
-# results' trip back cost about 30 ms, which lint earns back after about 150 files; the
-# threshold keeps a margin so that a pre-commit batch never pays for workers.
-DEFAULT_THRESHOLD = 400
+# Below this many files a batch stays in one process. Measured on the 2-core machine
+# (bench/NOTES.md, "issue 13, cores and memory"): two forked workers cost about 0.1-0.2 s of
+# cpu (the fork of a process holding the manifest, and the results' trip back); at 400
+# files lint gained nothing from them, at 1,000 it did.
+DEFAULT_THRESHOLD = 1000
 
 _shared: Any = None  # what the workers' function is given: set before the fork or by _start
 
