@@ -313,7 +313,7 @@ class _LintShared:
     taskdef_rules: list[engine.Rule]
     unclaimed_rules: list[engine.Rule]
     ran: list[str]
-    elsewhere_reported: frozenset[str]  # the other files whose findings are printed (the manifest)
+    manifest_path: str  # a task rule's finding there is kept if the manifest is reported (lint's paths name it)
     config: Config
     skip_unknown: bool
 
@@ -323,6 +323,7 @@ class _FileLint:
     """What one file comes to, with nothing of its document: sent back by a worker."""
 
     lone: bool = True  # False: not a lone task definition (the batch is linted as a whole)
+    manifest: bool = False  # the manifest itself, given among the paths: its findings are reported
     read_failure: Failure | None = None
     check_failure: Failure | None = None
     skipped: bool = False  # found by walking a directory and none of meshify's formats
@@ -346,6 +347,9 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
     import sys
 
     result = _FileLint()
+    if _same_file(walked.path, shared.manifest_path):
+        result.manifest = True
+        return result
     found: InputFile | None = None
     with caught(walked.path) as reading:
         if shared.skip_unknown and not walked.walked:
@@ -368,7 +372,7 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
         result.claimant = None if claimant is None else (claimant.kind, claimant.name)
     result.check_failure = checking.failure
     own: set[Located] = set()
-    for place in _placed(findings, shared.elsewhere_reported | {task_file.path}, shared.config):
+    for place in _placed(findings, {shared.manifest_path, task_file.path}, shared.config):
         if place.path == task_file.path:
             # Many files share a message (the same fix for the same node): kept once, not once per file.
             own.add(Located(place.path, place.line, place.column, place.rule, place.severity, sys.intern(place.message)))
@@ -416,15 +420,10 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
     if manifest_path is None or failed is None or not paths or any(is_ecs_reference(path) for path in paths):
         return None
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
-    candidates: list[Walked] = []
+    candidates = expand_paths(paths)
     manifest_reported = live
-    for walked in expand_paths(paths):
-        if _same_file(walked.path, manifest_path):
-            manifest_reported = True
-        else:
-            candidates.append(walked)
     shared = _LintShared(mesh, by_scope.get("taskdef", []), by_scope.get("unclaimed", []), [rule.id for rule in rules],
-                         frozenset({manifest_path} if manifest_reported else ()), config, skip_unknown)
+                         manifest_path, config, skip_unknown)
     read_failures: list[Failure] = []
     check_failures: list[Failure] = []
     own: list[Located] = []
@@ -437,6 +436,7 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
         for _walked, result in zip(progress(candidates, "lint", lambda w: w.path), results, strict=True):
             if not result.lone:
                 return mesh  # read again, as a whole
+            manifest_reported |= result.manifest
             if result.read_failure is not None:
                 read_failures.append(result.read_failure)
             skipped += result.skipped
@@ -456,7 +456,8 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
     say_skipped(skipped)
 
     findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, [], None)))
-    reported = set(shared.elsewhere_reported)
+    reported = {manifest_path} if manifest_reported else set()
+    elsewhere = {found for found in elsewhere if found.path in reported}
     if live:
         from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
 

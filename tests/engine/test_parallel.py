@@ -117,7 +117,7 @@ def test_a_small_batch_stays_in_this_process(monkeypatch):
     monkeypatch.setenv("MESHIFY_JOBS", "2")
     monkeypatch.delenv("MESHIFY_PARALLEL_THRESHOLD", raising=False)
     count = parallel.DEFAULT_THRESHOLD - 1
-    assert {pid for _, pid in parallel.map_in_order(_pid, None, list(range(count)))} == {os.getpid()}
+    assert {pid for _, _, pid in parallel.map_in_order(_shared_and_pid, None, list(range(count)))} == {os.getpid()}
 
 
 def test_one_job_stays_in_this_process_whatever_the_batch(monkeypatch):
