@@ -5,7 +5,8 @@ results in input order, so that a parallel run prints exactly what a serial run 
 The function is a module-level function of ``(shared, item)``: ``shared`` is what every
 file needs (the mesh loaded once in the parent, the rules selected); ``item`` one path.
 Workers are forked where the platform can (Linux): they inherit ``shared`` without a copy.
-Elsewhere they are spawned and ``shared`` is pickled once per worker. Items go out in
+Elsewhere they are spawned and ``shared`` is pickled once for them (a ``shared`` that
+cannot be pickled keeps the batch in this process). Items go out in
 chunks, in order; each result comes back (it must be picklable, and small: findings
 already located, never a document).
 
@@ -73,11 +74,19 @@ def map_in_order(function: Callable[[Shared, Item], Result], shared: Shared,
     when :func:`parallel_for` the batch. Lazy: a caller that stops iterating stops the work
     (the workers are ended). An exception ``function`` raises is raised here when its turn
     comes; the per-file function should catch what belongs to one file (commands/batch.py)."""
-    if not parallel_for(len(items)):
+    payload = None
+    if parallel_for(len(items)) and _start_method() == "spawn":
+        import pickle
+
+        try:  # a spawned worker is sent ``shared``: what cannot be pickled stays in this process
+            payload = pickle.dumps(shared)
+        except (TypeError, AttributeError, pickle.PicklingError):
+            payload = b""
+    if not parallel_for(len(items)) or payload == b"":
         for item in items:
             yield function(shared, item)
         return
-    yield from _in_workers(function, shared, items, jobs())
+    yield from _in_workers(function, shared, items, jobs(), payload)
 
 
 def _start_method() -> str:
@@ -89,23 +98,23 @@ def _start_method() -> str:
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def _in_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], count: int) -> Iterator[Any]:
+def _in_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], count: int,
+                payload: bytes | None) -> Iterator[Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     global _shared
-    method = _start_method()
     # Chunks: big enough that a trip costs little beside the work, small enough to keep
     # both cores busy to the end and the progress display moving.
     size = max(8, min(256, len(items) // (count * 16) or 1))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
-    if method == "fork":
+    if payload is None:
         _shared = shared  # inherited by the forked workers: nothing is pickled
         executor = ProcessPoolExecutor(count, multiprocessing.get_context("fork"), initializer=_start, initargs=(None,))
     else:
         executor = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"), initializer=_start,
-                                       initargs=(shared,))
+                                       initargs=(payload,))
     finished = False
     try:
         futures = deque(executor.submit(_run_chunk, function, chunk) for chunk in chunks)
@@ -131,15 +140,17 @@ def _in_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequenc
                 process.join(5)
 
 
-def _start(shared: Any) -> None:
+def _start(payload: bytes | None) -> None:
     """A worker starts: Ctrl-C is the parent's to handle (it ends the workers), and a
-    spawned worker receives what the forked ones inherit."""
+    spawned worker receives (pickled) what the forked ones inherit."""
     import signal
 
     global _shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if shared is not None:
-        _shared = shared
+    if payload is not None:
+        import pickle
+
+        _shared = pickle.loads(payload)
 
 
 def _run_chunk(function: Callable[[Any, Any], Any], chunk: Sequence[Any]) -> list[Any]:

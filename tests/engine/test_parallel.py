@@ -244,7 +244,7 @@ def test_lint_releases_each_document_once_its_findings_are_located(monkeypatch, 
     monkeypatch.setenv("MESHIFY_JOBS", "1")
     result = run_meshify("lint", *_files(batch), cwd=batch)
     assert result.returncode == 2 and result.stdout.count("T201") >= COPIES
-    assert len(loaded) >= len(_files(batch))
+    assert len(loaded) >= len(_files(batch)) - 1  # the unreadable file never becomes a document
     assert max(alive_at_each_load) == 0, "a task definition's document outlived its findings"
 
 
