@@ -3,7 +3,9 @@ on standard error and the command goes on with the others; its exit status is 2 
 
 A command runs its per-file work inside :func:`each_file`. An :class:`InputError` that
 names no file (a command line that cannot work for any file, such as ``--node`` naming
-no node) still ends the whole run.
+no node) still ends the whole run. Per-file work that runs in a worker process
+(``engine/parallel.py``) uses :func:`caught` instead: the error comes back as a
+:class:`Failure`, which the parent reports with :func:`report_failure` in the files' order.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from meshify.injector.errors import InputError
 
@@ -19,6 +22,18 @@ from meshify.injector.errors import InputError
 def report(error: InputError, failed: list[str]) -> None:
     print(error, file=sys.stderr)
     failed.append(error.path or "")
+
+
+def _as_file_error(error: Exception, path: str) -> InputError | None:
+    """The one line an error in ``path``'s work is reported as; None when it must end the
+    run instead (an error naming no file; a bug with ``MESHIFY_DEBUG``)."""
+    if isinstance(error, InputError):
+        return None if error.path is None else error
+    if isinstance(error, RecursionError | MemoryError):
+        return InputError(f"cannot read: {type(error).__name__} (nested or large beyond what meshify reads)", path)
+    if os.environ.get("MESHIFY_DEBUG"):
+        return None
+    return InputError(f"internal error: {type(error).__name__}: {error} (set MESHIFY_DEBUG=1 for a traceback)", path)
 
 
 @contextmanager
@@ -32,15 +47,46 @@ def each_file(path: str, failed: list[str] | None) -> Iterator[None]:
         return
     try:
         yield
-    except InputError as error:
-        if error.path is None:
-            raise
-        report(error, failed)
-    except (RecursionError, MemoryError) as error:
-        report(InputError(f"cannot read: {type(error).__name__} (nested or large beyond what meshify reads)", path),
-               failed)
     except Exception as error:
-        if os.environ.get("MESHIFY_DEBUG"):
+        as_file_error = _as_file_error(error, path)
+        if as_file_error is None:
             raise
-        report(InputError(f"internal error: {type(error).__name__}: {error} (set MESHIFY_DEBUG=1 for a traceback)",
-                          path), failed)
+        report(as_file_error, failed)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A file's error as per-file work in a worker sends it back: the line :func:`report`
+    prints and the path it adds to ``failed``."""
+
+    line: str
+    path: str
+
+
+class caught:
+    """``with caught(path) as catch:``: :func:`each_file` for per-file work that may run in a
+    worker process: the error is kept in ``catch.failure`` (picklable) instead of printed."""
+
+    __slots__ = ("failure", "path")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.failure: Failure | None = None
+
+    def __enter__(self) -> caught:
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> bool:
+        if not isinstance(error, Exception):
+            return False
+        as_file_error = _as_file_error(error, self.path)
+        if as_file_error is None:
+            return False
+        self.failure = Failure(str(as_file_error), as_file_error.path or "")
+        return True
+
+
+def report_failure(failure: Failure, failed: list[str]) -> None:
+    """What :func:`report` does for an error caught in a worker."""
+    print(failure.line, file=sys.stderr)
+    failed.append(failure.path)

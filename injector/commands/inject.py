@@ -11,7 +11,7 @@ from typing import Any
 from meshify.injector import engine
 from meshify.injector.aws.ecs import is_ecs_reference
 from meshify.injector.aws.session import AwsOptions
-from meshify.injector.commands.batch import each_file, report
+from meshify.injector.commands.batch import Failure, caught, each_file, report, report_failure
 from meshify.injector.documents.document import Document
 from meshify.injector.engine.findings import selected
 from meshify.injector.engine.registry import REGISTRY
@@ -241,6 +241,10 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
         mesh = found_mesh
     else:
         mesh = load_manifest(manifest_path, envoy_image)
+        if mode is not None and not remote:  # a batch of lone task definitions: file by file, over the cores when big
+            done = _inject_one_by_one(mesh, walked, node, mode, policy_path, output, skip_unknown, select, ignore, failed)
+            if done is not None:
+                return done
         sources = []
         skipped = 0
         for item in progress(walked, "inject", lambda w: w.path):
@@ -267,14 +271,7 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
         policy_patch(mesh, policy, claimants)
     for injection in injections:
         if injection.claimant is None:
-            if mesh.from_files:
-                say(f"{injection.source.path}: {_claim_name(injection.source)}: nothing wires it to a virtual node or "
-                    "gateway of the files given (no manifest); give --node or a manifest; left unchanged")
-            elif injection.source.family is None and injection.source.resource is None:
-                say(f"{injection.source.path}: a container file names no family: give --node; left unchanged")
-            else:
-                say(f"{injection.source.path}: {_claim_name(injection.source)} is claimed by no node or gateway "
-                    "of the manifest; left unchanged")
+            say(_unclaimed_note(mesh, injection.source))
     if mode is None:
         if policy is not None:  # the permission before the task definitions that need it
             write([_policy_edit(policy)], Mode.IN_PLACE)
@@ -284,6 +281,20 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
         status = write(_edits(injections) + ([_policy_edit(policy)] if policy is not None else []), mode, output)
     else:
         status = 0
+    _say_policy_needed(mesh, claimants, policy, mode)
+    return 2 if failed else status
+
+
+def _unclaimed_note(mesh: Mesh, source: TaskDefinitionFile) -> str:
+    if mesh.from_files:
+        return (f"{source.path}: {_claim_name(source)}: nothing wires it to a virtual node or "
+                "gateway of the files given (no manifest); give --node or a manifest; left unchanged")
+    if source.family is None and source.resource is None:
+        return f"{source.path}: a container file names no family: give --node; left unchanged"
+    return f"{source.path}: {_claim_name(source)} is claimed by no node or gateway of the manifest; left unchanged"
+
+
+def _say_policy_needed(mesh: Mesh, claimants: list[Node | Gateway], policy: PolicyFile | None, mode: Mode | None) -> None:
     if policy is None and claimants and mode is not Mode.CHECK and (not mesh.region or (mesh.from_files and not mesh.account)):
         # No region or account known (the mesh of the files): an ARN cannot be written, and never a wildcard.
         where = "the account is not in the files given" if mesh.from_files else \
@@ -293,4 +304,185 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
     elif policy is None and claimants and mode is not Mode.CHECK:
         say("The task role needs this policy (give --policy FILE to add it to a policy document):")
         say(json.dumps(policy_document(mesh, claimants), indent=2))
+
+
+# ---------------------------------------------------------------------------------------
+# A batch of lone task definitions (the common big batch): each file is read, injected and
+# its edit prepared on its own, over the cores when the batch is big (engine/parallel.py);
+# what needs every file (the policy, the writes, all or nothing) stays here. The output is
+# what the batch injected as a whole gives, byte for byte.
+
+
+@dataclass(slots=True)
+class _InjectShared:
+    """What every file needs: loaded once, in the parent (inherited by forked workers)."""
+
+    mesh: Mesh
+    node: str | None
+    mode: Mode
+    skip_unknown: bool
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Injected:
+    """One task definition of a file, injected (or its error)."""
+
+    failure: Failure | None = None
+    stop: str | None = None  # an error that names no file (``--node``): it ends the run at its turn
+    claimant: tuple[str, str] | None = None  # (kind, name)
+    note: str | None = None  # what is said when nothing claims it
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """The edit of one file, with what the mode prints or writes already computed."""
+
+    path: str
+    changes: bool
+    old_text: str = ""
+    patch: list[dict[str, Any]] = field(default_factory=list)
+    text: str | None = None
+    render_error: BaseException | None = None  # a bug in an editor: raised when the text is asked for
+
+    def edit(self) -> Edit:
+        def render() -> str:
+            if self.render_error is not None:
+                raise self.render_error
+            assert self.text is not None
+            return self.text
+
+        return Edit(self.path, self.old_text, self.patch, render, self.changes)
+
+
+@dataclass(slots=True)
+class _FileInjection:
+    """What one file comes to: sent back by a worker, with nothing of its document."""
+
+    lone: bool = True  # False: not lone task definitions (the batch is injected as a whole)
+    load_failure: Failure | None = None
+    skipped: bool = False
+    keys: list[tuple[str, str]] = field(default_factory=list)  # each task definition's identity (reader.distinct)
+    injected: list[_Injected] = field(default_factory=list)
+    prepared: _Prepared | None = None
+
+
+def _inject_file(shared: _InjectShared, walked: Walked) -> _FileInjection:
+    """One file of the batch, injected on its own (a pure function of its arguments: it runs
+    in a worker process for a big batch)."""
+    import os
+
+    result = _FileInjection()
+    sources: list[TaskDefinitionFile] = []
+    with caught(walked.path) as loading:
+        if not walked.walked:
+            sources = _load(walked.path, AwsOptions(), shared.mesh.region, shared.skip_unknown)
+        elif (found := read_walked(walked)) is not None:
+            sources = found.task_definitions
+        else:
+            result.skipped = True
+    result.load_failure = loading.failure
+    if not sources:
+        return result
+    if any(type(source) is not TaskDefinitionFile or source.remote for source in sources):
+        result.lone = False
+        return result
+    result.keys = [(os.path.realpath(source.path), source.base) for source in sources]
+    injections: list[Injection] = []
+    for source in sources:
+        item = _Injected()
+        with caught(source.path) as injecting:
+            try:
+                injection = inject(shared.mesh, source, shared.node, shared.select, shared.ignore)
+            except InputError as error:
+                if error.path is not None:
+                    raise
+                item.stop = error.message
+            else:
+                injections.append(injection)
+                if injection.claimant is None:
+                    item.note = _unclaimed_note(shared.mesh, source)
+                else:
+                    item.claimant = (injection.claimant.kind, injection.claimant.name)
+        item.failure = injecting.failure
+        result.injected.append(item)
+    if injections:
+        result.prepared = _prepare(_edits(injections)[0], shared.mode)
+    return result
+
+
+def _prepare(edit: Edit, mode: Mode) -> _Prepared:
+    """What ``outputs.patches.write`` needs of ``edit`` in ``mode``, and nothing more."""
+    prepared = _Prepared(edit.path, edit.changes)
+    if mode is Mode.PATCH:
+        prepared.patch = edit.patch
+    if mode in (Mode.DIFF, Mode.PRINT, Mode.OUTPUT):
+        prepared.old_text = edit.old_text
+    if edit.changes and mode not in (Mode.CHECK, Mode.PATCH):
+        try:
+            prepared.text = edit.render()
+        except Exception as error:
+            prepared.render_error = error
+    return prepared
+
+
+def _inject_one_by_one(mesh: Mesh, walked: list[Walked], node: str | None, mode: Mode, policy_path: str | None,
+                       output: str | None, skip_unknown: bool, select: Iterable[str], ignore: Iterable[str],
+                       failed: list[str]) -> int | None:
+    """``run`` for a batch of lone task definitions: its exit status; None when a file holds
+    anything else (the batch is then injected as a whole)."""
+    from meshify.injector.engine.parallel import map_in_order
+
+    shared = _InjectShared(mesh, node, mode, skip_unknown, tuple(select), tuple(ignore))
+    load_failures: list[Failure] = []
+    files: list[_FileInjection] = []
+    seen: set[tuple[str, str]] = set()
+    skipped = 0
+    results = map_in_order(_inject_file, shared, walked)
+    try:
+        for _item, result in zip(progress(walked, "inject", lambda w: w.path), results, strict=True):
+            if not result.lone:
+                return None
+            if result.load_failure is not None:
+                load_failures.append(result.load_failure)
+            skipped += result.skipped
+            if not result.keys or seen.intersection(result.keys):  # a file given twice is injected once
+                continue
+            seen.update(result.keys)
+            files.append(result)
+    finally:
+        results.close()  # ends the workers if the batch is injected as a whole after all
+    for failure in load_failures:
+        report_failure(failure, failed)
+    say_skipped(skipped)
+    for result in files:
+        for item in result.injected:
+            if item.stop is not None:
+                raise InputError(item.stop)
+            if item.failure is not None:
+                report_failure(item.failure, failed)
+    if mode is Mode.IN_PLACE:  # a file that cannot be written is reported, and its policy statements left out
+        changed = [result.prepared.path for result in files if result.prepared is not None and result.prepared.changes]
+        for problem in preflight(changed):
+            report(problem, failed)
+            files = [result for result in files if result.prepared is None or result.prepared.path != problem.path]
+    kinds: dict[str, dict[str, Node] | dict[str, Gateway]] = {"virtualNode": mesh.nodes, "virtualGateway": mesh.gateways}
+    claimed = [kinds[item.claimant[0]][item.claimant[1]] for result in files for item in result.injected
+               if item.claimant is not None]
+    claimants = list({id(claimant): claimant for claimant in claimed}.values())
+    policy: PolicyFile | None = None
+    if policy_path is not None:
+        policy = load_policy(policy_path)
+        policy_patch(mesh, policy, claimants)
+    for result in files:
+        for item in result.injected:
+            if item.note is not None:
+                say(item.note)
+    edits = [result.prepared.edit() for result in files if result.prepared is not None]
+    if edits or not failed:
+        status = write(edits + ([_policy_edit(policy)] if policy is not None else []), mode, output)
+    else:
+        status = 0
+    _say_policy_needed(mesh, claimants, policy, mode)
     return 2 if failed else status

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from meshify.injector import engine
 from meshify.injector.aws.ecs import is_ecs_reference, read_ecs_document
 from meshify.injector.aws.session import AwsOptions
-from meshify.injector.commands.batch import each_file
+from meshify.injector.commands.batch import Failure, caught, each_file, report_failure
 from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
@@ -21,7 +21,16 @@ from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.composex import ComposeFile
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
-from meshify.injector.inputs.reader import InputFile, distinct, expand_paths, read_document, read_if_known, read_walked, say_skipped
+from meshify.injector.inputs.reader import (
+    InputFile,
+    Walked,
+    distinct,
+    expand_paths,
+    read_document,
+    read_if_known,
+    read_walked,
+    say_skipped,
+)
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.progress import progress
@@ -89,7 +98,7 @@ def _policy_findings(mesh: Mesh, policy_path: str, claimants: list[Node | Gatewa
 
 def load_mesh(manifest_path: str | None, paths: list[str], config: Config | None = None,
               aws: AwsOptions | None = None, failed: list[str] | None = None,
-              skip_unknown: bool = False) -> tuple[Mesh, _Inputs]:
+              skip_unknown: bool = False, mesh: Mesh | None = None) -> tuple[Mesh, _Inputs]:
     """The mesh and every file read (``lint`` and ``graph`` see one mesh): the manifest's
     with the App Mesh spec files among ``paths`` merged in, or with no manifest the App Mesh
     resources of the files themselves."""
@@ -101,7 +110,8 @@ def load_mesh(manifest_path: str | None, paths: list[str], config: Config | None
         if failed and not inputs.compose and not inputs.spec_files:  # nothing usable: each failure said so
             return Mesh(name="", region="us-east-1", account="", owner="", loc=NOWHERE, envoy=EnvoySettings(image="")), inputs
         return mesh_of_files(inputs.files, config.envoy_image, aws.region if aws else None), inputs
-    mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
+    if mesh is None:  # else the manifest's, already loaded
+        mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
     inputs = _read_paths(paths, manifest_path, mesh.region, aws, failed, skip_unknown)
     # The manifest is the mesh: a template's App Mesh resources are compared with it (M119),
     # an App Mesh spec file given alone is merged in (it is what the user wants checked).
@@ -137,12 +147,15 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
             return sorted({found for compose in composes
                            for found in lint(None, [compose.document.path], policy_path, select, ignore, config, aws,
                                              live, failed, skip_unknown)}, key=lambda f: f.sort_key)
-    mesh, inputs = load_mesh(manifest_path, paths, config, aws, failed, skip_unknown)
-
     rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
     by_scope: dict[str, list[engine.Rule]] = {}
     for rule in rules:
         by_scope.setdefault(rule.scope, []).append(rule)
+    # A batch of lone task definitions: each file checked on its own (over the cores when big) and released.
+    loaded = _lint_one_by_one(manifest_path, paths, policy_path, rules, by_scope, config, aws, live, failed, skip_unknown)
+    if isinstance(loaded, list):
+        return loaded
+    mesh, inputs = load_mesh(manifest_path, paths, config, aws, failed, skip_unknown, mesh=loaded)
     findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, inputs.spec_files, inputs.file_mesh)))
     findings += _redefined_findings(manifest_path, config.envoy_image, inputs, by_scope.get("mesh", []))
     if live:
@@ -161,20 +174,9 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
         if id(task_file) in connected:
             continue  # no longer an App Mesh task: the T2xx rules do not apply (migrate.md)
         with each_file(task_file.path, failed):
-            task_file.resolve(mesh)
-            claims = mesh.claims_for(task_file.family, task_file.resource)
-            if mesh.from_files:
-                from meshify.injector.inputs.files_mesh import claim_by_wiring
-
-                wired = claim_by_wiring(mesh, task_file)
-                claims = [wired] if wired is not None else []
-            if claims:
-                found = list(engine.run(by_scope.get("taskdef", []),
-                                        engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc)))
-                claimants.append(claims[0])
-            else:
-                found = list(engine.run(by_scope.get("unclaimed", []),
-                                        engine.UnclaimedContext(mesh, task_file.data, task_file.loc)))
+            found, claimant = _check_task_file(mesh, task_file, by_scope)
+            if claimant is not None:
+                claimants.append(claimant)
             findings += found
     if policy_path is not None:
         with each_file(policy_path, failed):
@@ -190,7 +192,24 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     yaml_documents = list({d.path: d for d in documents if d is not None and d.format == "yaml"
                            and d.path in inputs.reported}.values())
     located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
-    return sorted(located, key=lambda f: f.sort_key)
+    return sorted(located, key=_total_order)  # not the set's order: the same for every run
+
+
+def _check_task_file(mesh: Mesh, task_file: TaskDefinitionFile, by_scope: dict[str, list[engine.Rule]]
+                     ) -> tuple[list[engine.Finding], Node | Gateway | None]:
+    """One task definition's findings, and the node or gateway that claims it."""
+    task_file.resolve(mesh)
+    claims = mesh.claims_for(task_file.family, task_file.resource)
+    if mesh.from_files:
+        from meshify.injector.inputs.files_mesh import claim_by_wiring
+
+        wired = claim_by_wiring(mesh, task_file)
+        claims = [wired] if wired is not None else []
+    if claims:
+        return list(engine.run(by_scope.get("taskdef", []),
+                               engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc))), claims[0]
+    return list(engine.run(by_scope.get("unclaimed", []),
+                           engine.UnclaimedContext(mesh, task_file.data, task_file.loc))), None
 
 
 def _task_file_of(service: EcsServiceFile, task_files: list[TaskDefinitionFile]) -> TaskDefinitionFile | None:
@@ -277,3 +296,185 @@ def _same_file(first: str, second: str) -> bool:
         return os.path.samefile(first, second)
     except OSError:
         return False
+
+
+# ---------------------------------------------------------------------------------------
+# A batch of lone task definitions (the common big batch): each file is read, checked,
+# located and suppressed on its own, its document released once its findings are located,
+# and a big batch is spread over the cores (engine/parallel.py). The output is what the
+# batch linted as a whole gives, byte for byte.
+
+
+@dataclass(slots=True)
+class _LintShared:
+    """What every file's check needs: loaded once, in the parent (inherited by forked workers)."""
+
+    mesh: Mesh
+    taskdef_rules: list[engine.Rule]
+    unclaimed_rules: list[engine.Rule]
+    ran: list[str]
+    manifest_path: str  # a task rule's finding there is kept if the manifest is reported (lint's paths name it)
+    config: Config
+    skip_unknown: bool
+
+
+@dataclass(slots=True)
+class _FileLint:
+    """What one file comes to, with nothing of its document: sent back by a worker."""
+
+    lone: bool = True  # False: not a lone task definition (the batch is linted as a whole)
+    manifest: bool = False  # the manifest itself, given among the paths: its findings are reported
+    read_failure: Failure | None = None
+    check_failure: Failure | None = None
+    skipped: bool = False  # found by walking a directory and none of meshify's formats
+    key: str | None = None  # the task definition's identity (inputs.reader.distinct: real path and base)
+    own: list[Located] = field(default_factory=list)  # in the file itself, suppressions applied
+    elsewhere: list[Located] = field(default_factory=list)  # in another reported file, not yet suppressed
+    claimant: tuple[str, str] | None = None  # (kind, name) of the node or gateway that claims it
+
+
+def _is_lone_task_definition(found: InputFile) -> bool:
+    """A file that holds one task definition and nothing else: its findings depend on the
+    mesh alone, and no other file's on it."""
+    return (len(found.task_definitions) == 1 and type(found.task_definitions[0]) is TaskDefinitionFile
+            and not found.spec_files and not found.services and found.template is None and found.compose is None)
+
+
+def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
+    """One file of the batch, linted on its own (a pure function of its arguments: it runs
+    in a worker process for a big batch)."""
+    import os
+    import sys
+
+    result = _FileLint()
+    if _same_file(walked.path, shared.manifest_path):
+        result.manifest = True
+        return result
+    found: InputFile | None = None
+    with caught(walked.path) as reading:
+        if shared.skip_unknown and not walked.walked:
+            found = read_if_known(walked.path)
+        else:
+            found = read_walked(walked)
+            result.skipped = found is None
+    result.read_failure = reading.failure
+    if found is None:
+        return result
+    if not _is_lone_task_definition(found):
+        result.lone = False
+        return result
+    task_file = found.task_definitions[0]
+    result.key = f"{os.path.realpath(task_file.path)}\0{task_file.base}"
+    findings: list[engine.Finding] = []
+    with caught(task_file.path) as checking:
+        by_scope = {"taskdef": shared.taskdef_rules, "unclaimed": shared.unclaimed_rules}
+        findings, claimant = _check_task_file(shared.mesh, task_file, by_scope)
+        result.claimant = None if claimant is None else (claimant.kind, claimant.name)
+    result.check_failure = checking.failure
+    own: set[Located] = set()
+    for place in _placed(findings, {shared.manifest_path, task_file.path}, shared.config):
+        if place.path == task_file.path:
+            # Many files share a message (the same fix for the same node): kept once, not once per file.
+            own.add(Located(place.path, place.line, place.column, place.rule, place.severity, sys.intern(place.message)))
+        else:
+            result.elsewhere.append(place)
+    document = task_file.document
+    own = apply_suppressions(own, [document] if document.format == "yaml" else [], shared.ran)
+    result.own = sorted(own, key=_total_order)
+    return result
+
+
+def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str], config: Config) -> list[Located]:
+    """The findings placed in the reported files, less those the configuration ignores there."""
+    reported = set(reported)
+    placed = [place for found in findings if (place := locate(found, reported))]
+    return [f for f in placed if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))]
+
+
+def _total_order(found: Located) -> tuple[str, int, int, str, str, str]:
+    return (*found.sort_key, found.severity, found.message)
+
+
+def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: str | None, rules: list[engine.Rule],
+                     by_scope: dict[str, list[engine.Rule]], config: Config, aws: AwsOptions | None, live: bool,
+                     failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
+    """Lint a batch of lone task definitions file by file: the findings, sorted. Otherwise
+    (no manifest, an ``ecs:`` reference, or a file that holds anything else: App Mesh specs,
+    templates, services, Terraform) the batch is linted as a whole: None, or the manifest's
+    mesh already loaded."""
+    found = _lint_lone_files(manifest_path, paths, policy_path, rules, by_scope, config, aws, live, failed, skip_unknown)
+    if isinstance(found, list) and len(found) >= 1000:
+        # The manifest's YAML tree holds cycles (a node knows its parent): released now, before the
+        # report is rendered, rather than whenever the collector next looks at old objects.
+        import gc
+
+        gc.collect()
+    return found
+
+
+def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: str | None, rules: list[engine.Rule],
+                     by_scope: dict[str, list[engine.Rule]], config: Config, aws: AwsOptions | None, live: bool,
+                     failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
+    from meshify.injector.engine.parallel import map_in_order
+
+    if manifest_path is None or failed is None or not paths or any(is_ecs_reference(path) for path in paths):
+        return None
+    mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
+    candidates = expand_paths(paths)
+    manifest_reported = live
+    shared = _LintShared(mesh, by_scope.get("taskdef", []), by_scope.get("unclaimed", []), [rule.id for rule in rules],
+                         manifest_path, config, skip_unknown)
+    read_failures: list[Failure] = []
+    check_failures: list[Failure] = []
+    own: list[Located] = []
+    elsewhere: set[Located] = set()
+    claimed: dict[tuple[str, str], None] = {}  # the claimants, in order, each once
+    seen: set[str] = set()
+    skipped = 0
+    results = map_in_order(_lint_file, shared, candidates)
+    try:
+        for _walked, result in zip(progress(candidates, "lint", lambda w: w.path), results, strict=True):
+            if not result.lone:
+                return mesh  # read again, as a whole
+            manifest_reported |= result.manifest
+            if result.read_failure is not None:
+                read_failures.append(result.read_failure)
+            skipped += result.skipped
+            if result.key is None or result.key in seen:  # unreadable, or given twice: checked once
+                continue
+            seen.add(result.key)
+            if result.check_failure is not None:
+                check_failures.append(result.check_failure)
+            own += result.own
+            elsewhere.update(result.elsewhere)
+            if result.claimant is not None:
+                claimed.setdefault(result.claimant)
+    finally:
+        results.close()  # ends the workers if the batch is linted as a whole after all
+    for failure in read_failures:
+        report_failure(failure, failed)
+    say_skipped(skipped)
+
+    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, [], None)))
+    reported = {manifest_path} if manifest_reported else set()
+    elsewhere = {found for found in elsewhere if found.path in reported}
+    if live:
+        from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
+
+        live_mesh = read_mesh(mesh, aws or AwsOptions())
+        note_unsupported(live_mesh)
+        context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws or AwsOptions()))
+        findings += engine.run(by_scope.get("live", []), context)
+    for failure in check_failures:
+        report_failure(failure, failed)
+    if policy_path is not None:
+        kinds: dict[str, dict[str, Node] | dict[str, Gateway]] = {"virtualNode": mesh.nodes, "virtualGateway": mesh.gateways}
+        claimants: list[Node | Gateway] = [kinds[kind][name] for kind, name in claimed]
+        with each_file(policy_path, failed):
+            findings += _policy_findings(mesh, policy_path, claimants, by_scope.get("policy", []))
+            reported.add(policy_path)
+    located = set(_placed(findings, reported, config)) | elsewhere
+    manifest = mesh.loc.document
+    documents = [manifest] if manifest is not None and manifest.format == "yaml" and manifest.path in reported else []
+    located = apply_suppressions(located, documents, shared.ran)
+    return sorted([*located, *own], key=_total_order)

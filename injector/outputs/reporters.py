@@ -26,6 +26,8 @@ def printable(output: str) -> str:
     """``output`` with what no encoding can write (a lone surrogate from a JSON ``\\ud800``
     escape or an undecodable file name) as a backslash escape, so that a finding quoting
     it is printed instead of failing the whole report."""
+    if output.isascii():  # the common case, without a copy of a report that may be large
+        return output
     try:
         output.encode("utf-8")
     except UnicodeEncodeError:

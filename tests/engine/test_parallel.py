@@ -1,0 +1,313 @@
+"""A batch spread over worker processes gives exactly what the serial run gives: the same
+stdout and stderr bytes, in the same order, the same exit status, the same files written;
+and the file-by-file run of a batch of lone task definitions gives what the batch read as a
+whole gives. ``MESHIFY_PARALLEL_THRESHOLD`` forces the workers on a modest batch."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import subprocess
+import time
+import weakref
+from pathlib import Path
+
+import pytest
+from conftest import run_meshify
+from golden_cases import SHOP
+from meshify.injector.commands import inject as inject_command
+from meshify.injector.commands import lint as lint_command
+from meshify.injector.engine import parallel
+
+COPIES = 8  # 4 shop task definitions each: 32 files, JSON and YAML, claimed and not
+BAD = "taskdefs/03-prices-api.json"  # a file in the middle of the batch that cannot be read
+WRONG_TYPE = "taskdefs/05-products-api.json"  # one that reads, but with a member of the wrong type
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> Path:
+    """The shop with many task definitions: claimed and not, one already injected, YAML ones
+    with a suppression that is used and one that suppresses nothing, and a task role policy."""
+    root = tmp_path / "shop"
+    root.mkdir()
+    shutil.copy(SHOP / "meshify.yaml", root / "meshify.yaml")
+    (root / "taskdefs").mkdir()
+    golden = SHOP.parent / "golden"
+    for index in range(COPIES):
+        for source in sorted((SHOP / "taskdefs").iterdir()):
+            text = source.read_text()
+            if index == 2 and source.name == "prices-api.json":
+                text = (golden / "shop-prices-api.out.json").read_text()  # injected already: nothing to do
+            if index % 3 == 1 and source.suffix == ".yaml":
+                text = text.replace("containerDefinitions:", "# meshify: ignore[T201] kept out of the mesh on purpose\n"
+                                    "containerDefinitions:")
+            if index % 3 == 2 and source.suffix == ".yaml":
+                text = "# meshify: ignore[T201] not here\n" + text  # the finding is on another line: S001
+            if index == 6 and source.name == "prices-api.json":
+                text = text.replace('"family": "prices-api"', '"family": "nobody-claims-me"')
+            (root / "taskdefs" / f"{index:02d}-{source.name}").write_text(text)
+    (root / BAD).write_text('{"family": "prices-api", "containerDefinitions": [}\n')
+    wrong = json.loads((root / WRONG_TYPE).read_text())
+    wrong["containerDefinitions"][0]["environment"] = 5
+    (root / WRONG_TYPE).write_text(json.dumps(wrong, indent=2) + "\n")
+    (root / "task-role.json").write_text('{"Version": "2012-10-17", "Statement": []}\n')
+    return root
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(f"taskdefs/{path.name}" for path in (root / "taskdefs").iterdir())
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, root: Path, jobs: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    monkeypatch.setenv("MESHIFY_JOBS", jobs)
+    monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
+    return run_meshify(*argv, cwd=root)
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def _outcome(result: subprocess.CompletedProcess[str]) -> tuple[int, str, str]:
+    return result.returncode, result.stdout, result.stderr
+
+
+def _pid(_shared: object, item: int) -> tuple[int, int]:
+    time.sleep(0.002)  # long enough that every worker takes chunks
+    return item, os.getpid()
+
+
+def _shared_and_pid(shared: str, item: int) -> tuple[str, int, int]:
+    return shared, item, os.getpid()
+
+
+def _die(_shared: object, item: int) -> int:
+    if item == 50:
+        os._exit(3)  # a worker killed (out of memory, kill -9): the parent must not wait forever
+    return item
+
+
+# --------------------------------------------------------------------------- the map itself
+
+
+@pytest.mark.slow
+def test_the_workers_keep_the_input_order_and_really_run_elsewhere(monkeypatch):
+    monkeypatch.setenv("MESHIFY_JOBS", "2")
+    monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
+    results = list(parallel.map_in_order(_pid, None, list(range(300))))
+    assert [item for item, _ in results] == list(range(300))
+    assert os.getpid() not in {pid for _, pid in results}
+    assert len({pid for _, pid in results}) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_every_worker_is_given_what_the_parent_loaded(monkeypatch, start):
+    monkeypatch.setenv("MESHIFY_JOBS", "2")
+    monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
+    monkeypatch.setenv("MESHIFY_PARALLEL_START", start)
+    results = list(parallel.map_in_order(_shared_and_pid, "the mesh", list(range(40))))
+    assert [(shared, item) for shared, item, _ in results] == [("the mesh", item) for item in range(40)]
+    assert os.getpid() not in {pid for _, _, pid in results}
+
+
+def test_a_small_batch_stays_in_this_process(monkeypatch):
+    monkeypatch.setenv("MESHIFY_JOBS", "2")
+    monkeypatch.delenv("MESHIFY_PARALLEL_THRESHOLD", raising=False)
+    count = parallel.DEFAULT_THRESHOLD - 1
+    assert {pid for _, _, pid in parallel.map_in_order(_shared_and_pid, None, list(range(count)))} == {os.getpid()}
+
+
+def test_one_job_stays_in_this_process_whatever_the_batch(monkeypatch):
+    monkeypatch.setenv("MESHIFY_JOBS", "1")
+    monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
+    assert {pid for _, pid in parallel.map_in_order(_pid, None, list(range(50)))} == {os.getpid()}
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_ends_the_run_with_one_line_instead_of_a_hang(monkeypatch):
+    monkeypatch.setenv("MESHIFY_JOBS", "2")
+    monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
+    with pytest.raises(parallel.WorkerDied) as raised:
+        list(parallel.map_in_order(_die, None, list(range(200))))
+    assert str(raised.value) == ("meshify: a worker process ended before its files were done (killed, or out of "
+                                 "memory); run again with MESHIFY_JOBS=1 for one process")
+
+
+@pytest.mark.slow
+def test_stopping_early_ends_the_workers(monkeypatch):
+    monkeypatch.setenv("MESHIFY_JOBS", "2")
+    monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
+    results = parallel.map_in_order(_pid, None, list(range(5000)))
+    _, worker = next(results)
+    results.close()  # what a KeyboardInterrupt in the parent's loop does too
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(worker):
+        time.sleep(0.05)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead: reap it if it is ours
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+
+
+# --------------------------------------------------------------------------- lint
+
+
+def _whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch read as a whole, as before file-by-file linting and injecting existed."""
+    monkeypatch.setattr(lint_command, "_lint_one_by_one", lambda *args: None)
+    monkeypatch.setattr(inject_command, "_inject_one_by_one", lambda *args: None)
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])
+def test_lint_file_by_file_prints_what_the_batch_as_a_whole_prints(monkeypatch, batch, output_format):
+    argv = ["lint", "--format", output_format, "--policy", "task-role.json", *_files(batch)]
+    one_by_one = _run(monkeypatch, batch, "1", *argv)
+    _whole(monkeypatch)
+    whole = _run(monkeypatch, batch, "1", *argv)
+    assert _outcome(one_by_one) == _outcome(whole)
+    assert whole.returncode == 2 and f"{BAD}:1:" in whole.stderr and f"{WRONG_TYPE}:" in whole.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github"])
+def test_lint_in_parallel_prints_what_the_serial_run_prints(monkeypatch, batch, output_format):
+    argv = ["lint", "--format", output_format, "--policy", "task-role.json", *_files(batch)]
+    serial = _run(monkeypatch, batch, "1", *argv)
+    split = _run(monkeypatch, batch, "2", *argv)
+    assert serial.returncode == 2 and serial.stderr.startswith(f"{BAD}:1:")
+    assert serial.stdout.count("T201") >= COPIES and "S001" in serial.stdout
+    assert _outcome(split) == _outcome(serial)
+
+
+def test_lint_suppressions_and_errors_are_those_of_each_file(monkeypatch, batch):
+    result = _run(monkeypatch, batch, "1", "lint", "--policy", "task-role.json", *_files(batch))
+    lines = result.stdout.splitlines()
+    used = [line for line in lines if line.startswith("taskdefs/01-products-api-canary.yaml:")]
+    unused = [line for line in lines if line.startswith("taskdefs/02-products-api-canary.yaml:")]
+    assert used and not any(" T201 " in line for line in used)  # suppressed, with its reason
+    assert any(" T201 " in line for line in unused)
+    assert any(" S001 " in line and "suppresses nothing here" in line for line in unused)
+    assert result.stderr.splitlines()[0].startswith(f"{BAD}:1:")
+    assert any(line.startswith(f"{WRONG_TYPE}:") and "environment" in line for line in result.stderr.splitlines())
+    assert any(line.startswith("taskdefs/07-prices-api.json:") for line in lines)  # after the bad file: linted
+
+
+@pytest.mark.slow
+def test_lint_with_spawned_workers_prints_what_the_serial_run_prints(monkeypatch, batch):
+    argv = ["lint", "--format", "json", "--policy", "task-role.json", *_files(batch)]
+    serial = _run(monkeypatch, batch, "1", *argv)
+    monkeypatch.setenv("MESHIFY_PARALLEL_START", "spawn")
+    split = _run(monkeypatch, batch, "2", *argv)
+    assert _outcome(split) == _outcome(serial)
+
+
+@pytest.mark.slow
+def test_a_batch_with_an_app_mesh_spec_is_linted_as_a_whole_with_the_same_output(monkeypatch, batch):
+    (batch / "zz-node.json").write_text('{"meshName": "shop", "virtualNodeName": "x", "spec": {"listeners": []}}\n')
+    argv = ["lint", "--policy", "task-role.json", *_files(batch), "zz-node.json"]
+    serial = _run(monkeypatch, batch, "1", *argv)
+    split = _run(monkeypatch, batch, "2", *argv)
+    assert serial.stderr.count(f"{BAD}:1:") == 1 and serial.stdout.count("T201") >= COPIES
+    assert _outcome(split) == _outcome(serial)
+
+
+def test_lint_releases_each_document_once_its_findings_are_located(monkeypatch, batch):
+    """Memory: a file's document (its text, its parsed data, its positions) is released once
+    its findings are located; what the findings keep is what output needs."""
+    from meshify.injector.documents.document import Document
+
+    loaded: list[weakref.ref[Document]] = []
+    alive_at_each_load: list[int] = []
+    original = Document.load
+
+    def load(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        gc.collect()  # a YAML document's tree holds cycles: unreachable is what counts, not yet collected
+        alive_at_each_load.append(sum(1 for ref in loaded if (document := ref()) is not None
+                                      and "taskdefs/" in document.path))
+        document = original(path, *args, **kwargs)
+        loaded.append(weakref.ref(document))
+        return document
+
+    monkeypatch.setattr(Document, "load", staticmethod(load))
+    monkeypatch.setenv("MESHIFY_JOBS", "1")
+    result = run_meshify("lint", *_files(batch), cwd=batch)
+    assert result.returncode == 2 and result.stdout.count("T201") >= COPIES
+    assert len(loaded) >= len(_files(batch)) - 1  # the unreadable file never becomes a document
+    assert max(alive_at_each_load) == 0, "a task definition's document outlived its findings"
+
+
+# --------------------------------------------------------------------------- inject
+
+
+@pytest.mark.parametrize("mode", ["--check", "--patch", "--diff", "--print"])
+def test_inject_file_by_file_prints_what_the_batch_as_a_whole_prints(monkeypatch, batch, mode):
+    argv = ["inject", *([mode] if mode != "--print" else []), "--policy", "task-role.json", *_files(batch)]
+    before = _snapshot(batch)
+    one_by_one = _run(monkeypatch, batch, "1", *argv)
+    written = _snapshot(batch)
+    shutil.rmtree(batch)
+    batch.mkdir()
+    for name, data in before.items():
+        (batch / name).parent.mkdir(parents=True, exist_ok=True)
+        (batch / name).write_bytes(data)
+    _whole(monkeypatch)
+    whole = _run(monkeypatch, batch, "1", *argv)
+    assert _outcome(one_by_one) == _outcome(whole)
+    assert written == _snapshot(batch)
+    assert whole.returncode == 2 and f"{BAD}:1:" in whole.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["--check", "--patch", "--diff", "--print"])
+def test_inject_in_parallel_prints_what_the_serial_run_prints(monkeypatch, batch, tmp_path, mode):
+    other = tmp_path / "other"
+    shutil.copytree(batch, other)
+    argv = ["inject", *([mode] if mode != "--print" else []), "--policy", "task-role.json"]
+    serial = _run(monkeypatch, batch, "1", *argv, *_files(batch))
+    split = _run(monkeypatch, other, "2", *argv, *_files(other))
+    assert serial.returncode == 2 and serial.stdout and f"{BAD}:1:" in serial.stderr
+    assert _outcome(split) == _outcome(serial)
+    assert _snapshot(other) == _snapshot(batch)
+
+
+@pytest.mark.slow
+def test_inject_in_place_in_parallel_writes_what_the_serial_run_writes(monkeypatch, batch, tmp_path):
+    other, whole = tmp_path / "other", tmp_path / "whole"
+    shutil.copytree(batch, other)
+    shutil.copytree(batch, whole)
+    argv = ["inject", "--in-place", "--policy", "task-role.json"]
+    serial = _run(monkeypatch, batch, "1", *argv, *_files(batch))
+    split = _run(monkeypatch, other, "2", *argv, *_files(other))
+    assert serial.returncode == 2 and "injected: taskdefs/00-prices-api.json" in serial.stderr
+    assert serial.stderr.index("task role policy updated: task-role.json") < serial.stderr.index("injected: ")
+    assert _outcome(split) == _outcome(serial)
+    assert _snapshot(other) == _snapshot(batch)
+    assert (batch / BAD).read_text() == '{"family": "prices-api", "containerDefinitions": [}\n'  # left as it was
+    _whole(monkeypatch)
+    assert _outcome(_run(monkeypatch, whole, "1", *argv, *_files(whole))) == _outcome(serial)
+    assert _snapshot(whole) == _snapshot(batch)
+
+
+@pytest.mark.slow
+def test_a_batch_with_an_app_mesh_spec_is_injected_as_a_whole_with_the_same_output(monkeypatch, batch, tmp_path):
+    (batch / "zz-node.json").write_text('{"meshName": "shop", "virtualNodeName": "x", "spec": {"listeners": []}}\n')
+    other = tmp_path / "other"
+    shutil.copytree(batch, other)
+    argv = ["inject", "--in-place", "--policy", "task-role.json"]
+    serial = _run(monkeypatch, batch, "1", *argv, *_files(batch), "zz-node.json")
+    split = _run(monkeypatch, other, "2", *argv, *_files(other), "zz-node.json")
+    assert serial.stderr.count(f"{BAD}:1:") == 1
+    assert _outcome(split) == _outcome(serial)
+    assert _snapshot(other) == _snapshot(batch)
