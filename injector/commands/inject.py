@@ -258,8 +258,13 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
         say_skipped(skipped)
     injections: list[Injection] = []
     for source in distinct(sources):
+        if source.path in failed:
+            continue  # a file refused as a whole: nothing of it is edited (a template holds several)
         with each_file(source.path, failed):
-            injections.append(inject(mesh, source, node, select, ignore))
+            injection = inject(mesh, source, node, select, ignore)
+            source.check_editable(injection.patch)
+            injections.append(injection)
+    injections = [injection for injection in injections if injection.source.path not in failed]
     if mode is Mode.IN_PLACE:  # a file that cannot be written is reported, and its policy statements left out
         for problem in preflight([edit.path for edit in _edits(injections) if edit.changes]):
             report(problem, failed)

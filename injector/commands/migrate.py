@@ -395,7 +395,15 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     _adopt_port_names(context.plan, task_files, mesh)
     rules = [rule for rule in engine.all_rules().values() if rule.scope == "migration"]
     findings = list(engine.run(rules, context))
-    migrations = [migrate_task_definition(mesh, context.plan, source, _claimant(mesh, source)) for source in task_files]
+    migrations = []
+    for source in task_files:
+        if source.path in failed:
+            continue  # a file refused as a whole: nothing of it is edited (a template holds several)
+        with each_file(source.path, failed):
+            migration = migrate_task_definition(mesh, context.plan, source, _claimant(mesh, source))
+            source.check_editable(migration.patch)
+            migrations.append(migration)
+    migrations = [migration for migration in migrations if migration.source.path not in failed]
     service_patches = _service_patches(context.plan, by_model)
     edits = _edits(migrations, service_patches)
     if policy_path is not None:

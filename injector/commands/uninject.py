@@ -66,7 +66,16 @@ def run(paths: list[str], mode: Mode, manifest_path: str | None = None, policy_p
             sources += _load(path, aws or AwsOptions(), region)
     if mode is Mode.IN_PLACE and (remote := [s for s in sources if s.remote]):
         raise InputError(f"{remote[0].path} is read from ECS and has no file to rewrite")
-    uninjections = [uninject(source, envoy_name) for source in sources]
+    uninjections = []
+    for source in sources:
+        if source.path in failed:
+            continue  # a file refused as a whole: nothing of it is edited (a template holds several)
+        with each_file(source.path, failed):
+            uninjection = uninject(source, envoy_name)
+            source.check_editable(uninjection.patch)
+            uninjections.append(uninjection)
+    uninjections = [uninjection for uninjection in uninjections if uninjection.source.path not in failed]
+    sources = [uninjection.source for uninjection in uninjections]
     for source in sources:
         for container, member in references_left(source.data, envoy_name):
             say(f"{source.path}: warning: container `{container}` still names the Envoy container in {member}; "

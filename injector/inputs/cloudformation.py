@@ -499,8 +499,12 @@ class ChosenTaskDefinitionFile(TaskDefinitionFile):
     choice: Choice | None = None
 
     def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        self.check_editable(patch)
+        return []
+
+    def check_editable(self, patch: list[dict[str, Any]]) -> None:
         if not patch:
-            return []
+            return
         assert self.choice is not None
         conditions = ", ".join(name for name, _ in self.choice.conditions)
         raise Loc(self.document, self.base + self.choice.first_if).error(

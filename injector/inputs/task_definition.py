@@ -69,6 +69,10 @@ class TaskDefinitionFile:
     def resolve(self, mesh: Any) -> None:
         """Resolve what the file refers to in the mesh (a Terraform resource's ARN); most formats have nothing."""
 
+    def check_editable(self, patch: list[dict[str, Any]]) -> None:
+        """Raise the input error that keeps ``patch`` out of this file, if there is one; the
+        commands ask it per file, so that a refusal leaves the other files of a batch edited."""
+
     def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """``patch`` (API pointers relative to the task definition) as operations on the
         document the user wrote."""

@@ -275,3 +275,23 @@ def test_migrate_refuses_containers_chosen_by_a_condition(tmp_path):
     assert result.stderr.startswith("conditional.yaml:46:7: cannot edit ColorTaskDef: its containers depend on "
                                     "condition WithXray (Fn::If)")
     assert (tmp_path / "conditional.yaml").read_bytes() == (CFN / "conditional.yaml").read_bytes()
+
+
+@pytest.mark.parametrize(("command", "other"), [("inject", "ledger.yaml"), ("uninject", "golden/ledger.yaml")])
+def test_a_refused_condition_leaves_the_other_files_of_the_batch_edited(tmp_path, command, other):
+    """Each file stands alone (cli.md): the conditional template is refused in one line and
+    left as it was; the other template of the batch is edited as it is on its own."""
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(CFN / other, alone / "ledger.yaml")
+    assert run_meshify(command, "ledger.yaml", "--in-place", cwd=alone).returncode == 0
+    assert (alone / "ledger.yaml").read_bytes() != (CFN / other).read_bytes()
+    shutil.copy(CFN / "conditional.yaml", tmp_path)
+    shutil.copy(CFN / other, tmp_path / "ledger.yaml")
+    result = run_meshify(command, "conditional.yaml", "ledger.yaml", "--in-place", cwd=tmp_path)
+    assert result.returncode == 2
+    assert [line for line in result.stderr.splitlines() if line.startswith("conditional.yaml")] == [
+        "conditional.yaml:46:7: cannot edit ColorTaskDef: its containers depend on condition WithXray (Fn::If), and "
+        "meshify edits only a literal list; wire each branch by hand, or write the containers as one list"]
+    assert (tmp_path / "conditional.yaml").read_bytes() == (CFN / "conditional.yaml").read_bytes()
+    assert (tmp_path / "ledger.yaml").read_bytes() == (alone / "ledger.yaml").read_bytes()
