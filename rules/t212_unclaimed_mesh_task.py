@@ -28,5 +28,5 @@ def check(context: UnclaimedContext):
         family = context.taskdef.get("family")
         named = f"task definition family {family!r}" if isinstance(family, str) else "task definition"
         yield check.rule.finding(
-            f"{named} is wired for App Mesh but no node or gateway of the manifest "
+            f"{named} is wired for App Mesh but no node or gateway of {context.mesh.described_in} "
             "claims it", context.locate("/family" if family else ""))

@@ -296,7 +296,8 @@ def _unclaimed_note(mesh: Mesh, source: TaskDefinitionFile) -> str:
                 "gateway of the files given (no manifest); give --node or a manifest; left unchanged")
     if source.family is None and source.resource is None:
         return f"{source.path}: a container file names no family: give --node; left unchanged"
-    return f"{source.path}: {_claim_name(source)} is claimed by no node or gateway of the manifest; left unchanged"
+    return (f"{source.path}: {_claim_name(source)} is claimed by no node or gateway of {mesh.described_in}; "
+            "left unchanged")
 
 
 def _say_policy_needed(mesh: Mesh, claimants: list[Node | Gateway], policy: PolicyFile | None, mode: Mode | None) -> None:

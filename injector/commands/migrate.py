@@ -411,7 +411,7 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     for migration in migrations:
         if migration.claimant is None:
             say(f"{migration.source.path}: family {migration.source.family!r} is claimed by no node or gateway "
-                "of the manifest; left unchanged")
+                f"of {mesh.described_in}; left unchanged")
         elif isinstance(migration.claimant, Gateway):
             say(f"{migration.source.path}: runs gateway `{migration.claimant.name}`, which an ALB replaces (R611); "
                 "left unchanged")

@@ -302,6 +302,7 @@ def mesh_from_compose(composes: Sequence[ComposeFile], spec_files: Sequence[Spec
     table = envoy_images()
     mesh = Mesh(name=composes[0].mesh_name, region=region or "", account="", owner="", loc=NOWHERE,
                 envoy=EnvoySettings(image=envoy_image or f"{table['publicMirror']}:{table['defaultTag']}"))
+    mesh.without_manifest = True
     for spec_file in spec_files:
         merge(mesh, spec_file)
     for compose in composes:

@@ -112,6 +112,7 @@ def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionF
         envoy_image = default_envoy_image(region)
     mesh = Mesh(name=name, region=region or "us-east-1", account=account, owner=account, loc=NOWHERE,
                 envoy=EnvoySettings(image=envoy_image))
+    mesh.without_manifest = True
     mesh.from_files = True  # no manifest: task definitions are claimed by their wiring
     for spec_file in spec_files:
         merge(mesh, spec_file)

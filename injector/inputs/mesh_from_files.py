@@ -74,6 +74,7 @@ def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, 
     mesh = Mesh(name=name, region=region or "", account=account or "", owner=account or "", loc=NOWHERE,
                 envoy=EnvoySettings(image=envoy_image or public_envoy_image(), pinned=envoy_image is not None),
                 egress_filter=egress or "DROP_ALL")
+    mesh.without_manifest = True
     for found in files:
         for spec_file in found.spec_files:
             merge(mesh, spec_file)

@@ -240,6 +240,9 @@ class Mesh:
     services: dict[str, Service] = field(default_factory=dict)
     gateways: dict[str, Gateway] = field(default_factory=dict)
     from_files: bool = False  # no manifest: the mesh is the App Mesh resources of the files given
+    # No manifest, whichever reader built the mesh (a template's mesh claims by family, so
+    # from_files stays False there): what messages name as the mesh's source.
+    without_manifest: bool = False
     egress_filter_loc: Loc | None = None  # where a mesh spec file set the egress filter, when one did
     # Names only the deployment knows (a template's ``!Sub '${Env}-node'``), kept under a
     # stand-in: the rules that check a name exists or resolves skip them.
@@ -250,6 +253,11 @@ class Mesh:
     compared_with: dict[tuple[str, ...], Any] | None = field(default=None, repr=False, compare=False)
     # ... and the resources the files define (a route's file names its router without defining it)
     defined: set[tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def described_in(self) -> str:
+        """Where the mesh's nodes are written, for messages: ``the manifest`` or ``the files given``."""
+        return "the files given" if self.without_manifest else "the manifest"
 
     @property
     def partition(self) -> str:

@@ -176,3 +176,14 @@ def test_inject_walks_a_directory_like_the_cdk_out(tmp_path):
         "meshify: skipped 3 file(s) of the directories given that are none of meshify's formats",
         "injected: cdk.out/LedgerStack.template.json"]
     assert (out / "LedgerStack.template.json").read_bytes() == (GOLDEN / "LedgerStack.template.json").read_bytes()
+
+
+def test_without_a_manifest_an_unclaimed_template_names_the_files_not_a_manifest(tmp_path):
+    """No manifest: the mesh is the files' App Mesh resources, and the message says so
+    (it named "the manifest", which the user does not have)."""
+    target = _copy(tmp_path, "ledger-bare.yaml")
+    result = run_meshify("inject", target.name, "--check", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == ("ledger-bare.yaml: LedgerTaskDef is claimed by no node or gateway of the files given; "
+                             "left unchanged\n")
+    assert target.read_bytes() == (CFN / "ledger-bare.yaml").read_bytes()
