@@ -138,7 +138,10 @@ def policy_document(mesh: Mesh, claimants: list[Node | Gateway]) -> dict[str, An
 # The command
 
 
-def _load(path: str, aws: AwsOptions, region: str, skip_unknown: bool = False) -> list[TaskDefinitionFile]:
+def load_task_definitions(path: str, aws: AwsOptions, region: str, skip_unknown: bool = False) -> list[TaskDefinitionFile]:
+    """The task definitions of one path given (a file, or an ``ecs:`` reference read from
+    ECS), as inject and uninject take them; a file that holds none is an input error at its
+    place, unless ``skip_unknown`` (the hook) skips it."""
     if skip_unknown and not is_ecs_reference(path):
         known = read_if_known(path)
         return known.task_definitions if known is not None else []
@@ -250,7 +253,7 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
         for item in progress(walked, "inject", lambda w: w.path):
             with each_file(item.path, failed):
                 if not item.walked:
-                    sources += _load(item.path, aws, mesh.region, skip_unknown)
+                    sources += load_task_definitions(item.path, aws, mesh.region, skip_unknown)
                 elif (found := read_walked(item)) is not None:
                     sources += found.task_definitions
                 else:
@@ -383,7 +386,7 @@ def _inject_file(shared: _InjectShared, walked: Walked) -> _FileInjection:
     sources: list[TaskDefinitionFile] = []
     with caught(walked.path) as loading:
         if not walked.walked:
-            sources = _load(walked.path, AwsOptions(), shared.mesh.region, shared.skip_unknown)
+            sources = load_task_definitions(walked.path, AwsOptions(), shared.mesh.region, shared.skip_unknown)
         elif (found := read_walked(walked)) is not None:
             sources = found.task_definitions
         else:

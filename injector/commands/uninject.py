@@ -51,7 +51,7 @@ def run(paths: list[str], mode: Mode, manifest_path: str | None = None, policy_p
     """``meshify uninject``: every input loads and every patch is computed before the first
     write, so that bad input never leaves a file half-changed. Each file stands alone: one
     that cannot be used is one line, the others are uninjected, and the status is 2."""
-    from meshify.injector.commands.inject import _load
+    from meshify.injector.commands.inject import load_task_definitions
 
     envoy_name, region = DEFAULT_ENVOY_NAME, ""
     if manifest_path is not None:
@@ -63,7 +63,7 @@ def run(paths: list[str], mode: Mode, manifest_path: str | None = None, policy_p
     sources: list[TaskDefinitionFile] = []
     for path in progress(paths, "uninject"):
         with each_file(path, failed):
-            sources += _load(path, aws or AwsOptions(), region)
+            sources += load_task_definitions(path, aws or AwsOptions(), region)
     if mode is Mode.IN_PLACE and (remote := [s for s in sources if s.remote]):
         raise InputError(f"{remote[0].path} is read from ECS and has no file to rewrite")
     uninjections = []
