@@ -125,3 +125,14 @@ def run_in_terminal(args: list[str], cwd: Path | str, extra_env: dict[str, str])
     process.wait(timeout=60)
     os.close(controller)
     return b"".join(chunks)
+
+
+def cfn_lint_findings(path: Path) -> set[str]:
+    """cfn-lint's findings on a template, without their positions (inject and migrate move
+    lines). Its script, not ``python -m cfnlint``: the package has no ``__main__``, which made
+    every set empty. Its exit status is checked: a bit mask of the finding levels."""
+    script = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(script), "--format", "parseable", str(path)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode in (0, 2, 4, 6, 8, 10, 12, 14), result.stderr
+    return {line.split(":", 5)[-1] for line in result.stdout.splitlines()}

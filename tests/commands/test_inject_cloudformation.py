@@ -7,12 +7,10 @@ import difflib
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_meshify
+from conftest import cfn_lint_findings, run_meshify
 from golden_cases import CORPUS, FIXTURES
 
 CFN = FIXTURES / "cloudformation"
@@ -87,21 +85,11 @@ def test_the_policy_hint_names_no_wildcard_and_no_made_up_arn(tmp_path):
                              "'ledger-node' (in a template: Resource: !Ref the node's logical id)\n")
 
 
-def _cfn_lint(path: Path) -> set[str]:
-    """cfn-lint's findings without their positions (an injection moves lines). Its script, not
-    ``python -m cfnlint``: the package has no ``__main__``, which made every set empty."""
-    script = Path(sys.executable).parent / "cfn-lint"
-    result = subprocess.run([str(script), "--format", "parseable", str(path)], capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode in (0, 2, 4, 6, 8, 10, 12, 14), result.stderr  # a bit mask of finding levels
-    return {line.split(":", 5)[-1] for line in result.stdout.splitlines()}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "extra", "golden"), CASES, ids=[case[0] for case in CASES])
 def test_cfn_lint_finds_nothing_new_in_an_injected_template(name, extra, golden):
     pytest.importorskip("cfnlint")
-    assert _cfn_lint(GOLDEN / golden) - _cfn_lint(CFN / name) == set()
+    assert cfn_lint_findings(GOLDEN / golden) - cfn_lint_findings(CFN / name) == set()
 
 
 WALKTHROUGH = CORPUS / "aws-app-mesh-examples/walkthroughs/howto-ecs-basics/deploy"

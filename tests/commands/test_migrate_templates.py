@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from conftest import run_meshify
+from conftest import cfn_lint_findings, run_meshify
 from migrate_cases import TEMPLATE_CASES, TEMPLATES, files_under, migrate_templates_in_place, template_golden
 
 IDS = [case[0] for case in TEMPLATE_CASES]
@@ -147,20 +144,11 @@ def test_migrated_tf_still_parses_for_python_hcl2():
     assert (connect["enabled"], connect["namespace"]) == (True, "${var.namespace_arn}")
 
 
-def _cfn_lint(path: Path) -> set[str]:
-    """cfn-lint's findings without their positions (migrate moves lines)."""
-    script = Path(sys.executable).parent / "cfn-lint"
-    result = subprocess.run([str(script), "--format", "parseable", str(path)], capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode in (0, 2, 4, 6, 8, 10, 12, 14), result.stderr  # a bit mask of finding levels
-    return {line.split(":", 5)[-1] for line in result.stdout.splitlines()}
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("file", ["ledger.yaml", "web.template.json"])
 def test_cfn_lint_finds_nothing_new_in_a_migrated_template(file):
     pytest.importorskip("cfnlint")
-    assert _cfn_lint(template_golden("cfn") / file) - _cfn_lint(TEMPLATES / "cfn" / file) == set()
+    assert cfn_lint_findings(template_golden("cfn") / file) - cfn_lint_findings(TEMPLATES / "cfn" / file) == set()
 
 
 PCA = "arn:aws:acm-pca:eu-west-1:111122223333:certificate-authority/0f0f0f0f-aaaa-bbbb-cccc-dddddddddddd"
