@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from meshify.injector.model.unknowns import is_intrinsic
+
 ECS_TYPES = ("AWS::ECS::TaskDefinition", "AWS::ECS::Service")
 APPMESH_TYPES = tuple(
     f"AWS::AppMesh::{name}"
@@ -59,14 +61,6 @@ _REVERSE_PATH_RENAMES = {
 def _check_type(resource_type: str) -> None:
     if resource_type not in SUPPORTED_TYPES:
         raise ValueError(f"unsupported resource type {resource_type}")
-
-
-def is_intrinsic(value: Any) -> bool:
-    """A long-form intrinsic function: {"Ref": ...} or {"Fn::X": ...}; left as it is by every conversion."""
-    if not isinstance(value, dict) or len(value) != 1:
-        return False
-    (key,) = value
-    return key == "Ref" or key.startswith("Fn::")
 
 
 def api_name(resource_type: str, parents: list[str], name: str) -> str:

@@ -26,6 +26,7 @@ from meshify.injector.inputs.appmesh_spec import SpecFile
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.task_definition import Spelling, TaskDefinitionFile, _check_shape
 from meshify.injector.model.mesh import Loc
+from meshify.injector.model.unknowns import is_intrinsic
 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
 SERVICE = "AWS::ECS::Service"
@@ -47,13 +48,6 @@ def is_template(data: Any) -> bool:
     resources = data.get("Resources") if isinstance(data, dict) else None
     return isinstance(resources, dict) and any(
         isinstance(resource, dict) and isinstance(resource.get("Type"), str) for resource in resources.values())
-
-
-def is_intrinsic(value: Any) -> bool:
-    if not isinstance(value, dict) or len(value) != 1:
-        return False
-    function = next(iter(value))
-    return function in ("Ref", "Condition") or function.startswith("Fn::")
 
 
 class Resolver:

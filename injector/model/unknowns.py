@@ -20,14 +20,20 @@ from meshify.injector.documents.unknown import Unknown
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[A-Za-z_][A-Za-z0-9_.-]*>|\{\{.*?\}\}|(?<![A-Za-z0-9$])\$[A-Za-z_][A-Za-z0-9_]*")
 
 
+def is_intrinsic(value: object) -> bool:
+    """A CloudFormation intrinsic function in its long form: ``{"Ref": ...}``,
+    ``{"Fn::X": ...}`` or a condition's ``{"Condition": ...}``."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    function = next(iter(value))
+    return isinstance(function, str) and (function in ("Ref", "Condition") or function.startswith("Fn::"))
+
+
 def is_unknown(value: object) -> bool:
     """Whether ``value`` cannot be known from the files: an :class:`Unknown`, a
     CloudFormation intrinsic function, or a string holding a template placeholder."""
     if isinstance(value, Unknown):
         return True
     if isinstance(value, dict):
-        if len(value) != 1:
-            return False
-        function = next(iter(value))
-        return isinstance(function, str) and (function in ("Ref", "Condition") or function.startswith("Fn::"))
+        return is_intrinsic(value)
     return isinstance(value, str) and _PLACEHOLDER.search(value) is not None
