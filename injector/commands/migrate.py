@@ -101,7 +101,10 @@ def _tied(service: EcsServiceFile, task_files: list[TaskDefinitionFile], mesh: M
     family = task_file.family if isinstance(task_file.family, str) else None
     if family is None:
         claimant = _claimant(mesh, task_file)
-        family = claimant.families[0].name if claimant is not None and claimant.families else None
+        if claimant is not None and claimant.families:
+            family = claimant.families[0].name
+        elif claimant is not None and task_file.resource in {claim.name for claim in claimant.resources}:
+            family = task_file.resource  # claimed by logical id or address: the plan matches the node's claim
     if family is None or family == model.family:
         return model
     return EcsService({**model.data, "taskDefinition": family}, model.locate)
@@ -159,7 +162,7 @@ def _features(context: engine.MigrationContext, findings: list[engine.Finding], 
         line, column = loc.document.position(loc.pointer)
         return f"{loc.document.path}:{line}:{column}"
 
-    rows = [Feature(f"mesh `{mesh.name}`", where(mesh.loc), f"Cloud Map namespace `{current.namespace}`")]
+    rows = [Feature(f"mesh `{mesh.name}`", where(mesh.loc), f"Cloud Map namespace `{current.namespace_shown}`")]
     for service in current.services:
         for node in service.nodes:
             versions = f" (one of {len(service.nodes)} versions)" if len(service.nodes) > 1 else ""
@@ -241,7 +244,7 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
     steps = [
         f"Build a parallel (green) environment; do not network it with the App Mesh one. "
         f"{'Use' if given_namespace else 'Prefer a new Cloud Map namespace for it (--namespace NAME); this plan uses'} "
-        f"namespace `{current.namespace}` (ECS creates an HTTP namespace when the name is new).",
+        f"namespace `{current.namespace_shown}` (ECS creates an HTTP namespace when the name is new).",
         "Register the migrated task definitions (`meshify migrate ... --in-place`, then "
         "`aws ecs register-task-definition`): " + (", ".join(dict.fromkeys(
             f"`{m.source.family}`" for m in migrations if m.claimant is not None and not isinstance(m.claimant, Gateway)))
@@ -305,8 +308,8 @@ def build_report(context: engine.MigrationContext, findings: list[engine.Finding
                 for s in context.plan.services]
     from meshify.injector.outputs.graph import after_graph, before_graph
 
-    pictures = (before_graph(context.mesh), after_graph(context.mesh, namespace=context.plan.namespace))
-    return MigrationReport(context.mesh.name, context.plan.namespace, _features(context, findings, reported), services,
+    pictures = (before_graph(context.mesh), after_graph(context.mesh, namespace=context.plan.namespace_shown))
+    return MigrationReport(context.mesh.name, context.plan.namespace_shown, _features(context, findings, reported), services,
                            located, _steps(context, migrations, given_namespace), pictures)
 
 

@@ -172,7 +172,7 @@ class PlannedService:
 @dataclass(slots=True)
 class MigrationPlan:
     mesh: Mesh
-    namespace: str
+    namespace: Any  # a name, or the template's expression for one only the stack knows (!Sub ...)
     services: list[PlannedService]
     by_node: dict[str, PlannedService]
     ab_routes: list[tuple[Router, Route]]  # weights between different services
@@ -180,6 +180,13 @@ class MigrationPlan:
 
     def service_of(self, node: str) -> PlannedService | None:
         return self.by_node.get(node)
+
+    @property
+    def namespace_shown(self) -> str:
+        """The namespace as a report or picture shows it: its name, else the expression as JSON."""
+        import json
+
+        return self.namespace if isinstance(self.namespace, str) else json.dumps(self.namespace)
 
     def alias_owner(self, virtual_service: str) -> tuple[PlannedService, ServedPort] | None:
         """The ECS service and port whose client alias is ``virtual_service``."""
@@ -282,10 +289,10 @@ def _canary(router: Router, route: Route, mesh: Mesh) -> Canary | None:
 
 
 def _service_name(nodes: list[Node], ecs_services: dict[str, EcsService]) -> tuple[str, str | None, EcsService | None]:
-    for node in nodes:  # an ECS service definition given for the node's family wins
-        for family in node.families:
-            if family.name in ecs_services:
-                found = ecs_services[family.name]
+    for node in nodes:  # an ECS service definition given for the node's family (or claimed resource) wins
+        for claim in (*node.families, *node.resources):
+            if claim.name in ecs_services:
+                found = ecs_services[claim.name]
                 return found.name, found.data.get("cluster") if isinstance(found.data.get("cluster"), str) else None, found
     for node in nodes:
         if node.service is not None:

@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 from conftest import cfn_lint_findings, run_meshify
+from golden_cases import CORPUS
 from migrate_cases import TEMPLATE_CASES, TEMPLATES, files_under, migrate_templates_in_place, template_golden
 
 IDS = [case[0] for case in TEMPLATE_CASES]
@@ -297,3 +298,28 @@ def test_a_service_the_stack_names_is_reported_by_its_resource(tmp_path):
     (work / "ledger.yaml").write_text(text.replace("      ServiceName: ledger\n", ""))
     result = run_meshify("migrate", "ledger.yaml", "--to", "service-connect", "--check", "--format", "json", cwd=work)
     assert [s["service"] for s in json.loads(result.stdout)["services"]] == ["LedgerService", "web"]
+
+
+WALKTHROUGH_MESHIFY = CORPUS / "aws-app-mesh-examples/walkthroughs/howto-ecs-basics/deploy/2-meshify.yaml"
+
+
+@pytest.mark.skipif(not WALKTHROUGH_MESHIFY.exists(), reason=f"the shared corpus is absent ({CORPUS})")
+def test_a_service_tied_by_logical_id_to_a_task_definition_claimed_by_resource_is_migrated(tmp_path):
+    """AWS's walkthrough: the task definitions' families are `!Sub '${ProjectName}-...'`
+    (only the stack knows them), the manifest `meshify init` writes claims them by logical
+    id, and each AWS::ECS::Service runs one by `!Ref`. migrate ties each service to its node
+    through that logical id: no R614 "no ECS service runs it", and the configuration goes
+    into the service's own resource."""
+    (tmp_path / ".git").mkdir()
+    shutil.copy(WALKTHROUGH_MESHIFY, tmp_path / "cfn.yaml")
+    assert run_meshify("init", "cfn.yaml", "--region", "us-west-2", "--account", "111122223333", "--mesh", "howto",
+                       cwd=tmp_path).returncode == 0
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--patch", cwd=tmp_path)
+    assert "R614" not in result.stderr
+    # a namespace only the stack knows is shown as the template's expression, not a Python repr
+    assert result.stderr.splitlines()[0] == ('Migration of mesh howto to ECS Service Connect '
+                                             '(namespace {"Fn::Sub": "${ProjectName}.pvtdns"})')
+    services = {operation["path"] for operation in json.loads(result.stdout)
+                if "ServiceConnectConfiguration" in operation["path"]}
+    assert services == {"/Resources/ColorECSService/Properties/ServiceConnectConfiguration",
+                        "/Resources/FrontECSService/Properties/ServiceConnectConfiguration"}
