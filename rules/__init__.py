@@ -56,6 +56,7 @@ from meshify.rules import (  # noqa: F401
     r612_tracing_stats,
     r613_placeholders,
     r614_unsupported,
+    r615_stand_in_names,
     s001_unused_suppression,
     t201_envoy_container,
     t202_envoy_essential_health,

@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from meshify.injector.errors import InputError
+from meshify.injector.inputs.manifest import STAND_INS_NOTE
 from meshify.injector.inputs.mesh_from_files import UNKNOWN_MESH, mesh_from_files
 from meshify.injector.inputs.reader import InputFile, expand_paths, read_walked, say_skipped
 from meshify.injector.model.mesh import Gateway, Listener, Mesh, Named, Node
@@ -220,8 +221,7 @@ def run(paths: list[str], output: str, region: str | None, account: str | None, 
     sources = [*(["the App Mesh API"] if live else []), *paths]
     header = f"# Written by meshify init from: {' '.join(sources)}. Review it, then commit it.\n"
     if stand_ins := sorted(mesh.unknown_names & {*mesh.nodes, *mesh.routers, *mesh.services, *mesh.gateways}):
-        header += ("# Names only the stack knows are written as their logical ids; put the deployed names in: "
-                   f"{', '.join(stand_ins)}\n")
+        header += f"{STAND_INS_NOTE}{', '.join(stand_ins)}\n"
     write_atomic(output, header + stream.getvalue())
     print(f"meshify: wrote {output} ({len(mesh.nodes)} node(s), {len(mesh.routers)} router(s), "
           f"{len(mesh.services)} service(s), {len(mesh.gateways)} gateway(s))", file=sys.stderr)

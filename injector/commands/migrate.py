@@ -20,17 +20,19 @@ from meshify.injector.documents.document import write_atomic
 from meshify.injector.engine.findings import Located, locate
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
+from meshify.injector.inputs.cloudformation import Template
 from meshify.injector.inputs.ecs_service import EcsServiceFile
-from meshify.injector.inputs.manifest import load_manifest
+from meshify.injector.inputs.manifest import load_manifest, stand_ins_noted
 from meshify.injector.inputs.reader import expand_paths, read_walked, say_skipped
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.ecs_service import EcsService
-from meshify.injector.model.mesh import Gateway, Mesh, Node
+from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 from meshify.injector.model.migration import (
     TLS_ROLE_NAME,
     TLS_ROLE_POLICY,
     MigrationPlan,
     PlannedService,
+    StandIn,
     connect_patch,
     listener_member,
     named_ports,
@@ -42,6 +44,7 @@ from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_ed
 from meshify.injector.outputs.progress import progress
 
 TARGETS = ("service-connect",)
+VIRTUAL_SERVICE = "AWS::AppMesh::VirtualService"
 
 
 @dataclass(slots=True)
@@ -108,6 +111,30 @@ def _tied(service: EcsServiceFile, task_files: list[TaskDefinitionFile], mesh: M
     if family is None or family == model.family:
         return model
     return EcsService({**model.data, "taskDefinition": family}, model.locate)
+
+
+def _stand_ins(mesh: Mesh, templates: list[Template]) -> dict[str, StandIn]:
+    """The virtual service names that stand for names only the stack knows: those the
+    manifest's header lists (``meshify init``'s note, kept until the user replaces the name)
+    and those that are the logical id of a template's virtual service whose name is an
+    intrinsic; with that intrinsic, when a template given writes it."""
+    manifest = mesh.loc.document
+    noted = stand_ins_noted(manifest.text) if manifest is not None else set()
+    in_manifest = (manifest.data.get("services") or {}) if manifest is not None else {}
+    found = {}
+    for name, virtual in mesh.services.items():
+        expression, template_path = None, None
+        for template in templates:
+            expression = template.name_expression(name, VIRTUAL_SERVICE)
+            if expression is not None:
+                template_path = template.document.path
+                break
+        if name in noted or expression is not None:
+            loc = mesh.loc.child() if manifest is None else virtual.loc
+            if manifest is not None and name in in_manifest:  # the spec a template gave is merged in: its place
+                loc = Loc(manifest, "").child("services", name)  # in the manifest is what the user edits
+            found[name] = StandIn(name, loc, expression, template_path)
+    return found
 
 
 def _in_template(service: EcsServiceFile) -> bool:
@@ -188,8 +215,12 @@ def _features(context: engine.MigrationContext, findings: list[engine.Finding], 
     for service in current.services:
         for served in service.ports:
             if served.alias and served.alias_loc is not None:
+                written = current.alias_dns_name(service, served)
+                shown = written if isinstance(written, str) else json.dumps(written)
                 rows.append(Feature(f"virtual service `{served.alias}`", where(served.alias_loc),
-                                    f"client alias `{served.alias}:{served.alias_port}` of `{service.name}`"))
+                                    f"client alias `{shown}:{served.alias_port}` of `{service.name}`"
+                                    if written is not None else
+                                    f"no client alias of `{service.name}` until its deployed name is given [R615]"))
     rules = engine.all_rules()
     places: dict[str, list[Located]] = {}
     for found in findings:
@@ -247,7 +278,9 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
         f"namespace `{current.namespace_shown}` (ECS creates an HTTP namespace when the name is new).",
         "Register the migrated task definitions (`meshify migrate ... --in-place`, then "
         "`aws ecs register-task-definition`): " + (", ".join(dict.fromkeys(
-            f"`{m.source.family}`" for m in migrations if m.claimant is not None and not isinstance(m.claimant, Gateway)))
+            # a family only the stack knows: the template's resource that registers it
+            f"`{m.source.family or m.source.resource}`" for m in migrations
+            if m.claimant is not None and not isinstance(m.claimant, Gateway)))
             or "none given") + ".",
     ]
     with_tls = [service for service in current.services if service.pca_arn and service.tls_role_arn]
@@ -374,6 +407,7 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     task_files: list[TaskDefinitionFile] = []
     spec_files: list[SpecFile] = []
     service_files: list[EcsServiceFile] = []
+    templates: list[Template] = []
     reported = {manifest_path}
     failed: list[str] = []  # each file stands alone (cli.md, commands/batch.py)
     skipped = 0
@@ -388,13 +422,14 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
             task_files += found.task_definitions
             spec_files += found.spec_files
             service_files += found.services
+            templates += [found.template] if found.template is not None else []
             reported.add(found.path)
     say_skipped(skipped)
     for spec in spec_files:
         merge(mesh, spec)
     models = [_tied(service_file, task_files, mesh) for service_file in service_files]
     by_model = {id(model): service_file for model, service_file in zip(models, service_files, strict=True)}
-    context = engine.MigrationContext(mesh, task_files, models, namespace)
+    context = engine.MigrationContext(mesh, task_files, models, namespace, _stand_ins(mesh, templates))
     _adopt_port_names(context.plan, task_files, mesh)
     rules = [rule for rule in engine.all_rules().values() if rule.scope == "migration"]
     findings = list(engine.run(rules, context))

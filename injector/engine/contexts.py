@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # typing only: the live modules belong to the commands that t
     from meshify.injector.aws.live import LiveMesh, LivePlaceholders
     from meshify.injector.inputs.appmesh_spec import SpecFile
     from meshify.injector.inputs.task_definition import TaskDefinitionFile
-    from meshify.injector.model.migration import MigrationPlan
+    from meshify.injector.model.migration import MigrationPlan, StandIn
 
 
 @dataclass(slots=True)
@@ -140,6 +140,8 @@ class MigrationContext:
     task_files: list[TaskDefinitionFile] = field(default_factory=list)
     services: list[EcsService] = field(default_factory=list)  # the ECS service definitions given
     namespace: str | None = None
+    # virtual service name -> the stand-in meshify init wrote for a name only the stack knows
+    stand_ins: dict[str, StandIn] = field(default_factory=dict)
     _plan: MigrationPlan | None = field(default=None, repr=False)
 
     @property
@@ -147,7 +149,7 @@ class MigrationContext:
         if self._plan is None:
             from meshify.injector.model.migration import plan
 
-            self._plan = plan(self.mesh, self.namespace, self.services)
+            self._plan = plan(self.mesh, self.namespace, self.services, self.stand_ins)
         return self._plan
 
     def claimed(self) -> list[tuple[TaskDefinitionFile, Node | Gateway]]:

@@ -342,6 +342,16 @@ class Template:
     def unknown_names(self) -> set[str]:
         return self.resolver.unknown_names
 
+    def name_expression(self, logical_id: str, resource_type: str) -> Any:
+        """The intrinsic this template writes for the name of its ``resource_type`` resource
+        ``logical_id`` (``VirtualServiceName: !Join [...]``) when only the stack knows that
+        name (the model calls it by its logical id); None otherwise."""
+        if logical_id not in self.unknown_names or self.resolver.type_of(logical_id) != resource_type:
+            return None
+        properties = self.resolver.resources[logical_id].get("Properties")
+        name = properties.get(APPMESH_KINDS[resource_type][1]) if isinstance(properties, dict) else None
+        return name if is_intrinsic(name) else None
+
 
 def read_template(document: Document) -> Template | None:
     """What a template holds, or None when the document is not a template."""

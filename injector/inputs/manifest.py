@@ -29,6 +29,11 @@ from meshify.injector.model.mesh import (
 
 MANIFEST_NAME = "meshify.yaml"
 NO_MANIFEST = f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; give --manifest PATH"
+# The comment ``meshify init`` writes in a manifest's header when names only the stack knows
+# (a template's ``!Sub '${Env}-node'``) are written as their logical ids: the names follow it.
+# A comment, not a key, so that the manifest stays the contract's (manifest.md); it marks a
+# name until the user replaces that name, whatever else they edit.
+STAND_INS_NOTE = "# Names only the stack knows are written as their logical ids; put the deployed names in: "
 
 
 def find_manifest(start: Path | None = None) -> Path | None:
@@ -40,6 +45,18 @@ def find_manifest(start: Path | None = None) -> Path | None:
         if (candidate / ".git").exists():
             return None
     return None
+
+
+def stand_ins_noted(text: str) -> set[str]:
+    """The names a manifest's ``STAND_INS_NOTE`` lists: stand-ins until the user replaces them.
+    Only logical ids (CloudFormation's are alphanumeric): a deployed name that a search and
+    replace put into the note (``color.shop.local``) is not taken for one."""
+    names: set[str] = set()
+    for line in text.splitlines():
+        if line.startswith(STAND_INS_NOTE):
+            names.update(name.strip() for name in line[len(STAND_INS_NOTE):].split(",")
+                         if name.strip().isascii() and name.strip().isalnum())
+    return names
 
 
 def _schema_error(document: Document, error: Any) -> InputError:

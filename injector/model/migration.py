@@ -88,6 +88,18 @@ class Timeouts:
         return config
 
 
+@dataclass(frozen=True, slots=True)
+class StandIn:
+    """A virtual service name that stands for one only the stack knows: ``meshify init``
+    writes the logical id of a template's resource whose name is an intrinsic (and lists it
+    in the manifest's header). Never a DNS name to deploy."""
+
+    name: str
+    loc: Loc  # where the manifest writes it (what the user must replace)
+    expression: Any = None  # the template's own intrinsic for the deployed name, when the template is given
+    template: str | None = None  # the template that writes it: the intrinsic means something only there
+
+
 @dataclass(slots=True)
 class ServedPort:
     """One ``serviceConnectConfiguration.services[]`` entry: a listener of the service."""
@@ -98,6 +110,7 @@ class ServedPort:
     alias: str | None = None  # the virtual service name callers already use
     alias_port: int | None = None
     alias_loc: Loc | None = None
+    alias_stand_in: StandIn | None = None  # the alias is a stand-in (see MigrationPlan.alias_dns_name)
     timeouts: Timeouts = field(default_factory=Timeouts)
     route_timeouts: list[tuple[Router, Route, Timeouts]] = field(default_factory=list)
 
@@ -176,6 +189,7 @@ class MigrationPlan:
     services: list[PlannedService]
     by_node: dict[str, PlannedService]
     ab_routes: list[tuple[Router, Route]]  # weights between different services
+    stand_ins: dict[str, StandIn] = field(default_factory=dict)  # by virtual service name
     _aliases: dict[str, tuple[PlannedService, ServedPort]] | None = field(default=None, repr=False)
 
     def service_of(self, node: str) -> PlannedService | None:
@@ -200,14 +214,29 @@ class MigrationPlan:
     def callers_of(self, virtual_service: str) -> list[Node]:
         return [node for node in self.mesh.nodes.values() if any(b.name == virtual_service for b in node.backends)]
 
+    def alias_dns_name(self, service: PlannedService, port: ServedPort) -> Any:
+        """What the client alias's ``dnsName`` is written as: the virtual service name; for a
+        stand-in, the template's own intrinsic for the name when the service's configuration
+        goes into that template (the deployed name is then the one callers use), else None:
+        a stand-in is never written as if it were the name (R615 says what to do)."""
+        stand_in = port.alias_stand_in
+        if stand_in is None:
+            return port.alias
+        if stand_in.expression is not None and stand_in.template is not None and service.ecs is not None:
+            document = service.ecs.locate("").document
+            if document is not None and document.path == stand_in.template:
+                return stand_in.expression
+        return None
+
     def service_configuration(self, service: PlannedService) -> dict[str, Any]:
         """The ``aws ecs update-service --cli-input-json`` input for one service."""
         connect: dict[str, Any] = {"enabled": True, "namespace": self.namespace}
         entries = []
         for port in service.ports:
             entry: dict[str, Any] = {"portName": port.port_name, "discoveryName": port.discovery_name}
-            if port.alias is not None and port.alias_port is not None:
-                entry["clientAliases"] = [{"port": port.alias_port, "dnsName": port.alias}]
+            dns_name = self.alias_dns_name(service, port) if port.alias is not None else None
+            if dns_name is not None and port.alias_port is not None:
+                entry["clientAliases"] = [{"port": port.alias_port, "dnsName": dns_name}]
             timeout = port.timeouts.api(port.listener.protocol)
             if timeout:
                 entry["timeout"] = timeout
@@ -351,9 +380,11 @@ def _pca_arn(mesh: Mesh, service_names: set[str]) -> str | None:
     return None
 
 
-def plan(mesh: Mesh, namespace: str | None = None, ecs_services: list[EcsService] | None = None) -> MigrationPlan:
+def plan(mesh: Mesh, namespace: str | None = None, ecs_services: list[EcsService] | None = None,
+         stand_ins: dict[str, StandIn] | None = None) -> MigrationPlan:
     """The Service Connect plan for ``mesh``: ``namespace`` overrides the manifest's;
-    ``ecs_services`` are ECS service definitions given with the files (by family)."""
+    ``ecs_services`` are ECS service definitions given with the files (by family);
+    ``stand_ins`` the virtual service names that only stand for the deployed ones."""
     by_family = {service.family: service for service in ecs_services or [] if service.family}
     leaders, ab_routes = _groups(mesh)
     members: dict[str, list[Node]] = {}
@@ -392,7 +423,7 @@ def plan(mesh: Mesh, namespace: str | None = None, ecs_services: list[EcsService
         services.append(service)
         for node in nodes:
             by_node[node.name] = service
-    current = MigrationPlan(mesh, namespace or _namespace(mesh), services, by_node, ab_routes)
+    current = MigrationPlan(mesh, namespace or _namespace(mesh), services, by_node, ab_routes, dict(stand_ins or {}))
     _aliases(current)
     for service in services:
         aliases = {port.alias for port in service.ports if port.alias}
@@ -441,6 +472,7 @@ def _aliases(current: MigrationPlan) -> None:
             served = _port_for(service, node.listeners[0].port)
             if served is not None and served.alias is None:
                 served.alias, served.alias_port, served.alias_loc = virtual.name, served.listener.port, virtual.loc
+                served.alias_stand_in = current.stand_ins.get(virtual.name)
         elif virtual.router is not None and (router := mesh.routers.get(virtual.router)) is not None:
             targets = [t for t in _alias_targets(mesh, router) if t.node in mesh.nodes]
             if not targets:
@@ -453,6 +485,7 @@ def _aliases(current: MigrationPlan) -> None:
             client_port = router.listeners[0].port if router.listeners else None
             if served is not None and served.alias is None:
                 served.alias, served.alias_loc = virtual.name, virtual.loc
+                served.alias_stand_in = current.stand_ins.get(virtual.name)
                 served.alias_port = client_port if client_port is not None else served.listener.port
     for router, route, target in mesh.route_targets():
         timeouts = _route_timeouts(route)
