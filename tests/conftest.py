@@ -136,3 +136,15 @@ def cfn_lint_findings(path: Path) -> set[str]:
                             timeout=300)
     assert result.returncode in (0, 2, 4, 6, 8, 10, 12, 14), result.stderr
     return {line.split(":", 5)[-1] for line in result.stdout.splitlines()}
+
+
+def value_paths(value, prefix=()):
+    """Every place in a JSON-like value as a tuple of keys and indexes, the root's ``()``
+    first: where the model-validator tests break a value, one place at a time."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from value_paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from value_paths(item, (*prefix, index))

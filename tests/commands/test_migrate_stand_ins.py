@@ -12,7 +12,7 @@ import json
 import shutil
 
 import pytest
-from conftest import run_meshify
+from conftest import cfn_lint_findings, run_meshify
 from golden_cases import CORPUS
 
 WALKTHROUGH = CORPUS / "aws-app-mesh-examples/walkthroughs/howto-ecs-basics/deploy"
@@ -129,3 +129,20 @@ def test_the_deployed_name_put_in_replaces_the_stand_in(tmp_path):
     config = json.loads((tmp_path / "out" / "colorvirtualnode.service-connect.json").read_text())
     assert config["serviceConnectConfiguration"]["services"][0]["clientAliases"] == \
         [{"port": 8080, "dnsName": "color.howto.mesh.local"}]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("template", ["2-meshify.yaml", "3-routing.yaml"])
+def test_cfn_lint_on_the_migrated_walkthrough_finds_only_what_the_migration_explains(tmp_path, template):
+    """The alias's expression is valid where it is written. cfn-lint's two new notes: the
+    Envoy image parameter no container uses any more, and the service's own `DependsOn:
+    ColorServiceRegistry`, which the alias's `!GetAtt ColorServiceRegistry.Name` now also enforces."""
+    pytest.importorskip("cfnlint")
+    _init(tmp_path, template)
+    before = cfn_lint_findings(tmp_path / "cfn.yaml")
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--in-place", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout  # R610's warning
+    assert cfn_lint_findings(tmp_path / "cfn.yaml") - before == {
+        "W2001:Parameter EnvoyImage not used.",
+        "W3005:'ColorServiceRegistry' dependency already enforced by a 'GetAtt' at 'Resources/ColorECSService/Properties/"
+        "ServiceConnectConfiguration/Services/0/ClientAliases/0/DnsName/Fn::Join/1/0'"}

@@ -11,6 +11,7 @@ import re
 import botocore.session
 import pytest
 from botocore.validate import ParamValidator
+from conftest import value_paths
 from golden_cases import GOLDEN
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -36,16 +37,6 @@ def _botocore_problems(service: str, operation: str, value) -> set[str]:
 def _meshify_problems(service: str, shape: str, value) -> set[str]:
     return {pointer for pointer, message in validate(service, shape, value) if not message.endswith(MESHIFY_ONLY)
             and " is not one of " not in message}
-
-
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, (*prefix, index))
 
 
 def _mutate(value, path, mutation):
@@ -80,7 +71,7 @@ MUTATIONS = st.sampled_from(["delete", "unknown", "wrong type", "negative", "emp
 @settings(max_examples=300, deadline=None)
 @given(data=st.data(), mutation=MUTATIONS)
 def test_task_definition_problems_match_botocore(data, mutation):
-    path = data.draw(st.sampled_from(list(_paths(TASKDEF))))
+    path = data.draw(st.sampled_from(list(value_paths(TASKDEF))))
     broken = _mutate(TASKDEF, path, mutation)
     assert _meshify_problems("ecs", "RegisterTaskDefinitionRequest", broken) == \
         _botocore_problems("ecs", "RegisterTaskDefinition", broken)
@@ -89,7 +80,7 @@ def test_task_definition_problems_match_botocore(data, mutation):
 @settings(max_examples=300, deadline=None)
 @given(data=st.data(), mutation=MUTATIONS)
 def test_route_spec_problems_match_botocore(data, mutation):
-    path = data.draw(st.sampled_from(list(_paths(ROUTE_SPEC))))
+    path = data.draw(st.sampled_from(list(value_paths(ROUTE_SPEC))))
     broken = _mutate(ROUTE_SPEC, path, mutation)
     request = {"meshName": "m", "virtualRouterName": "r", "routeName": "n", "spec": broken}
     assert {f"/spec{p}" for p in _meshify_problems("appmesh", "RouteSpec", broken)} == \

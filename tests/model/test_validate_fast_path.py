@@ -10,6 +10,7 @@ import copy
 import json
 
 import pytest
+from conftest import value_paths
 from golden_cases import GOLDEN, SHOP
 from meshify.injector.documents.unknown import Unknown
 from meshify.injector.model.service_models import _check, shapes, validate
@@ -23,16 +24,6 @@ ROUTE_SPEC = {"priority": 10, "httpRoute": {
     "retryPolicy": {"maxRetries": 3, "perRetryTimeout": {"unit": "s", "value": 5}, "httpRetryEvents": ["server-error"]}}}
 BREAKAGES = ["delete", "unknown key", "wrong type", "negative", "huge", "empty", "bool", "float", "placeholder",
              "intrinsic", "unknown", "tuple", "none"]
-
-
-def _paths(value, prefix=()):
-    yield prefix
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, (*prefix, index))
 
 
 def _broken(value, path, breakage):
@@ -66,7 +57,7 @@ def _full_walk(service: str, shape: str, value) -> list[tuple[str, str]]:
 def test_every_broken_task_definition_value_gets_the_full_walks_problems(index):
     taskdef = TASKDEFS[index]
     assert validate("ecs", "RegisterTaskDefinitionRequest", taskdef) == []
-    for path in list(_paths(taskdef))[1:]:
+    for path in list(value_paths(taskdef))[1:]:
         for breakage in BREAKAGES:
             broken = _broken(taskdef, path, breakage)
             assert validate("ecs", "RegisterTaskDefinitionRequest", broken) == \
@@ -75,7 +66,7 @@ def test_every_broken_task_definition_value_gets_the_full_walks_problems(index):
 
 def test_every_broken_route_spec_value_gets_the_full_walks_problems():
     assert validate("appmesh", "RouteSpec", ROUTE_SPEC) == []
-    for path in list(_paths(ROUTE_SPEC))[1:]:
+    for path in list(value_paths(ROUTE_SPEC))[1:]:
         for breakage in BREAKAGES:
             broken = _broken(ROUTE_SPEC, path, breakage)
             assert validate("appmesh", "RouteSpec", broken) == _full_walk("appmesh", "RouteSpec", broken), (path, breakage)
