@@ -44,10 +44,12 @@ def check(context: MigrationContext):
                 f"{said}: the client alias of `{service.name}` is written as the template's expression for it "
                 f"({json.dumps(written)}), the name callers use today", stand_in.loc, severity="info")
         else:
+            where = ("or give the template with the ECS service that runs it (if it is the deployed name already, take "
+                     "it out of the note in the manifest's header)") if stand_in.expression is None else \
+                (f"or declare that ECS service in {stand_in.template}: the template's expression for the name "
+                 f"({json.dumps(stand_in.expression)}) holds only there")
             yield check.rule.finding(
                 f"{said} (the logical id of a resource whose name is an intrinsic): migrate does not write it as the "
                 f"client alias of `{service.name}`, which would deploy the DNS name `{stand_in.name}`; put the deployed "
                 f"name here (the VirtualServiceName the stack gave it: `aws appmesh list-virtual-services --mesh-name "
-                f"{context.mesh.name}`) and in the backends that call it, or give the template with the ECS service "
-                "that runs it (if it is the deployed name already, take it out of the note in the manifest's header)",
-                stand_in.loc)
+                f"{context.mesh.name}`) and in the backends that call it, {where}", stand_in.loc)

@@ -101,6 +101,23 @@ def test_without_the_template_a_stand_in_is_refused_with_its_place_in_the_manife
             "in the manifest's header)") in result.stdout
 
 
+def test_an_expression_the_service_s_template_cannot_hold_is_refused_too(tmp_path):
+    """The template is given but does not declare the ECS service that serves the alias:
+    its expression means nothing in a configuration written elsewhere."""
+    _init(tmp_path, "2-meshify.yaml")
+    template = tmp_path / "cfn.yaml"
+    text = template.read_text()
+    template.write_text(text[:text.index("  ColorECSService:\n")] + text[text.index("  ColorVirtualNode:\n"):])
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--check", "--format", "json", cwd=tmp_path)
+    stand_ins = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "R615"]
+    assert [(f["severity"], f["path"], f["line"], f["column"]) for f in stand_ins] == [("error", "meshify.yaml", 22, 3)]
+    assert stand_ins[0]["message"].endswith(
+        "and in the backends that call it, or declare that ECS service in cfn.yaml: the template's expression for the "
+        'name ({"Fn::Join": [".", [{"Fn::GetAtt": ["ColorServiceRegistry", "Name"]}, '
+        '{"Fn::Sub": "${ProjectName}.mesh.local"}]]}) holds only there')
+    assert "ColorVirtualService" not in json.dumps(json.loads(result.stdout)["services"])
+
+
 def test_the_mark_survives_edits_elsewhere_in_the_manifest(tmp_path):
     manifest = _init(tmp_path, "2-meshify.yaml")
     text = manifest.read_text()
