@@ -120,6 +120,8 @@ def _stand_ins(mesh: Mesh, templates: list[Template]) -> dict[str, StandIn]:
     intrinsic; with that intrinsic, when a template given writes it."""
     manifest = mesh.loc.document
     noted = stand_ins_noted(manifest.text) if manifest is not None else set()
+    # every name that stands for one only the stack knows (nodes too: the report says so where it shows one)
+    mesh.unknown_names |= noted.union(*(template.unknown_names for template in templates))
     in_manifest = (manifest.data.get("services") or {}) if manifest is not None else {}
     found = {}
     for name, virtual in mesh.services.items():
@@ -321,6 +323,8 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             text = "the X-Ray statement (if only Envoy used it)" if any(a.startswith("xray:") for a in actions) \
                 else f"{', '.join(actions)} on {statement['Resource']}"
+            if migration.claimant.name in mesh.unknown_names and not text.startswith("the X-Ray"):
+                text += f" (`{migration.claimant.name}` stands for the deployed name, which only the stack knows)"
             if text not in said:
                 said.append(text)
     if by_role:

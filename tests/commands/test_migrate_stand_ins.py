@@ -79,6 +79,8 @@ def test_the_walkthroughs_routed_service_takes_the_expression_too(tmp_path):
     # the report says what is written, and names the task definitions whose family only the stack knows
     assert "virtual service `ColorVirtualService` -> client alias `{\"Fn::Join\": " in result.stderr
     assert "`aws ecs register-task-definition`): `ColorTaskDef`, `ColorV2TaskDef`, `FrontTaskDef`." in result.stderr
+    assert ("appmesh:StreamAggregatedResources on arn:aws:appmesh:us-west-2:111122223333:mesh/howto/virtualNode/"
+            "ColorVirtualNode (`ColorVirtualNode` stands for the deployed name, which only the stack knows)") in result.stderr
 
 
 def test_without_the_template_a_stand_in_is_refused_with_its_place_in_the_manifest(tmp_path):
