@@ -165,3 +165,13 @@ def test_cfn_lint_on_the_migrated_walkthrough_finds_only_what_the_migration_expl
         "W2001:Parameter EnvoyImage not used.",
         "W3005:'ColorServiceRegistry' dependency already enforced by a 'GetAtt' at 'Resources/ColorECSService/Properties/"
         "ServiceConnectConfiguration/Services/0/ClientAliases/0/DnsName/Fn::Join/1/0'"}
+
+
+def test_the_deployed_name_put_in_wins_over_the_templates_stand_in(tmp_path):
+    """The template still names the resource by its logical id (merged in as a second
+    virtual service of the same node): the manifest's deployed name is the alias."""
+    manifest = _init(tmp_path, "2-meshify.yaml")
+    manifest.write_text(manifest.read_text().replace("ColorVirtualService", "color.howto.mesh.local"))
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--patch", cwd=tmp_path)
+    assert _aliases(json.loads(result.stdout))["ColorECSService"] == [{"Port": 8080, "DnsName": "color.howto.mesh.local"}]
+    assert "R615" not in result.stderr
