@@ -27,11 +27,12 @@ the backends that call it, or give migrate the template with the ECS service tha
 import json
 
 from meshify.injector.engine import MigrationContext, rule
-from meshify.injector.model.migration import served_ports
 
 
 @rule("R615", "error", "A name only the stack knows (a stand-in)", scope="migration")
 def check(context: MigrationContext):
+    from meshify.injector.model.migration import served_ports  # only migrate needs it: not at lint's start-up
+
     current = context.plan
     for service, port in served_ports(current):
         stand_in = port.alias_stand_in
