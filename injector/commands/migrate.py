@@ -117,10 +117,10 @@ def _stand_ins(mesh: Mesh, templates: list[Template]) -> dict[str, StandIn]:
     """The virtual service names that stand for names only the stack knows: those the
     manifest's header lists (``meshify init``'s note, kept until the user replaces the name)
     and those that are the logical id of a template's virtual service whose name is an
-    intrinsic; with that intrinsic, when a template given writes it."""
+    intrinsic; with that intrinsic, when a template given writes it. Every stand-in (nodes'
+    too) joins ``mesh.unknown_names``, for the report to say so where it shows one."""
     manifest = mesh.loc.document
     noted = stand_ins_noted(manifest.text) if manifest is not None else set()
-    # every name that stands for one only the stack knows (nodes too: the report says so where it shows one)
     mesh.unknown_names |= noted.union(*(template.unknown_names for template in templates))
     in_manifest = (manifest.data.get("services") or {}) if manifest is not None else {}
     found = {}
@@ -132,9 +132,9 @@ def _stand_ins(mesh: Mesh, templates: list[Template]) -> dict[str, StandIn]:
                 template_path = template.document.path
                 break
         if name in noted or expression is not None:
-            loc = mesh.loc.child() if manifest is None else virtual.loc
-            if manifest is not None and name in in_manifest:  # the spec a template gave is merged in: its place
-                loc = Loc(manifest, "").child("services", name)  # in the manifest is what the user edits
+            loc = virtual.loc  # where the template writes it, when the manifest does not
+            if manifest is not None and name in in_manifest:  # a template's spec merged in moved it: the
+                loc = Loc(manifest, "").child("services", name)  # manifest's place is what the user edits
             found[name] = StandIn(name, loc, expression, template_path)
     return found
 
