@@ -7,6 +7,8 @@ policy given with ``--policy`` is checked for every claimed task definition.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -316,6 +318,10 @@ class _LintShared:
     manifest_path: str  # a task rule's finding there is kept if the manifest is reported (lint's paths name it)
     config: Config
     skip_unknown: bool
+    # Asked once, not per file: the manifest's identity (os.path.samefile's), and the real
+    # path of each directory the files are in (os.path.realpath's, for the files' keys).
+    manifest_stat: os.stat_result | None = None
+    real_directories: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -343,11 +349,10 @@ def _is_lone_task_definition(found: InputFile) -> bool:
 def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
     """One file of the batch, linted on its own (a pure function of its arguments: it runs
     in a worker process for a big batch)."""
-    import os
     import sys
 
     result = _FileLint()
-    if _same_file(walked.path, shared.manifest_path):
+    if _is_manifest(walked.path, shared.manifest_stat):
         result.manifest = True
         return result
     found: InputFile | None = None
@@ -364,7 +369,7 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
         result.lone = False
         return result
     task_file = found.task_definitions[0]
-    result.key = f"{os.path.realpath(task_file.path)}\0{task_file.base}"
+    result.key = f"{_real_path(task_file.path, shared.real_directories)}\0{task_file.base}"
     findings: list[engine.Finding] = []
     with caught(task_file.path) as checking:
         by_scope = {"taskdef": shared.taskdef_rules, "unclaimed": shared.unclaimed_rules}
@@ -372,16 +377,55 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
         result.claimant = None if claimant is None else (claimant.kind, claimant.name)
     result.check_failure = checking.failure
     own: set[Located] = set()
-    for place in _placed(findings, {shared.manifest_path, task_file.path}, shared.config):
-        if place.path == task_file.path:
-            # Many files share a message (the same fix for the same node): kept once, not once per file.
-            own.add(Located(place.path, place.line, place.column, place.rule, place.severity, sys.intern(place.message)))
-        else:
-            result.elsewhere.append(place)
     document = task_file.document
-    own = apply_suppressions(own, [document] if document.format == "yaml" else [], shared.ran)
+    path = document.path
+    # What _placed does, each file's ignored rules asked once and each finding located once.
+    ignored = {path: tuple(shared.config.ignored_for(path))}
+    for found in findings:
+        elsewhere = found.loc.document
+        if elsewhere is not document and (elsewhere is None or elsewhere.path not in (path, shared.manifest_path)):
+            continue
+        where = elsewhere.path
+        if where not in ignored:
+            ignored[where] = tuple(shared.config.ignored_for(where))
+        if found.rule.startswith(ignored[where]):
+            continue
+        line, column = elsewhere.position(found.loc.pointer)
+        if where == path:
+            # Many files share a message (the same fix for the same node): kept once, not once per file.
+            own.add(Located(where, line, column, found.rule, found.severity, sys.intern(found.message)))
+        else:
+            result.elsewhere.append(Located(where, line, column, found.rule, found.severity, found.message))
+    if document.format == "yaml":
+        own = apply_suppressions(own, [document], shared.ran)
     result.own = sorted(own, key=_total_order)
     return result
+
+
+def _is_manifest(path: str, manifest: os.stat_result | None) -> bool:
+    """``_same_file(path, manifest_path)``, the manifest's status taken once."""
+    if manifest is None:
+        return False
+    try:
+        return os.path.samestat(os.stat(path), manifest)
+    except OSError:
+        return False
+
+
+def _real_path(path: str, directories: dict[str, str]) -> str:
+    """``os.path.realpath(path)`` of a file just read, its directory resolved once per batch:
+    a file that is no symbolic link is its real directory's entry (one lstat instead of one
+    per component of the path)."""
+    directory, name = os.path.split(path)
+    try:
+        if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
+            return os.path.realpath(path)
+    except OSError:
+        return os.path.realpath(path)
+    real = directories.get(directory)
+    if real is None:
+        real = directories[directory] = os.path.realpath(directory)
+    return os.path.join(real, name)
 
 
 def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str], config: Config) -> list[Located]:
@@ -422,8 +466,12 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
     candidates = expand_paths(paths)
     manifest_reported = live
+    try:
+        manifest_stat: os.stat_result | None = os.stat(manifest_path)
+    except OSError:
+        manifest_stat = None
     shared = _LintShared(mesh, by_scope.get("taskdef", []), by_scope.get("unclaimed", []), [rule.id for rule in rules],
-                         manifest_path, config, skip_unknown)
+                         manifest_path, config, skip_unknown, manifest_stat)
     read_failures: list[Failure] = []
     check_failures: list[Failure] = []
     own: list[Located] = []

@@ -311,3 +311,27 @@ def test_a_batch_with_an_app_mesh_spec_is_injected_as_a_whole_with_the_same_outp
     assert serial.stderr.count(f"{BAD}:1:") == 1
     assert _outcome(split) == _outcome(serial)
     assert _snapshot(other) == _snapshot(batch)
+
+
+def test_lint_file_by_file_knows_a_file_and_the_manifest_by_any_path(monkeypatch, batch, tmp_path):
+    """A task definition given again through a symbolic link, a linked directory, a path with
+    ``..`` or an absolute path is checked once; a hard link is another file; the manifest
+    given through a link or a hard link is the manifest: as the batch read as a whole says."""
+    (batch / "linked").symlink_to("taskdefs")
+    (batch / "taskdefs" / "zz-link.json").symlink_to("00-prices-api.json")
+    os.link(batch / "taskdefs" / "01-prices-api.json", batch / "taskdefs" / "zz-hard.json")
+    manifest = batch / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace("      - prices.shop.local", "      - prices.shop.lcoal", 1))  # M103
+    (batch / "manifest-link.yaml").symlink_to("meshify.yaml")
+    os.link(manifest, tmp_path / "manifest-hard.yaml")
+    again = ["linked/00-prices-api.json", "taskdefs/../taskdefs/04-prices-api.json", str(batch / "taskdefs" / "06-prices-api.json"),
+             "linked/../taskdefs/07-prices-api.json"]
+    argv = ["lint", *_files(batch), *again, "manifest-link.yaml", str(tmp_path / "manifest-hard.yaml")]
+    one_by_one = _run(monkeypatch, batch, "1", *argv)
+    alone = _run(monkeypatch, batch, "1", "lint", "meshify.yaml")
+    _whole(monkeypatch)
+    whole = _run(monkeypatch, batch, "1", *argv)
+    assert _outcome(one_by_one) == _outcome(whole)
+    assert not any(path in one_by_one.stdout for path in again)
+    assert "taskdefs/zz-hard.json:" in one_by_one.stdout and "taskdefs/zz-link.json:" not in one_by_one.stdout
+    assert "M103" in alone.stdout and all(line in one_by_one.stdout.splitlines() for line in alone.stdout.splitlines())
