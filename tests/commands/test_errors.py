@@ -23,6 +23,11 @@ def _assert_rejected(result, expected_line: str) -> None:
     ('{"Resources": {}}', "bad.json:1:1: not an ECS task definition: no containerDefinitions"),
     ('{"family": "products-api", "containerDefinitions": [{"image": "x"}]}',
      "bad.json:1:53: a container definition needs a name"),
+    # What json.loads says, from the decoder kept for every file (json_text.loads).
+    ("\ufeff\ufeff{}", "bad.json:1:1: invalid JSON: Unexpected UTF-8 BOM (decode using utf-8-sig)"),
+    ('{"family": "products-api", "cpu": NaN, "containerDefinitions": []}', "bad.json: invalid JSON: NaN is not JSON"),
+    ('{"family": "products-api", "cpu": -Infinity, "containerDefinitions": []}',
+     "bad.json: invalid JSON: -Infinity is not JSON"),
 ])
 def test_bad_json_task_definition(shop, text, expected):
     (shop / "bad.json").write_text(text)
