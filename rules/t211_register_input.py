@@ -25,6 +25,8 @@ from meshify.injector.model.unknowns import is_unknown
 
 @rule("T211", "error", "Not valid RegisterTaskDefinition input", scope="taskdef")
 def check(context: TaskContext):
+    if context.known_valid:  # the reader's check of the same data found nothing
+        return
     for pointer, message in validate("ecs", "RegisterTaskDefinitionRequest", context.taskdef):
         if is_unknown(value_at(context.taskdef, pointer)):
             continue  # a template placeholder: its value is not known here

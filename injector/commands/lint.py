@@ -209,7 +209,8 @@ def _check_task_file(mesh: Mesh, task_file: TaskDefinitionFile, by_scope: dict[s
         claims = [wired] if wired is not None else []
     if claims:
         return list(engine.run(by_scope.get("taskdef", []),
-                               engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc))), claims[0]
+                               engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc,
+                                                  known_valid=task_file.valid))), claims[0]
     return list(engine.run(by_scope.get("unclaimed", []),
                            engine.UnclaimedContext(mesh, task_file.data, task_file.loc))), None
 

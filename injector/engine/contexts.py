@@ -28,11 +28,15 @@ class TaskContext:
     # changed only by a fix (runner.fix calls changed()).
     _envoy: int | bool | None = field(default=False, repr=False, compare=False)
     _bypassing: set[int] | None = field(default=None, repr=False, compare=False)  # as _envoy
+    # ``taskdef`` is known to be valid RegisterTaskDefinition input (the reader validated it
+    # as read): T211 does not validate it again. Forgotten when a fix edits it.
+    known_valid: bool = field(default=False, repr=False, compare=False)
 
     def changed(self) -> None:
         """``taskdef`` was edited (a fix was applied): forget what was derived from it."""
         self._envoy = False
         self._bypassing = None
+        self.known_valid = False
 
     @property
     def is_gateway(self) -> bool:

@@ -53,6 +53,9 @@ class TaskDefinitionFile:
     # What the file calls this task definition besides its family: a CloudFormation logical
     # id or a Terraform address, for manifests that claim by ``resource:``.
     resource: str | None = None
+    # ``data`` as read is valid RegisterTaskDefinition input (the reader's check found no
+    # problem): T211 need not ask the model again. False when not known.
+    valid: bool = False
 
     @property
     def path(self) -> str:
@@ -87,8 +90,9 @@ class TaskDefinitionFile:
         return moved
 
 
-def _check_shape(document: Document, base: str, data: Any) -> None:
-    """The minimum the rules need: a mapping with a list of named container mappings."""
+def _check_shape(document: Document, base: str, data: Any) -> bool:
+    """The minimum the rules need: a mapping with a list of named container mappings;
+    whether ``data`` is also valid RegisterTaskDefinition input."""
     def fail(message: str, pointer: str) -> InputError:
         return Loc(document, base + pointer).error(message)
 
@@ -102,20 +106,22 @@ def _check_shape(document: Document, base: str, data: Any) -> None:
             raise fail("a container definition must be a mapping", f"/containerDefinitions/{index}")
         if not isinstance(container.get("name"), str | Unknown):  # a template's "${name}" is a name
             raise fail("a container definition needs a name", f"/containerDefinitions/{index}")
-    _check_types(data, fail)
+    return _check_types(data, fail)
 
 
-def _check_types(data: dict[str, Any], fail: Any) -> None:
+def _check_types(data: dict[str, Any], fail: Any) -> bool:
     """Members of the wrong type (``environment: 5``, ``dependsOn: true``) as the ECS API
     model says: the rules read them as the API's shapes, so a wrong type is refused here,
     at its place, rather than failing inside a rule. (Values out of range, unknown keys
     and enums are T211's findings.)"""
     from meshify.injector.model.service_models import is_structural_type_error, validate
 
-    for pointer, message in validate("ecs", "RegisterTaskDefinitionRequest", data):
+    problems = validate("ecs", "RegisterTaskDefinitionRequest", data)
+    for pointer, message in problems:
         if is_structural_type_error(message):
             member = pointer.rsplit("/", 1)[-1] or "the task definition"
             raise fail(f"{member}: {message}", pointer)
+    return not problems
 
 
 def load_taskdef(path: str, text: str | None = None) -> TaskDefinitionFile:
@@ -137,5 +143,5 @@ def taskdef_from_document(document: Document, remote: bool = False) -> TaskDefin
         if data.get("tags"):
             register["tags"] = data["tags"]
         return TaskDefinitionFile(document, "/taskDefinition", register, remote, described=True)
-    _check_shape(document, "", data)
-    return TaskDefinitionFile(document, "", data, remote)
+    valid = _check_shape(document, "", data)
+    return TaskDefinitionFile(document, "", data, remote, valid=valid)

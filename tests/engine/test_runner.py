@@ -121,3 +121,35 @@ def test_an_operation_jsonpatch_refuses_is_refused(operation):
 def test_only_the_operations_fixes_are_made_of_are_applied():
     with pytest.raises(ValueError, match="not 'move'"):
         apply_in_place(copy.deepcopy(DOCUMENT), [{"op": "move", "path": "/c", "from": "/a"}])
+
+
+def test_t211_trusts_the_readers_check_until_a_fix_edits_the_task_definition():
+    """A task definition the reader found valid is not validated again by T211 (lint);
+    once a fix edits it, the context forgets it and T211 asks the model again."""
+    from golden_cases import SHOP
+
+    mesh = load_manifest(str(SHOP / "meshify.yaml"))
+    taskdef = load_taskdef(str(SHOP / "taskdefs" / "products-api.json"))
+    assert taskdef.valid
+    context = engine.TaskContext(mesh, claimant_for(mesh, taskdef, None), copy.deepcopy(taskdef.data), taskdef.loc,
+                                 known_valid=taskdef.valid)
+    t211 = engine.all_rules()["T211"]
+    context.taskdef["cpu"] = 512  # as a fix could edit it: the model wants a string
+    assert list(t211.check(context)) == []
+    context.changed()
+    assert [found.message for found in t211.check(context)] == [
+        "ECS rejects this task definition: cpu: a int where the model wants str"]
+
+
+def test_the_reader_knows_a_task_definition_valid_only_when_the_model_finds_nothing(tmp_path):
+    from golden_cases import SHOP
+
+    data = json.loads((SHOP / "taskdefs" / "products-api.json").read_text())
+    data["containerDefinitions"][0]["networkMode"] = "awsvpc"  # T211: unknown key
+    (tmp_path / "invalid.json").write_text(json.dumps(data))
+    assert not load_taskdef(str(tmp_path / "invalid.json")).valid
+    del data["containerDefinitions"][0]["networkMode"]
+    (tmp_path / "valid.json").write_text(json.dumps(data))
+    assert load_taskdef(str(tmp_path / "valid.json")).valid
+    (tmp_path / "described.json").write_text(json.dumps({"taskDefinition": {**data, "revision": 3}}))
+    assert not load_taskdef(str(tmp_path / "described.json")).valid  # its data is not what was validated
