@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from meshify.injector.documents.pointer import split
-from meshify.injector.documents.unknown import DefaultFloat, DefaultInt, DefaultStr, ResolvedStr, unknown_at, value_at
+from meshify.injector.documents.unknown import DEFAULTED, ResolvedStr, unknown_at, value_at
 from meshify.injector.engine.contexts import PolicyContext, TaskContext
 from meshify.injector.engine.registry import Finding, Rule
 
@@ -38,9 +38,9 @@ def _default_relied_on(found: Finding, data: Any) -> str | None:
     if document is not None:
         values.append(value_at(getattr(document, "data", None), found.loc.pointer))
     for value in values:
-        if isinstance(value, ResolvedStr):
-            return f"through {value.variable}"
-        if isinstance(value, DefaultStr | DefaultInt | DefaultFloat):
+        if isinstance(value, DEFAULTED):  # ResolvedStr is one too
+            if isinstance(value, ResolvedStr):
+                return f"through {value.variable}"
             return f"relies on the default of {value.variable}"
     return None
 

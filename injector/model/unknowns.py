@@ -32,8 +32,11 @@ def is_intrinsic(value: object) -> bool:
 def is_unknown(value: object) -> bool:
     """Whether ``value`` cannot be known from the files: an :class:`Unknown`, a
     CloudFormation intrinsic function, or a string holding a template placeholder."""
+    if isinstance(value, str):
+        # Every placeholder holds a "$", a "<" or a "{{": most strings are answered without the search.
+        return ("$" in value or "<" in value or "{{" in value) and _PLACEHOLDER.search(value) is not None
     if isinstance(value, Unknown):
         return True
     if isinstance(value, dict):
         return is_intrinsic(value)
-    return isinstance(value, str) and _PLACEHOLDER.search(value) is not None
+    return False

@@ -113,6 +113,8 @@ def proxy_properties(mesh: Mesh, node: Node) -> list[dict[str, str]]:
 
 
 def _union(existing: str, wanted: list[str]) -> list[str]:
+    if not existing:  # a new proxy configuration's (every T204 fix on a task without one)
+        return list(dict.fromkeys(wanted))
     items = list(dict.fromkeys(item.strip() for item in existing.split(",") if item.strip()))
     return items + [item for item in dict.fromkeys(wanted) if item not in items]
 

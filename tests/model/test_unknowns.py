@@ -4,6 +4,9 @@ template placeholders."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from meshify.injector.model import unknowns
 from meshify.injector.model.unknowns import Unknown, is_unknown
 
 
@@ -22,3 +25,10 @@ def test_placeholders_are_unknown(value):
 ])
 def test_known_values_are_not(value):
     assert not is_unknown(value)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="${}<>_aZ9.- \n", max_size=12) | st.text(max_size=12))
+def test_a_string_is_unknown_exactly_when_the_placeholder_search_finds_one(value):
+    """The quick answer for strings with no "$", "<" or "{{" is the search's answer."""
+    assert is_unknown(value) == (unknowns._PLACEHOLDER.search(value) is not None)
