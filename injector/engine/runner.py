@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from meshify.injector.documents.pointer import split
-from meshify.injector.documents.unknown import DEFAULTED, ResolvedStr, unknown_at, value_at
+from meshify.injector.documents.unknown import DEFAULTED, MARKED, ResolvedStr, unknown_at
 from meshify.injector.engine.contexts import PolicyContext, TaskContext
 from meshify.injector.engine.registry import Finding, Rule
 
@@ -20,38 +20,51 @@ def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
 
 
 def _reported(findings: Iterable[Finding], data: Any) -> Iterator[Finding]:
-    """``findings`` as :func:`run` reports them."""
+    """``findings`` as :func:`run` reports them. A finding that relies on a variable's
+    default (or a resolved reference), at one of its fix's paths or at its place, says so;
+    one whose fix would overwrite an unknown, or one without a fix placed at an unknown
+    (a finding with a fix elsewhere is placed at an unknown only as an anchor), is left
+    out. Each pointer is walked once for both questions."""
     for found in findings:
-        default = _default_relied_on(found, data)
-        if default is not None:
+        fix = found.fix
+        relied_on: Any = None
+        overwrites_unknown = False
+        if fix and data is not None:
+            for operation in fix:
+                value, marked = _walk(data, operation["path"])
+                if relied_on is None and isinstance(value, DEFAULTED):
+                    relied_on = value
+                overwrites_unknown = overwrites_unknown or marked
+        at_unknown = False
+        document = found.loc.document
+        if relied_on is None and document is not None:
+            value, at_unknown = _walk(getattr(document, "data", None), found.loc.pointer)
+            if isinstance(value, DEFAULTED):
+                relied_on = value
+        if relied_on is not None:
             # The rule judged a variable's default (or a resolved reference): say so, and
             # leave what the user wrote alone.
+            default = f"through {relied_on.variable}" if isinstance(relied_on, ResolvedStr) \
+                else f"relies on the default of {relied_on.variable}"
             yield Finding(found.rule, found.severity, f"{found.message} ({default})", found.loc, None,
                           relies_on_default=True)
-        elif not _about_unknown(found, data):
+        elif not (overwrites_unknown if fix else at_unknown):
             yield found
 
 
-def _default_relied_on(found: Finding, data: Any) -> str | None:
-    values = [value_at(data, operation["path"]) for operation in found.fix or []] if data is not None else []
-    document = found.loc.document
-    if document is not None:
-        values.append(value_at(getattr(document, "data", None), found.loc.pointer))
-    for value in values:
-        if isinstance(value, DEFAULTED):  # ResolvedStr is one too
-            if isinstance(value, ResolvedStr):
-                return f"through {value.variable}"
-            return f"relies on the default of {value.variable}"
-    return None
-
-
-def _about_unknown(found: Finding, data: Any) -> bool:
-    """A finding whose fix would overwrite an unknown, or one without a fix placed at one
-    (a finding with a fix elsewhere is placed at an unknown only as an anchor)."""
-    if found.fix:
-        return data is not None and _overwrites_unknown(data, found.fix)
-    document = found.loc.document
-    return document is not None and unknown_at(getattr(document, "data", None), found.loc.pointer)
+def _walk(data: Any, pointer: str) -> tuple[Any, bool]:
+    """``(value_at(data, pointer), unknown_at(data, pointer))`` in one walk."""
+    node = data
+    for token in pointer.split("/")[1:] if "~" not in pointer else split(pointer):
+        if isinstance(node, MARKED):
+            return None, True  # nothing is inside an unknown or a default
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None, False
+    return node, isinstance(node, MARKED)
 
 
 def _overwrites_unknown(data: Any, patch: list[dict[str, Any]]) -> bool:

@@ -10,9 +10,12 @@ import json
 import jsonpatch
 import pytest
 from golden_cases import CASES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from meshify.injector import engine
 from meshify.injector.commands.inject import claimant_for
-from meshify.injector.engine.runner import apply_in_place
+from meshify.injector.documents.unknown import DefaultInt, DefaultStr, ResolvedStr, Unknown, unknown_at, value_at
+from meshify.injector.engine.runner import _walk, apply_in_place
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.task_definition import load_taskdef
 
@@ -153,3 +156,25 @@ def test_the_reader_knows_a_task_definition_valid_only_when_the_model_finds_noth
     assert load_taskdef(str(tmp_path / "valid.json")).valid
     (tmp_path / "described.json").write_text(json.dumps({"taskDefinition": {**data, "revision": 3}}))
     assert not load_taskdef(str(tmp_path / "described.json")).valid  # its data is not what was validated
+
+
+def _marked(value: object, kind: type) -> object:
+    marked = kind(value)
+    marked.variable = "var.x"  # type: ignore[attr-defined]
+    return marked
+
+
+_LEAVES = st.one_of(st.none(), st.integers(0, 3), st.sampled_from(["a", "0", "${x}"]),
+                    st.builds(Unknown, st.just("var.x")), st.builds(_marked, st.sampled_from(["a", "b"]), st.just(DefaultStr)),
+                    st.builds(_marked, st.sampled_from(["c"]), st.just(ResolvedStr)),
+                    st.builds(_marked, st.integers(0, 3), st.just(DefaultInt)))
+_TREES = st.recursive(_LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "0", "a/b"]),
+                                                                                          inner, max_size=3), max_leaves=12)
+_POINTERS = st.lists(st.sampled_from(["a", "b", "0", "1", "2", "-", "a~1b", "01"]), max_size=4).map(
+    lambda tokens: "".join(f"/{token}" for token in tokens))
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=_TREES, pointer=_POINTERS)
+def test_one_walk_answers_what_value_at_and_unknown_at_answer(data, pointer):
+    assert _walk(data, pointer) == (value_at(data, pointer), unknown_at(data, pointer))
