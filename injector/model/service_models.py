@@ -187,11 +187,12 @@ def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker
     low, high = shape.get("min"), shape.get("max")
     checker: _Checker
     if kind == "structure":
-        # A member that is a plain string or boolean is checked here, without a call.
-        plain = {key: types for key, member in shape["members"].items()
-                 if (types := _plain_types(all_shapes[member["shape"]])) is not None}
-        members = {key: _compile(all_shapes, member["shape"], compiled) for key, member in shape["members"].items()
-                   if key not in plain}
+        # Per member, one lookup: the Python types of a plain string or boolean (checked
+        # here, without a call), else its checker.
+        members: dict[str, tuple[type, ...] | _Checker] = {}
+        for key, member in shape["members"].items():
+            types = _plain_types(all_shapes[member["shape"]])
+            members[key] = types if types is not None else _compile(all_shapes, member["shape"], compiled)
         required = tuple(shape.get("required", ()))
         union = bool(shape.get("union"))
 
@@ -202,13 +203,13 @@ def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker
                 if key not in value:
                     return False
             for key, item in value.items():
-                types = plain.get(key)
-                if types is not None:
-                    if not isinstance(item, types):
+                check = members.get(key)
+                if check is None:
+                    return False
+                if check.__class__ is tuple:
+                    if not isinstance(item, check):
                         return False
-                    continue
-                member = members.get(key)
-                if member is None or not member(item):
+                elif not check(item):  # type: ignore[operator]
                     return False
             return True
     elif kind in ("list", "map"):
@@ -223,10 +224,16 @@ def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker
             size = len(value)
             if (low is not None and size < low) or (high is not None and size > high):
                 return False
-            items = value.values() if isinstance(value, dict) else value
+            # Loops, not all() over a generator: most lists hold one or two items.
             if item_types is not None:
-                return all(isinstance(item, item_types) for item in items)
-            return all(item_checker(item) for item in items)
+                for item in value.values() if isinstance(value, dict) else value:  # noqa: SIM110
+                    if not isinstance(item, item_types):
+                        return False
+                return True
+            for item in value.values() if isinstance(value, dict) else value:  # noqa: SIM110
+                if not item_checker(item):
+                    return False
+            return True
     elif kind == "string":
         allowed = frozenset(shape["enum"]) if "enum" in shape else None
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from golden_cases import CORPUS, GOLDEN
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from golden_cases import CORPUS, GOLDEN
 from meshify.injector.documents import json_text as jsontext
 from meshify.injector.documents.pointer import split
 
