@@ -57,6 +57,7 @@ from meshify.rules import (  # noqa: F401
     r613_placeholders,
     r614_unsupported,
     r615_stand_in_names,
+    r616_namespace_expression,
     s001_unused_suppression,
     t201_envoy_container,
     t202_envoy_essential_health,

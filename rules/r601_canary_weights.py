@@ -16,6 +16,10 @@ Fails (a warning: the canary becomes a deployment strategy):
 
 Passes: a route with one target.
 
+Where each version has its own ECS service (a template's ``AWS::ECS::Service`` per
+version), the stable version's serves the alias; the others join the namespace as clients
+only and the finding says to roll their task definitions out as revisions, then delete them.
+
 Fix: run one ECS service with the stable version's task definition; deploy the new version
 with ``deploymentConfiguration: {strategy: CANARY, canaryConfiguration: {canaryPercent: 10}}``
 (``meshify migrate`` writes it into the service's configuration).
@@ -30,7 +34,11 @@ def check(context: MigrationContext):
     for service in context.plan.services:
         for canary in service.canaries:
             shares = ", ".join(f"{node} {share:g}%" for node, share in canary.shares)
+            versions = "".join(
+                f"; `{ecs.name}`, which runs `{node}`, serves no client alias of its own (an alias is unique in a "
+                f"namespace): roll its task definition out as a new revision of `{service.name}`, then delete it"
+                for node, ecs in service.versions if any(node == name for name, _ in canary.shares))
             yield check.rule.finding(
                 f"{route_label(canary.router, canary.route)} splits traffic between versions of one service ({shares}): "
                 f"Service Connect has no router; they become one ECS service `{service.name}` deployed with "
-                f"{canary.describe()}", canary.route.targets[0].loc)
+                f"{canary.describe()}{versions}", canary.route.targets[0].loc)

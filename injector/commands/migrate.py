@@ -145,22 +145,27 @@ def _in_template(service: EcsServiceFile) -> bool:
     return service.resource is not None
 
 
-ServicePatch = tuple[EcsServiceFile, PlannedService, list[dict[str, Any]]]
+ServicePatch = tuple[EcsServiceFile, str, list[dict[str, Any]]]  # the file, the ECS service's name, operations
 
 
 def _service_patches(current: MigrationPlan, files: dict[int, EcsServiceFile]) -> list[ServicePatch]:
-    """For each planned service that a template declares: the operations (API pointers) that
-    give it its Service Connect configuration."""
+    """For each planned service that a template declares (and each version's own ECS
+    service there): the operations (API pointers) that give it its Service Connect
+    configuration. None where the configuration cannot hold the namespace (R616)."""
     found = []
-    for service in current.services:
-        source = files.get(id(service.ecs)) if service.ecs is not None else None
-        if source is None or not _in_template(source):
+    targets = [(service, service.ecs) for service in current.services]
+    targets += [(service, ecs) for service in current.services for _, ecs in service.versions]
+    for service, ecs in targets:
+        source = files.get(id(ecs)) if ecs is not None else None
+        if ecs is None or source is None or not _in_template(source) or current.namespace_for(ecs) is None:
             continue
-        wanted = current.service_configuration(service)["serviceConnectConfiguration"]
+        configuration = current.service_configuration(service) if ecs is service.ecs else \
+            current.version_configuration(service, ecs)
+        wanted = configuration["serviceConnectConfiguration"]
         if is_unknown(source.data.get("serviceConnectConfiguration")):
             say(f"{source.path}: {source.resource}: its Service Connect configuration is computed (a dynamic block, "
                 f"an intrinsic); left unchanged. It should give: {json.dumps(wanted)}")
-        found.append((source, service, connect_patch(source.data, wanted)))
+        found.append((source, ecs.name, connect_patch(source.data, wanted)))
     return found
 
 
@@ -298,8 +303,10 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
     for service in current.services:
         for canary in service.canaries:
             others = ", ".join(node for node, _ in canary.shares[1:])
+            retired = ", ".join(f"`{ecs.name}`" for node, ecs in service.versions
+                                if any(node == name for name, _ in canary.shares))
             steps.append(f"Run `{service.name}` with the task definition of `{canary.primary}`; roll out {others} as a "
-                         f"new revision of it with {canary.describe()}.")
+                         f"new revision of it with {canary.describe()}" + (f", then delete {retired}." if retired else "."))
     if mesh.egress_filter == "DROP_ALL" and any(node.backends for node in mesh.nodes.values()):
         steps.append("Give each ECS service its own security group and allow ingress only from its callers "
                      "(R610 lists them).")
@@ -340,9 +347,15 @@ def build_report(context: engine.MigrationContext, findings: list[engine.Finding
                  migrations: list[Migration], files: dict[str, str], given_namespace: bool,
                  templates: frozenset[str] = frozenset()) -> MigrationReport:
     located = sorted({place for found in findings if (place := locate(found, reported))}, key=lambda f: f.sort_key)
-    services = [ServiceEntry(s.name, s.cluster, [n.name for n in s.nodes], s.families,
-                             context.plan.service_configuration(s), files.get(s.name), s.name in templates)
-                for s in context.plan.services]
+    refused = set(context.plan.refused_namespace())
+    services = []
+    for s in context.plan.services:
+        services.append(ServiceEntry(s.name, s.cluster, [n.name for n in s.nodes], s.families,
+                                     context.plan.service_configuration(s), files.get(s.name), s.name in templates,
+                                     s.name in refused))
+        services += [ServiceEntry(ecs.name, None, [node], [], context.plan.version_configuration(s, ecs),
+                                  files.get(ecs.name), ecs.name in templates, ecs.name in refused)
+                     for node, ecs in s.versions]
     from meshify.injector.outputs.graph import after_graph, before_graph
 
     pictures = (before_graph(context.mesh), after_graph(context.mesh, namespace=context.plan.namespace_shown))
@@ -399,8 +412,18 @@ def _policy_edit(policy_path: str) -> Edit:
                 written_message=f"task role policy updated: {policy.path}")
 
 
-def _service_file_name(service: PlannedService) -> str:
-    return f"{service.name}.service-connect.json"
+def _service_file_name(name: str) -> str:
+    return f"{name}.service-connect.json"
+
+
+def _configurations(current: MigrationPlan) -> list[tuple[str, dict[str, Any]]]:
+    """Each ECS service's configuration by its name: the planned services', then the ECS
+    services the other versions of one service ran (clients only)."""
+    found = []
+    for service in current.services:
+        found.append((service.name, current.service_configuration(service)))
+        found += [(ecs.name, current.version_configuration(service, ecs)) for _, ecs in service.versions]
+    return found
 
 
 def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: str | None, report_format: str,
@@ -459,10 +482,12 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
                 "left unchanged")
 
     files: dict[str, str] = {}
-    in_templates = {service.name: source for source, service, _ in service_patches}
+    in_templates = {name: source for source, name, _ in service_patches}
+    refused = set(context.plan.refused_namespace())  # R616: no JSON file holds the template's namespace expression
+    json_configurations = {name: configuration for name, configuration in _configurations(context.plan)
+                           if name not in in_templates and name not in refused}
     if out_dir is not None:  # a template's service is not given a JSON file: update-service would drift from it
-        files = {s.name: os.path.join(out_dir, _service_file_name(s)) for s in context.plan.services
-                 if s.name not in in_templates}
+        files = {name: os.path.join(out_dir, _service_file_name(name)) for name in json_configurations}
     for name, source in in_templates.items():
         written = os.path.join(out_dir, "taskdefs", os.path.basename(source.path)) \
             if out_dir is not None and mode is Mode.PRINT else source.path
@@ -484,13 +509,11 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     if writes_files:
         assert out_dir is not None
         os.makedirs(out_dir, exist_ok=True)
-        for service in context.plan.services:
-            if service.name not in in_templates:
-                write_atomic(files[service.name], json.dumps(context.plan.service_configuration(service), indent=2)
-                             + "\n")
+        for name, configuration in json_configurations.items():
+            write_atomic(files[name], json.dumps(configuration, indent=2) + "\n")
         write_atomic(os.path.join(out_dir, "report.json"), FORMATS["json"](report))
         write_atomic(os.path.join(out_dir, "report.md"), FORMATS["markdown"](report))
-        say(f"wrote {len(files) - len(in_templates)} service configuration(s) and report.json, report.md to {out_dir}")
+        say(f"wrote {len(json_configurations)} service configuration(s) and report.json, report.md to {out_dir}")
     text = FORMATS[report_format](report)
     if taskdefs_to_stdout:
         say(text.rstrip("\n"))

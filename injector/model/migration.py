@@ -168,6 +168,9 @@ class PlannedService:
     pca_arn: str | None = None
     tls_role_arn: str | None = None  # the infrastructure role TLS needs (TLS_ROLE_NAME in the mesh's account)
     ecs: EcsService | None = None  # the ECS service definition given for it, if any
+    # (node, its ECS service) for the other versions whose own ECS service definition is given:
+    # one client alias reaches one ECS service, so these serve nothing and only call (R601)
+    versions: list[tuple[str, EcsService]] = field(default_factory=list)
 
     @property
     def primary(self) -> Node:
@@ -190,6 +193,9 @@ class MigrationPlan:
     by_node: dict[str, PlannedService]
     ab_routes: list[tuple[Router, Route]]  # weights between different services
     stand_ins: dict[str, StandIn] = field(default_factory=dict)  # by virtual service name
+    # where the namespace comes from when the files give it (a node's Cloud Map namespace), and that node
+    namespace_loc: Loc | None = None
+    namespace_node: str | None = None
     _aliases: dict[str, tuple[PlannedService, ServedPort]] | None = field(default=None, repr=False)
 
     def service_of(self, node: str) -> PlannedService | None:
@@ -228,9 +234,60 @@ class MigrationPlan:
                 return stand_in.expression
         return None
 
+    @property
+    def namespace_template(self) -> str | None:
+        """The template whose intrinsic the namespace is (it means something only there)."""
+        from meshify.injector.model.unknowns import is_unknown
+
+        if not is_unknown(self.namespace) or self.namespace_loc is None or self.namespace_loc.document is None:
+            return None
+        return self.namespace_loc.document.path
+
+    def namespace_for(self, ecs: EcsService | None) -> Any:
+        """The namespace as an ECS service's configuration is written: a name as it is; the
+        template's intrinsic only in that template's own ECS services, else None (a JSON
+        file for ``update-service`` cannot evaluate it: R616)."""
+        from meshify.injector.model.unknowns import is_unknown
+
+        if not is_unknown(self.namespace):
+            return self.namespace
+        template = self.namespace_template
+        if template is not None and ecs is not None:
+            document = ecs.locate("").document
+            if document is not None and document.path == template:
+                return self.namespace
+        return None
+
+    def refused_namespace(self) -> list[str]:
+        """The ECS services (planned, and versions' own) whose configuration cannot hold the
+        namespace: not written until ``--namespace`` names it (R616)."""
+        found = [service.name for service in self.services if self.namespace_for(service.ecs) is None]
+        found += [ecs.name for service in self.services for _, ecs in service.versions
+                  if self.namespace_for(ecs) is None]
+        return found
+
+    def _connect(self, ecs: EcsService | None) -> dict[str, Any]:
+        connect: dict[str, Any] = {"enabled": True}
+        namespace = self.namespace_for(ecs)
+        if namespace is not None:
+            connect["namespace"] = namespace
+        return connect
+
+    def version_configuration(self, service: PlannedService, ecs: EcsService) -> dict[str, Any]:
+        """The configuration of a version's own ECS service: in the namespace as a client
+        (its tasks still call their backends), serving nothing: the alias is the group's."""
+        configuration: dict[str, Any] = {}
+        if isinstance(ecs.data.get("cluster"), str):
+            configuration["cluster"] = ecs.data["cluster"]
+        configuration["service"] = ecs.name
+        if ecs.family:
+            configuration["taskDefinition"] = ecs.family
+        configuration["serviceConnectConfiguration"] = self._connect(ecs)
+        return configuration
+
     def service_configuration(self, service: PlannedService) -> dict[str, Any]:
         """The ``aws ecs update-service --cli-input-json`` input for one service."""
-        connect: dict[str, Any] = {"enabled": True, "namespace": self.namespace}
+        connect = self._connect(service.ecs)
         entries = []
         for port in service.ports:
             entry: dict[str, Any] = {"portName": port.port_name, "discoveryName": port.discovery_name}
@@ -262,16 +319,31 @@ class MigrationPlan:
         return configuration
 
 
-def _discovery_key(node: Node) -> tuple[str, ...] | None:
+def discovery_key(node: Node) -> tuple[Any, ...] | None:
+    """What a node registers as (Cloud Map namespace and service, or DNS hostname), in a
+    form two nodes compare by: equal keys make versions of one service. A name only the
+    stack knows (a template's intrinsic) is one name within its template
+    (``model.unknowns.comparable``); None when discovery cannot show it."""
+    from meshify.injector.model.unknowns import comparable
+
     discovery = node.discovery
     if discovery is None:
         return None
-    # A name only the stack knows (a template's intrinsic) cannot show two nodes are one service.
-    if discovery.kind == "dns" and isinstance(discovery.hostname, str) and discovery.hostname:
-        return ("dns", discovery.hostname)
-    if isinstance(discovery.service, str) and discovery.service and isinstance(discovery.namespace, (str, type(None))):
-        return ("cloudMap", discovery.namespace or "", discovery.service)
-    return None
+    template = discovery.loc.document.path if discovery.loc.document is not None else None
+    if discovery.kind == "dns":
+        hostname = comparable(discovery.hostname, template) if discovery.hostname else None
+        return ("dns", hostname) if hostname is not None else None
+    service = comparable(discovery.service, template) if discovery.service else None
+    namespace = comparable(discovery.namespace, template) if discovery.namespace is not None else ""
+    if service is None or namespace is None:
+        return None
+    return ("cloudMap", namespace, service)
+
+
+def _registered_name(node: Node) -> str | None:
+    """The name a node registers under, when the files give it (not an intrinsic)."""
+    key = discovery_key(node)
+    return key[-1] if key is not None and isinstance(key[-1], str) else None
 
 
 def _weighted(route: Route) -> list[Target]:
@@ -296,7 +368,7 @@ def _groups(mesh: Mesh) -> tuple[dict[str, str], list[tuple[Router, Route]]]:
             if len(nodes) < 2:
                 continue
             # a node the files do not describe has no known discovery: not provably a version
-            keys = {_discovery_key(mesh.nodes[name]) if name in mesh.nodes else None for name in nodes}
+            keys = {discovery_key(mesh.nodes[name]) if name in mesh.nodes else None for name in nodes}
             if len(keys) == 1 and None not in keys:
                 for name in nodes[1:]:
                     leader[find(name)] = find(nodes[0])
@@ -329,18 +401,30 @@ def _service_name(nodes: list[Node], ecs_services: dict[str, EcsService]) -> tup
     return default_service_name(nodes), None, None
 
 
+def _version_services(nodes: list[Node], chosen: EcsService | None,
+                      ecs_services: dict[str, EcsService]) -> list[tuple[str, EcsService]]:
+    """The ECS service definitions given for the group's other versions (the chosen one serves)."""
+    found: list[tuple[str, EcsService]] = []
+    for node in nodes:
+        for claim in (*node.families, *node.resources):
+            other = ecs_services.get(claim.name)
+            if other is not None and other is not chosen and all(other is not ecs for _, ecs in found):
+                found.append((node.name, other))
+    return found
+
+
 def default_service_name(nodes: list[Node]) -> str:
     """The ECS service a node (or a group of versions of one service) becomes when nothing
     names it: what it registers as in Cloud Map or DNS, else the node's name."""
-    key = _discovery_key(nodes[0])
-    return port_name((key[-1] if key is not None else nodes[0].name).split(".")[0])
+    registered = _registered_name(nodes[0])
+    return port_name((registered if registered is not None else nodes[0].name).split(".")[0])
 
 
 def _discovery_name(nodes: list[Node], fallback: str) -> str:
-    key = _discovery_key(nodes[0])
-    if key is None:
+    registered = _registered_name(nodes[0])
+    if registered is None:
         return port_name(fallback)
-    return port_name(key[-1].split(".")[0])
+    return port_name(registered.split(".")[0])
 
 
 def _alias_targets(mesh: Mesh, provider_router: Router) -> list[Target]:
@@ -409,7 +493,8 @@ def plan(mesh: Mesh, namespace: str | None = None, ecs_services: list[EcsService
         name, cluster, ecs = names[leader]
         if taken.count(name) > 1 and ecs is None and not any(node.service for node in nodes):
             name = port_name(nodes[0].name)  # two services would share a discovery-derived name
-        service = PlannedService(name, cluster, nodes, canaries=canaries.get(leader, []), ecs=ecs)
+        service = PlannedService(name, cluster, nodes, canaries=canaries.get(leader, []), ecs=ecs,
+                                 versions=_version_services(nodes, ecs, by_family))
         discovery = _discovery_name(nodes, name)
         seen_ports: set[int] = set()
         for node in nodes:
@@ -423,7 +508,11 @@ def plan(mesh: Mesh, namespace: str | None = None, ecs_services: list[EcsService
         services.append(service)
         for node in nodes:
             by_node[node.name] = service
-    current = MigrationPlan(mesh, namespace or _namespace(mesh), services, by_node, ab_routes, dict(stand_ins or {}))
+    found_namespace, namespace_node = (namespace, None) if namespace else _namespace(mesh)
+    source = mesh.nodes[namespace_node].discovery if namespace_node is not None else None
+    current = MigrationPlan(mesh, found_namespace, services, by_node, ab_routes, dict(stand_ins or {}),
+                            namespace_loc=source.loc.child("namespaceName") if source is not None else None,
+                            namespace_node=namespace_node)
     _aliases(current)
     for service in services:
         aliases = {port.alias for port in service.ports if port.alias}
@@ -442,13 +531,15 @@ def _uses_tls(service: PlannedService) -> bool:
     return any(port.listener.tls for port in service.ports)
 
 
-def _namespace(mesh: Mesh) -> str:
+def _namespace(mesh: Mesh) -> tuple[Any, str | None]:
+    """The manifest's namespace, else the first node's Cloud Map namespace (and that node),
+    else the mesh's name."""
     if mesh.cloud_map.namespace:
-        return mesh.cloud_map.namespace
+        return mesh.cloud_map.namespace, None
     for node in mesh.nodes.values():
         if node.discovery and node.discovery.namespace:
-            return node.discovery.namespace
-    return mesh.name
+            return node.discovery.namespace, node.name
+    return mesh.name, None
 
 
 def _port_for(service: PlannedService, port: int | None) -> ServedPort | None:

@@ -61,15 +61,6 @@ class ConnectPlan:
         return next((s for s in self.services if any(a.dns_name == dns_name for a in s.aliases)), None)
 
 
-def _discovery_key(node: Node) -> str | None:
-    discovery = node.discovery
-    if discovery is None:
-        return None
-    if discovery.kind == "cloudMap":
-        return f"cloudMap:{discovery.service}.{discovery.namespace}" if discovery.service else None
-    return f"dns:{discovery.hostname}" if discovery.hostname else None
-
-
 def _group_name(nodes: list[Node]) -> str:
     """The ECS service's name, as ``meshify migrate`` names it (so the picture and the
     report agree): the manifest's ``service:``, else what the nodes register as."""
@@ -93,6 +84,9 @@ def _percentages(router: Router) -> dict[str, float]:
 def plan(mesh: Mesh, namespace: str | None = None) -> ConnectPlan:
     """The Service Connect services for ``mesh``, in the namespace given or the mesh's
     Cloud Map namespace; in a stable order (by service name)."""
+    # the key migrate groups versions by, so that the picture and the report agree
+    from meshify.injector.model.migration import discovery_key
+
     group_of: dict[str, str] = {name: name for name in mesh.nodes}  # union-find over versions
 
     def root(name: str) -> str:
@@ -105,8 +99,8 @@ def plan(mesh: Mesh, namespace: str | None = None) -> ConnectPlan:
         for route in router.routes:
             known = [t.node for t in route.targets if t.node in mesh.nodes]
             for first, other in itertools.pairwise(known):
-                key = _discovery_key(mesh.nodes[first])
-                if key is not None and key == _discovery_key(mesh.nodes[other]):
+                key = discovery_key(mesh.nodes[first])
+                if key is not None and key == discovery_key(mesh.nodes[other]):
                     group_of[root(other)] = root(first)
 
     groups: dict[str, list[Node]] = {}

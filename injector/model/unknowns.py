@@ -40,3 +40,19 @@ def is_unknown(value: object) -> bool:
     if isinstance(value, dict):
         return is_intrinsic(value)
     return False
+
+
+def comparable(value: object, template: str | None) -> object | None:
+    """What ``value`` is compared by when the plan asks whether two names are one (versions
+    of one service): a CloudFormation intrinsic as its expression together with the template
+    that writes it, since one expression in one template is one value in the stack
+    (``!GetAtt ColorServiceRegistry.Name`` twice is the same name); a string as itself (a
+    placeholder written twice is filled the same way); None for any other unknown (a
+    Terraform expression, an intrinsic read from no template), which matches nothing."""
+    if isinstance(value, str) and not isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict) and is_intrinsic(value) and template is not None:
+        import json
+
+        return ("intrinsic", template, json.dumps(value, sort_keys=True))
+    return None

@@ -33,6 +33,7 @@ class ServiceEntry:
     configuration: dict[str, Any]
     file: str | None = None  # where the configuration is written: --out-dir's JSON file, or the template
     template: bool = False  # written into the template that declares the service (not for update-service)
+    refused: bool = False  # not written: its namespace is a template's expression (R616)
 
 
 @dataclass(slots=True)
@@ -83,7 +84,8 @@ def as_text(report: MigrationReport) -> str:
     lines += [f"  {f.where}: {f.feature} -> {f.becomes}" + (f" [{f.rule}]" if f.rule else "") for f in report.features]
     lines += ["", "ECS services:"]
     for service in report.services:
-        where = f" -> {service.file}" if service.file else ""
+        where = f" -> {service.file}" if service.file else \
+            " -> not written: its namespace only the stack knows [R616]" if service.refused else ""
         lines.append(f"  {service.name} (nodes {', '.join(service.nodes)}; families "
                      f"{', '.join(service.families) or 'none given'}){where}")
     lines += ["", "Findings:"]
@@ -132,7 +134,8 @@ def as_markdown(report: MigrationReport) -> str:
     out += ["", "## Service Connect configurations", "",
             "For `aws ecs create-service` / `aws ecs update-service --cli-input-json`:", ""]
     for service in report.services:
-        written = f" (written into `{service.file}`: its template manages it)" if service.template else ""
+        written = f" (written into `{service.file}`: its template manages it)" if service.template else \
+            " (not written: its namespace only the stack knows, R616)" if service.refused else ""
         out += [f"### `{service.name}`{written}", "", "```json", json.dumps(service.configuration, indent=2), "```", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -1,0 +1,207 @@
+"""migrate on AWS's howto-ecs-basics walkthrough, where names the plan compares are
+intrinsics the template alone cannot evaluate:
+
+- 3-routing.yaml's two colour nodes both register under ``!GetAtt ColorServiceRegistry.Name``
+  in ``!Sub '${ProjectName}.pvtdns'``: one expression in one template is one value, so they
+  are versions of one service (R601's canary), not an A/B split (R602);
+- the namespace is ``!Sub '${ProjectName}.pvtdns'``: the template's services get it as
+  written, but a JSON configuration for ``aws ecs update-service`` cannot hold an intrinsic
+  (R616 refuses that file and says to pass ``--namespace``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import run_meshify
+from golden_cases import CORPUS
+
+WALKTHROUGH = CORPUS / "aws-app-mesh-examples/walkthroughs/howto-ecs-basics/deploy"
+pytestmark = pytest.mark.skipif(not (WALKTHROUGH / "3-routing.yaml").exists(),
+                                reason=f"the shared corpus is absent ({CORPUS})")
+
+NAMESPACE = {"Fn::Sub": "${ProjectName}.pvtdns"}
+
+
+def _init(tmp_path, template: str = "3-routing.yaml", without: str | None = None):
+    """The walkthrough's template as cfn.yaml (without the resource ``without``), and its manifest."""
+    (tmp_path / ".git").mkdir()
+    text = (WALKTHROUGH / template).read_text()
+    if without is not None:
+        start = text.index(f"  {without}:\n")
+        end = text.index("\n  # END ", start) + 1
+        text = text[:start] + text[end:]
+    (tmp_path / "cfn.yaml").write_text(text)
+    result = run_meshify("init", "cfn.yaml", "--region", "us-west-2", "--account", "111122223333", "--mesh", "howto",
+                         cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def _findings(result) -> list[tuple]:
+    return [(f["rule"], f["severity"], f["path"], f["line"], f["column"]) for f in json.loads(result.stdout)["findings"]]
+
+
+def _connect(patch: list[dict]) -> dict[str, dict]:
+    return {operation["path"].split("/")[2]: operation["value"] for operation in patch
+            if operation["path"].endswith("/ServiceConnectConfiguration")}
+
+
+# ---------------------------------------------------------------------------------------
+# 1. Versions of one service whose Cloud Map service is an intrinsic
+
+
+def test_the_routed_colour_nodes_are_versions_of_one_service_not_an_ab_split(tmp_path):
+    _init(tmp_path)
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--check", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1  # R601 and R610 are warnings
+    findings = _findings(result)
+    assert ("R602", "error", "cfn.yaml", 709, 17) not in findings
+    assert [f for f in findings if f[1] != "info"] == [("R601", "warning", "cfn.yaml", 709, 17),
+                                                       ("R610", "warning", "cfn.yaml", 750, 9)]
+    r601 = next(f for f in json.loads(result.stdout)["findings"] if f["rule"] == "R601")
+    assert r601["message"] == (
+        "route `ColorRoute` of router `ColorVirtualRouter` splits traffic between versions of one service "
+        "(ColorVirtualNode 50%, ColorV2VirtualNode 50%): Service Connect has no router; they become one ECS service "
+        "`ColorECSService` deployed with deploymentConfiguration.strategy CANARY (canaryPercent 50) or LINEAR "
+        "(stepPercent 50); `ColorV2ECSService`, which runs `ColorV2VirtualNode`, serves no client alias of its own "
+        "(an alias is unique in a namespace): roll its task definition out as a new revision of `ColorECSService`, "
+        "then delete it")
+    report = json.loads(result.stdout)
+    rows = {row["feature"]: row["becomes"] for row in report["features"]}
+    assert rows["virtual node `ColorV2VirtualNode`"] == "ECS service `ColorECSService` (one of 2 versions), port `http-8080`"
+    assert rows["service discovery of `ColorV2VirtualNode`"] == "discoveryName `colorecsservice`"
+    assert [(s["service"], s["nodes"], s["file"]) for s in report["services"]] == [
+        ("ColorECSService", ["ColorVirtualNode", "ColorV2VirtualNode"], "cfn.yaml (ColorECSService)"),
+        ("ColorV2ECSService", ["ColorV2VirtualNode"], "cfn.yaml (ColorV2ECSService)"),
+        ("FrontECSService", ["FrontVirtualNode"], "cfn.yaml (FrontECSService)")]
+    assert any(step.startswith("Run `ColorECSService` with the task definition of `ColorVirtualNode`; roll out "
+                               "ColorV2VirtualNode as a new revision of it with deploymentConfiguration.strategy CANARY "
+                               "(canaryPercent 50) or LINEAR (stepPercent 50), then delete `ColorV2ECSService`.")
+               for step in report["steps"])
+
+
+def test_the_version_s_ecs_service_joins_the_namespace_as_a_client_and_the_primary_serves_the_alias(tmp_path):
+    _init(tmp_path)
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--patch", cwd=tmp_path)
+    alias = {"Fn::Join": [".", [{"Fn::GetAtt": ["ColorServiceRegistry", "Name"]}, {"Fn::Sub": "${ProjectName}.mesh.local"}]]}
+    assert _connect(json.loads(result.stdout)) == {
+        "ColorECSService": {"Enabled": True, "Namespace": NAMESPACE, "Services": [
+            {"PortName": "http-8080", "DiscoveryName": "colorecsservice", "ClientAliases": [{"Port": 8080, "DnsName": alias}]}]},
+        "ColorV2ECSService": {"Enabled": True, "Namespace": NAMESPACE},
+        "FrontECSService": {"Enabled": True, "Namespace": NAMESPACE, "Services": [
+            {"PortName": "http-8080", "DiscoveryName": "frontecsservice"}]}}
+
+
+def test_the_diff_of_the_version_s_service(tmp_path):
+    _init(tmp_path)
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--diff", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    start = lines.index("       TaskDefinition: !Ref ColorV2TaskDef")
+    assert lines[start:start + 5] == ["       TaskDefinition: !Ref ColorV2TaskDef",
+                                      "+      ServiceConnectConfiguration:",
+                                      "+        Enabled: true",
+                                      "+        Namespace: !Sub '${ProjectName}.pvtdns'",
+                                      " "]  # the blank line before ColorV2VirtualNode
+
+
+def test_equal_intrinsics_in_different_templates_are_not_taken_for_one_service(tmp_path):
+    """The same expression in two templates may be two values (two stacks): still an A/B split."""
+    _init(tmp_path)
+    text = (tmp_path / "cfn.yaml").read_text()
+    start, end = text.index("  ColorV2VirtualNode:\n"), text.index("  ColorVirtualService:\n")
+    (tmp_path / "cfn.yaml").write_text(text[:start] + text[end:])
+    (tmp_path / "v2.yaml").write_text("Parameters:\n  ProjectName: {Type: String}\n  ContainerPort: {Type: Number}\n"
+                                      "Resources:\n" + text[start:end])
+    result = run_meshify("migrate", "cfn.yaml", "v2.yaml", "--to", "service-connect", "--check", "--format", "json",
+                         cwd=tmp_path)
+    assert [f[:3] for f in _findings(result) if f[0] in ("R601", "R602")] == [("R602", "error", "cfn.yaml")]
+
+
+def test_different_intrinsics_in_one_template_are_not_taken_for_one_service(tmp_path):
+    _init(tmp_path)
+    text = (tmp_path / "cfn.yaml").read_text()
+    v2 = text.index("  ColorV2VirtualNode:\n")
+    at = text.index("ServiceName: !GetAtt ColorServiceRegistry.Name", v2)
+    (tmp_path / "cfn.yaml").write_text(text[:at] + "ServiceName: !GetAtt ColorV2ServiceRegistry.Name"
+                                       + text[at + len("ServiceName: !GetAtt ColorServiceRegistry.Name"):])
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--check", "--format", "json", cwd=tmp_path)
+    assert ("R602", "error", "cfn.yaml", 709, 17) in _findings(result)
+    assert "R601" not in [f[0] for f in _findings(result)]
+
+
+# ---------------------------------------------------------------------------------------
+# 2. A namespace given by an intrinsic, and configurations written as JSON
+
+
+def test_a_json_configuration_refuses_the_template_s_namespace_expression(tmp_path):
+    """FrontECSService taken out of the template: its configuration would go to
+    frontvirtualnode.service-connect.json, where `!Sub` means nothing."""
+    _init(tmp_path, without="FrontECSService")
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--out-dir", "out", "--diff",
+                         "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert not (tmp_path / "out" / "frontvirtualnode.service-connect.json").exists()
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    r616 = [f for f in report["findings"] if f["rule"] == "R616"]
+    assert [(f["severity"], f["path"], f["line"], f["column"]) for f in r616] == [("error", "cfn.yaml", 491, 13)]
+    assert r616[0]["message"] == (
+        'the Cloud Map namespace is cfn.yaml\'s expression {"Fn::Sub": "${ProjectName}.pvtdns"} (the namespace of '
+        "`ColorVirtualNode`), which only the stack can evaluate: it holds in the template's ECS services, but not in "
+        "the JSON configuration of `frontvirtualnode` for `aws ecs update-service`, which is not written; pass the "
+        "deployed namespace's name with --namespace NAME (`aws servicediscovery list-namespaces`), or declare that "
+        "ECS service in cfn.yaml")
+    front = next(s for s in report["services"] if s["service"] == "frontvirtualnode")
+    assert front["file"] is None
+    assert front["configuration"]["serviceConnectConfiguration"] == {
+        "enabled": True, "services": [{"portName": "http-8080", "discoveryName": "frontvirtualnode"}]}
+    assert "Fn::Sub" not in json.dumps(front["configuration"])
+    # the template's own services keep the expression
+    assert "+        Namespace: !Sub '${ProjectName}.pvtdns'" in result.stdout.splitlines()
+    assert "wrote 0 service configuration(s)" in result.stderr
+
+
+def test_the_refused_configuration_is_said_in_the_text_and_markdown_reports(tmp_path):
+    _init(tmp_path, without="FrontECSService")
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--out-dir", "out", "--check", cwd=tmp_path)
+    assert "  frontvirtualnode (nodes FrontVirtualNode; families none given) -> not written: its namespace only the " \
+           "stack knows [R616]" in result.stdout.splitlines()
+    assert "cfn.yaml:491:13: R616 [error] the Cloud Map namespace is cfn.yaml's expression" in result.stdout
+    run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--out-dir", "out", cwd=tmp_path)
+    markdown = (tmp_path / "out" / "report.md").read_text()
+    assert "### `frontvirtualnode` (not written: its namespace only the stack knows, R616)" in markdown
+
+
+def test_namespace_given_writes_the_json_configuration(tmp_path):
+    _init(tmp_path, without="FrontECSService")
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--out-dir", "out", "--diff",
+                         "--namespace", "howto.green", cwd=tmp_path)
+    assert "R616" not in result.stderr
+    config = json.loads((tmp_path / "out" / "frontvirtualnode.service-connect.json").read_text())
+    assert config == {"service": "frontvirtualnode", "serviceConnectConfiguration": {
+        "enabled": True, "namespace": "howto.green",
+        "services": [{"portName": "http-8080", "discoveryName": "frontvirtualnode"}]}}
+    assert "+        Namespace: howto.green" in result.stdout.splitlines()
+
+
+def test_a_service_given_as_api_json_refuses_the_expression_too(tmp_path):
+    """The ECS service as `aws ecs create-service` input beside the template."""
+    _init(tmp_path, without="FrontECSService")
+    shutil.copy(tmp_path / "cfn.yaml", tmp_path / "cfn.copy")
+    (tmp_path / "front-service.json").write_text(json.dumps(
+        {"cluster": "howto", "serviceName": "front", "taskDefinition": "FrontTaskDef", "desiredCount": 3}))
+    result = run_meshify("migrate", "cfn.yaml", "front-service.json", "--to", "service-connect", "--out-dir", "out",
+                         "--check", "--format", "json", cwd=tmp_path)
+    r616 = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "R616"]
+    assert [(f["path"], f["line"], f["column"]) for f in r616] == [("cfn.yaml", 491, 13)]
+    assert "the JSON configuration of `front` for `aws ecs update-service`" in r616[0]["message"]
+    assert (tmp_path / "cfn.yaml").read_bytes() == (tmp_path / "cfn.copy").read_bytes()
+
+
+def test_the_manifest_s_literal_namespace_is_written_as_before(tmp_path):
+    """The manifest alone: its namespace (the mesh's name here) is a name, no R616."""
+    _init(tmp_path)
+    result = run_meshify("migrate", "--to", "service-connect", "--out-dir", "out", cwd=tmp_path)
+    assert "R616" not in result.stdout
+    config = json.loads((tmp_path / "out" / "frontvirtualnode.service-connect.json").read_text())
+    assert config["serviceConnectConfiguration"]["namespace"] == "howto"
