@@ -31,8 +31,8 @@ def check(context: MeshContext):
     used = {backend.name.lower() for node in mesh.nodes.values() for backend in node.backends}
     for service in mesh.services.values():
         name = service.name.lower()  # DNS names are case-insensitive (RFC 4343)
-        if name not in used or name in placeholders or name in _answered_names(mesh, service) \
-                or service.name in mesh.unknown_names:  # a name only the stack knows
+        if name not in used or name in placeholders or service.name in mesh.unknown_names \
+                or name in _answered_names(mesh, service):  # a name only the stack knows: no finding on it
             continue
         reason = f"its provider node `{service.node}` answers to no such name" if service.node else \
             f"its provider is router `{service.router}`, which has no DNS name"
@@ -49,5 +49,7 @@ def _answered_names(mesh: Mesh, service: Service) -> set[str]:
     else:
         router = mesh.routers.get(service.router or "")
         nodes = [mesh.nodes.get(target.node) for route in router.routes for target in route.targets] if router else []
-    return {node.discovery.dns_name.lower() for node in nodes
-            if node is not None and node.discovery is not None and node.discovery.dns_name}
+    discoveries = [node.discovery for node in nodes if node is not None and node.discovery is not None]
+    if any(discovery.name_unknown for discovery in discoveries):  # it may answer to the name: no finding
+        return {service.name.lower()}
+    return {discovery.dns_name.lower() for discovery in discoveries if discovery.dns_name}

@@ -25,6 +25,8 @@ from meshify.injector.model.mesh import route_label
 
 @rule("R602", "error", "A/B split between services is lost", scope="migration")
 def check(context: MigrationContext):
+    from meshify.injector.model.migration import discovery_key  # only migrate needs it: not at lint's start-up
+
     for router, route in context.plan.ab_routes:
         weights = ", ".join(f"{t.node} {t.weight}" for t in route.targets)
         alias = next((s for s in context.mesh.services.values() if s.router == router.name), None)
@@ -36,6 +38,12 @@ def check(context: MigrationContext):
         if unknown:
             lands += (f" (the files do not describe {', '.join(f'`{n}`' for n in dict.fromkeys(unknown))}: give their "
                       "node specs or manifest entries if they are versions of one service)")
+        uncompared = [name for name in dict.fromkeys(t.node for t in route.targets)
+                      if name in context.mesh.nodes and discovery_key(context.mesh.nodes[name]) is None]
+        if uncompared:  # a name only the stack knows, or no discovery: meshify cannot tell they are versions
+            lands += (f" ({', '.join(f'`{n}`' for n in uncompared)} give{'s' if len(uncompared) == 1 else ''} no "
+                      "service discovery meshify can compare: if they are versions of one service, give them the same "
+                      "`discovery` in the manifest, or give migrate the template that declares them)")
         yield check.rule.finding(
             f"{route_label(router, route)} splits traffic between different services ({weights}): Service Connect "
             f"has no weighted split between services, so it is lost{lands}; keep it with a VPC Lattice listener rule "

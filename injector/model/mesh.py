@@ -78,12 +78,21 @@ class Discovery:
 
     @property
     def dns_name(self) -> str | None:
-        """The name the node answers to in DNS, if discovery gives it one."""
+        """The name the node answers to in DNS, if discovery gives it one (None for a name
+        only the stack knows: a template's intrinsic is no name to compare)."""
         if self.kind == "dns":
-            return self.hostname
-        if self.service and self.namespace:
+            return self.hostname if isinstance(self.hostname, str) else None
+        if isinstance(self.service, str) and isinstance(self.namespace, str) and self.service and self.namespace:
             return f"{self.service}.{self.namespace}"
         return None
+
+    @property
+    def name_unknown(self) -> bool:
+        """Whether the name it answers to is one only the stack knows (a template's intrinsic)."""
+        from meshify.injector.model.unknowns import is_unknown
+
+        parts = (self.hostname,) if self.kind == "dns" else (self.service, self.namespace)
+        return any(is_unknown(part) for part in parts)
 
 
 @dataclass(slots=True)

@@ -205,3 +205,20 @@ def test_the_manifest_s_literal_namespace_is_written_as_before(tmp_path):
     assert "R616" not in result.stdout
     config = json.loads((tmp_path / "out" / "frontvirtualnode.service-connect.json").read_text())
     assert config["serviceConnectConfiguration"]["namespace"] == "howto"
+
+
+def test_with_the_manifest_alone_r602_says_it_cannot_tell_and_how_to_say_they_are_versions(tmp_path):
+    """init writes no discovery whose names are intrinsics: the manifest alone cannot show
+    the colour nodes are versions of one service. The split is still reported (it would be
+    lost), with what meshify could not compare and what to give it."""
+    _init(tmp_path)
+    result = run_meshify("migrate", "--to", "service-connect", "--check", "--format", "json", cwd=tmp_path)
+    r602 = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "R602"]
+    assert [(f["severity"], f["path"], f["line"], f["column"]) for f in r602] == [("error", "meshify.yaml", 35, 9)]
+    assert r602[0]["message"] == (
+        "route `ColorRoute` of router `ColorVirtualRouter` splits traffic between different services "
+        "(ColorVirtualNode 50, ColorV2VirtualNode 50): Service Connect has no weighted split between services, so it "
+        "is lost; `ColorVirtualService` will reach only `colorvirtualnode` (`ColorVirtualNode`, `ColorV2VirtualNode` "
+        "give no service discovery meshify can compare: if they are versions of one service, give them the same "
+        "`discovery` in the manifest, or give migrate the template that declares them); keep it with a VPC Lattice "
+        "listener rule forwarding to weighted target groups (or an ALB forward action with the same weights)")

@@ -32,3 +32,36 @@ def test_known_values_are_not(value):
 def test_a_string_is_unknown_exactly_when_the_placeholder_search_finds_one(value):
     """The quick answer for strings with no "$", "<" or "{{" is the search's answer."""
     assert is_unknown(value) == (unknowns._PLACEHOLDER.search(value) is not None)
+
+
+def test_one_intrinsic_in_one_template_compares_as_one_value():
+    from meshify.injector.model.unknowns import comparable
+
+    name = {"Fn::GetAtt": ["ColorServiceRegistry", "Name"]}
+    assert comparable(name, "cfn.yaml") == comparable({"Fn::GetAtt": ["ColorServiceRegistry", "Name"]}, "cfn.yaml")
+    assert comparable({"Fn::Sub": "${A}-${B}"}, "cfn.yaml") == comparable({"Fn::Sub": "${A}-${B}"}, "cfn.yaml")
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    (({"Fn::GetAtt": ["ColorServiceRegistry", "Name"]}, "cfn.yaml"), ({"Fn::GetAtt": ["ColorServiceRegistry", "Name"]}, "v2.yaml")),
+    (({"Fn::GetAtt": ["ColorServiceRegistry", "Name"]}, "cfn.yaml"), ({"Fn::GetAtt": ["V2Registry", "Name"]}, "cfn.yaml")),
+    (({"Ref": "ColorName"}, "cfn.yaml"), ("ColorName", "cfn.yaml")),
+])
+def test_intrinsics_of_two_templates_or_two_expressions_are_not_one_value(first, second):
+    from meshify.injector.model.unknowns import comparable
+
+    assert comparable(*first) != comparable(*second)
+
+
+@pytest.mark.parametrize("value", [Unknown("aws_service_discovery_service.color.name"), {"Fn::Sub": "x"}, {"a": 1}, None])
+def test_what_cannot_be_compared_is_none(value):
+    from meshify.injector.model.unknowns import comparable
+
+    template = None if isinstance(value, dict) and "Fn::Sub" in value else "main.tf"
+    assert comparable(value, template) is None
+
+
+def test_a_written_name_compares_as_itself():
+    from meshify.injector.model.unknowns import comparable
+
+    assert comparable("color", "cfn.yaml") == comparable("color", "other.yaml") == "color"
