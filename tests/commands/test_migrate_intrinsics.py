@@ -11,6 +11,7 @@ intrinsics the template alone cannot evaluate:
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -30,7 +31,7 @@ def _init(tmp_path, template: str = "3-routing.yaml", without: str | None = None
     text = (WALKTHROUGH / template).read_text()
     if without is not None:
         start = text.index(f"  {without}:\n")
-        end = text.index("\n  # END ", start) + 1
+        end = re.compile(r"^  [A-Za-z#]", re.MULTILINE).search(text, start + 3).start()  # the next resource or comment
         text = text[:start] + text[end:]
     (tmp_path / "cfn.yaml").write_text(text)
     result = run_meshify("init", "cfn.yaml", "--region", "us-west-2", "--account", "111122223333", "--mesh", "howto",
@@ -222,3 +223,25 @@ def test_with_the_manifest_alone_r602_says_it_cannot_tell_and_how_to_say_they_ar
         "give no service discovery meshify can compare: if they are versions of one service, give them the same "
         "`discovery` in the manifest, or give migrate the template that declares them); keep it with a VPC Lattice "
         "listener rule forwarding to weighted target groups (or an ALB forward action with the same weights)")
+
+
+def test_a_version_s_ecs_service_given_as_api_json_is_written_as_a_client(tmp_path):
+    """ColorV2ECSService taken out of the template and given as create-service input."""
+    _init(tmp_path, without="ColorV2ECSService")
+    (tmp_path / "color-v2.json").write_text(json.dumps(
+        {"cluster": "howto", "serviceName": "color-v2", "taskDefinition": "ColorV2TaskDef", "desiredCount": 3}))
+    refused = run_meshify("migrate", "cfn.yaml", "color-v2.json", "--to", "service-connect", "--out-dir", "out",
+                          "--check", "--format", "json", cwd=tmp_path)
+    report = json.loads(refused.stdout)
+    assert "the JSON configuration of `color-v2` for `aws ecs update-service`" in \
+        next(f["message"] for f in report["findings"] if f["rule"] == "R616")
+    assert "`color-v2`, which runs `ColorV2VirtualNode`, serves no client alias of its own" in \
+        next(f["message"] for f in report["findings"] if f["rule"] == "R601")
+    result = run_meshify("migrate", "cfn.yaml", "color-v2.json", "--to", "service-connect", "--out-dir", "out",
+                         "--namespace", "howto.green", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout  # R601, R610
+    assert json.loads((tmp_path / "out" / "color-v2.service-connect.json").read_text()) == {
+        "cluster": "howto", "service": "color-v2", "taskDefinition": "ColorV2TaskDef",
+        "serviceConnectConfiguration": {"enabled": True, "namespace": "howto.green"}}
+    assert sorted(path.name for path in (tmp_path / "out").glob("*.service-connect.json")) == \
+        ["color-v2.service-connect.json"]
