@@ -36,9 +36,10 @@ def check(context: MigrationContext):
     if not refused or template is None or current.namespace_loc is None:
         return
     names = ", ".join(f"`{name}`" for name in refused)
+    shown = json.dumps(current.namespace) if isinstance(current.namespace, dict) else str(current.namespace)
     one = len(refused) == 1
     yield check.rule.finding(
-        f"the Cloud Map namespace is {template}'s expression {json.dumps(current.namespace)} (the namespace of "
+        f"the Cloud Map namespace is {template}'s expression {shown} (the namespace of "
         f"`{current.namespace_node}`), which only the stack can evaluate: it holds in the template's ECS services, but "
         f"not in the JSON configuration{'' if one else 's'} of {names} for `aws ecs update-service`, which "
         f"{'is' if one else 'are'} not written; pass the deployed namespace's name with --namespace NAME "

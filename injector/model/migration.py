@@ -235,21 +235,27 @@ class MigrationPlan:
         return None
 
     @property
-    def namespace_template(self) -> str | None:
-        """The template whose intrinsic the namespace is (it means something only there)."""
-        from meshify.injector.model.unknowns import is_unknown
+    def namespace_expression(self) -> bool:
+        """Whether the namespace is a template's expression (an intrinsic, a Terraform
+        expression) rather than a name: only that template's stack can evaluate it. A
+        placeholder string (``${NAMESPACE}``) is text a tool fills in a file: written as is."""
+        from meshify.injector.documents.unknown import Unknown
+        from meshify.injector.model.unknowns import is_intrinsic
 
-        if not is_unknown(self.namespace) or self.namespace_loc is None or self.namespace_loc.document is None:
+        return isinstance(self.namespace, Unknown) or is_intrinsic(self.namespace)
+
+    @property
+    def namespace_template(self) -> str | None:
+        """The template whose expression the namespace is (it means something only there)."""
+        if not self.namespace_expression or self.namespace_loc is None or self.namespace_loc.document is None:
             return None
         return self.namespace_loc.document.path
 
     def namespace_for(self, ecs: EcsService | None) -> Any:
         """The namespace as an ECS service's configuration is written: a name as it is; the
-        template's intrinsic only in that template's own ECS services, else None (a JSON
+        template's expression only in that template's own ECS services, else None (a JSON
         file for ``update-service`` cannot evaluate it: R616)."""
-        from meshify.injector.model.unknowns import is_unknown
-
-        if not is_unknown(self.namespace):
+        if not self.namespace_expression:
             return self.namespace
         template = self.namespace_template
         if template is not None and ecs is not None:
