@@ -193,6 +193,7 @@ def test_a_service_given_as_api_json_refuses_the_expression_too(tmp_path):
         {"cluster": "howto", "serviceName": "front", "taskDefinition": "FrontTaskDef", "desiredCount": 3}))
     result = run_meshify("migrate", "cfn.yaml", "front-service.json", "--to", "service-connect", "--out-dir", "out",
                          "--check", "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1
     r616 = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "R616"]
     assert [(f["path"], f["line"], f["column"]) for f in r616] == [("cfn.yaml", 491, 13)]
     assert "the JSON configuration of `front` for `aws ecs update-service`" in r616[0]["message"]
