@@ -242,11 +242,16 @@ def _features(context: engine.MigrationContext, findings: list[engine.Finding], 
             where_said += f" (+{len(located) - 1} more)"
         severities = {f.severity for f in located} or {rules[rule_id].severity}
         worst = max(severities, key=engine.severity_rank)
-        rows.append(Feature(rules[rule_id].title, where_said, _EFFECT[worst], rule_id))
+        effect = _WAITS_FOR_THE_USER if worst == "error" and rule_id in _ANSWERED_BY_THE_USER else _EFFECT[worst]
+        rows.append(Feature(rules[rule_id].title, where_said, effect, rule_id))
     return rows
 
 
 _EFFECT = {"error": "no equivalent: lost", "warning": "changes behaviour", "info": "carries over, differently"}
+# Errors that are no lost feature: a stand-in name (R615) or a namespace only the stack knows
+# (R616) carry over once the user says the deployed name; until then nothing wrong is written.
+_ANSWERED_BY_THE_USER = frozenset({"R615", "R616"})
+_WAITS_FOR_THE_USER = "needs your answer: not written until given"
 
 
 def _place(located: Located) -> str:

@@ -246,3 +246,14 @@ def test_a_version_s_ecs_service_given_as_api_json_is_written_as_a_client(tmp_pa
         "serviceConnectConfiguration": {"enabled": True, "namespace": "howto.green"}}
     assert sorted(path.name for path in (tmp_path / "out").glob("*.service-connect.json")) == \
         ["color-v2.service-connect.json"]
+
+
+def test_the_features_table_says_a_refused_configuration_waits_for_the_user_not_that_it_is_lost(tmp_path):
+    """R616 (and R615) are errors because nothing right can be written without the user's
+    answer, not because Service Connect lacks the feature."""
+    _init(tmp_path, without="FrontECSService")
+    run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--out-dir", "out", "--check", cwd=tmp_path)
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--out-dir", "out", "--check",
+                         "--format", "json", cwd=tmp_path)
+    rows = {row["rule"]: row["becomes"] for row in json.loads(result.stdout)["features"] if row["rule"]}
+    assert rows["R616"] == "needs your answer: not written until given"

@@ -175,3 +175,10 @@ def test_the_deployed_name_put_in_wins_over_the_templates_stand_in(tmp_path):
     result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--patch", cwd=tmp_path)
     assert _aliases(json.loads(result.stdout))["ColorECSService"] == [{"Port": 8080, "DnsName": "color.howto.mesh.local"}]
     assert "R615" not in result.stderr
+
+
+def test_the_features_table_says_a_stand_in_waits_for_the_deployed_name(tmp_path):
+    _init(tmp_path, "2-meshify.yaml")
+    result = run_meshify("migrate", "--to", "service-connect", "--check", "--format", "json", cwd=tmp_path)
+    rows = {row["rule"]: row["becomes"] for row in json.loads(result.stdout)["features"] if row["rule"]}
+    assert rows["R615"] == "needs your answer: not written until given"
