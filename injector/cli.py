@@ -218,7 +218,6 @@ def lint(
     skip_unknown: SkipUnknownOption = False,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
-    from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands.lint import lint as run_lint
     from meshify.injector.engine import SEVERITIES, severity_rank
     from meshify.injector.outputs import progress
@@ -232,10 +231,15 @@ def lint(
     config, manifest_path = _project(manifest) if live else _project_or_files(manifest, paths or [])
     _check_ids(config, select, ignore)
     fail_on = fail_on or config.fail_on or "error"
+    aws = None
+    if live or profile or region:  # a lint of files never imports AWS's modules
+        from meshify.injector.aws.session import AwsOptions
+
+        aws = AwsOptions(profile, region)
     failed: list[str] = []  # files that could not be used, each reported in one line: exit 2 at the end
     findings = run_lint(manifest_path, paths or [], policy,
                         _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,
-                        AwsOptions(profile, region) if live or profile or region else None, live, failed,
+                        aws, live, failed,
                         skip_unknown)
     if output_format == "text":
         sys.stdout.write(printable(text(findings, styled_output(sys.stdout))))

@@ -20,11 +20,13 @@ Fix: name the port mapping (``name``) as the service's ``portName`` says, or cor
 """
 
 from meshify.injector.engine import ServiceContext, rule
-from meshify.injector.model.ecs_service import port_names
 
 
 @rule("C501", "error", "portName that no port mapping names", scope="service")
 def check(context: ServiceContext):
+    # Imported when an ECS service is checked: a lint of task definitions never needs it (start-up).
+    from meshify.injector.model.ecs_service import port_names
+
     if context.taskdef is None:
         return
     names = port_names(context.taskdef)

@@ -19,13 +19,15 @@ Fix: use lowercase names within the limits.
 """
 
 from meshify.injector.engine import ServiceContext, rule
-from meshify.injector.model.ecs_service import port_names
-from meshify.injector.model.service_connect import name_problem
 from meshify.injector.model.task_definition import container_pointer
 
 
 @rule("C502", "error", "Service Connect name breaks the API's pattern or length", scope="service")
 def check(context: ServiceContext):
+    # Imported when an ECS service is checked: a lint of task definitions never needs it (start-up).
+    from meshify.injector.model.ecs_service import port_names
+    from meshify.injector.model.service_connect import name_problem
+
     service = context.service
     if context.taskdef is not None and context.locate_taskdef is not None:
         for name, (index, position, _) in port_names(context.taskdef).items():

@@ -19,11 +19,13 @@ grpc) if it speaks one.
 """
 
 from meshify.injector.engine import ServiceContext, rule
-from meshify.injector.model.ecs_service import port_names
 
 
 @rule("C505", "error", "Per-request timeout on a TCP port", scope="service")
 def check(context: ServiceContext):
+    # Imported when an ECS service is checked: a lint of task definitions never needs it (start-up).
+    from meshify.injector.model.ecs_service import port_names
+
     if context.taskdef is None:
         return
     names = port_names(context.taskdef)

@@ -18,11 +18,13 @@ Fix: run the task in ``awsvpc`` network mode, or serve without TLS.
 """
 
 from meshify.injector.engine import ServiceContext, rule
-from meshify.injector.model.service_connect import network_mode
 
 
 @rule("C507", "error", "Service Connect TLS with bridge networking", scope="service")
 def check(context: ServiceContext):
+    # Imported when an ECS service is checked: a lint of task definitions never needs it (start-up).
+    from meshify.injector.model.service_connect import network_mode
+
     if context.taskdef is None or network_mode(context.taskdef, context.service.data) != "bridge":
         return
     for index, entry in context.service.connect_services():

@@ -18,11 +18,13 @@ Fix: use the ECS deployment controller with a deployment strategy.
 """
 
 from meshify.injector.engine import ServiceContext, rule
-from meshify.injector.model.service_connect import unsupported_controllers
 
 
 @rule("C508", "error", "Deployment controller Service Connect does not support", scope="service")
 def check(context: ServiceContext):
+    # Imported when an ECS service is checked: a lint of task definitions never needs it (start-up).
+    from meshify.injector.model.service_connect import unsupported_controllers
+
     controller = context.service.data.get("deploymentController")
     kind = controller.get("type") if isinstance(controller, dict) else None
     if context.service.service_connect_enabled and kind in unsupported_controllers():

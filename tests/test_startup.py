@@ -77,3 +77,21 @@ def test_an_unchanged_manifest_is_not_parsed_again_even_for_a_finding_in_it(cach
     modules = set(json.loads(second.stderr.strip().splitlines()[-1])["modules"])
     assert sorted({"ruamel.yaml", "_ruamel_yaml", "meshify.injector.documents.yaml_text", "jsonschema", "tomllib"}
                   & modules) == []
+
+
+# Never imported by a pre-commit lint of the shop (a manifest already validated, JSON and YAML task
+# definitions): the readers of other formats, AWS's modules, the standard library modules only
+# they need. Each was measured at a start (bench/NOTES.md, "issue 13, start-up").
+NOT_FOR_A_LINT_OF_TASK_DEFINITIONS = (
+    "meshify.injector.aws.session", "meshify.injector.inputs.cloudformation", "meshify.injector.inputs.composex",
+    "meshify.injector.inputs.ecs_service", "meshify.injector.model.ecs_service",
+)
+
+
+def test_a_lint_of_task_definitions_imports_only_what_it_reads(cache):
+    argv = ["lint", "meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (SHOP / "taskdefs").iterdir())]
+    assert any(name.endswith(".yaml") for name in argv[2:]) and any(name.endswith(".json") for name in argv[2:])
+    _imported(SHOP, cache, *argv)  # fills the validation cache
+    status, modules = _imported(SHOP, cache, *argv)
+    assert status == 1
+    assert sorted(name for name in NOT_FOR_A_LINT_OF_TASK_DEFINITIONS if name in modules) == []

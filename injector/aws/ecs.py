@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from meshify.injector.aws.session import AwsOptions, call, client
-from meshify.injector.documents.document import Document
+if TYPE_CHECKING:  # lint asks is_ecs_reference of every path: the rest only when a reference is read
+    from meshify.injector.aws.session import AwsOptions
+    from meshify.injector.documents.document import Document
 
 _ARN = re.compile(r"^arn:[^:]+:ecs:([^:]+):\d{12}:task-definition/.+")
 
@@ -20,12 +21,17 @@ def is_ecs_reference(text: str) -> bool:
 
 def _ecs(reference: str, options: AwsOptions, default_region: str) -> Any:
     """An ECS client in the region an ARN names, else the given or configured one."""
+    from meshify.injector.aws.session import AwsOptions, client
+
     match = _ARN.match(reference)
     region = options.region or (match.group(1) if match else None)
     return client("ecs", AwsOptions(options.profile, region), default_region)
 
 
 def read_ecs_document(reference: str, options: AwsOptions, default_region: str) -> Document:
+    from meshify.injector.aws.session import call
+    from meshify.injector.documents.document import Document
+
     ecs = _ecs(reference, options, default_region)
     name = reference.removeprefix("ecs:")
     answer = call(ecs, "describe_task_definition", taskDefinition=name, include=["TAGS"])
@@ -35,5 +41,7 @@ def read_ecs_document(reference: str, options: AwsOptions, default_region: str) 
 
 def register(document_data: dict[str, Any], reference: str, options: AwsOptions, default_region: str) -> str:
     """Register ``document_data`` as a new revision; its ARN."""
+    from meshify.injector.aws.session import call
+
     ecs = _ecs(reference, options, default_region)
     return call(ecs, "register_task_definition", **document_data)["taskDefinition"]["taskDefinitionArn"]

@@ -11,17 +11,15 @@ import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from meshify.injector import engine
-from meshify.injector.aws.ecs import is_ecs_reference, read_ecs_document
-from meshify.injector.aws.session import AwsOptions
+from meshify.injector.aws.ecs import is_ecs_reference
 from meshify.injector.commands.batch import Failure, caught, each_file, report_failure
 from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
-from meshify.injector.inputs.composex import ComposeFile
-from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.reader import (
     InputFile,
@@ -36,6 +34,11 @@ from meshify.injector.inputs.reader import (
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.progress import progress
+
+if TYPE_CHECKING:  # start-up: a lint of files imports neither AWS's modules nor the readers of other formats
+    from meshify.injector.aws.session import AwsOptions
+    from meshify.injector.inputs.composex import ComposeFile
+    from meshify.injector.inputs.ecs_service import EcsServiceFile
 
 
 @dataclass(slots=True)
@@ -61,6 +64,9 @@ def _read_paths(paths: list[str], manifest_path: str | None, region: str, aws: A
             continue
         with each_file(path, failed):
             if is_ecs_reference(path):
+                from meshify.injector.aws.ecs import read_ecs_document
+                from meshify.injector.aws.session import AwsOptions
+
                 found: InputFile | None = read_document(read_ecs_document(path, aws or AwsOptions(), region))
             elif skip_unknown and not walked.walked:
                 found = read_if_known(path)
@@ -162,6 +168,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     findings += _redefined_findings(manifest_path, config.envoy_image, inputs, by_scope.get("mesh", []))
     if live:
         from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
+        from meshify.injector.aws.session import AwsOptions
 
         live_mesh = read_mesh(mesh, aws or AwsOptions())
         note_unsupported(live_mesh)
@@ -509,6 +516,7 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
     elsewhere = {found for found in elsewhere if found.path in reported}
     if live:
         from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
+        from meshify.injector.aws.session import AwsOptions
 
         live_mesh = read_mesh(mesh, aws or AwsOptions())
         note_unsupported(live_mesh)

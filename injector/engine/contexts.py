@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from meshify.injector.model.ecs_service import EcsService
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 
 if TYPE_CHECKING:  # typing only: the live modules belong to the commands that talk to AWS
     from meshify.injector.aws.live import LiveMesh, LivePlaceholders
     from meshify.injector.inputs.appmesh_spec import SpecFile
     from meshify.injector.inputs.task_definition import TaskDefinitionFile
+    from meshify.injector.model.ecs_service import EcsService
     from meshify.injector.model.migration import MigrationPlan, StandIn
 
 

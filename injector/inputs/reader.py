@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from meshify.injector.documents.document import Document, read_text
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
-from meshify.injector.inputs.cloudformation import Template, read_template
-from meshify.injector.inputs.composex import ComposeFile, read_compose
-from meshify.injector.inputs.ecs_service import EcsServiceFile, services_from_document
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
 from meshify.injector.model.mesh import Loc
+
+if TYPE_CHECKING:  # each reader imports its format's module when it runs (start-up: a lint of task definitions)
+    from meshify.injector.inputs.cloudformation import Template
+    from meshify.injector.inputs.composex import ComposeFile
+    from meshify.injector.inputs.ecs_service import EcsServiceFile
 
 
 @dataclass(slots=True)
@@ -69,6 +72,8 @@ def _check_spec_types(spec: SpecFile) -> None:
 
 
 def _cloudformation(document: Document) -> InputFile | None:
+    from meshify.injector.inputs.cloudformation import read_template
+
     template = read_template(document)
     if template is None:
         return None
@@ -76,6 +81,8 @@ def _cloudformation(document: Document) -> InputFile | None:
 
 
 def _ecs_service(document: Document) -> InputFile | None:
+    from meshify.injector.inputs.ecs_service import services_from_document
+
     services = services_from_document(document)
     return InputFile(document, services=services) if services else None
 
@@ -110,6 +117,8 @@ def _container_array(document: Document) -> InputFile | None:
 
 
 def _composex(document: Document) -> InputFile | None:
+    from meshify.injector.inputs.composex import read_compose
+
     compose = read_compose(document)
     return None if compose is None else InputFile(document, spec_files=compose.spec_files, compose=compose)
 
