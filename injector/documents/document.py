@@ -14,7 +14,6 @@ import itertools
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -793,6 +792,8 @@ def _stage(path: str, text: str) -> tuple[str, int]:
     """A temporary file beside ``path`` holding ``text`` (not yet flushed) with the mode,
     owner and group ``path`` has (or the umask's mode for a new file): its path and open
     descriptor."""
+    import tempfile  # here, not at the top: a lint never writes (start-up)
+
     target = Path(path)
     try:
         status: os.stat_result | None = target.stat()

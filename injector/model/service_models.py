@@ -10,7 +10,6 @@ own ``ParamValidator`` on everything that validator checks.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import re
@@ -34,10 +33,16 @@ def _data_root() -> Path:
 
 def _read(path: Path) -> Any:
     if path.suffix == ".gz":
-        return json.loads(gzip.decompress(path.read_bytes()))
+        return json.loads(_gunzip(path))
     if path.with_name(path.name + ".gz").exists():
-        return json.loads(gzip.decompress(path.with_name(path.name + ".gz").read_bytes()))
+        return json.loads(_gunzip(path.with_name(path.name + ".gz")))
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _gunzip(path: Path) -> bytes:
+    import gzip  # only for a compressed model read afresh: a warm lint has the ECS model from the cache (start-up)
+
+    return gzip.decompress(path.read_bytes())
 
 
 @cache
