@@ -7,8 +7,9 @@ This is the one lazy boundary (ARCHITECTURE.md, "Start-up"): each command import
 jsonschema or jsonpatch. Below this module, imports are ordinary.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads every parameter's annotation of the
+# command it builds, and evaluating them from strings at each run (typing.get_type_hints) cost
+# more than evaluating them once when the functions are defined (start-up).
 import os
 import sys
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
@@ -66,7 +67,7 @@ def main_options(
     """Wire ECS task definitions into an AWS App Mesh mesh, and lint the mesh."""
 
 
-def _project(manifest: str | None) -> tuple[Config, str]:
+def _project(manifest: str | None) -> tuple["Config", str]:
     """The configuration found upwards, and the manifest: the option's, the
     configuration's, or meshify.yaml found upwards."""
     from meshify.injector.config import load_config
@@ -75,7 +76,7 @@ def _project(manifest: str | None) -> tuple[Config, str]:
     return config, _manifest_path(manifest, config.manifest)
 
 
-def _project_or_files(manifest: str | None, paths: list[str]) -> tuple[Config, str | None]:
+def _project_or_files(manifest: str | None, paths: list[str]) -> tuple["Config", str | None]:
     """As :func:`_project`, but with files given and no manifest anywhere, None: the mesh
     is then the App Mesh resources of the files (formats.md)."""
     from meshify.injector.config import load_config
@@ -186,7 +187,7 @@ def _ids(values: list[str] | None) -> list[str]:
     return [part.strip().upper() for value in values or [] for part in value.split(",") if part.strip()]
 
 
-def _check_ids(config: Config, select: list[str] | None, ignore: list[str] | None) -> None:
+def _check_ids(config: "Config", select: list[str] | None, ignore: list[str] | None) -> None:
     """Unknown rule ids are a usage error, as in ruff: a typo must not turn linting off."""
     from meshify.injector.config import check_rule_ids
     from meshify.injector.engine import all_rules
@@ -374,7 +375,7 @@ def graph(
     raise typer.Exit(command.run(paths or [], manifest_path, output_format, overlay_lint, to, namespace, config))
 
 
-def _project_or_none(manifest: str | None, have_paths: bool) -> tuple[Config, str | None]:
+def _project_or_none(manifest: str | None, have_paths: bool) -> tuple["Config", str | None]:
     """As :func:`_project`, but files given without a manifest to be found are a mesh on their own."""
     try:
         return _project(manifest)
@@ -394,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     click_exceptions = sys.modules[typer.BadParameter.__module__]
     every_command = app.registered_commands
     app.registered_commands = _commands_needed(every_command, sys.argv[1:] if argv is None else argv)
+    # --install-completion and --show-completion are the group's options, before any command: with
+    # one command chosen they cannot be on the command line, and typer inspects two functions to add them.
+    completion = app._add_completion
+    app._add_completion = completion and len(app.registered_commands) != 1
     try:
         status = app(args=argv, prog_name="meshify", standalone_mode=False)
     except InputError as error:
@@ -417,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         app.registered_commands = every_command
+        app._add_completion = completion
     return status if isinstance(status, int) else 0
 
 
