@@ -17,6 +17,8 @@ KEYS = ("manifest", "select", "ignore", "fail-on", "per-file-ignores", "envoy-im
 
 @dataclass(slots=True)
 class Config:
+    """The project's configuration (``meshify.toml`` or ``[tool.meshify]``), or its defaults."""
+
     path: Path | None = None
     manifest: str | None = None
     select: list[str] = field(default_factory=list)

@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # start-up: a lint of files imports neither AWS's modules nor
 
 @dataclass(slots=True)
 class _Inputs:
+    """Every file a lint read, by kind."""
+
     task_files: list[TaskDefinitionFile]
     spec_files: list[SpecFile]
     reported: set[str]  # the paths whose findings are printed

@@ -34,6 +34,8 @@ def severity_rank(severity: str) -> int:
 
 @dataclass(slots=True)
 class Finding:
+    """What a rule found, where, and its fix as RFC 6902 operations (if it has one)."""
+
     rule: str
     severity: str
     message: str
@@ -44,6 +46,8 @@ class Finding:
 
 @dataclass(slots=True)
 class Rule:
+    """A registered rule: its id, severity, title, scope and check."""
+
     id: str
     severity: Severity
     title: str

@@ -17,6 +17,8 @@ UNUSED = "S001"
 
 @dataclass(slots=True)
 class Suppression:
+    """One ``# meshify: ignore[...]`` comment: where it is, the rules it names, why."""
+
     line: int
     column: int
     rules: list[str]

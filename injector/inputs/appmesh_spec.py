@@ -44,6 +44,8 @@ KINDS: dict[str, tuple[str, str]] = {
 
 @dataclass(slots=True)
 class SpecFile:
+    """One App Mesh resource of a file, its spec in the API's spelling."""
+
     document: Document
     kind: str
     name: str

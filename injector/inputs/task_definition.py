@@ -43,6 +43,8 @@ API_SPELLING = Spelling()
 
 @dataclass(slots=True)
 class TaskDefinitionFile:
+    """One task definition of a file, its data in the ECS API's spelling."""
+
     document: Document
     base: str
     data: dict[str, Any]

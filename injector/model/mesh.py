@@ -57,6 +57,8 @@ ROUTE_KINDS = {"httpRoute": "http", "http2Route": "http2", "grpcRoute": "grpc", 
 
 @dataclass(slots=True)
 class Listener:
+    """A listener of a node, router or gateway: its port and protocol."""
+
     port: int
     protocol: str
     loc: Loc
@@ -69,6 +71,8 @@ class Listener:
 
 @dataclass(slots=True)
 class Discovery:
+    """How a node is found: its Cloud Map service or DNS hostname."""
+
     kind: str  # "cloudMap" or "dns"
     loc: Loc
     hostname: str | None = None
@@ -123,6 +127,8 @@ class ClientPolicy:
 
 @dataclass(slots=True)
 class Node:
+    """A virtual node, and the task definition families it claims."""
+
     name: str
     loc: Loc
     families: list[Named] = field(default_factory=list)
@@ -139,6 +145,8 @@ class Node:
 
 @dataclass(slots=True)
 class Target:
+    """A weighted target of a route: a node, on a port or its only listener."""
+
     node: str
     weight: int
     loc: Loc
@@ -147,6 +155,8 @@ class Target:
 
 @dataclass(slots=True)
 class Route:
+    """A route of a virtual router, to weighted node targets."""
+
     name: str
     protocol: str
     loc: Loc
@@ -163,6 +173,8 @@ class Route:
 
 @dataclass(slots=True)
 class Router:
+    """A virtual router: its listeners and routes."""
+
     name: str
     loc: Loc
     listeners: list[Listener] = field(default_factory=list)
@@ -172,6 +184,8 @@ class Router:
 
 @dataclass(slots=True)
 class Service:
+    """A virtual service, provided by a router or a node (or neither)."""
+
     name: str
     loc: Loc
     router: str | None = None
@@ -184,6 +198,8 @@ class Service:
 
 @dataclass(slots=True)
 class GatewayRoute:
+    """A route of a virtual gateway, to a virtual service."""
+
     name: str
     protocol: str
     service: str
@@ -196,6 +212,8 @@ class GatewayRoute:
 
 @dataclass(slots=True)
 class Gateway:
+    """A virtual gateway, and the task definition families it claims."""
+
     name: str
     loc: Loc
     families: list[Named] = field(default_factory=list)
@@ -209,6 +227,8 @@ class Gateway:
 
 @dataclass(slots=True)
 class EnvoySettings:
+    """The Envoy container meshify injects: image, name, user and limits."""
+
     image: str
     container_name: str = "envoy"
     user: str = "1337"
@@ -230,12 +250,16 @@ PLACEHOLDER_ADDRESS = "169.254.255.254"
 
 @dataclass(slots=True)
 class CloudMap:
+    """The mesh's Cloud Map namespace and its placeholder names."""
+
     namespace: str | None = None
     placeholders: list[Named] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class Mesh:
+    """The whole mesh: its nodes, routers, services and gateways, by name."""
+
     name: str
     region: str
     account: str
