@@ -108,7 +108,9 @@ class Document:
         return BOM + text if self.bom and not text.startswith(BOM) else text
 
     @staticmethod
-    def load(path: str, text: str | None = None) -> Document:
+    def load(path: str, text: str | None = None, remember: bool = True) -> Document:
+        """The file's document; ``remember=False``: a YAML file is not looked up in or kept
+        in the cache (the manifest keeps its parse with its validation)."""
         text = read_text(path) if text is None else text
         if path.endswith(".tf"):
             return HclDocument(path, text)
@@ -120,8 +122,13 @@ class Document:
         if _is_yaml(path, text):
             # yaml_text reads a CloudFormation template's short-form tags (!Ref, !Sub ...),
             # gives exact positions and edits the text in place (CRLF, anchors, comments kept):
-            # every YAML file goes through it, a task definition as much as a template.
-            return TextYamlDocument(path, text)
+            # every YAML file goes through it, a task definition as much as a template. A file
+            # read before, byte for byte, is remembered from the cache without a parser (start-up).
+            if not remember:
+                return TextYamlDocument(path, text)
+            from meshify.injector.documents.remembered import load_yaml
+
+            return load_yaml(path, text)
         return JsonDocument(path, text)
 
     data: Any

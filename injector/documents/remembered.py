@@ -1,6 +1,7 @@
 """A YAML document read before, byte for byte: its data and the position of every element,
-kept (``inputs/manifest.py`` keeps a manifest's in the cache) so that an unchanged file
-needs no YAML parser at all, not even to place a finding. Editing it parses it then."""
+kept in the cache (``inputs/manifest.py`` a manifest's with its validation, :func:`load_yaml`
+every other YAML file's) so that an unchanged file needs no YAML parser at all, not even to
+place a finding. Editing it parses it then."""
 
 from __future__ import annotations
 
@@ -123,3 +124,40 @@ class RememberedDocument(Document):
         if name.startswith("__") or name in ("_parsed_document", "_root", "_places", "_first", "_inner", "_key_index"):
             raise AttributeError(name)
         return getattr(self._document(), name)
+
+
+# What the cache keeps of a YAML file read before (Document.load): after this mark, marshal's
+# (data, *positions); an empty entry says "read it with the parser" (no table: aliases, tags...).
+_PARSED = b"meshify-yaml-1\n"
+
+
+def load_yaml(path: str, text: str) -> Document:
+    """A YAML file's document: remembered when this exact text was read before (start-up:
+    a pre-commit lint of an unchanged YAML task definition imports no YAML parser), else
+    :class:`TextYamlDocument`, whose data and positions are kept for the next run."""
+    import marshal
+    import os
+
+    if os.environ.get("MESHIFY_NO_CACHE"):
+        return TextYamlDocument(path, text)
+    from meshify.injector import cache
+
+    key = cache.key("yaml-parse", text)
+    entry = cache.load(key)
+    if entry == b"":
+        return TextYamlDocument(path, text)
+    if entry is not None and entry.startswith(_PARSED):
+        try:
+            data, root, *numbers = marshal.loads(entry[len(_PARSED):])
+            if isinstance(data, (dict, list)) and len(numbers) == 3 and all(isinstance(part, bytes) for part in numbers):
+                return RememberedDocument(path, text, data, (tuple(root), *numbers))
+        except (ValueError, TypeError, EOFError, IndexError):
+            pass  # a truncated or foreign entry: read the file afresh
+    document = TextYamlDocument(path, text)
+    positions = position_table(document)
+    try:
+        kept = b"" if positions is None else _PARSED + marshal.dumps((document.data, *positions))
+    except ValueError:  # a value marshal cannot keep (a YAML timestamp): parse each time
+        kept = b""
+    cache.store(key, kept)
+    return document

@@ -175,7 +175,7 @@ def _read(path: str) -> Document:
                 return RememberedDocument(path, text, data, (tuple(root), *numbers))
         except (ValueError, TypeError, EOFError, IndexError):
             pass  # a truncated or foreign entry: read the manifest afresh
-    document = Document.load(path, text)
+    document = Document.load(path, text, remember=False)  # its parse is kept below, with its validation
     if entry != b"":  # an empty entry: validated before, by a meshify that kept no parse
         _validate(document)
     parse = _parse_of(document)

@@ -3,11 +3,13 @@ exactly where a fresh parse does."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from golden_cases import CORPUS, CORPUS_MANIFEST, SHOP
-from meshify.injector.documents.document import TextYamlDocument
+from meshify.injector.documents import yaml_text
+from meshify.injector.documents.document import Document, TextYamlDocument
 from meshify.injector.documents.remembered import RememberedDocument, position_table
 
 
@@ -77,3 +79,71 @@ def test_an_edit_parses_the_file_then():
     remembered = RememberedDocument(str(manifest), text, fresh.data, table)
     patch = [{"op": "replace", "path": "/mesh/name", "value": "market"}]
     assert remembered.render(patch) == fresh.render(patch)
+
+
+# -- every YAML file (Document.load): a file read before, byte for byte, needs no parser -----------------------------
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MESHIFY_NO_CACHE", raising=False)
+    return tmp_path / "cache"
+
+
+def _no_parser(monkeypatch):
+    def parsed(*arguments, **options):
+        raise AssertionError("the YAML file was parsed")
+
+    monkeypatch.setattr(yaml_text, "quick_load", parsed)
+    monkeypatch.setattr(yaml_text, "load", parsed)
+
+
+def test_a_yaml_task_definition_read_before_is_remembered_with_every_position(cache, monkeypatch):
+    path = str(SHOP / "taskdefs" / "products-api-canary.yaml")
+    first = Document.load(path)
+    assert isinstance(first, TextYamlDocument)
+    _no_parser(monkeypatch)
+    second = Document.load(path)
+    assert isinstance(second, RememberedDocument)
+    assert (second.data, second.text, second.source, second.format) == (first.data, first.text, first.source, "yaml")
+    pointers = list(_pointers(first.data))
+    pointers += [f"{p}/missing" for p in pointers[:20]] + ["/nope/1"]
+    assert [second.position(p) for p in pointers] == [first.position(p) for p in pointers]
+
+
+def test_a_yaml_file_changed_by_one_byte_is_parsed_again(cache, tmp_path):
+    path = tmp_path / "task.yaml"
+    path.write_text("family: web\ncontainerDefinitions:\n  - name: app\n    image: nginx\n")
+    assert isinstance(Document.load(str(path)), TextYamlDocument)
+    path.write_text("family: web\ncontainerDefinitions:\n  - name: app\n    image: nginy\n")
+    changed = Document.load(str(path))
+    assert isinstance(changed, TextYamlDocument)
+    assert changed.data["containerDefinitions"][0]["image"] == "nginy"
+
+
+@pytest.mark.parametrize("text", ["a: &x {b: 1}\nc: *x\n", "Resources:\n  A: !Ref B\n"], ids=["alias", "short-form"])
+def test_a_yaml_file_the_table_cannot_place_is_parsed_every_time(cache, tmp_path, text):
+    path = tmp_path / "t.yaml"
+    path.write_text(text)
+    first = Document.load(str(path))
+    second = Document.load(str(path))
+    assert isinstance(second, TextYamlDocument) and second.data == first.data
+
+
+def test_no_cache_means_a_parse_every_time(cache, tmp_path, monkeypatch):
+    monkeypatch.setenv("MESHIFY_NO_CACHE", "1")
+    path = str(SHOP / "taskdefs" / "products-api-canary.yaml")
+    Document.load(path)
+    assert isinstance(Document.load(path), TextYamlDocument)
+    assert not cache.exists()
+
+
+def test_a_damaged_entry_is_read_afresh(cache):
+    path = str(SHOP / "taskdefs" / "products-api-canary.yaml")
+    first = Document.load(path)
+    [entry] = [Path(root) / name for root, _, names in os.walk(cache) for name in names
+               if not name.startswith("file-")]
+    entry.write_bytes(entry.read_bytes()[:40])
+    again = Document.load(path)
+    assert isinstance(again, TextYamlDocument) and again.data == first.data
