@@ -49,8 +49,17 @@ def test_lint_of_files_imports_none_of_the_heavy_modules(cache):
 def test_the_first_lint_validates_the_manifest_but_still_needs_no_aws(cache):
     status, modules = _imported(SHOP, cache, "lint")
     assert status == 0
+    assert "meshify.injector.inputs.manifest_check" in modules  # validated: without jsonschema, as it is valid
+    assert not {"boto3", "botocore.session", "jsonpatch", "jsonschema"} & modules
+
+
+def test_jsonschema_explains_a_manifest_that_is_not_valid(cache, shop):
+    manifest = shop / "meshify.yaml"
+    manifest.write_text(manifest.read_text().replace("        protocol: http\n        healthCheck:",
+                                                     "        protocol: htp\n        healthCheck:", 1))
+    status, modules = _imported(shop, cache, "lint")
+    assert status == 2
     assert "jsonschema" in modules
-    assert not {"boto3", "botocore.session", "jsonpatch"} & modules
 
 
 def test_inject_check_needs_neither_jsonpatch_nor_boto3(cache):

@@ -112,6 +112,11 @@ def validate(document: Document) -> None:
 
 
 def _validate(document: Document) -> None:
+    from meshify.injector.inputs.manifest_schema import manifest_check
+
+    check = manifest_check()
+    if check is not None and check(document.data):
+        return  # valid: jsonschema is imported only to explain a manifest that is not (start-up)
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
     from meshify.injector.inputs.manifest_schema import manifest_schema

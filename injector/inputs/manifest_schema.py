@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -82,3 +83,12 @@ TEMPLATE = os.path.join(DATA, "manifest.schema.json")
 def manifest_schema() -> dict[str, Any]:
     with open(TEMPLATE, encoding="utf-8") as handle:
         return _expand(json.load(handle))
+
+
+@cache
+def manifest_check() -> Callable[[Any], bool] | None:
+    """Whether data is valid against :func:`manifest_schema`, without jsonschema
+    (``inputs/manifest_check.py``); None if the schema uses a keyword it does not check."""
+    from meshify.injector.inputs.manifest_check import compile_schema
+
+    return compile_schema(manifest_schema())
