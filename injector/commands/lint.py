@@ -41,7 +41,8 @@ if TYPE_CHECKING:  # start-up: a lint of files imports neither AWS's modules nor
     from meshify.injector.inputs.ecs_service import EcsServiceFile
 
 
-@dataclass(slots=True)
+# Holders, never compared (eq=False: no __eq__ compiled at start-up).
+@dataclass(slots=True, eq=False)
 class _Inputs:
     """Every file a lint read, by kind."""
 
@@ -317,7 +318,7 @@ def _same_file(first: str, second: str) -> bool:
 # batch linted as a whole gives, byte for byte.
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _LintShared:
     """What every file's check needs: loaded once, in the parent (inherited by forked workers)."""
 
@@ -334,7 +335,7 @@ class _LintShared:
     real_directories: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _FileLint:
     """What one file comes to, with nothing of its document: sent back by a worker."""
 

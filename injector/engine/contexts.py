@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # typing only: the live modules belong to the commands that t
     from meshify.injector.model.migration import MigrationPlan, StandIn
 
 
-@dataclass(slots=True)
+# Contexts are never compared (eq=False): no __eq__ compiled for each at start-up.
+@dataclass(slots=True, eq=False)
 class TaskContext:
     """One task definition claimed by a node or gateway of the mesh."""
 
@@ -78,7 +79,7 @@ class TaskContext:
         return self._bypassing
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class PolicyContext:
     """An IAM policy document meant for the task role of a claimed task definition."""
 
@@ -91,7 +92,7 @@ class PolicyContext:
         """``policy`` was edited: nothing is derived from it."""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class UnclaimedContext:
     """A task definition that no node or gateway of the mesh claims."""
 
@@ -100,7 +101,7 @@ class UnclaimedContext:
     locate: Callable[[str], Loc]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class LiveContext:
     """The manifest's mesh next to what the AWS account holds (``lint --live``)."""
 
@@ -109,7 +110,7 @@ class LiveContext:
     placeholders: LivePlaceholders
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class MeshContext:
     """The mesh: the manifest's model, with the App Mesh spec files given merged in."""
 
@@ -119,7 +120,7 @@ class MeshContext:
     file_mesh: Mesh | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class ServiceContext:
     """One ECS service definition, with its task definition when the run has it (by family)
     and every service of the run (itself included), for what must be unique in a namespace."""
@@ -135,7 +136,7 @@ class ServiceContext:
         return self.service.locate
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class MigrationContext:
     """The mesh on its way to ECS Service Connect (``meshify migrate``): the model, the task
     definitions and ECS service definitions given, and the plan of what each becomes."""

@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # each reader imports its format's module when it runs (start
     from meshify.injector.inputs.ecs_service import EcsServiceFile
 
 
-@dataclass(slots=True)
+# Never compared (eq=False: no __eq__ compiled at start-up), as Walked below.
+@dataclass(slots=True, eq=False)
 class InputFile:
     """One file the user gave, and what meshify found in it."""
 
@@ -200,7 +201,7 @@ WALKED_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".tpl", ".tf")
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".terraform", ".venv", "__pycache__"})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Walked:
     """A path to read, and whether it was found by walking a directory (then a file of no
     format meshify reads is skipped and counted, not an error)."""
