@@ -37,6 +37,23 @@ def _inputs_identity() -> str:
     return "\0".join(parts)
 
 
+# An entry can hold a file's data (a YAML task definition's environment values, say): the
+# cache is its user's alone, whatever the umask (makedirs' mode is that of the directories
+# it creates; the umask can only take bits away).
+_PRIVATE_DIRECTORY, _PRIVATE_FILE = 0o700, 0o600
+
+
+def _made_directory(entry: str) -> str:
+    """The directory of ``entry``, made private if it is new (makedirs gives its mode
+    to the last directory only: the cache's own is made first)."""
+    root = _directory()
+    directory = os.path.join(root, entry[:2])
+    if not os.path.isdir(directory):
+        os.makedirs(root, mode=_PRIVATE_DIRECTORY, exist_ok=True)
+        os.makedirs(directory, mode=_PRIVATE_DIRECTORY, exist_ok=True)
+    return directory
+
+
 def key(kind: str, text: str) -> str:
     digest = blake2b(f"{kind}\0{_inputs_identity()}\0".encode(), digest_size=32)
     digest.update(text.encode("utf-8"))
@@ -53,10 +70,8 @@ def remember(entry: str) -> None:
     if os.environ.get("MESHIFY_NO_CACHE"):
         return
     try:
-        directory = os.path.join(_directory(), entry[:2])
-        os.makedirs(directory, exist_ok=True)
-        with open(os.path.join(directory, entry), "w"):
-            pass
+        directory = _made_directory(entry)
+        os.close(os.open(os.path.join(directory, entry), os.O_WRONLY | os.O_CREAT, _PRIVATE_FILE))
     except OSError:
         pass  # a read-only home: no cache, same results
 
@@ -78,10 +93,9 @@ def store(entry: str, content: bytes) -> None:
     if os.environ.get("MESHIFY_NO_CACHE"):
         return
     try:
-        directory = os.path.join(_directory(), entry[:2])
-        os.makedirs(directory, exist_ok=True)
+        directory = _made_directory(entry)
         temporary = os.path.join(directory, f".{entry}.{os.getpid()}")
-        with open(temporary, "wb") as stream:
+        with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _PRIVATE_FILE), "wb") as stream:
             stream.write(content)
         os.replace(temporary, os.path.join(directory, entry))
     except OSError:

@@ -144,3 +144,19 @@ def test_a_parsed_file_is_kept_until_it_changes_and_a_damaged_entry_is_read_agai
     source.write_text('{"shapes": {}}')
     assert cache_module.parsed_file(source, read) == {"shapes": {}}
     assert len(reads) == 3
+
+
+def test_the_cache_is_readable_by_its_owner_only(shop, tmp_path, monkeypatch):
+    """A remembered YAML task definition holds its environment values: the cache's
+    directories and entries are the user's alone, whatever the umask."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
+    previous = os.umask(0o022)
+    try:
+        assert run_meshify("lint", cwd=shop).returncode == 0
+    finally:
+        os.umask(previous)
+    remembered = [Path(root, name) for root, _, names in os.walk(cache) for name in names]
+    assert any(b"products-api" in path.read_bytes() for path in remembered)  # the YAML task definition's data
+    assert {oct(Path(root).stat().st_mode & 0o777) for root, _, _ in os.walk(cache)} == {"0o700"}
+    assert {oct(path.stat().st_mode & 0o777) for path in remembered} == {"0o600"}
