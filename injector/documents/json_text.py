@@ -330,10 +330,12 @@ def dumps_indented(value: Any, unit: str, colon: str, base_indent: str = "") -> 
 _MEMBER_COLON = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"([ \t\n\r]*:[ \t\n\r]*)?', re.DOTALL)
 
 
+_INDENT = re.compile(r"[ \t]*")
+
+
 def _line_indent(text: str, offset: int) -> str:
     line_start = text.rfind("\n", 0, offset) + 1
-    match = re.match(r"[ \t]*", text[line_start:offset])
-    return match.group(0) if match else ""
+    return _INDENT.match(text, line_start, offset).group()  # type: ignore[union-attr]  # matches the empty string too
 
 
 class JsonText:
@@ -506,14 +508,15 @@ class JsonText:
             if span.close is not None and span.close >= end:
                 span.close += delta
 
-    def _index_inserted(self, pointer: str, value_start: int, key_start: int | None) -> None:
-        """Index the value just written at ``value_start``: a scalar at once; a container
-        by its own span only (its end from the C scanner), its members when an edit
-        reaches inside it."""
-        self._add_span(pointer, value_start, key_start)
+    def _index_inserted(self, pointer: str, value_start: int, key_start: int | None, end: int | None = None) -> None:
+        """Index the value just written from ``value_start`` (to ``end``, when the caller
+        knows it: the length of what it rendered): a scalar at once; a container by its
+        own span only, its members when an edit reaches inside it."""
+        self._add_span(pointer, value_start, key_start, end)
 
-    def _add_span(self, pointer: str, value_start: int, key_start: int | None) -> None:
-        _, end = _DECODER.scan_once(self.text, value_start)  # type: ignore[attr-defined]  # set in __init__
+    def _add_span(self, pointer: str, value_start: int, key_start: int | None, end: int | None = None) -> None:
+        if end is None:
+            _, end = _DECODER.scan_once(self.text, value_start)  # type: ignore[attr-defined]  # set in __init__
         if self.text[value_start] in "{[":
             self._spans[pointer] = Span(value_start, end, key_start, None, end - 1)  # type: ignore[index]
             self._shallow.add(pointer)
@@ -563,7 +566,7 @@ class JsonText:
         for item in rendered:
             at += len(separator)
             token = str(count)
-            self._index_inserted(f"{parent_pointer}/{token}", at + len(indent), None)
+            self._index_inserted(f"{parent_pointer}/{token}", at + len(indent), None, at + len(item))
             children.append(token)
             at += len(item)
             count += 1
@@ -582,8 +585,9 @@ class JsonText:
     def _replace(self, pointer: str, value: Any) -> None:
         span = self._span(pointer)
         start, key_start = span.start, span.key_start
-        self._splice_indexed(start, span.end, self._render(value, _line_indent(self.text, start)), removed=pointer)
-        self._index_inserted(pointer, start, key_start)
+        rendered = self._render(value, _line_indent(self.text, start))
+        self._splice_indexed(start, span.end, rendered, removed=pointer)
+        self._index_inserted(pointer, start, key_start, start + len(rendered))
 
     def _add(self, pointer: str, value: Any) -> None:
         parent_pointer, token = parent_and_token(pointer)
@@ -601,7 +605,8 @@ class JsonText:
             rendered = member_prefix + self._render(value, "", compact=True)
             if not children:
                 self._appended(parent_pointer, parent, token, is_object, parent.start + 1, parent.close, rendered,  # type: ignore[arg-type]
-                               0, len(member_prefix))
+                               0, len(member_prefix),
+                           len(rendered) - len(child_indent) - len(member_prefix))
                 return
             separator = ", "
         else:
@@ -613,14 +618,16 @@ class JsonText:
             if not children:
                 closing_indent = _line_indent(self.text, parent.start)
                 self._appended(parent_pointer, parent, token, is_object, parent.start + 1, parent.close,  # type: ignore[arg-type]
-                               f"\n{rendered}\n{closing_indent}", 1 + len(child_indent), len(member_prefix))
+                               f"\n{rendered}\n{closing_indent}", 1 + len(child_indent), len(member_prefix),
+                           len(rendered) - len(child_indent) - len(member_prefix))
                 return
             separator = ",\n"
         position = len(children) if is_object or token == "-" else int(token)
         if position >= len(children):
             last = self._span(f"{parent_pointer}/{escape(children[-1])}")
             self._appended(parent_pointer, parent, token, is_object, last.end, last.end, separator + rendered,
-                           len(separator) + len(child_indent), len(member_prefix))
+                           len(separator) + len(child_indent), len(member_prefix),
+                           len(rendered) - len(child_indent) - len(member_prefix))
         else:
             before = self._child_start(parent_pointer, parent, position)
             if inline or self.unit is None:
@@ -630,14 +637,15 @@ class JsonText:
                 self._splice(line_start, line_start, rendered + separator)
 
     def _appended(self, parent_pointer: str, parent: Span, token: str, is_object: bool, start: int, end: int,
-                  replacement: str, child_offset: int, prefix_length: int) -> None:
+                  replacement: str, child_offset: int, prefix_length: int, value_length: int) -> None:
         """Splice in a new last member or item (``replacement`` replaces ``text[start:end]``,
-        the child starting ``child_offset`` into it) and index it."""
+        the child starting ``child_offset`` into it, its value ``value_length`` long) and index it."""
         children = parent.children if parent.children is not None else []
         self._splice_indexed(start, end, replacement)
         child_token = token if is_object else str(len(children))
         key_start = start + child_offset if is_object else None
-        self._index_inserted(f"{parent_pointer}/{escape(child_token)}", start + child_offset + prefix_length, key_start)
+        value_start = start + child_offset + prefix_length
+        self._index_inserted(f"{parent_pointer}/{escape(child_token)}", value_start, key_start, value_start + value_length)
         children.append(child_token)
         parent.children = children
 
