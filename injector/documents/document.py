@@ -886,14 +886,22 @@ def unwritable(path: str, directories: dict[str, str | None] | None = None) -> I
     read-only, or it is not a regular file), or None: checked for every target before an
     editing command writes the first file. ``directories`` remembers what was found of
     each directory across the targets of one batch (a directory of 10,000 files is asked
-    once)."""
-    target = Path(path)
-    directory = target.parent
-    if target.exists() and not target.is_file():
+    once). One ``stat`` of the file; the directory's name (as ``Path(path).parent`` writes
+    it) is worked out once per directory too."""
+    try:
+        status: os.stat_result | None = os.stat(path)
+    except OSError as error:  # what Path.exists() takes for "not there"
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        status = None
+    except ValueError:
+        status = None
+    if status is not None and not stat.S_ISREG(status.st_mode):
         return InputError("cannot write: not a regular file", path)
-    key = str(directory)
+    key = _parent_name(path)
     if directories is None or key not in directories:
         problem = None
+        directory = Path(key)
         if not directory.is_dir():
             problem = f"cannot write: no directory {key!r}"
         elif not os.access(directory, os.W_OK | os.X_OK):  # access(2) also says so of a read-only file system
@@ -903,3 +911,18 @@ def unwritable(path: str, directories: dict[str, str | None] | None = None) -> I
         directories[key] = problem
     problem = directories[key]
     return InputError(problem, path) if problem else None
+
+
+_parent_names: dict[str, str] = {}
+
+
+def _parent_name(path: str) -> str:
+    """``str(Path(path).parent)``, remembered by ``os.path.dirname(path)`` (a path ending in
+    a separator, ``.`` or ``..``, whose parent the two spell differently, is not remembered)."""
+    head, name = os.path.split(path)
+    if name in ("", ".", "..") or (os.altsep is not None and os.altsep in path):
+        return str(Path(path).parent)
+    parent = _parent_names.get(head)
+    if parent is None:
+        parent = _parent_names[head] = str(Path(path).parent)
+    return parent
