@@ -204,7 +204,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     yaml_documents = list({d.path: d for d in documents if d is not None and d.format == "yaml"
                            and d.path in inputs.reported}.values())
     located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
-    return sorted(located, key=_total_order)  # not the set's order: the same for every run
+    return sorted(located)  # by place, rule, severity, message (Located's fields): the same for every run
 
 
 def _check_task_file(mesh: Mesh, task_file: TaskDefinitionFile, by_scope: dict[str, list[engine.Rule]]
@@ -409,7 +409,7 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
             result.elsewhere.append(Located(where, line, column, found.rule, found.severity, found.message))
     if document.format == "yaml":
         own = apply_suppressions(own, [document], shared.ran)
-    result.own = sorted(own, key=_total_order)
+    result.own = sorted(own)
     return result
 
 
@@ -444,10 +444,6 @@ def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str],
     reported = set(reported)
     placed = [place for found in findings if (place := locate(found, reported))]
     return [f for f in placed if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))]
-
-
-def _total_order(found: Located) -> tuple[str, int, int, str, str, str]:
-    return (*found.sort_key, found.severity, found.message)
 
 
 def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: str | None, rules: list[engine.Rule],
@@ -537,4 +533,4 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
     manifest = mesh.loc.document
     documents = [manifest] if manifest is not None and manifest.format == "yaml" and manifest.path in reported else []
     located = apply_suppressions(located, documents, shared.ran)
-    return sorted([*located, *own], key=_total_order)
+    return sorted([*located, *own])

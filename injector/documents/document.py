@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import errno
 import io
 import itertools
 import os
@@ -762,48 +763,71 @@ def write_all_atomic(files: list[tuple[str, str]], written: Callable[[str], None
     temporary files and flushed together (``fsync`` in threads, so that the file system
     commits them in a few journal transactions instead of one per file), then each
     replaces its file in order. 1,000 files: 7 s of flushes one after another."""
-    for first in range(0, len(files), _STAGED_AT_ONCE):
-        staged: list[tuple[str, str, int]] = []  # path, temporary file, its open descriptor
-        failure: InputError | None = None
-        try:
-            for path, text in files[first : first + _STAGED_AT_ONCE]:
-                try:
-                    staged.append((path, *_stage(path, text)))
-                except InputError as error:
-                    failure = error  # what was staged before it is still written
-                    break
-            _flush([descriptor for _, _, descriptor in staged])
-            while staged:
-                path, temporary, descriptor = staged[0]
+    with _Flusher() as flush:
+        for first in range(0, len(files), _STAGED_AT_ONCE):
+            _write_group(files[first : first + _STAGED_AT_ONCE], written, flush)
+
+
+def _write_group(files: list[tuple[str, str]], written: Callable[[str], None], flush: Callable[[list[int]], None]) -> None:
+    staged: list[tuple[str, str, int]] = []  # path, temporary file, its open descriptor
+    failure: InputError | None = None
+    try:
+        for path, text in files:
+            try:
+                staged.append((path, *_stage(path, text)))
+            except InputError as error:
+                failure = error  # what was staged before it is still written
+                break
+        flush([descriptor for _, _, descriptor in staged])
+        while staged:
+            path, temporary, descriptor = staged[0]
+            os.close(descriptor)
+            staged[0] = (path, temporary, -1)
+            try:
+                os.replace(temporary, path)
+            except OSError as error:
+                raise InputError(f"cannot write: {error.strerror or error}", path) from None
+            staged.pop(0)
+            written(path)
+    except OSError as error:  # a flush failed: nothing of the group is replaced
+        raise InputError(f"cannot write: {error.strerror or error}", staged[0][0]) from None
+    finally:
+        for _, temporary, descriptor in staged:
+            if descriptor != -1:
                 os.close(descriptor)
-                staged[0] = (path, temporary, -1)
-                try:
-                    os.replace(temporary, path)
-                except OSError as error:
-                    raise InputError(f"cannot write: {error.strerror or error}", path) from None
-                staged.pop(0)
-                written(path)
-        except OSError as error:  # a flush failed: nothing of the group is replaced
-            raise InputError(f"cannot write: {error.strerror or error}", staged[0][0]) from None
-        finally:
-            for _, temporary, descriptor in staged:
-                if descriptor != -1:
-                    os.close(descriptor)
-                if os.path.exists(temporary):
-                    os.unlink(temporary)
-        if failure is not None:
-            raise failure
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+    if failure is not None:
+        raise failure
+
+
+# A temporary file is created new (never an existing file or link), closed in any child
+# process, written as bytes.
+_TEMPORARY_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                    | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+_temporary_names = itertools.count()
+
+
+def _create_temporary(path: str) -> tuple[int, str]:
+    """A new file beside ``path``, readable and writable by this user only: its descriptor
+    and name (``.<name>.<random><count>.tmp``). As ``tempfile.mkstemp`` does, without its
+    Python-level name generator and path normalisation for every file of a batch."""
+    directory, name = os.path.split(path)
+    for _ in range(100):
+        temporary = os.path.join(directory, f".{name}.{os.urandom(4).hex()}{next(_temporary_names)}.tmp")
+        try:
+            return os.open(temporary, _TEMPORARY_FLAGS, 0o600), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no usable temporary file name", path)
 
 
 def _stage(path: str, text: str) -> tuple[str, int]:
     """A temporary file beside ``path`` holding ``text`` (not yet flushed) with the mode,
     owner and group ``path`` has (or the umask's mode for a new file): its path and open
     descriptor."""
-    import tempfile  # here, not at the top: a lint never writes (start-up)
-
-    target = Path(path)
     try:
-        status: os.stat_result | None = target.stat()
+        status: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         status = None
     except OSError as error:
@@ -811,10 +835,13 @@ def _stage(path: str, text: str) -> tuple[str, int]:
     temporary: str | None = None
     descriptor = -1
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        view = memoryview(text.encode("utf-8"))
-        while view:
-            view = view[os.write(descriptor, view) :]
+        descriptor, temporary = _create_temporary(path)
+        data = text.encode("utf-8")
+        written = os.write(descriptor, data)
+        if written < len(data):  # a short write (a signal, a full disk): write the rest
+            view = memoryview(data)[written:]
+            while view:
+                view = view[os.write(descriptor, view) :]
         if status is None:
             os.fchmod(descriptor, 0o666 & ~_umask())
         else:
@@ -828,22 +855,37 @@ def _stage(path: str, text: str) -> tuple[str, int]:
     except OSError as error:
         if descriptor != -1:
             os.close(descriptor)
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
         raise InputError(f"cannot write: {error.strerror or error}", path) from None
     return temporary, descriptor
 
 
-def _flush(descriptors: list[int]) -> None:
-    """``fsync`` each of ``descriptors``; several at once in threads (fsync releases the GIL)."""
-    if len(descriptors) < 2:
-        for descriptor in descriptors:
-            os.fsync(descriptor)
-        return
-    from concurrent.futures import ThreadPoolExecutor
+class _Flusher:
+    """``fsync`` of a group of descriptors; several at once in threads (fsync releases the
+    GIL), from one pool for the whole batch."""
 
-    with ThreadPoolExecutor(max_workers=min(8, len(descriptors))) as pool:
-        list(pool.map(os.fsync, descriptors))
+    def __init__(self) -> None:
+        self._pool: Any = None
+
+    def __enter__(self) -> _Flusher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+    def __call__(self, descriptors: list[int]) -> None:
+        if len(descriptors) < 2:
+            for descriptor in descriptors:
+                os.fsync(descriptor)
+            return
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=8)
+        list(self._pool.map(os.fsync, descriptors))
 
 
 def unwritable(path: str, directories: dict[str, str | None] | None = None) -> InputError | None:
@@ -851,14 +893,22 @@ def unwritable(path: str, directories: dict[str, str | None] | None = None) -> I
     read-only, or it is not a regular file), or None: checked for every target before an
     editing command writes the first file. ``directories`` remembers what was found of
     each directory across the targets of one batch (a directory of 10,000 files is asked
-    once)."""
-    target = Path(path)
-    directory = target.parent
-    if target.exists() and not target.is_file():
+    once). One ``stat`` of the file; the directory's name (as ``Path(path).parent`` writes
+    it) is worked out once per directory too."""
+    try:
+        status: os.stat_result | None = os.stat(path)
+    except OSError as error:  # what Path.exists() takes for "not there"
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        status = None
+    except ValueError:
+        status = None
+    if status is not None and not stat.S_ISREG(status.st_mode):
         return InputError("cannot write: not a regular file", path)
-    key = str(directory)
+    key = _parent_name(path)
     if directories is None or key not in directories:
         problem = None
+        directory = Path(key)
         if not directory.is_dir():
             problem = f"cannot write: no directory {key!r}"
         elif not os.access(directory, os.W_OK | os.X_OK):  # access(2) also says so of a read-only file system
@@ -868,3 +918,18 @@ def unwritable(path: str, directories: dict[str, str | None] | None = None) -> I
         directories[key] = problem
     problem = directories[key]
     return InputError(problem, path) if problem else None
+
+
+_parent_names: dict[str, str] = {}
+
+
+def _parent_name(path: str) -> str:
+    """``str(Path(path).parent)``, remembered by ``os.path.dirname(path)`` (a path ending in
+    a separator, ``.`` or ``..``, whose parent the two spell differently, is not remembered)."""
+    head, name = os.path.split(path)
+    if name in ("", ".", "..") or (os.altsep is not None and os.altsep in path):
+        return str(Path(path).parent)
+    parent = _parent_names.get(head)
+    if parent is None:
+        parent = _parent_names[head] = str(Path(path).parent)
+    return parent

@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from meshify.injector.documents.document import Document
 from meshify.injector.engine.registry import Finding
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
-    """A finding with its place resolved: what reporters print."""
+class Located(NamedTuple):
+    """A finding with its place resolved: what reporters print. Its fields are in the order
+    findings are reported (place, rule, severity, message): a list of them sorts as
+    reported. A tuple, not a dataclass: a big batch makes tens of thousands of them (and,
+    over the cores, sends them back from the workers), and a frozen dataclass costs several
+    times more to build and to pickle (its ``__setstate__`` is Python)."""
 
     path: str
     line: int

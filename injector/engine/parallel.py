@@ -105,10 +105,7 @@ def _in_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequenc
     from concurrent.futures.process import BrokenProcessPool
 
     global _shared
-    # Chunks: big enough that a trip costs little beside the work, small enough to keep
-    # both cores busy to the end and the progress display moving.
-    size = max(8, min(256, len(items) // (count * 16) or 1))
-    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    chunks = _chunks(items, count)
     if payload is None:
         _shared = shared  # inherited by the forked workers: nothing is pickled
         executor = ProcessPoolExecutor(count, multiprocessing.get_context("fork"), initializer=_start, initargs=(None,))
@@ -138,6 +135,19 @@ def _in_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequenc
                 process.terminate()
             for process in processes:
                 process.join(5)
+
+
+def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:
+    """``items`` in consecutive chunks for ``count`` workers: big enough that a trip costs
+    little beside the work, small enough to keep every core busy to the end and the
+    progress display moving. The last ``count`` chunks' worth of items go in chunks a
+    quarter that size, so that the workers finish close together instead of one working
+    through a whole last chunk while the others wait."""
+    size = max(8, min(256, len(items) // (count * 16) or 1))
+    tail = len(items) - min(len(items), count * size)
+    small = max(1, size // 4)
+    return [*(items[start:min(start + size, tail)] for start in range(0, tail, size)),
+            *(items[start:start + small] for start in range(tail, len(items), small))]
 
 
 def _start(payload: bytes | None) -> None:

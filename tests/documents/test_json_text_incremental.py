@@ -20,7 +20,7 @@ class _Reindexing(jsontext.JsonText):
     def _splice_indexed(self, start, end, replacement, removed=None):
         self._splice(start, end, replacement)
 
-    def _index_inserted(self, pointer, value_start, key_start):
+    def _index_inserted(self, pointer, value_start, key_start, end=None):
         pass
 
     def apply_all(self, operations):

@@ -46,3 +46,18 @@ def test_preflight_asks_a_directory_once_and_names_every_file(tmp_path):
         f"{paths[2]}: cannot write: no directory '{tmp_path / 'no'}'",
         f"{paths[3]}: cannot write: not a regular file",
     ]
+
+
+def test_a_directory_is_named_as_the_path_writes_it_however_the_file_is_spelled(tmp_path):
+    from pathlib import Path
+
+    from meshify.injector.outputs.patches import preflight
+
+    missing = tmp_path / "no"
+    spellings = [f"{missing}/a.json", f"{missing}//b.json", f"{missing}/./c.json", f"{tmp_path}/./no/d.json",
+                 f"{missing}/sub/../e.json", f"{missing}/.", f"{missing}/f.json/", "relative-no/g.json"]
+    problems = [str(problem) for problem in preflight(spellings)]
+    # What Path(path).parent names ("no/." is the temporary directory itself, which exists).
+    assert problems == [f"{path}: cannot write: no directory {str(Path(path).parent)!r}" for path in spellings
+                        if not Path(path).parent.is_dir()]
+    assert len(problems) == len(spellings) - 1

@@ -335,3 +335,15 @@ def test_lint_file_by_file_knows_a_file_and_the_manifest_by_any_path(monkeypatch
     assert not any(path in one_by_one.stdout for path in again)
     assert "taskdefs/zz-hard.json:" in one_by_one.stdout and "taskdefs/zz-link.json:" not in one_by_one.stdout
     assert "M103" in alone.stdout and all(line in one_by_one.stdout.splitlines() for line in alone.stdout.splitlines())
+
+
+@pytest.mark.parametrize("count", [2, 3, 8])
+@pytest.mark.parametrize("length", [2, 7, 64, 300, 1001, 4096, 10_000])
+def test_chunks_hold_every_item_once_in_order_the_last_ones_smaller(length, count):
+    chunks = parallel._chunks(list(range(length)), count)
+    assert [item for chunk in chunks for item in chunk] == list(range(length))
+    sizes = [len(chunk) for chunk in chunks]
+    assert all(sizes) and max(sizes) <= 256
+    assert sizes[-1] <= sizes[0]
+    if (length, count) == (10_000, 2):  # chunks of 256, then the last 256 per worker in chunks of 64
+        assert sizes[0] == 256 and sizes[-4 * count:] == [64] * (4 * count) and sizes.count(256) == (10_000 - 256 * count) // 256
