@@ -23,7 +23,8 @@ from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model import wiring
 
 
-@rule("T201", "error", "No Envoy container", scope="taskdef", fixable=True)
+@rule("T201", "error", "No Envoy container", scope="taskdef", fixable=True,
+      reads=("envoy", "/containerDefinitions/*/name", "/memory", "/requiresCompatibilities"))
 def check(context: TaskContext):
     if context.envoy_index() is None:
         yield check.rule.finding(

@@ -26,7 +26,9 @@ from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model.task_definition import append, application_containers, container_pointer, depends_on, find_cycle
 
 
-@rule("T203", "error", "Application container does not wait for Envoy", scope="taskdef", fixable=True)
+@rule("T203", "error", "Application container does not wait for Envoy", scope="taskdef", fixable=True,
+      reads=("envoy", "bypassing", "/containerDefinitions/*/name", "/containerDefinitions/*/essential",
+             "/containerDefinitions/*/dependsOn", "/containerDefinitions/*/firelensConfiguration"))
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is not None and not context.is_gateway:

@@ -30,7 +30,8 @@ from meshify.injector.model.unknowns import is_unknown
 _PROXY = "/proxyConfiguration"
 
 
-@rule("T204", "error", "APPMESH proxy configuration missing or incomplete", scope="taskdef", fixable=True)
+@rule("T204", "error", "APPMESH proxy configuration missing or incomplete", scope="taskdef", fixable=True,
+      reads=("envoy", "/containerDefinitions/*/name", "/proxyConfiguration"))
 def check(context: TaskContext):
     if context.is_gateway:
         return

@@ -45,7 +45,10 @@ def _exposed_ports(context: TaskContext) -> set[object]:
     }
 
 
-@rule("T205", "error", "AppPorts or port mappings differ from the listeners", scope="taskdef", fixable=True)
+@rule("T205", "error", "AppPorts or port mappings differ from the listeners", scope="taskdef", fixable=True,
+      reads=("envoy", "/proxyConfiguration/properties", "/containerDefinitions/*/portMappings",
+             "/containerDefinitions/*/name", "/containerDefinitions/*/essential", "/containerDefinitions/*/dependsOn",
+             "/containerDefinitions/*/firelensConfiguration"))
 def check(context: TaskContext):
     properties = proxy_properties(context.taskdef)
     if not context.is_gateway and isinstance(context.taskdef.get("proxyConfiguration"), dict):

@@ -26,7 +26,9 @@ from meshify.injector.model.task_definition import uid_of as _uid
 from meshify.injector.model.unknowns import is_unknown
 
 
-@rule("T206", "error", "Envoy user differs from IgnoredUID", scope="taskdef", fixable=True)
+@rule("T206", "error", "Envoy user differs from IgnoredUID", scope="taskdef", fixable=True,
+      reads=("envoy", "bypassing", "/proxyConfiguration/properties", "/containerDefinitions/*/user",
+             "/containerDefinitions/*/name"))
 def check(context: TaskContext):
     if context.is_gateway:
         return

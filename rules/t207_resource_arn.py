@@ -44,7 +44,8 @@ def accepted_values(context: TaskContext) -> set[str]:
     return accepted
 
 
-@rule("T207", "error", "APPMESH_RESOURCE_ARN missing or wrong", scope="taskdef", fixable=True)
+@rule("T207", "error", "APPMESH_RESOURCE_ARN missing or wrong", scope="taskdef", fixable=True,
+      reads=("envoy", "/containerDefinitions/*/environment", "/containerDefinitions/*/name"))
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is None:

@@ -20,7 +20,8 @@ from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model.unknowns import is_unknown
 
 
-@rule("T208", "error", "networkMode is not awsvpc", scope="taskdef", fixable=True)
+@rule("T208", "error", "networkMode is not awsvpc", scope="taskdef", fixable=True,
+      reads=("/networkMode", "/containerDefinitions/*/portMappings", "/containerDefinitions/*/name"))
 def check(context: TaskContext):
     mode = context.taskdef.get("networkMode")
     if mode == "awsvpc" or is_unknown(mode):  # a placeholder is never overwritten (formats.md)

@@ -20,7 +20,8 @@ from meshify.injector.engine import TaskContext, rule
 from meshify.injector.model.task_definition import container_pointer
 
 
-@rule("T210", "error", "Gateway task with proxy configuration or Envoy user", scope="taskdef", fixable=True)
+@rule("T210", "error", "Gateway task with proxy configuration or Envoy user", scope="taskdef", fixable=True,
+      reads=("envoy", "/proxyConfiguration", "/containerDefinitions/*/user"))
 def check(context: TaskContext):
     if not context.is_gateway:
         return

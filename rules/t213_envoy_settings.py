@@ -28,7 +28,10 @@ from meshify.injector.model.unknowns import is_unknown
 
 
 @rule("T213", "warning", "Envoy container differs from the manifest's envoy settings", scope="taskdef",
-      fixable=True)
+      fixable=True,
+      reads=("envoy", "/containerDefinitions/*/name", "/containerDefinitions/*/image",
+             "/containerDefinitions/*/memoryReservation", "/containerDefinitions/*/ulimits",
+             "/containerDefinitions/*/environment"))
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is None:

@@ -16,6 +16,21 @@ if TYPE_CHECKING:  # typing only: the live modules belong to the commands that t
     from meshify.injector.model.migration import MigrationPlan, StandIn
 
 
+# The facts a context derives from its document, which a rule's ``reads`` may name instead
+# of what computing them reads (registry.py): per scope, each fact's own reads. ``runner.fix``
+# computes a fact again after a fix that wrote where it reads, and a rule that asks it is
+# checked again only if its value changed. Held to what the computation reads by
+# tests/engine/test_rule_reads.py.
+_ENVOY_READS = ("/containerDefinitions/*/name", "/containerDefinitions/*/image", "/proxyConfiguration/containerName")
+FACTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "taskdef": {
+        "envoy": _ENVOY_READS,  # envoy_index()
+        "bypassing": (*_ENVOY_READS, "/containerDefinitions/*/user", "/containerDefinitions/*/portMappings",
+                      "/proxyConfiguration/properties"),  # bypassing_sidecars()
+    },
+}
+
+
 # Contexts are never compared (eq=False): no __eq__ compiled for each at start-up.
 @dataclass(slots=True, eq=False)
 class TaskContext:
@@ -38,6 +53,10 @@ class TaskContext:
         self._envoy = False
         self._bypassing = None
         self.known_valid = False
+
+    def fact(self, name: str) -> object:
+        """The value of one of ``FACTS["taskdef"]``."""
+        return self.envoy_index() if name == "envoy" else self.bypassing_sidecars()
 
     @property
     def is_gateway(self) -> bool:
@@ -90,6 +109,9 @@ class PolicyContext:
 
     def changed(self) -> None:
         """``policy`` was edited: nothing is derived from it."""
+
+    def fact(self, name: str) -> object:
+        raise KeyError(name)  # a policy has no FACTS
 
 
 @dataclass(slots=True, eq=False)

@@ -5,7 +5,17 @@ A lint rule yields :class:`Finding` s. An injection rule is the same thing whose
 carry ``fix``: the RFC 6902 operations that make the finding go away (``runner.fix``).
 
 Registering a rule wrong fails at import, not silently: an id that is not a family letter
-and three digits, an id used twice, an unknown scope or severity, a rule without a doc.
+and three digits, an id used twice, an unknown scope or severity, a rule without a doc, a
+declaration of what it reads (``reads``) that is not one.
+
+A fixable rule may declare ``reads``: the members of the document its check (and the fixes
+it builds) can look at, as JSON Pointers with ``*`` for any array item or member
+(``/containerDefinitions/*/dependsOn``), and the facts of its context it asks
+(``contexts.FACTS``: ``envoy`` is ``TaskContext.envoy_index()``). ``runner.fix`` then checks
+the rule again only after a fix that wrote where it reads (or changed a fact it asks); a
+rule that declares nothing is checked again after every fix. A pointer reaches everything
+below it; an array index is always ``*`` (an insertion moves every later item).
+``tests/engine/test_rule_reads.py`` holds each declaration to what its check really reads.
 ``tests/engine/test_registry.py`` also checks that every module under ``rules/`` is
 imported by ``rules/__init__.py`` and that each module's name starts with its rule's id.
 """
@@ -15,9 +25,10 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, get_args
 
+from meshify.injector.engine.contexts import FACTS
 from meshify.injector.model.mesh import Loc
 
 Severity = Literal["info", "warning", "error"]
@@ -54,6 +65,12 @@ class Rule:
     scope: Scope
     check: Callable[[Any], Iterable[Finding]]
     fixable: bool = False
+    # What the check reads (see the module's doc); None: anything. Split once, for runner.fix.
+    reads: tuple[str, ...] | None = None
+    read_paths: tuple[tuple[str, ...], ...] | None = None
+    read_facts: frozenset[str] = frozenset()
+    # runner.fix's memo: whether the check reads where a path (array indexes as *) is written.
+    reads_written: dict[tuple[str, ...], bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def doc(self) -> str:
@@ -72,7 +89,8 @@ REGISTRY: dict[str, Rule] = {}
 Check = TypeVar("Check", bound=Callable[..., Iterable[Finding]])
 
 
-def rule(rule_id: str, severity: Severity, title: str, scope: Scope, fixable: bool = False) -> Callable[[Check], Check]:
+def rule(rule_id: str, severity: Severity, title: str, scope: Scope, fixable: bool = False,
+         reads: tuple[str, ...] | None = None) -> Callable[[Check], Check]:
     """Register the decorated ``check(context)`` as rule ``rule_id``."""
     def register(check: Check) -> Check:
         where = f"{check.__module__}.{check.__name__}"
@@ -86,10 +104,40 @@ def rule(rule_id: str, severity: Severity, title: str, scope: Scope, fixable: bo
             raise RuleRegistrationError(f"{where}: scope {scope!r} is not one of {', '.join(SCOPES)}")
         if not (sys.modules[check.__module__].__doc__ or "").strip():
             raise RuleRegistrationError(f"{where}: the rule's module has no docstring (its documentation)")
-        REGISTRY[rule_id] = Rule(rule_id, severity, title, scope, check, fixable)
+        read_paths, read_facts = _declared_reads(where, scope, fixable, reads)
+        REGISTRY[rule_id] = Rule(rule_id, severity, title, scope, check, fixable, reads, read_paths, read_facts)
         check.rule = REGISTRY[rule_id]  # type: ignore[attr-defined]  # lets the check build findings
         return check
     return register
+
+
+def _declared_reads(where: str, scope: str, fixable: bool, reads: tuple[str, ...] | None
+                    ) -> tuple[tuple[tuple[str, ...], ...] | None, frozenset[str]]:
+    """``reads`` split into pointers' tokens and fact names; a mistake in it refused."""
+    if reads is None:
+        return None, frozenset()
+    if not fixable:
+        raise RuleRegistrationError(f"{where}: only a fixable rule declares what it reads (the fix loop asks it)")
+    if isinstance(reads, str) or not reads:
+        raise RuleRegistrationError(f"{where}: reads must be a non-empty tuple of pointers and facts")
+    if len(set(reads)) != len(reads):
+        raise RuleRegistrationError(f"{where}: reads names something twice")
+    paths: list[tuple[str, ...]] = []
+    facts: set[str] = set()
+    for read in reads:
+        if not read.startswith("/"):
+            if read not in FACTS.get(scope, {}):
+                known = ", ".join(FACTS.get(scope, {})) or "none"
+                raise RuleRegistrationError(f"{where}: reads {read!r}: not a pointer, nor a fact of scope {scope} ({known})")
+            facts.add(read)
+            continue
+        tokens = tuple(read.split("/")[1:])
+        for token in tokens:
+            if not token or token.isdigit() or token == "-" or "~" in token:
+                raise RuleRegistrationError(
+                    f"{where}: reads {read!r}: each token is a member name or * (an array index is always *)")
+        paths.append(tokens)
+    return tuple(paths), frozenset(facts)
 
 
 def all_rules() -> dict[str, Rule]:

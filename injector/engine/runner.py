@@ -7,7 +7,7 @@ from typing import Any
 
 from meshify.injector.documents.pointer import split
 from meshify.injector.documents.unknown import DEFAULTED, MARKED, ResolvedStr, unknown_at
-from meshify.injector.engine.contexts import PolicyContext, TaskContext
+from meshify.injector.engine.contexts import FACTS, PolicyContext, TaskContext
 from meshify.injector.engine.registry import Finding, Rule
 
 
@@ -83,21 +83,21 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     another rule's); the patch.
 
     ``context.<attribute>`` is the working copy, edited in place (the caller gives a copy
-    it owns): a fix costs its own size, not a copy of the document. A rule is checked
-    again only when a fix was applied since it last proposed nothing (its answer depends
-    on the working copy alone), so the last pass costs nothing more. What each rule found
-    last, when no fix was left to apply, is added to ``unfixed`` as :func:`run` reports
-    it: the caller need not run the rules once more to see what is left."""
+    it owns): a fix costs its own size, not a copy of the document. A rule that proposed
+    nothing is checked again only after a fix that wrote where it reads (its ``reads``,
+    registry.py; every fix for a rule that declares nothing) or changed a fact it asks: its
+    answer depends on those alone, so the last pass costs nothing more. What each rule
+    found last, when no fix was left to apply, is added to ``unfixed`` as :func:`run`
+    reports it: the caller need not run the rules once more to see what is left."""
     fixable = [current for current in rules if current.fixable]
     patch: list[dict[str, Any]] = []
-    version = 0  # fixes applied so far
-    # Per rule: the version it was last checked at without proposing a fix, and its findings then.
-    settled: dict[int, tuple[int, list[Finding]]] = {}
+    # Per rule: its findings when it last proposed nothing; dropped when a fix may change them.
+    settled: dict[int, list[Finding]] = {}
     for _ in range(_MAX_FIX_ROUNDS):
         applied = False
         for position, current in enumerate(fixable):
-            if position in settled and settled[position][0] == version:
-                continue  # nothing changed since it proposed nothing
+            if position in settled:
+                continue  # nothing it reads changed since it proposed nothing
             for _ in range(_MAX_FIX_ROUNDS):
                 seen: list[Finding] = []
                 pending = None
@@ -107,12 +107,10 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                         break
                     seen.append(found)
                 if pending is None:
-                    settled[position] = (version, seen)
+                    settled[position] = seen
                     break
-                apply_in_place(getattr(context, attribute), pending)
-                context.changed()
+                _apply_fix(fixable, context, attribute, pending, settled)
                 patch.extend(pending)
-                version += 1
                 applied = True
             else:
                 raise RuntimeError("the injection rules keep proposing fixes")
@@ -120,9 +118,60 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
             if unfixed is not None:
                 data = getattr(context, attribute)
                 for position in range(len(fixable)):
-                    unfixed += _reported(settled[position][1], data)
+                    unfixed += _reported(settled[position], data)
             return patch
     raise RuntimeError("the injection rules keep proposing fixes")
+
+
+def _apply_fix(fixable: list[Rule], context: TaskContext | PolicyContext, attribute: str,
+               operations: list[dict[str, Any]], settled: dict[int, list[Finding]]) -> None:
+    """Apply one fix to the working copy, and unsettle the rules whose answer it may change."""
+    affected: set[int] = set()
+    facts: set[str] = set()
+    for operation in operations:
+        rules_reading, facts_reading = _readers(fixable, operation["path"])
+        affected |= rules_reading
+        facts.update(facts_reading)
+    before = {name: context.fact(name) for name in facts}
+    apply_in_place(getattr(context, attribute), operations)
+    context.changed()
+    changed = {name for name, value in before.items() if context.fact(name) != value}
+    if changed:
+        affected |= {position for position, current in enumerate(fixable) if current.read_facts & changed}
+    for position in affected:
+        settled.pop(position, None)
+
+
+def _readers(fixable: list[Rule], pointer: str) -> tuple[set[int], tuple[str, ...]]:
+    """Which rules (positions in ``fixable``) and facts read where ``pointer`` is written."""
+    written = tuple("*" if token == "-" or token.isdigit() else token for token in split(pointer))
+    rules_reading = set()
+    for position, current in enumerate(fixable):
+        reads = current.reads_written.get(written)
+        if reads is None:
+            reads = current.read_paths is None or any(_overlap(read, written) for read in current.read_paths)
+            if len(current.reads_written) < 4096:  # paths are the rules' shapes, but a member name is the user's
+                current.reads_written[written] = reads
+        if reads:
+            rules_reading.add(position)
+    scope = fixable[0].scope if fixable else ""
+    facts = _FACTS_READING.get((scope, written))
+    if facts is None:
+        facts = tuple(name for name, reads in FACTS.get(scope, {}).items()
+                      if any(_overlap(tuple(read.split("/")[1:]), written) for read in reads))
+        if len(_FACTS_READING) < 4096:
+            _FACTS_READING[(scope, written)] = facts
+    return rules_reading, facts
+
+
+# The facts that read where a path (array indexes as *) is written, per scope: asked once.
+_FACTS_READING: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _overlap(read: tuple[str, ...], written: tuple[str, ...]) -> bool:
+    """Whether a write at ``written`` can change what reading ``read`` sees: one is a prefix
+    of the other, ``*`` matching any token."""
+    return all(want == "*" or want == token for want, token in zip(read, written, strict=False))
 
 
 def apply_in_place(document: Any, operations: list[dict[str, Any]]) -> None:
