@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,10 +48,14 @@ class TaskContext:
     # as read): T211 does not validate it again. Forgotten when a fix edits it.
     known_valid: bool = field(default=False, repr=False, compare=False)
 
-    def changed(self) -> None:
-        """``taskdef`` was edited (a fix was applied): forget what was derived from it."""
-        self._envoy = False
-        self._bypassing = None
+    def changed(self, facts: Collection[str] | None = None) -> None:
+        """``taskdef`` was edited (a fix was applied): forget what was derived from it (of
+        the facts, only ``facts``, when the caller knows the edit was nowhere else the others
+        read); its validity whatever the edit."""
+        if facts is None or "envoy" in facts:
+            self._envoy = False
+        if facts is None or "bypassing" in facts:
+            self._bypassing = None
         self.known_valid = False
 
     def fact(self, name: str) -> object:
@@ -93,8 +97,12 @@ class TaskContext:
         if self._bypassing is None:
             from meshify.injector.model.task_definition import bypassing_sidecars
 
+            envoy = self.envoy_index()
+            if len(self.containers) - (envoy is not None) < 2:  # Envoy and the application at most: none
+                self._bypassing = set()
+                return self._bypassing
             ports = {listener.port for listener in self.claimant.listeners}
-            self._bypassing = bypassing_sidecars(self.taskdef, self.envoy_index(), self.ignored_uid(), ports)
+            self._bypassing = bypassing_sidecars(self.taskdef, envoy, self.ignored_uid(), ports)
         return self._bypassing
 
 
@@ -107,7 +115,7 @@ class PolicyContext:
     policy: dict[str, Any]
     locate: Callable[[str], Loc]
 
-    def changed(self) -> None:
+    def changed(self, facts: Collection[str] | None = None) -> None:
         """``policy`` was edited: nothing is derived from it."""
 
     def fact(self, name: str) -> object:

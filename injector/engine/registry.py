@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args
 
 from meshify.injector.engine.contexts import FACTS
@@ -69,8 +69,6 @@ class Rule:
     reads: tuple[str, ...] | None = None
     read_paths: tuple[tuple[str, ...], ...] | None = None
     read_facts: frozenset[str] = frozenset()
-    # runner.fix's memo: whether the check reads where a path (array indexes as *) is written.
-    reads_written: dict[tuple[str, ...], bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def doc(self) -> str:

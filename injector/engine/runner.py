@@ -126,15 +126,16 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
 def _apply_fix(fixable: list[Rule], context: TaskContext | PolicyContext, attribute: str,
                operations: list[dict[str, Any]], settled: dict[int, list[Finding]]) -> None:
     """Apply one fix to the working copy, and unsettle the rules whose answer it may change."""
+    plan = _plan(fixable)
     affected: set[int] = set()
     facts: set[str] = set()
     for operation in operations:
-        rules_reading, facts_reading = _readers(fixable, operation["path"])
+        rules_reading, facts_reading = plan.readers(operation["path"])
         affected |= rules_reading
         facts.update(facts_reading)
     before = {name: context.fact(name) for name in facts}
     apply_in_place(getattr(context, attribute), operations)
-    context.changed()
+    context.changed(facts)  # a fact that reads nowhere the fix wrote stays as it is
     changed = {name for name, value in before.items() if context.fact(name) != value}
     if changed:
         affected |= {position for position, current in enumerate(fixable) if current.read_facts & changed}
@@ -142,35 +143,44 @@ def _apply_fix(fixable: list[Rule], context: TaskContext | PolicyContext, attrib
         settled.pop(position, None)
 
 
-def _readers(fixable: list[Rule], pointer: str) -> tuple[set[int], tuple[str, ...]]:
-    """Which rules (positions in ``fixable``) and facts read where ``pointer`` is written."""
-    written = tuple("*" if token == "-" or token.isdigit() else token for token in split(pointer))
-    rules_reading = set()
-    for position, current in enumerate(fixable):
-        reads = current.reads_written.get(written)
-        if reads is None:
-            reads = current.read_paths is None or any(_overlap(read, written) for read in current.read_paths)
-            if len(current.reads_written) < 4096:  # paths are the rules' shapes, but a member name is the user's
-                current.reads_written[written] = reads
-        if reads:
-            rules_reading.add(position)
-    scope = fixable[0].scope if fixable else ""
-    facts = _FACTS_READING.get((scope, written))
-    if facts is None:
-        facts = tuple(name for name, reads in FACTS.get(scope, {}).items()
-                      if any(_overlap(tuple(read.split("/")[1:]), written) for read in reads))
-        if len(_FACTS_READING) < 4096:
-            _FACTS_READING[(scope, written)] = facts
-    return rules_reading, facts
+class _Plan:
+    """Which of a list of rules (by position) and which facts read where a pointer is
+    written: the same for every file, so asked once per pointer."""
+
+    def __init__(self, fixable: list[Rule]) -> None:
+        self.rules = fixable  # held: the cache is keyed by their ids
+        self.facts = FACTS.get(fixable[0].scope, {}) if fixable else {}
+        self.known: dict[str, tuple[frozenset[int], tuple[str, ...]]] = {}
+
+    def readers(self, pointer: str) -> tuple[frozenset[int], tuple[str, ...]]:
+        found = self.known.get(pointer)
+        if found is None:
+            written = tuple(split(pointer))
+            found = (frozenset(position for position, current in enumerate(self.rules)
+                               if current.read_paths is None or any(_overlap(read, written) for read in current.read_paths)),
+                     tuple(name for name, reads in self.facts.items()
+                           if any(_overlap(tuple(read.split("/")[1:]), written) for read in reads)))
+            if len(self.known) < 4096:  # pointers are the rules' shapes, but indexes and member names the file's
+                self.known[pointer] = found
+        return found
 
 
-# The facts that read where a path (array indexes as *) is written, per scope: asked once.
-_FACTS_READING: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+_PLANS: dict[tuple[int, ...], _Plan] = {}
+
+
+def _plan(fixable: list[Rule]) -> _Plan:
+    key = tuple(map(id, fixable))
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        plan = _PLANS[key] = _Plan(fixable)
+    return plan
 
 
 def _overlap(read: tuple[str, ...], written: tuple[str, ...]) -> bool:
     """Whether a write at ``written`` can change what reading ``read`` sees: one is a prefix
-    of the other, ``*`` matching any token."""
+    of the other, ``*`` matching any token (a declaration holds no index, ``-`` or ``~``)."""
     return all(want == "*" or want == token for want, token in zip(read, written, strict=False))
 
 
@@ -221,7 +231,12 @@ def working_copy(value: Any) -> Any:
     scalars (and the immutable unknowns a reader leaves) shared. Much cheaper than
     ``copy.deepcopy``, which keeps a memo of every object for cycles data never has."""
     if isinstance(value, dict):
-        return {key: working_copy(item) for key, item in value.items()}
+        return {key: item if type(item) in _SCALARS else working_copy(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [working_copy(item) for item in value]
+        return [item if type(item) in _SCALARS else working_copy(item) for item in value]
     return value
+
+
+# Most values of a document: returned as they are without a call (working_copy returns any
+# value that is no dict or list as it is).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
