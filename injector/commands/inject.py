@@ -99,7 +99,7 @@ def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None,
     claimant = claimant_for(mesh, source, node_name)
     if claimant is None:
         return Injection(source, None)
-    context = engine.TaskContext(mesh, claimant, working_copy(source.data), source.loc)
+    context = engine.TaskContext(mesh, claimant, dict(source.data), source.loc)  # fix copies what it edits below
     unfixed: list[engine.Finding] = []
     patch = engine.fix(_rules("taskdef"), context, "taskdef", unfixed)
     blocking = _unfixed_errors(unfixed, select, ignore)

@@ -82,8 +82,11 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     catalogue order, in passes until a whole pass proposes nothing (a fix may enable
     another rule's); the patch.
 
-    ``context.<attribute>`` is the working copy, edited in place (the caller gives a copy
-    it owns): a fix costs its own size, not a copy of the document. A rule that proposed
+    ``context.<attribute>`` is the working copy: its root is edited in place (the caller
+    gives a root it owns; what is below it may be the file's data), every other container
+    on a fix's way is copied (one level, once) before it is edited, so that the file's data
+    and the values of the patch never change: a fix costs its path, not a copy of the
+    document or of its own value. A rule that proposed
     nothing is checked again only after a fix that wrote where it reads (its ``reads``,
     registry.py; every fix for a rule that declares nothing) or changed a fact it asks: its
     answer depends on those alone, so the last pass costs nothing more. What each rule
@@ -91,6 +94,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     reports it: the caller need not run the rules once more to see what is left."""
     fixable = [current for current in rules if current.fixable]
     patch: list[dict[str, Any]] = []
+    root = getattr(context, attribute)
+    owned: dict[int, Any] = {id(root): root}  # the containers fixes may edit in place (held: ids stay theirs)
     # Per rule: its findings when it last proposed nothing; dropped when a fix may change them.
     settled: dict[int, list[Finding]] = {}
     for _ in range(_MAX_FIX_ROUNDS):
@@ -109,7 +114,7 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 if pending is None:
                     settled[position] = seen
                     break
-                _apply_fix(fixable, context, attribute, pending, settled)
+                _apply_fix(fixable, context, attribute, pending, settled, owned)
                 patch.extend(pending)
                 applied = True
             else:
@@ -124,7 +129,7 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
 
 
 def _apply_fix(fixable: list[Rule], context: TaskContext | PolicyContext, attribute: str,
-               operations: list[dict[str, Any]], settled: dict[int, list[Finding]]) -> None:
+               operations: list[dict[str, Any]], settled: dict[int, list[Finding]], owned: dict[int, Any]) -> None:
     """Apply one fix to the working copy, and unsettle the rules whose answer it may change."""
     plan = _plan(fixable)
     affected: set[int] = set()
@@ -134,7 +139,7 @@ def _apply_fix(fixable: list[Rule], context: TaskContext | PolicyContext, attrib
         affected |= rules_reading
         facts.update(facts_reading)
     before = {name: context.fact(name) for name in facts}
-    apply_in_place(getattr(context, attribute), operations)
+    _apply_copying_on_write(getattr(context, attribute), operations, owned)
     context.changed(facts)  # a fact that reads nowhere the fix wrote stays as it is
     changed = {name for name, value in before.items() if context.fact(name) != value}
     if changed:
@@ -211,6 +216,46 @@ def apply_in_place(document: Any, operations: list[dict[str, Any]]) -> None:
                 parent[_list_index(parent, last)] = working_copy(operation["value"])
             elif last in parent:
                 parent[last] = working_copy(operation["value"])
+            else:
+                raise KeyError(operation["path"])
+        elif kind == "remove":
+            del parent[_list_index(parent, last) if isinstance(parent, list) else last]
+        else:
+            raise ValueError(f"a fix may only add, remove or replace, not {kind!r}")
+
+
+def _apply_copying_on_write(document: Any, operations: list[dict[str, Any]], owned: dict[int, Any]) -> None:
+    """:func:`apply_in_place` for :func:`fix`: the containers in ``owned`` are edited in
+    place; any other on an operation's way (the file's data, a value of the patch) is
+    replaced in its parent by a copy of one level first, which is then owned. The values
+    are put in as they are: they are never edited in place afterwards."""
+    for operation in operations:
+        kind = operation["op"]
+        tokens = split(operation["path"])
+        if not tokens:
+            raise ValueError("a fix never replaces the whole document")
+        parent = document
+        for token in tokens[:-1]:
+            key: int | str = _list_index(parent, token) if isinstance(parent, list) else token
+            child = parent[key]
+            if id(child) not in owned and isinstance(child, dict | list):
+                child = dict(child) if isinstance(child, dict) else list(child)
+                owned[id(child)] = parent[key] = child
+            parent = child
+        last = tokens[-1]
+        if kind == "add":
+            value = operation["value"]
+            if not isinstance(parent, list):
+                parent[last] = value
+            elif last == "-":
+                parent.append(value)
+            else:
+                parent.insert(_list_index(parent, last, end_allowed=True), value)
+        elif kind == "replace":
+            if isinstance(parent, list):
+                parent[_list_index(parent, last)] = operation["value"]
+            elif last in parent:
+                parent[last] = operation["value"]
             else:
                 raise KeyError(operation["path"])
         elif kind == "remove":

@@ -24,7 +24,6 @@ from meshify.injector.commands.inject import claimant_for
 from meshify.injector.documents.pointer import split
 from meshify.injector.engine.contexts import FACTS
 from meshify.injector.engine.registry import REGISTRY, RuleRegistrationError, rule
-from meshify.injector.engine.runner import working_copy
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.task_definition import load_taskdef
 
@@ -355,7 +354,8 @@ def _context(data: dict[str, Any], path: str, manifest: Path, kind: type[engine.
     mesh = load_manifest(str(manifest))
     source = load_taskdef(path)
     context = kind.__new__(kind)
-    engine.TaskContext.__init__(context, mesh, claimant_for(mesh, source, None), working_copy(data), source.loc)
+    # As inject gives it: a root of its own over the file's data, which fix never edits.
+    engine.TaskContext.__init__(context, mesh, claimant_for(mesh, source, None), dict(data), source.loc)
     return context
 
 
@@ -390,16 +390,30 @@ def _compared(findings: list[engine.Finding]) -> list[tuple[Any, ...]]:
     return [(f.rule, f.severity, f.message, f.loc.pointer, f.fix, f.relies_on_default) for f in findings]
 
 
+def _fixes_copied(rules: list[engine.Rule]) -> list[engine.Rule]:
+    """``rules`` whose fixes' values are copies, shared with nothing (as jsonpatch copies them)."""
+    def copied(current: engine.Rule) -> engine.Rule:
+        def check(context):
+            for found in current.check(context):
+                yield dataclasses.replace(found, fix=copy.deepcopy(found.fix))
+        return dataclasses.replace(current, check=check)
+    return [copied(current) for current in rules]
+
+
 @pytest.mark.parametrize(("name", "data", "path", "manifest"), INPUTS, ids=[case[0] for case in INPUTS])
 def test_checking_only_the_rules_a_fix_concerns_gives_what_checking_all_gives(name, data, path, manifest):
-    expected_context = _context(data, path, manifest)
+    """And the fixes' values are put in uncopied, the file's data under the root too: neither
+    changes (a later fix copies what it edits on its way)."""
+    original = copy.deepcopy(data)
+    expected_context = _context(copy.deepcopy(data), path, manifest)
     expected_unfixed: list[engine.Finding] = []
-    expected = engine.fix(_undeclared(_fixable()), expected_context, "taskdef", expected_unfixed)
+    expected = engine.fix(_fixes_copied(_undeclared(_fixable())), expected_context, "taskdef", expected_unfixed)
     context = _context(data, path, manifest)
     unfixed: list[engine.Finding] = []
     assert engine.fix(_fixable(), context, "taskdef", unfixed) == expected
     assert context.taskdef == expected_context.taskdef
     assert _compared(unfixed) == _compared(expected_unfixed)
+    assert data == original
 
 
 def _counting(rules: list[engine.Rule], counts: list[str]) -> list[engine.Rule]:
