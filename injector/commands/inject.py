@@ -332,6 +332,7 @@ class _InjectShared:
     skip_unknown: bool
     select: tuple[str, ...]
     ignore: tuple[str, ...]
+    directories: dict[str, str] = field(default_factory=dict)  # _real_path's, for this batch
 
 
 @dataclass(slots=True)
@@ -380,7 +381,6 @@ class _FileInjection:
 def _inject_file(shared: _InjectShared, walked: Walked) -> _FileInjection:
     """One file of the batch, injected on its own (a pure function of its arguments: it runs
     in a worker process for a big batch)."""
-    import os
 
     result = _FileInjection()
     sources: list[TaskDefinitionFile] = []
@@ -397,7 +397,7 @@ def _inject_file(shared: _InjectShared, walked: Walked) -> _FileInjection:
     if any(type(source) is not TaskDefinitionFile or source.remote for source in sources):
         result.lone = False
         return result
-    result.keys = [(os.path.realpath(source.path), source.base) for source in sources]
+    result.keys = [(_real_path(source.path, shared.directories), source.base) for source in sources]
     injections: list[Injection] = []
     for source in sources:
         item = _Injected()
@@ -419,6 +419,20 @@ def _inject_file(shared: _InjectShared, walked: Walked) -> _FileInjection:
     if injections:
         result.prepared = _prepare(_edits(injections)[0], shared.mode)
     return result
+
+
+def _real_path(path: str, directories: dict[str, str]) -> str:
+    """``os.path.realpath(path)`` of a file read, asking the file system less: a file that
+    is no symbolic link is its directory's real path (remembered for the batch) and its name."""
+    import os
+
+    directory, name = os.path.split(path)
+    if name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    real = directories.get(directory)
+    if real is None:
+        real = directories[directory] = os.path.realpath(directory or ".")
+    return os.path.join(real, name)
 
 
 def _prepare(edit: Edit, mode: Mode) -> _Prepared:

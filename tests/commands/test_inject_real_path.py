@@ -1,0 +1,56 @@
+"""inject's batch of lone task definitions knows a file given twice by its real path:
+``_real_path`` asks the file system less than ``os.path.realpath`` and answers the same."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from conftest import run_meshify
+from golden_cases import SHOP
+from meshify.injector.commands.inject import _real_path
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    (tmp_path / "real" / "deep").mkdir(parents=True)
+    (tmp_path / "real" / "deep" / "td.json").write_text("{}")
+    (tmp_path / "real" / "other.json").write_text("{}")
+    os.symlink(tmp_path / "real", tmp_path / "linked-dir")
+    os.symlink(tmp_path / "real" / "other.json", tmp_path / "real" / "deep" / "linked.json")
+    os.symlink("../other.json", tmp_path / "real" / "deep" / "relative-link.json")
+    monkeypatch.chdir(tmp_path / "real")
+    return tmp_path
+
+
+@pytest.mark.parametrize("path", [
+    "other.json", "./other.json", "deep/td.json", "deep//td.json", "deep/../other.json", "deep/./td.json",
+    "deep/linked.json", "deep/relative-link.json", "../linked-dir/deep/td.json", "../linked-dir/deep/linked.json",
+    "{root}/linked-dir/other.json", "{root}/real/deep/td.json", "../real/deep/td.json",
+])
+def test_the_real_path_of_a_file_is_realpaths(tree, path):
+    path = path.format(root=tree)
+    directories: dict[str, str] = {}
+    assert _real_path(path, directories) == os.path.realpath(path)
+    assert _real_path(path, directories) == os.path.realpath(path)  # its directory remembered
+
+
+def test_a_directory_remembered_for_one_file_serves_its_neighbours(tree):
+    directories: dict[str, str] = {}
+    _real_path("../linked-dir/deep/td.json", directories)
+    assert _real_path("../linked-dir/deep/linked.json", directories) == str(tree / "real" / "other.json")
+    assert directories == {"../linked-dir/deep": str(tree / "real" / "deep")}
+
+
+def test_a_task_definition_given_twice_through_a_linked_folder_is_injected_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("MESHIFY_JOBS", "1")
+    shutil.copy(SHOP / "meshify.yaml", tmp_path / "meshify.yaml")
+    (tmp_path / "taskdefs").mkdir()
+    shutil.copy(SHOP / "taskdefs" / "products-api.json", tmp_path / "taskdefs" / "products-api.json")
+    os.symlink(tmp_path / "taskdefs", tmp_path / "same")
+    once = run_meshify("inject", "--check", "taskdefs/products-api.json", cwd=tmp_path)
+    twice = run_meshify("inject", "--check", "taskdefs/products-api.json", "same/products-api.json",
+                        "./taskdefs/products-api.json", cwd=tmp_path)
+    assert (twice.returncode, twice.stdout, twice.stderr) == (once.returncode, once.stdout, once.stderr)
+    assert once.returncode == 1 and once.stdout.count("would change") + once.stderr.count("would change") == 1
