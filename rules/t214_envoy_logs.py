@@ -17,9 +17,8 @@ Fix: ``meshify inject`` gives Envoy the log configuration of the first applicati
 container that has one (for ``awslogs``, with Envoy's name as the stream prefix).
 """
 
-import copy
-
 from meshify.injector.engine import TaskContext, rule
+from meshify.injector.engine.runner import working_copy
 from meshify.injector.model.task_definition import container_pointer
 
 
@@ -34,7 +33,7 @@ def check(context: TaskContext):
     if not logging:
         return
     envoy_name = context.containers[index]["name"]
-    configuration = copy.deepcopy(logging[0]["logConfiguration"])
+    configuration = working_copy(logging[0]["logConfiguration"])
     options = configuration.get("options")
     if isinstance(options, dict) and "awslogs-stream-prefix" in options:
         options["awslogs-stream-prefix"] = envoy_name
