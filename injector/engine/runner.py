@@ -93,8 +93,9 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     found last, when no fix was left to apply, is added to ``unfixed`` as :func:`run`
     reports it: the caller need not run the rules once more to see what is left."""
     fixable = [current for current in rules if current.fixable]
+    plan = _plan(fixable)
     patch: list[dict[str, Any]] = []
-    root = getattr(context, attribute)
+    root = getattr(context, attribute)  # the same object to the end: fixes copy below it, never it
     owned: dict[int, Any] = {id(root): root}  # the containers fixes may edit in place (held: ids stay theirs)
     # Per rule: its findings when it last proposed nothing; dropped when a fix may change them.
     settled: dict[int, list[Finding]] = {}
@@ -107,43 +108,44 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 seen: list[Finding] = []
                 pending = None
                 for found in current.check(context):
-                    if found.fix and not _overwrites_unknown(getattr(context, attribute), found.fix):
+                    if found.fix and not _overwrites_unknown(root, found.fix):
                         pending = found.fix
                         break
                     seen.append(found)
                 if pending is None:
                     settled[position] = seen
                     break
-                _apply_fix(fixable, context, attribute, pending, settled, owned)
+                _apply_fix(plan, context, root, pending, settled, owned)
                 patch.extend(pending)
                 applied = True
             else:
                 raise RuntimeError("the injection rules keep proposing fixes")
         if not applied:
             if unfixed is not None:
-                data = getattr(context, attribute)
                 for position in range(len(fixable)):
-                    unfixed += _reported(settled[position], data)
+                    if settled[position]:
+                        unfixed += _reported(settled[position], root)
             return patch
     raise RuntimeError("the injection rules keep proposing fixes")
 
 
-def _apply_fix(fixable: list[Rule], context: TaskContext | PolicyContext, attribute: str,
-               operations: list[dict[str, Any]], settled: dict[int, list[Finding]], owned: dict[int, Any]) -> None:
+def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, operations: list[dict[str, Any]],
+               settled: dict[int, list[Finding]], owned: dict[int, Any]) -> None:
     """Apply one fix to the working copy, and unsettle the rules whose answer it may change."""
-    plan = _plan(fixable)
-    affected: set[int] = set()
-    facts: set[str] = set()
-    for operation in operations:
-        rules_reading, facts_reading = plan.readers(operation["path"])
-        affected |= rules_reading
-        facts.update(facts_reading)
-    before = {name: context.fact(name) for name in facts}
-    _apply_copying_on_write(getattr(context, attribute), operations, owned)
+    if len(operations) == 1:  # nearly every fix
+        affected, facts = plan.readers(operations[0]["path"])
+    else:
+        affected, facts = frozenset(), ()
+        for operation in operations:
+            rules_reading, facts_reading = plan.readers(operation["path"])
+            affected |= rules_reading
+            facts += tuple(name for name in facts_reading if name not in facts)
+    before = [(name, context.fact(name)) for name in facts]
+    _apply_copying_on_write(root, operations, owned)
     context.changed(facts)  # a fact that reads nowhere the fix wrote stays as it is
-    changed = {name for name, value in before.items() if context.fact(name) != value}
+    changed = {name for name, value in before if context.fact(name) != value}
     if changed:
-        affected |= {position for position, current in enumerate(fixable) if current.read_facts & changed}
+        affected = affected | {position for position, current in enumerate(plan.rules) if current.read_facts & changed}
     for position in affected:
         settled.pop(position, None)
 
