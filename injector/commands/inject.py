@@ -120,7 +120,7 @@ def policy_patch(mesh: Mesh, policy: PolicyFile, claimants: list[Node | Gateway]
                 raise found.loc.error(f"cannot inject: {found.rule} {found.message}")
     for claimant in claimants:
         context = engine.PolicyContext(mesh, claimant, current, lambda pointer: Loc(policy.document, pointer))
-        policy.patch += engine.fix(_rules("policy"), context, "policy")
+        policy.patch += engine.fix(_rules("policy"), context, "policy", owns_all=True)
         current = context.policy
 
 

@@ -77,7 +77,7 @@ _MAX_FIX_ROUNDS = 64
 
 
 def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: str,
-        unfixed: list[Finding] | None = None) -> list[dict[str, Any]]:
+        unfixed: list[Finding] | None = None, owns_all: bool = False) -> list[dict[str, Any]]:
     """Apply the fixable rules' fixes to ``context.<attribute>``, one fix at a time and in
     catalogue order, in passes until a whole pass proposes nothing (a fix may enable
     another rule's); the patch.
@@ -86,7 +86,10 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     gives a root it owns; what is below it may be the file's data), every other container
     on a fix's way is copied (one level, once) before it is edited, so that the file's data
     and the values of the patch never change: a fix costs its path, not a copy of the
-    document or of its own value. A rule that proposed
+    document or of its own value. With ``owns_all``, the caller owns every container
+    below the root too (a deep copy it keeps editing, as inject's policy over many
+    claimants, whose statement index holds on to its list): fixes edit it in place and
+    their values are copied in. A rule that proposed
     nothing is checked again only after a fix that wrote where it reads (its ``reads``,
     registry.py; every fix for a rule that declares nothing) or changed a fact it asks: its
     answer depends on those alone, so the last pass costs nothing more. What each rule
@@ -96,7 +99,7 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     plan = _plan(fixable)
     patch: list[dict[str, Any]] = []
     root = getattr(context, attribute)  # the same object to the end: fixes copy below it, never it
-    owned: dict[int, Any] = {id(root): root}  # the containers fixes may edit in place (held: ids stay theirs)
+    owned: dict[int, Any] | None = None if owns_all else {id(root): root}  # edited in place (held: ids stay theirs)
     # Per rule: its findings when it last proposed nothing; dropped when a fix may change them.
     settled: dict[int, list[Finding]] = {}
     for _ in range(_MAX_FIX_ROUNDS):
@@ -130,7 +133,7 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
 
 
 def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, operations: list[dict[str, Any]],
-               settled: dict[int, list[Finding]], owned: dict[int, Any]) -> None:
+               settled: dict[int, list[Finding]], owned: dict[int, Any] | None) -> None:
     """Apply one fix to the working copy, and unsettle the rules whose answer it may change."""
     if len(operations) == 1:  # nearly every fix
         affected, facts = plan.readers(operations[0]["path"])
@@ -141,7 +144,10 @@ def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, ope
             affected |= rules_reading
             facts += tuple(name for name in facts_reading if name not in facts)
     before = [(name, context.fact(name)) for name in facts]
-    _apply_copying_on_write(root, operations, owned)
+    if owned is None:
+        apply_in_place(root, operations)
+    else:
+        _apply_copying_on_write(root, operations, owned)
     context.changed(facts)  # a fact that reads nowhere the fix wrote stays as it is
     changed = {name for name, value in before if context.fact(name) != value}
     if changed:
