@@ -57,6 +57,7 @@ _JSON = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.di
                      max_leaves=25)
 
 
+@pytest.mark.slow  # thousands of cases: the fast tier stays under 30 s
 @settings(max_examples=300, deadline=None)
 @given(data=st.dictionaries(_KEYS, _JSON, max_size=6), indent=st.sampled_from([None, 0, 2, "\t"]),
        separators=st.sampled_from([(",", ":"), (", ", ": "), (" , ", " : ")]), ascii_only=st.booleans())

@@ -174,6 +174,7 @@ _POINTERS = st.lists(st.sampled_from(["a", "b", "0", "1", "2", "-", "a~1b", "01"
     lambda tokens: "".join(f"/{token}" for token in tokens))
 
 
+@pytest.mark.slow  # thousands of cases: the fast tier stays under 30 s
 @settings(max_examples=500, deadline=None)
 @given(data=_TREES, pointer=_POINTERS)
 def test_one_walk_answers_what_value_at_and_unknown_at_answer(data, pointer):

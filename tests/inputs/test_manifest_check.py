@@ -69,6 +69,7 @@ def test_every_fixture_manifest_has_jsonschemas_verdict(path):
     assert manifest_check()(data) == Draft202012Validator(manifest_schema()).is_valid(data)
 
 
+@pytest.mark.slow  # thousands of cases: the fast tier stays under 30 s
 def test_the_shop_manifest_broken_every_way_has_jsonschemas_verdict():
     validator = Draft202012Validator(manifest_schema())
     check = manifest_check()

@@ -27,6 +27,7 @@ def test_known_values_are_not(value):
     assert not is_unknown(value)
 
 
+@pytest.mark.slow  # thousands of cases: the fast tier stays under 30 s
 @settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet="${}<>_aZ9.- \n", max_size=12) | st.text(max_size=12))
 def test_a_string_is_unknown_exactly_when_the_placeholder_search_finds_one(value):
