@@ -144,10 +144,7 @@ def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, ope
             affected |= rules_reading
             facts += tuple(name for name in facts_reading if name not in facts)
     before = [(name, context.fact(name)) for name in facts]
-    if owned is None:
-        apply_in_place(root, operations)
-    else:
-        _apply_copying_on_write(root, operations, owned)
+    apply_in_place(root, operations, owned)
     context.changed(facts)  # a fact that reads nowhere the fix wrote stays as it is
     changed = {name for name, value in before if context.fact(name) != value}
     if changed:
@@ -197,46 +194,16 @@ def _overlap(read: tuple[str, ...], written: tuple[str, ...]) -> bool:
     return all(want == "*" or want == token for want, token in zip(read, written, strict=False))
 
 
-def apply_in_place(document: Any, operations: list[dict[str, Any]]) -> None:
+def apply_in_place(document: Any, operations: list[dict[str, Any]], owned: dict[int, Any] | None = None) -> None:
     """RFC 6902 ``add``, ``remove`` and ``replace`` (what fixes are made of) applied to
-    ``document`` itself, as ``jsonpatch.apply_patch`` would to a copy; the values are
-    copied in, so that a later fix never edits the patch."""
-    for operation in operations:
-        kind = operation["op"]
-        tokens = split(operation["path"])
-        if not tokens:
-            raise ValueError("a fix never replaces the whole document")
-        parent = document
-        for token in tokens[:-1]:
-            parent = parent[_list_index(parent, token)] if isinstance(parent, list) else parent[token]
-        last = tokens[-1]
-        if kind == "add":
-            value = working_copy(operation["value"])
-            if not isinstance(parent, list):
-                parent[last] = value
-            elif last == "-":
-                parent.append(value)
-            else:
-                at = _list_index(parent, last, end_allowed=True)
-                parent.insert(at, value)
-        elif kind == "replace":
-            if isinstance(parent, list):
-                parent[_list_index(parent, last)] = working_copy(operation["value"])
-            elif last in parent:
-                parent[last] = working_copy(operation["value"])
-            else:
-                raise KeyError(operation["path"])
-        elif kind == "remove":
-            del parent[_list_index(parent, last) if isinstance(parent, list) else last]
-        else:
-            raise ValueError(f"a fix may only add, remove or replace, not {kind!r}")
+    ``document`` itself, as ``jsonpatch.apply_patch`` would to a copy.
 
-
-def _apply_copying_on_write(document: Any, operations: list[dict[str, Any]], owned: dict[int, Any]) -> None:
-    """:func:`apply_in_place` for :func:`fix`: the containers in ``owned`` are edited in
-    place; any other on an operation's way (the file's data, a value of the patch) is
-    replaced in its parent by a copy of one level first, which is then owned. The values
-    are put in as they are: they are never edited in place afterwards."""
+    Without ``owned`` every container is edited in place and the values are copied in, so
+    that a later fix never edits the patch. With ``owned`` (:func:`fix`'s copy on write)
+    only the containers in it are edited in place: any other on an operation's way (the
+    file's data, a value of the patch) is replaced in its parent by a copy of one level
+    first, which is then owned; the values are put in as they are, never edited in place
+    afterwards."""
     for operation in operations:
         kind = operation["op"]
         tokens = split(operation["path"])
@@ -246,30 +213,30 @@ def _apply_copying_on_write(document: Any, operations: list[dict[str, Any]], own
         for token in tokens[:-1]:
             key: int | str = _list_index(parent, token) if isinstance(parent, list) else token
             child = parent[key]
-            if id(child) not in owned and isinstance(child, dict | list):
+            if owned is not None and id(child) not in owned and isinstance(child, dict | list):
                 child = dict(child) if isinstance(child, dict) else list(child)
                 owned[id(child)] = parent[key] = child
             parent = child
         last = tokens[-1]
+        if kind == "remove":
+            del parent[_list_index(parent, last) if isinstance(parent, list) else last]
+            continue
+        if kind not in ("add", "replace"):
+            raise ValueError(f"a fix may only add, remove or replace, not {kind!r}")
+        value = operation["value"] if owned is not None else working_copy(operation["value"])
         if kind == "add":
-            value = operation["value"]
             if not isinstance(parent, list):
                 parent[last] = value
             elif last == "-":
                 parent.append(value)
             else:
                 parent.insert(_list_index(parent, last, end_allowed=True), value)
-        elif kind == "replace":
-            if isinstance(parent, list):
-                parent[_list_index(parent, last)] = operation["value"]
-            elif last in parent:
-                parent[last] = operation["value"]
-            else:
-                raise KeyError(operation["path"])
-        elif kind == "remove":
-            del parent[_list_index(parent, last) if isinstance(parent, list) else last]
+        elif isinstance(parent, list):
+            parent[_list_index(parent, last)] = value
+        elif last in parent:
+            parent[last] = value
         else:
-            raise ValueError(f"a fix may only add, remove or replace, not {kind!r}")
+            raise KeyError(operation["path"])
 
 
 def _list_index(items: list[Any], token: str, end_allowed: bool = False) -> int:
