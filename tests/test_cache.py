@@ -12,8 +12,10 @@ from conftest import run_meshify
 
 
 def _entries(directory) -> list[str]:
-    """The manifests' entries (botocore's models read at start-up are kept too: file-...)."""
-    return sorted(name for _, _, names in os.walk(directory) for name in names if not name.startswith("file-"))
+    """The manifests' entries (botocore's models read at start-up are kept too: file-...; and
+    the mesh rules' findings: mesh-findings-...)."""
+    return sorted(name for _, _, names in os.walk(directory) for name in names
+                  if not name.startswith(("file-", "mesh-findings-")))
 
 
 def test_valid_manifest_is_remembered_and_changes_are_validated_again(shop, tmp_path, monkeypatch):
@@ -93,7 +95,8 @@ def test_a_damaged_cache_entry_is_ignored(shop, tmp_path, monkeypatch, damage):
     monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
     _with_typo(shop)
     first = run_meshify("lint", cwd=shop)
-    [entry] = [Path(root) / name for root, _, names in os.walk(cache) for name in names if not name.startswith("file-")]
+    [entry] = [Path(root) / name for root, _, names in os.walk(cache) for name in names
+               if not name.startswith(("file-", "mesh-findings-"))]
     content = entry.read_bytes()
     entry.write_bytes({"truncated": content[:len(content) // 2], "garbage": b"\x00garbage" * 10, "empty": b""}[damage])
     again = run_meshify("lint", cwd=shop)

@@ -167,7 +167,11 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     if isinstance(loaded, list):
         return loaded
     mesh, inputs = load_mesh(manifest_path, paths, config, aws, failed, skip_unknown, mesh=loaded)
-    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, inputs.spec_files, inputs.file_mesh)))
+    if manifest_path is not None and not inputs.spec_files and inputs.file_mesh is None and not mesh.unknown_names:
+        findings = _mesh_findings(mesh, by_scope.get("mesh", []), config)  # the manifest's alone
+    else:
+        findings = list(engine.run(by_scope.get("mesh", []),
+                                   engine.MeshContext(mesh, inputs.spec_files, inputs.file_mesh)))
     findings += _redefined_findings(manifest_path, config.envoy_image, inputs, by_scope.get("mesh", []))
     if live:
         from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
@@ -205,6 +209,48 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
                            and d.path in inputs.reported}.values())
     located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
     return sorted(located)  # by place, rule, severity, message (Located's fields): the same for every run
+
+
+# What a cache entry of the mesh rules' findings holds after this mark: marshal's list of
+# (rule, severity, message, in the manifest (else nowhere), pointer, fix, relies_on_default).
+_MESH_FINDINGS = b"meshify-mesh-findings-1\n"
+
+
+def _mesh_findings(mesh: Mesh, rules: list[engine.Rule], config: Config) -> list[engine.Finding]:
+    """The mesh rules' findings on the manifest's mesh alone (no spec file, template or
+    live account merged in), remembered with the manifest: they depend only on its text
+    and path, the configuration's Envoy image (the model's default), the rules that run
+    and what the cache key covers (meshify's version, the App Mesh model). M106 validating
+    every spec against the App Mesh model was most of a warm lint's own time. A finding
+    placed in another document than the manifest, or a damaged entry, is worked out afresh."""
+    import marshal
+
+    from meshify.injector import cache
+
+    manifest = mesh.loc.document
+    context = engine.MeshContext(mesh, [], None)
+    if manifest is None or not rules:
+        return list(engine.run(rules, context))
+    key = "mesh-findings-" + cache.key("mesh-findings", "\0".join([manifest.path, config.envoy_image or "",
+                                                ",".join(rule.id for rule in rules), manifest.text]))
+    entry = cache.load(key)
+    if entry is not None and entry.startswith(_MESH_FINDINGS):
+        try:
+            return [engine.Finding(rule, severity, message, Loc(manifest if in_manifest else None, pointer), fix,
+                                   relies_on_default)
+                    for rule, severity, message, in_manifest, pointer, fix, relies_on_default
+                    in marshal.loads(entry[len(_MESH_FINDINGS):])]
+        except (ValueError, TypeError, EOFError):
+            pass  # a truncated or foreign entry: the rules run again
+    findings = list(engine.run(rules, context))
+    if all(found.loc.document in (manifest, None) for found in findings):
+        try:
+            kept = marshal.dumps([(found.rule, found.severity, found.message, found.loc.document is manifest,
+                                   found.loc.pointer, found.fix, found.relies_on_default) for found in findings])
+        except ValueError:
+            return findings  # not plain data: worked out each time
+        cache.store(key, _MESH_FINDINGS + kept)
+    return findings
 
 
 def _check_task_file(mesh: Mesh, task_file: TaskDefinitionFile, by_scope: dict[str, list[engine.Rule]]
@@ -510,7 +556,7 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
         report_failure(failure, failed)
     say_skipped(skipped)
 
-    findings = list(engine.run(by_scope.get("mesh", []), engine.MeshContext(mesh, [], None)))
+    findings = _mesh_findings(mesh, by_scope.get("mesh", []), config)
     reported = {manifest_path} if manifest_reported else set()
     elsewhere = {found for found in elsewhere if found.path in reported}
     if live:
