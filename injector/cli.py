@@ -190,10 +190,10 @@ def _ids(values: list[str] | None) -> list[str]:
 def _check_ids(config: "Config", select: list[str] | None, ignore: list[str] | None) -> None:
     """Unknown rule ids are a usage error, as in ruff: a typo must not turn linting off."""
     from meshify.injector.config import check_rule_ids
-    from meshify.injector.engine import all_rules
+    from meshify.injector.engine import rule_ids as every_rule_id
     from meshify.injector.engine.findings import unknown_ids
 
-    rule_ids = list(all_rules())
+    rule_ids = every_rule_id()  # no rule imported: a lint imports those of the scopes it runs
     for option, values in (("--select", select), ("--ignore", ignore)):
         unknown = unknown_ids(_ids(values), rule_ids)
         if unknown:

@@ -107,3 +107,17 @@ def test_a_lint_of_task_definitions_imports_only_what_it_reads(cache):
     status, modules = _imported(SHOP, cache, *argv)
     assert status == 1
     assert sorted(name for name in NOT_FOR_A_LINT_OF_TASK_DEFINITIONS if name in modules) == []
+
+
+def test_a_lint_of_task_definitions_imports_only_the_rules_of_their_scopes(cache):
+    """The IAM policy (I3xx), Service Connect (C5xx), live (L4xx), migration (R6xx) and
+    suppression (S001) rules cannot apply to a manifest and task definitions: their modules
+    (about 0.3 ms each) are not imported; the mesh's and the task definitions' are."""
+    argv = ["lint", "meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (SHOP / "taskdefs").iterdir())]
+    _imported(SHOP, cache, *argv)  # fills the validation cache
+    status, modules = _imported(SHOP, cache, *argv)
+    assert status == 1
+    imported = sorted(name.rsplit(".", 1)[1] for name in modules if name.startswith("meshify.rules."))
+    assert sorted({name[0] for name in imported} - {"l"}) == ["m", "t"]
+    assert [name for name in imported if name[0] == "l"] == ["l401_missing_resource"]  # M119 uses its label()
+    assert len(imported) == 1 + 19 + 16  # every mesh rule, every task definition rule (claimed and unclaimed)

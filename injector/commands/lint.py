@@ -158,12 +158,14 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
             return sorted({found for compose in composes
                            for found in lint(None, [compose.document.path], policy_path, select, ignore, config, aws,
                                              live, failed, skip_unknown)}, key=lambda f: f.sort_key)
-    rules = [rule for rule in engine.all_rules().values() if selected(rule.id, select, ignore)]
-    by_scope: dict[str, list[engine.Rule]] = {}
-    for rule in rules:
-        by_scope.setdefault(rule.scope, []).append(rule)
+    ran = [rule_id for rule_id in engine.rule_ids() if selected(rule_id, select, ignore)]
+    # Only the rule modules of the scopes this run can need are imported (start-up); the
+    # ECS services' rules when a file holds a service (below).
+    by_scope = {scope: [rule for rule in engine.rules_of(scope) if selected(rule.id, select, ignore)]
+                for scope in ("mesh", "taskdef", "unclaimed", *(("policy",) if policy_path is not None else ()),
+                              *(("live",) if live else ()))}
     # A batch of lone task definitions: each file checked on its own (over the cores when big) and released.
-    loaded = _lint_one_by_one(manifest_path, paths, policy_path, rules, by_scope, config, aws, live, failed, skip_unknown)
+    loaded = _lint_one_by_one(manifest_path, paths, policy_path, ran, by_scope, config, aws, live, failed, skip_unknown)
     if isinstance(loaded, list):
         return loaded
     mesh, inputs = load_mesh(manifest_path, paths, config, aws, failed, skip_unknown, mesh=loaded)
@@ -183,7 +185,9 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
         findings += engine.run(by_scope.get("live", []), context)
         if manifest_path is not None:
             inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
-    findings += _service_findings(mesh, inputs, by_scope.get("service", []))
+    if inputs.services:
+        service_rules = [rule for rule in engine.rules_of("service") if selected(rule.id, select, ignore)]
+        findings += _service_findings(mesh, inputs, service_rules)
     connected = _service_connect_tasks(inputs)
     claimants: list[Node | Gateway] = []
     for task_file in progress(inputs.task_files, "lint", lambda t: t.path):
@@ -207,7 +211,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     # A compose file's or template's resources are views of one document: its suppressions are read once.
     yaml_documents = list({d.path: d for d in documents if d is not None and d.format == "yaml"
                            and d.path in inputs.reported}.values())
-    located = apply_suppressions(located, yaml_documents, [rule.id for rule in rules])
+    located = apply_suppressions(located, yaml_documents, ran)
     return sorted(located)  # by place, rule, severity, message (Located's fields): the same for every run
 
 
@@ -492,14 +496,14 @@ def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str],
     return [f for f in placed if not any(f.rule.startswith(prefix) for prefix in config.ignored_for(f.path))]
 
 
-def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: str | None, rules: list[engine.Rule],
+def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: str | None, ran: list[str],
                      by_scope: dict[str, list[engine.Rule]], config: Config, aws: AwsOptions | None, live: bool,
                      failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
     """Lint a batch of lone task definitions file by file: the findings, sorted. Otherwise
     (no manifest, an ``ecs:`` reference, or a file that holds anything else: App Mesh specs,
     templates, services, Terraform) the batch is linted as a whole: None, or the manifest's
     mesh already loaded."""
-    found = _lint_lone_files(manifest_path, paths, policy_path, rules, by_scope, config, aws, live, failed, skip_unknown)
+    found = _lint_lone_files(manifest_path, paths, policy_path, ran, by_scope, config, aws, live, failed, skip_unknown)
     if isinstance(found, list) and len(found) >= 1000:
         # The manifest's YAML tree holds cycles (a node knows its parent): released now, before the
         # report is rendered, rather than whenever the collector next looks at old objects.
@@ -509,7 +513,7 @@ def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: s
     return found
 
 
-def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: str | None, rules: list[engine.Rule],
+def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: str | None, ran: list[str],
                      by_scope: dict[str, list[engine.Rule]], config: Config, aws: AwsOptions | None, live: bool,
                      failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
     from meshify.injector.engine.parallel import map_in_order
@@ -523,7 +527,7 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
         manifest_stat: os.stat_result | None = os.stat(manifest_path)
     except OSError:
         manifest_stat = None
-    shared = _LintShared(mesh, by_scope.get("taskdef", []), by_scope.get("unclaimed", []), [rule.id for rule in rules],
+    shared = _LintShared(mesh, by_scope.get("taskdef", []), by_scope.get("unclaimed", []), ran,
                          manifest_path, config, skip_unknown, manifest_stat)
     read_failures: list[Failure] = []
     check_failures: list[Failure] = []

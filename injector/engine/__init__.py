@@ -1,6 +1,6 @@
 """The rule engine: the registry of rules, the contexts they check, running them and
 fixing to a fixpoint, findings and suppressions. The rules import it; it imports no rule
-but through :func:`all_rules`."""
+but through :func:`all_rules` (every rule) and :func:`rules_of` (one scope's)."""
 
 from meshify.injector.engine.contexts import (
     LiveContext,
@@ -11,10 +11,21 @@ from meshify.injector.engine.contexts import (
     TaskContext,
     UnclaimedContext,
 )
-from meshify.injector.engine.registry import SCOPES, SEVERITIES, Finding, Rule, all_rules, rule, severity_rank
+from meshify.injector.engine.registry import (
+    SCOPES,
+    SEVERITIES,
+    Finding,
+    Rule,
+    all_rules,
+    rule,
+    rule_ids,
+    rules_of,
+    severity_rank,
+)
 from meshify.injector.engine.runner import fix, run
 
 __all__ = [
     "SCOPES", "SEVERITIES", "Finding", "LiveContext", "MeshContext", "MigrationContext", "PolicyContext", "Rule",
-    "ServiceContext", "TaskContext", "UnclaimedContext", "all_rules", "fix", "rule", "run", "severity_rank",
+    "ServiceContext", "TaskContext", "UnclaimedContext", "all_rules", "fix", "rule", "rule_ids", "rules_of", "run",
+    "severity_rank",
 ]
