@@ -19,7 +19,7 @@ sets no memory of its own, ECS requires memory on every container: Envoy then re
 limit of 256 MiB (or twice the reservation).
 """
 
-from meshify.injector.engine import TaskContext, rule
+from meshify.injector.engine import Later, TaskContext, rule
 from meshify.injector.model import wiring
 
 
@@ -32,5 +32,5 @@ def check(context: TaskContext):
             f"`{context.mesh.envoy.container_name}` running the App Mesh Envoy image",
             context.locate("/containerDefinitions"),
             fix=[{"op": "add", "path": "/containerDefinitions/-",
-                  "value": wiring.container(context.mesh, context.claimant, context.taskdef)}],
+                  "value": Later(wiring.container, context.mesh, context.claimant, context.taskdef)}],
         )

@@ -22,7 +22,7 @@ Fix: ``meshify inject`` adds the proxy configuration or the missing parts of it;
 addresses and ports the task already ignores.
 """
 
-from meshify.injector.engine import TaskContext, rule
+from meshify.injector.engine import Later, TaskContext, rule
 from meshify.injector.model import wiring
 from meshify.injector.model.task_definition import proxy_properties, set_proxy_property
 from meshify.injector.model.unknowns import is_unknown
@@ -44,8 +44,7 @@ def check(context: TaskContext):
             f"no proxyConfiguration: the task's traffic does not go through Envoy; add an APPMESH "
             f"proxy configuration for container `{envoy_name}`",
             context.locate("/family"),
-            fix=[{"op": "add", "path": _PROXY, "value": {
-                "type": "APPMESH", "containerName": envoy_name, "properties": wiring.proxy_properties(mesh, node)}}])
+            fix=[{"op": "add", "path": _PROXY, "value": Later(_proxy_configuration, envoy_name, mesh, node)}])
         return
     if proxy.get("type") != "APPMESH":
         yield check.rule.finding(
@@ -78,3 +77,7 @@ def check(context: TaskContext):
                 context.locate(f"{_PROXY}/properties/{properties[name][0]}" if name in properties
                                else f"{_PROXY}/properties"),
                 fix=set_proxy_property(context.taskdef, name, ",".join(wanted)))
+
+
+def _proxy_configuration(envoy_name, mesh, node):
+    return {"type": "APPMESH", "containerName": envoy_name, "properties": wiring.proxy_properties(mesh, node)}

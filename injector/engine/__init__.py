@@ -15,6 +15,7 @@ from meshify.injector.engine.registry import (
     SCOPES,
     SEVERITIES,
     Finding,
+    Later,
     Rule,
     all_rules,
     rule,
@@ -25,7 +26,7 @@ from meshify.injector.engine.registry import (
 from meshify.injector.engine.runner import fix, run
 
 __all__ = [
-    "SCOPES", "SEVERITIES", "Finding", "LiveContext", "MeshContext", "MigrationContext", "PolicyContext", "Rule",
+    "SCOPES", "SEVERITIES", "Finding", "Later", "LiveContext", "MeshContext", "MigrationContext", "PolicyContext", "Rule",
     "ServiceContext", "TaskContext", "UnclaimedContext", "all_rules", "fix", "rule", "rule_ids", "rules_of", "run",
     "severity_rank",
 ]

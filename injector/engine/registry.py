@@ -56,6 +56,42 @@ class Finding:
     relies_on_default: bool = False  # about a Terraform variable's default: inject leaves it be
 
 
+class Later:
+    """A fix's value built only when the fix is read (``Finding.fix``): lint reads only a
+    fix's paths (``unbuilt_fix``), so a value that costs (T201's Envoy container)
+    is never built there. Built at most once, by ``build(*arguments)``: the arguments must
+    not change before the fix is read (``runner.fix`` reads it as the rule yields it)."""
+
+    __slots__ = ("arguments", "build")
+
+    def __init__(self, build: Callable[..., Any], *arguments: Any) -> None:
+        self.build = build
+        self.arguments = arguments
+
+
+# ``Finding.fix`` reads through its slot and builds the ``Later`` values it holds, in place
+# (a finding's operations are its own), so every reader sees plain RFC 6902 operations.
+_FIX_SLOT: Any = Finding.__dict__["fix"]  # the slot's member descriptor
+
+
+def _built_fix(finding: Finding) -> list[dict[str, Any]] | None:
+    operations = _FIX_SLOT.__get__(finding)
+    if operations:
+        for operation in operations:
+            value = operation.get("value")
+            if isinstance(value, Later):
+                operation["value"] = value.build(*value.arguments)
+    return operations
+
+
+def unbuilt_fix(finding: Finding) -> list[dict[str, Any]] | None:
+    """The fix as the rule gave it, ``Later`` values unbuilt: its paths, for ``runner._reported``."""
+    return _FIX_SLOT.__get__(finding)  # type: ignore[no-any-return,unused-ignore]
+
+
+Finding.fix = property(_built_fix, _FIX_SLOT.__set__)  # type: ignore[assignment,misc,unused-ignore]
+
+
 @dataclass(slots=True)
 class Rule:
     """A registered rule: its id, severity, title, scope and check."""

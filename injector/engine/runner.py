@@ -8,7 +8,7 @@ from typing import Any
 from meshify.injector.documents.pointer import split
 from meshify.injector.documents.unknown import DEFAULTED, MARKED, ResolvedStr, unknown_at
 from meshify.injector.engine.contexts import FACTS, PolicyContext, TaskContext
-from meshify.injector.engine.registry import Finding, Rule
+from meshify.injector.engine.registry import Finding, Rule, unbuilt_fix
 
 
 def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
@@ -26,7 +26,7 @@ def _reported(findings: Iterable[Finding], data: Any) -> Iterator[Finding]:
     (a finding with a fix elsewhere is placed at an unknown only as an anchor), is left
     out. Each pointer is walked once for both questions."""
     for found in findings:
-        fix = found.fix
+        fix = unbuilt_fix(found)  # its paths: a value built Later is built only when the fix is read
         relied_on: Any = None
         overwrites_unknown = False
         if fix and data is not None:
