@@ -16,40 +16,51 @@ def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
     (``var.x``, ``${IMAGE}``): a finding never claims a value it cannot know."""
     data = getattr(context, "taskdef", None) or getattr(context, "policy", None)
     for current in rules:
-        yield from _reported(current.check(context), data)
+        for found in current.check(context):  # no generator per rule: most find nothing
+            reported = _report(found, data)
+            if reported is not None:
+                yield reported
 
 
 def _reported(findings: Iterable[Finding], data: Any) -> Iterator[Finding]:
-    """``findings`` as :func:`run` reports them. A finding that relies on a variable's
+    """``findings`` as :func:`run` reports them (:func:`_report`)."""
+    for found in findings:
+        reported = _report(found, data)
+        if reported is not None:
+            yield reported
+
+
+def _report(found: Finding, data: Any) -> Finding | None:
+    """``found`` as :func:`run` reports it. A finding that relies on a variable's
     default (or a resolved reference), at one of its fix's paths or at its place, says so;
     one whose fix would overwrite an unknown, or one without a fix placed at an unknown
     (a finding with a fix elsewhere is placed at an unknown only as an anchor), is left
-    out. Each pointer is walked once for both questions."""
-    for found in findings:
-        fix = unbuilt_fix(found)  # its paths: a value built Later is built only when the fix is read
-        relied_on: Any = None
-        overwrites_unknown = False
-        if fix and data is not None:
-            for operation in fix:
-                value, marked = _walk(data, operation["path"])
-                if relied_on is None and isinstance(value, DEFAULTED):
-                    relied_on = value
-                overwrites_unknown = overwrites_unknown or marked
-        at_unknown = False
-        document = found.loc.document
-        if relied_on is None and document is not None:
-            value, at_unknown = _walk(getattr(document, "data", None), found.loc.pointer)
-            if isinstance(value, DEFAULTED):
+    out (None). Each pointer is walked once for both questions."""
+    fix = unbuilt_fix(found)  # its paths: a value built Later is built only when the fix is read
+    relied_on: Any = None
+    overwrites_unknown = False
+    if fix and data is not None:
+        for operation in fix:
+            value, marked = _walk(data, operation["path"])
+            if relied_on is None and isinstance(value, DEFAULTED):
                 relied_on = value
-        if relied_on is not None:
-            # The rule judged a variable's default (or a resolved reference): say so, and
-            # leave what the user wrote alone.
-            default = f"through {relied_on.variable}" if isinstance(relied_on, ResolvedStr) \
-                else f"relies on the default of {relied_on.variable}"
-            yield Finding(found.rule, found.severity, f"{found.message} ({default})", found.loc, None,
-                          relies_on_default=True)
-        elif not (overwrites_unknown if fix else at_unknown):
-            yield found
+            overwrites_unknown = overwrites_unknown or marked
+    at_unknown = False
+    document = found.loc.document
+    if relied_on is None and document is not None:
+        value, at_unknown = _walk(getattr(document, "data", None), found.loc.pointer)
+        if isinstance(value, DEFAULTED):
+            relied_on = value
+    if relied_on is not None:
+        # The rule judged a variable's default (or a resolved reference): say so, and
+        # leave what the user wrote alone.
+        default = f"through {relied_on.variable}" if isinstance(relied_on, ResolvedStr) \
+            else f"relies on the default of {relied_on.variable}"
+        return Finding(found.rule, found.severity, f"{found.message} ({default})", found.loc, None,
+                       relies_on_default=True)
+    if not (overwrites_unknown if fix else at_unknown):
+        return found
+    return None
 
 
 def _walk(data: Any, pointer: str) -> tuple[Any, bool]:
@@ -111,8 +122,9 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 seen: list[Finding] = []
                 pending = None
                 for found in current.check(context):
-                    if found.fix and not _overwrites_unknown(root, found.fix):
-                        pending = found.fix
+                    proposed = found.fix  # built once (a Later value), as the rule yields it
+                    if proposed and not _overwrites_unknown(root, proposed):
+                        pending = proposed
                         break
                     seen.append(found)
                 if pending is None:
