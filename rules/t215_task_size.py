@@ -48,8 +48,10 @@ def check(context: TaskContext):
         "memory": [_number(c.get("memory")) or _number(c.get("memoryReservation")) for c in context.containers],
     }
     for kind, unit in (("cpu", "CPU units"), ("memory", "MiB")):
-        task_size = _size(context.taskdef.get(kind), kind)
         total = sum(demands[kind])
+        if not total and isinstance(context.taskdef.get(kind), str):
+            continue  # no container asks any, and a size written as text is never below 0
+        task_size = _size(context.taskdef.get(kind), kind)
         if task_size is None or total <= task_size:
             continue
         parts = ", ".join(f"{c.get('name')} {amount}" for c, amount in zip(context.containers, demands[kind], strict=True)
