@@ -30,6 +30,7 @@ from meshify.injector.model.task_definition import (
     append,
     application_containers,
     container_pointer,
+    proxy_properties,
     set_proxy_property,
 )
 from meshify.injector.model.unknowns import is_unknown
@@ -45,11 +46,11 @@ def _exposed_ports(context: TaskContext) -> set[object]:
 
 
 @rule("T205", "error", "AppPorts or port mappings differ from the listeners", scope="taskdef", fixable=True,
-      reads=("envoy", "proxy", "/proxyConfiguration/properties", "/containerDefinitions/*/portMappings",
+      reads=("envoy", "/proxyConfiguration/properties", "/containerDefinitions/*/portMappings",
              "/containerDefinitions/*/name", "/containerDefinitions/*/essential", "/containerDefinitions/*/dependsOn",
              "/containerDefinitions/*/firelensConfiguration"))
 def check(context: TaskContext):
-    properties = context.proxy_properties()
+    properties = proxy_properties(context.taskdef)
     if not context.is_gateway and isinstance(context.taskdef.get("proxyConfiguration"), dict):
         wanted = wiring.app_ports(context.claimant)
         if "AppPorts" in properties and not wanted:

@@ -21,20 +21,20 @@ application container running as the ignored UID must be changed by hand.
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.model.task_definition import container_pointer, set_proxy_property
+from meshify.injector.model.task_definition import container_pointer, proxy_properties, set_proxy_property
 from meshify.injector.model.task_definition import uid_of as _uid
 from meshify.injector.model.unknowns import is_unknown
 
 
 @rule("T206", "error", "Envoy user differs from IgnoredUID", scope="taskdef", fixable=True,
-      reads=("envoy", "bypassing", "proxy", "/proxyConfiguration/properties", "/containerDefinitions/*/user",
+      reads=("envoy", "bypassing", "/proxyConfiguration/properties", "/containerDefinitions/*/user",
              "/containerDefinitions/*/name"))
 def check(context: TaskContext):
     if context.is_gateway:
         return
     wanted = context.mesh.envoy.user
     index = context.envoy_index()
-    properties = context.proxy_properties()
+    properties = proxy_properties(context.taskdef)
     ignored = properties.get("IgnoredUID", (None, None))[1]
     if index is not None:
         current = context.containers[index].get("user")

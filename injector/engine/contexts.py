@@ -27,7 +27,6 @@ FACTS: dict[str, dict[str, tuple[str, ...]]] = {
         "envoy": _ENVOY_READS,  # envoy_index()
         "bypassing": (*_ENVOY_READS, "/containerDefinitions/*/user", "/containerDefinitions/*/portMappings",
                       "/proxyConfiguration/properties"),  # bypassing_sidecars()
-        "proxy": ("/proxyConfiguration",),  # proxy_properties()
     },
 }
 
@@ -45,7 +44,6 @@ class TaskContext:
     # changed only by a fix (runner.fix calls changed()).
     _envoy: int | bool | None = field(default=False, repr=False, compare=False)
     _bypassing: set[int] | None = field(default=None, repr=False, compare=False)  # as _envoy
-    _proxy: dict[str, tuple[int, str]] | None = field(default=None, repr=False, compare=False)  # as _envoy
     # ``taskdef`` is known to be valid RegisterTaskDefinition input (the reader validated it
     # as read): T211 does not validate it again. Forgotten when a fix edits it.
     known_valid: bool = field(default=False, repr=False, compare=False)
@@ -58,15 +56,11 @@ class TaskContext:
             self._envoy = False
         if facts is None or "bypassing" in facts:
             self._bypassing = None
-        if facts is None or "proxy" in facts:
-            self._proxy = None
         self.known_valid = False
 
     def fact(self, name: str) -> object:
         """The value of one of ``FACTS["taskdef"]``."""
-        if name == "envoy":
-            return self.envoy_index()
-        return self.bypassing_sidecars() if name == "bypassing" else self.proxy_properties()
+        return self.envoy_index() if name == "envoy" else self.bypassing_sidecars()
 
     @property
     def is_gateway(self) -> bool:
@@ -87,15 +81,6 @@ class TaskContext:
 
             self._envoy = find_envoy(self.taskdef, self.mesh.envoy.container_name, self.is_gateway)
         return self._envoy  # False is "not asked yet", never returned
-
-    def proxy_properties(self) -> dict[str, tuple[int, str]]:
-        """``task_definition.proxy_properties`` of the current taskdef (asked by T204-T206,
-        again after each of their fixes): read only, shared by the rules."""
-        if self._proxy is None:
-            from meshify.injector.model.task_definition import proxy_properties
-
-            self._proxy = proxy_properties(self.taskdef)
-        return self._proxy
 
     def ignored_uid(self) -> str | None:
         """The UID the proxy lets through: ``IgnoredUID``, else the manifest's Envoy user;

@@ -222,9 +222,6 @@ class _Recording(engine.TaskContext):
     def bypassing_sidecars(self):
         return self._fact("bypassing", lambda: engine.TaskContext.bypassing_sidecars(self))
 
-    def proxy_properties(self):
-        return self._fact("proxy", lambda: engine.TaskContext.proxy_properties(self))
-
 
 def _recording_rule(current: engine.Rule, problems: list[str]) -> engine.Rule:
     """``current`` checked over a recording copy, every read held to its declaration; the
@@ -463,7 +460,7 @@ def test_a_rule_that_declares_nothing_is_checked_again_after_every_fix():
     (("/containerDefinitions/-",), True, "an array index is always \\*"),
     (("/containerDefinitions//name",), True, "each token is a member name"),
     (("/a~1b",), True, "each token is a member name"),
-    (("envoys",), True, "not a pointer, nor a fact of scope taskdef \\(envoy, bypassing, proxy\\)"),
+    (("envoys",), True, "not a pointer, nor a fact of scope taskdef \\(envoy, bypassing\\)"),
     (("containerDefinitions",), True, "not a pointer, nor a fact"),
     (("/networkMode", "/networkMode"), True, "names something twice"),
     ((), True, "a non-empty tuple"),
