@@ -18,6 +18,7 @@ from meshify.injector.engine.registry import (
     Later,
     Rule,
     all_rules,
+    built_fix,
     rule,
     rule_ids,
     rules_of,
@@ -27,6 +28,6 @@ from meshify.injector.engine.runner import fix, run
 
 __all__ = [
     "SCOPES", "SEVERITIES", "Finding", "Later", "LiveContext", "MeshContext", "MigrationContext", "PolicyContext", "Rule",
-    "ServiceContext", "TaskContext", "UnclaimedContext", "all_rules", "fix", "rule", "rule_ids", "rules_of", "run",
+    "ServiceContext", "TaskContext", "UnclaimedContext", "all_rules", "built_fix", "fix", "rule", "rule_ids", "rules_of", "run",
     "severity_rank",
 ]

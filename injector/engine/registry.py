@@ -57,10 +57,10 @@ class Finding:
 
 
 class Later:
-    """A fix's value built only when the fix is read (``Finding.fix``): lint reads only a
-    fix's paths (``unbuilt_fix``), so a value that costs (T201's Envoy container)
-    is never built there. Built at most once, by ``build(*arguments)``: the arguments must
-    not change before the fix is read (``runner.fix`` reads it as the rule yields it)."""
+    """A fix's value built only when the fix is applied (:func:`built_fix`): lint reads
+    only a fix's paths, so a value that costs (T201's Envoy container) is never built
+    there. Built at most once, by ``build(*arguments)``: the arguments must not change
+    before the fix is applied (``runner.fix`` builds it as the rule yields it)."""
 
     __slots__ = ("arguments", "build")
 
@@ -69,27 +69,17 @@ class Later:
         self.arguments = arguments
 
 
-# ``Finding.fix`` reads through its slot and builds the ``Later`` values it holds, in place
-# (a finding's operations are its own), so every reader sees plain RFC 6902 operations.
-_FIX_SLOT: Any = Finding.__dict__["fix"]  # the slot's member descriptor
-
-
-def _built_fix(finding: Finding) -> list[dict[str, Any]] | None:
-    operations = _FIX_SLOT.__get__(finding)
+def built_fix(finding: Finding) -> list[dict[str, Any]] | None:
+    """``finding.fix`` with its :class:`Later` values built, in place (a finding's
+    operations are its own): plain RFC 6902 operations, what applying a fix needs.
+    ``finding.fix`` itself is enough for its paths."""
+    operations = finding.fix
     if operations:
         for operation in operations:
             value = operation.get("value")
             if isinstance(value, Later):
                 operation["value"] = value.build(*value.arguments)
     return operations
-
-
-def unbuilt_fix(finding: Finding) -> list[dict[str, Any]] | None:
-    """The fix as the rule gave it, ``Later`` values unbuilt: its paths, for ``runner._reported``."""
-    return _FIX_SLOT.__get__(finding)  # type: ignore[no-any-return,unused-ignore]
-
-
-Finding.fix = property(_built_fix, _FIX_SLOT.__set__)  # type: ignore[assignment,misc,unused-ignore]
 
 
 @dataclass(slots=True)

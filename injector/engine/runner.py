@@ -8,7 +8,7 @@ from typing import Any
 from meshify.injector.documents.pointer import split
 from meshify.injector.documents.unknown import DEFAULTED, MARKED, ResolvedStr, unknown_at
 from meshify.injector.engine.contexts import FACTS, PolicyContext, TaskContext
-from meshify.injector.engine.registry import Finding, Rule, unbuilt_fix
+from meshify.injector.engine.registry import Finding, Rule, built_fix
 
 
 def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
@@ -36,7 +36,7 @@ def _report(found: Finding, data: Any) -> Finding | None:
     one whose fix would overwrite an unknown, or one without a fix placed at an unknown
     (a finding with a fix elsewhere is placed at an unknown only as an anchor), is left
     out (None). Each pointer is walked once for both questions."""
-    fix = unbuilt_fix(found)  # its paths: a value built Later is built only when the fix is read
+    fix = found.fix  # its paths: a value built Later is built only when the fix is applied
     relied_on: Any = None
     overwrites_unknown = False
     if fix and data is not None:
@@ -122,7 +122,7 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 seen: list[Finding] = []
                 pending = None
                 for found in current.check(context):
-                    proposed = found.fix  # built once (a Later value), as the rule yields it
+                    proposed = built_fix(found)  # as the rule yields it (a Later value's arguments are current)
                     if proposed and not _overwrites_unknown(root, proposed):
                         pending = proposed
                         break

@@ -1,5 +1,5 @@
 """A fix's value given as ``engine.Later`` (T201's Envoy container, T204's proxy
-configuration) is built only when the fix is read: ``meshify lint`` reports the finding
+configuration) is built only when the fix is applied: ``meshify lint`` reports the finding
 without building it, ``meshify inject`` writes the same value as before."""
 
 from __future__ import annotations

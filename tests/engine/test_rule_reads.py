@@ -387,7 +387,7 @@ def _undeclared(rules: list[engine.Rule]) -> list[engine.Rule]:
 
 
 def _compared(findings: list[engine.Finding]) -> list[tuple[Any, ...]]:
-    return [(f.rule, f.severity, f.message, f.loc.pointer, f.fix, f.relies_on_default) for f in findings]
+    return [(f.rule, f.severity, f.message, f.loc.pointer, engine.built_fix(f), f.relies_on_default) for f in findings]
 
 
 def _fixes_copied(rules: list[engine.Rule]) -> list[engine.Rule]:
@@ -395,7 +395,7 @@ def _fixes_copied(rules: list[engine.Rule]) -> list[engine.Rule]:
     def copied(current: engine.Rule) -> engine.Rule:
         def check(context):
             for found in current.check(context):
-                yield dataclasses.replace(found, fix=copy.deepcopy(found.fix))
+                yield dataclasses.replace(found, fix=copy.deepcopy(engine.built_fix(found)))
         return dataclasses.replace(current, check=check)
     return [copied(current) for current in rules]
 

@@ -28,7 +28,7 @@ def _fix_with_copies(rules, context, attribute):
         applied = False
         for current in fixable:
             while True:
-                pending = next((found.fix for found in current.check(context) if found.fix), None)
+                pending = next((engine.built_fix(found) for found in current.check(context) if found.fix), None)
                 if pending is None:
                     break
                 setattr(context, attribute, jsonpatch.apply_patch(getattr(context, attribute), pending))
