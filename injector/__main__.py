@@ -1,5 +1,5 @@
 """``python -m meshify.injector`` runs the CLI."""
 
-from meshify.injector.cli import entry_point
+from meshify.injector.console import entry_point
 
 entry_point()

@@ -436,8 +436,3 @@ def _commands_needed(commands: list[typer.models.CommandInfo], argv: list[str]) 
     chosen = [info for info in commands
               if (info.name or typer.main.get_command_name(getattr(info.callback, "__name__", ""))) == argv[0]]
     return chosen or commands
-
-
-def entry_point() -> None:
-    """The console script."""
-    sys.exit(main())

@@ -67,3 +67,22 @@ def test_completion_sees_every_command(monkeypatch, capsys):
 def test_the_app_keeps_every_command_between_runs():
     run_meshify("schema")
     assert len(app.registered_commands) == len(COMMANDS)
+
+
+def test_ctrl_c_while_meshify_starts_ends_with_130_and_no_traceback(monkeypatch, capsys):
+    """The console script imports the typer app inside its own handler: a Ctrl-C during
+    the imports (the first tenth of a second) ends meshify as one during a command does."""
+    import sys
+    import types
+
+    from meshify.injector import console
+
+    class Interrupted(types.ModuleType):
+        def __getattr__(self, name):
+            raise KeyboardInterrupt
+
+    monkeypatch.setitem(sys.modules, "meshify.injector.cli", Interrupted("meshify.injector.cli"))
+    with pytest.raises(SystemExit) as ended:
+        console.entry_point()
+    assert ended.value.code == 130
+    assert capsys.readouterr() == ("", "")
