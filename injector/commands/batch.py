@@ -11,6 +11,7 @@ no node) still ends the whole run. Per-file work that runs in a worker process
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,3 +91,20 @@ def report_failure(failure: Failure, failed: list[str]) -> None:
     """What :func:`report` does for an error caught in a worker."""
     print(failure.line, file=sys.stderr)
     failed.append(failure.path)
+
+
+def real_path(path: str, directories: dict[str, str]) -> str:
+    """``os.path.realpath(path)`` of a file just read, asking the file system less: a file
+    that is no symbolic link is its directory's real path (resolved once per batch, kept in
+    ``directories``) and its name: one lstat instead of one per component of the path. What
+    a batch keys its files by, so that a file given twice is handled once."""
+    directory, name = os.path.split(path)
+    try:
+        if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
+            return os.path.realpath(path)
+    except OSError:
+        return os.path.realpath(path)
+    real = directories.get(directory)
+    if real is None:
+        real = directories[directory] = os.path.realpath(directory)
+    return os.path.join(real, name)

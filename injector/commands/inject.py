@@ -11,7 +11,7 @@ from typing import Any
 from meshify.injector import engine
 from meshify.injector.aws.ecs import is_ecs_reference
 from meshify.injector.aws.session import AwsOptions
-from meshify.injector.commands.batch import Failure, caught, each_file, report, report_failure
+from meshify.injector.commands.batch import Failure, caught, each_file, real_path, report, report_failure
 from meshify.injector.documents.document import Document
 from meshify.injector.engine.findings import selected
 from meshify.injector.engine.registry import REGISTRY
@@ -332,7 +332,7 @@ class _InjectShared:
     skip_unknown: bool
     select: tuple[str, ...]
     ignore: tuple[str, ...]
-    directories: dict[str, str] = field(default_factory=dict)  # _real_path's, for this batch
+    directories: dict[str, str] = field(default_factory=dict)  # real_path's, for this batch
 
 
 @dataclass(slots=True)
@@ -397,7 +397,7 @@ def _inject_file(shared: _InjectShared, walked: Walked) -> _FileInjection:
     if any(type(source) is not TaskDefinitionFile or source.remote for source in sources):
         result.lone = False
         return result
-    result.keys = [(_real_path(source.path, shared.directories), source.base) for source in sources]
+    result.keys = [(real_path(source.path, shared.directories), source.base) for source in sources]
     injections: list[Injection] = []
     for source in sources:
         item = _Injected()
@@ -419,20 +419,6 @@ def _inject_file(shared: _InjectShared, walked: Walked) -> _FileInjection:
     if injections:
         result.prepared = _prepare(_edits(injections)[0], shared.mode)
     return result
-
-
-def _real_path(path: str, directories: dict[str, str]) -> str:
-    """``os.path.realpath(path)`` of a file read, asking the file system less: a file that
-    is no symbolic link is its directory's real path (remembered for the batch) and its name."""
-    import os
-
-    directory, name = os.path.split(path)
-    if name in ("", ".", "..") or os.path.islink(path):
-        return os.path.realpath(path)
-    real = directories.get(directory)
-    if real is None:
-        real = directories[directory] = os.path.realpath(directory or ".")
-    return os.path.join(real, name)
 
 
 def _prepare(edit: Edit, mode: Mode) -> _Prepared:

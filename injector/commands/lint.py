@@ -8,14 +8,13 @@ policy given with ``--policy`` is checked for every claimed task definition.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from meshify.injector import engine
 from meshify.injector.aws.ecs import is_ecs_reference
-from meshify.injector.commands.batch import Failure, caught, each_file, report_failure
+from meshify.injector.commands.batch import Failure, caught, each_file, real_path, report_failure
 from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
@@ -430,7 +429,7 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
         result.lone = False
         return result
     task_file = found.task_definitions[0]
-    result.key = f"{_real_path(task_file.path, shared.real_directories)}\0{task_file.base}"
+    result.key = f"{real_path(task_file.path, shared.real_directories)}\0{task_file.base}"
     findings: list[engine.Finding] = []
     with caught(task_file.path) as checking:
         by_scope = {"taskdef": shared.taskdef_rules, "unclaimed": shared.unclaimed_rules}
@@ -471,22 +470,6 @@ def _is_manifest(path: str, manifest: os.stat_result | None) -> bool:
         return os.path.samestat(os.stat(path), manifest)
     except OSError:
         return False
-
-
-def _real_path(path: str, directories: dict[str, str]) -> str:
-    """``os.path.realpath(path)`` of a file just read, its directory resolved once per batch:
-    a file that is no symbolic link is its real directory's entry (one lstat instead of one
-    per component of the path)."""
-    directory, name = os.path.split(path)
-    try:
-        if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
-            return os.path.realpath(path)
-    except OSError:
-        return os.path.realpath(path)
-    real = directories.get(directory)
-    if real is None:
-        real = directories[directory] = os.path.realpath(directory)
-    return os.path.join(real, name)
 
 
 def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str], config: Config) -> list[Located]:

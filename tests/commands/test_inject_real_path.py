@@ -1,5 +1,6 @@
 """inject's batch of lone task definitions knows a file given twice by its real path:
-``_real_path`` asks the file system less than ``os.path.realpath`` and answers the same."""
+``commands.batch.real_path`` (lint's and inject's key of a file) asks the file system less
+than ``os.path.realpath`` and answers the same."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import shutil
 import pytest
 from conftest import run_meshify
 from golden_cases import SHOP
-from meshify.injector.commands.inject import _real_path
+from meshify.injector.commands.batch import real_path
 
 
 @pytest.fixture
@@ -32,14 +33,14 @@ def tree(tmp_path, monkeypatch):
 def test_the_real_path_of_a_file_is_realpaths(tree, path):
     path = path.format(root=tree)
     directories: dict[str, str] = {}
-    assert _real_path(path, directories) == os.path.realpath(path)
-    assert _real_path(path, directories) == os.path.realpath(path)  # its directory remembered
+    assert real_path(path, directories) == os.path.realpath(path)
+    assert real_path(path, directories) == os.path.realpath(path)  # its directory remembered
 
 
 def test_a_directory_remembered_for_one_file_serves_its_neighbours(tree):
     directories: dict[str, str] = {}
-    _real_path("../linked-dir/deep/td.json", directories)
-    assert _real_path("../linked-dir/deep/linked.json", directories) == str(tree / "real" / "other.json")
+    real_path("../linked-dir/deep/td.json", directories)
+    assert real_path("../linked-dir/deep/linked.json", directories) == str(tree / "real" / "other.json")
     assert directories == {"../linked-dir/deep": str(tree / "real" / "deep")}
 
 
