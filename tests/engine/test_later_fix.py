@@ -37,8 +37,8 @@ def test_lint_reports_t201_and_t204_without_building_their_values(tmp_path, monk
     monkeypatch.setattr(wiring, "proxy_properties", refused)
     result = run_meshify("lint", "--format", "json", "orders.json", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
-    found = {(item["rule"], item["line"]) for item in json.loads(result.stdout)}
-    assert ("T201", 9) in found and ("T204", 2) in found
+    found = sorted((item["rule"], item["line"], item["column"]) for item in json.loads(result.stdout))
+    assert found == [("T201", 9, 3), ("T204", 2, 3)]
 
 
 def test_inject_writes_the_values_built_later(tmp_path):
