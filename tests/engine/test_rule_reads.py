@@ -43,18 +43,42 @@ class _Log:
             self.frames[-1].append(path)
 
 
-class _Dict(dict):
-    __slots__ = ("_log", "_path")
-    __hash__ = None  # type: ignore[assignment]
+class _Recorded:
+    """What the recording dict and list share: a container that notes, in ``_log``, each
+    read below ``_path``; comparing, copying or showing it reads it whole."""
 
-    def _key(self, key: object) -> None:
-        self._log.note((*self._path, str(key)))
+    __slots__ = ()
+    _log: _Log
+    _path: tuple[str, ...]
 
     def _members(self) -> None:
         self._log.note((*self._path, "*"))
 
     def _whole(self) -> None:
         self._log.note((*self._path, "**"))
+
+    def __eq__(self, other):
+        self._whole()
+        return _plain(self) == _plain(other)
+
+    def __ne__(self, other):
+        return not self.__eq__(other)
+
+    def __deepcopy__(self, memo):
+        self._whole()
+        return _plain(self)
+
+    def __repr__(self):
+        self._whole()
+        return repr(_plain(self))
+
+
+class _Dict(_Recorded, dict):
+    __slots__ = ("_log", "_path")
+    __hash__ = None  # type: ignore[assignment]
+
+    def _key(self, key: object) -> None:
+        self._log.note((*self._path, str(key)))
 
     def __getitem__(self, key):
         self._key(key)
@@ -88,31 +112,10 @@ class _Dict(dict):
         self._members()
         return dict.__len__(self)
 
-    def __eq__(self, other):
-        self._whole()
-        return _plain(self) == _plain(other)
 
-    def __ne__(self, other):
-        return not self.__eq__(other)
-
-    def __deepcopy__(self, memo):
-        self._whole()
-        return _plain(self)
-
-    def __repr__(self):
-        self._whole()
-        return repr(_plain(self))
-
-
-class _List(list):
+class _List(_Recorded, list):
     __slots__ = ("_log", "_path")
     __hash__ = None  # type: ignore[assignment]
-
-    def _members(self) -> None:
-        self._log.note((*self._path, "*"))
-
-    def _whole(self) -> None:
-        self._log.note((*self._path, "**"))
 
     def __getitem__(self, index):
         if isinstance(index, slice):
@@ -145,24 +148,9 @@ class _List(list):
         self._whole()
         return list.count(self, item)
 
-    def __eq__(self, other):
-        self._whole()
-        return _plain(self) == _plain(other)
-
-    def __ne__(self, other):
-        return not self.__eq__(other)
-
     def __add__(self, other):
         self._whole()
         return list.__add__(self, other)
-
-    def __deepcopy__(self, memo):
-        self._whole()
-        return _plain(self)
-
-    def __repr__(self):
-        self._whole()
-        return repr(_plain(self))
 
 
 def _tracked(value: Any, log: _Log, path: tuple[str, ...] = ()) -> Any:
