@@ -23,7 +23,7 @@ from meshify.injector.model.mesh import Loc
 
 _ENVOY_SETTINGS = {
     "ENABLE_ENVOY_XRAY_TRACING": "X-Ray tracing",
-    "ENABLE_ENVOY_STATS_TAGS": "Envoy stats tags",
+    "ENABLE_ENVOY_STATS_TAGS": "stats tags",
     "ENABLE_ENVOY_DOG_STATSD": "DogStatsD stats",
 }
 

@@ -257,3 +257,18 @@ def test_the_features_table_says_a_refused_configuration_waits_for_the_user_not_
                          "--format", "json", cwd=tmp_path)
     rows = {row["rule"]: row["becomes"] for row in json.loads(result.stdout)["features"] if row["rule"]}
     assert rows["R616"] == "needs your answer: not written until given"
+
+
+def test_the_walkthrough_s_envoy_stats_settings_are_named_once_each(tmp_path):
+    """R612 on the walkthrough's Envoy variables: each setting is named as a user reads it
+    ("Envoy stats tags", not "Envoy Envoy stats tags")."""
+    _init(tmp_path)
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--check", "--format", "json", cwd=tmp_path)
+    r612 = [(f["line"], f["column"], f["message"]) for f in json.loads(result.stdout)["findings"]
+            if f["rule"] == "R612" and f["line"] in (440, 442, 444)]
+    said = "the Service Connect proxy has no such setting (its metrics go to CloudWatch)"
+    assert r612 == [
+        (440, 15, f"container `envoy` turns on Envoy X-Ray tracing (ENABLE_ENVOY_XRAY_TRACING); {said}"),
+        (442, 15, f"container `envoy` turns on Envoy stats tags (ENABLE_ENVOY_STATS_TAGS); {said}"),
+        (444, 15, f"container `envoy` turns on Envoy DogStatsD stats (ENABLE_ENVOY_DOG_STATSD); {said}"),
+    ]
