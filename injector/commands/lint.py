@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from meshify.injector import engine
-from meshify.injector.aws.ecs import is_ecs_reference
 from meshify.injector.commands.batch import Failure, caught, each_file, real_path, report_failure
 from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
@@ -55,6 +54,16 @@ class _Inputs:
     file_mesh: Mesh | None = None
 
 
+def _is_ecs_reference(path: str) -> bool:
+    """``aws.ecs.is_ecs_reference``, whose module is imported only for a path that can be one
+    (``ecs:`` or an ARN): a lint of files imports none of AWS's modules (start-up)."""
+    if not path.startswith(("ecs:", "arn:")):
+        return False
+    from meshify.injector.aws.ecs import is_ecs_reference as is_reference
+
+    return is_reference(path)
+
+
 def _read_paths(paths: list[str], manifest_path: str | None, region: str, aws: AwsOptions | None,
                 failed: list[str] | None, skip_unknown: bool) -> _Inputs:
     inputs = _Inputs([], [], set() if paths or manifest_path is None else {manifest_path})
@@ -65,7 +74,7 @@ def _read_paths(paths: list[str], manifest_path: str | None, region: str, aws: A
             inputs.reported.add(manifest_path)
             continue
         with each_file(path, failed):
-            if is_ecs_reference(path):
+            if _is_ecs_reference(path):
                 from meshify.injector.aws.ecs import read_ecs_document
                 from meshify.injector.aws.session import AwsOptions
 
@@ -159,21 +168,22 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
                                              live, failed, skip_unknown)}, key=lambda f: f.sort_key)
     ran = [rule_id for rule_id in engine.rule_ids() if selected(rule_id, select, ignore)]
     # Only the rule modules of the scopes this run can need are imported (start-up); the
-    # ECS services' rules when a file holds a service (below).
+    # ECS services' rules when a file holds a service (below), the mesh's when they run.
     by_scope = {scope: [rule for rule in engine.rules_of(scope) if selected(rule.id, select, ignore)]
-                for scope in ("mesh", "taskdef", "unclaimed", *(("policy",) if policy_path is not None else ()),
+                for scope in ("taskdef", "unclaimed", *(("policy",) if policy_path is not None else ()),
                               *(("live",) if live else ()))}
+    mesh_rules = _MeshRules(select, ignore)
     # A batch of lone task definitions: each file checked on its own (over the cores when big) and released.
-    loaded = _lint_one_by_one(manifest_path, paths, policy_path, ran, by_scope, config, aws, live, failed, skip_unknown)
+    loaded = _lint_one_by_one(manifest_path, paths, policy_path, ran, by_scope, mesh_rules, config, aws, live, failed,
+                              skip_unknown)
     if isinstance(loaded, list):
         return loaded
     mesh, inputs = load_mesh(manifest_path, paths, config, aws, failed, skip_unknown, mesh=loaded)
     if manifest_path is not None and not inputs.spec_files and inputs.file_mesh is None and not mesh.unknown_names:
-        findings = _mesh_findings(mesh, by_scope.get("mesh", []), config)  # the manifest's alone
+        findings = _mesh_findings(mesh, mesh_rules, config)  # the manifest's alone
     else:
-        findings = list(engine.run(by_scope.get("mesh", []),
-                                   engine.MeshContext(mesh, inputs.spec_files, inputs.file_mesh)))
-    findings += _redefined_findings(manifest_path, config.envoy_image, inputs, by_scope.get("mesh", []))
+        findings = list(engine.run(mesh_rules.rules(), engine.MeshContext(mesh, inputs.spec_files, inputs.file_mesh)))
+    findings += _redefined_findings(manifest_path, config.envoy_image, inputs, mesh_rules)
     if live:
         from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
         from meshify.injector.aws.session import AwsOptions
@@ -214,12 +224,31 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     return sorted(located)  # by place, rule, severity, message (Located's fields): the same for every run
 
 
+class _MeshRules:
+    """The mesh rules a lint runs: their ids known without importing a rule, their modules
+    imported when they run. The manifest's mesh findings are remembered with it
+    (:func:`_mesh_findings`): a lint that finds them there imports none of the 19 modules
+    (start-up)."""
+
+    __slots__ = ("_rules", "ids")
+
+    def __init__(self, select: Iterable[str], ignore: Iterable[str]) -> None:
+        self.ids = [rule_id for rule_id in engine.rule_ids("mesh") if selected(rule_id, select, ignore)]
+        self._rules: list[engine.Rule] | None = None
+
+    def rules(self) -> list[engine.Rule]:
+        if self._rules is None:
+            chosen = set(self.ids)
+            self._rules = [rule for rule in engine.rules_of("mesh") if rule.id in chosen] if chosen else []
+        return self._rules
+
+
 # What a cache entry of the mesh rules' findings holds after this mark: marshal's list of
 # (rule, severity, message, in the manifest (else nowhere), pointer, fix, relies_on_default).
 _MESH_FINDINGS = b"meshify-mesh-findings-1\n"
 
 
-def _mesh_findings(mesh: Mesh, rules: list[engine.Rule], config: Config) -> list[engine.Finding]:
+def _mesh_findings(mesh: Mesh, rules: _MeshRules, config: Config) -> list[engine.Finding]:
     """The mesh rules' findings on the manifest's mesh alone (no spec file, template or
     live account merged in), remembered with the manifest: they depend only on its text
     and path, the configuration's Envoy image (the model's default), the rules that run
@@ -231,11 +260,10 @@ def _mesh_findings(mesh: Mesh, rules: list[engine.Rule], config: Config) -> list
     from meshify.injector import cache
 
     manifest = mesh.loc.document
-    context = engine.MeshContext(mesh, [], None)
-    if manifest is None or not rules:
-        return list(engine.run(rules, context))
+    if manifest is None or not rules.ids:
+        return list(engine.run(rules.rules(), engine.MeshContext(mesh, [], None)))
     key = "mesh-findings-" + cache.key("mesh-findings", "\0".join([manifest.path, config.envoy_image or "",
-                                                ",".join(rule.id for rule in rules), manifest.text]))
+                                                ",".join(rules.ids), manifest.text]))
     entry = cache.load(key)
     if entry is not None and entry.startswith(_MESH_FINDINGS):
         try:
@@ -245,7 +273,7 @@ def _mesh_findings(mesh: Mesh, rules: list[engine.Rule], config: Config) -> list
                     in marshal.loads(entry[len(_MESH_FINDINGS):])]
         except (ValueError, TypeError, EOFError):
             pass  # a truncated or foreign entry: the rules run again
-    findings = list(engine.run(rules, context))
+    findings = list(engine.run(rules.rules(), engine.MeshContext(mesh, [], None)))
     if all(found.loc.document in (manifest, None) for found in findings):
         try:
             kept = marshal.dumps([(found.rule, found.severity, found.message, found.loc.document is manifest,
@@ -302,7 +330,7 @@ def _service_findings(mesh: Mesh, inputs: _Inputs, rules: list[engine.Rule]) -> 
 
 
 def _redefined_findings(manifest_path: str | None, envoy_image: str | None, inputs: _Inputs,
-                        rules: list[engine.Rule]) -> list[engine.Finding]:
+                        rules: _MeshRules) -> list[engine.Finding]:
     """The findings of each spec file whose resource a later file redefines (M114): the
     model keeps the last definition, so each earlier one is checked again as if it came
     last, and every file is linted whatever the order of the paths."""
@@ -326,7 +354,7 @@ def _redefined_findings(manifest_path: str | None, envoy_image: str | None, inpu
                     merge(mesh, other)
                 except InputError:
                     continue  # reported once, by the first pass
-        findings += [found for found in engine.run(rules, engine.MeshContext(mesh, spec_files))
+        findings += [found for found in engine.run(rules.rules(), engine.MeshContext(mesh, spec_files))
                      if found.loc.document is spec.document]
     return findings
 
@@ -480,13 +508,15 @@ def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str],
 
 
 def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: str | None, ran: list[str],
-                     by_scope: dict[str, list[engine.Rule]], config: Config, aws: AwsOptions | None, live: bool,
-                     failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
+                     by_scope: dict[str, list[engine.Rule]], mesh_rules: _MeshRules, config: Config,
+                     aws: AwsOptions | None, live: bool, failed: list[str] | None,
+                     skip_unknown: bool) -> list[Located] | Mesh | None:
     """Lint a batch of lone task definitions file by file: the findings, sorted. Otherwise
     (no manifest, an ``ecs:`` reference, or a file that holds anything else: App Mesh specs,
     templates, services, Terraform) the batch is linted as a whole: None, or the manifest's
     mesh already loaded."""
-    found = _lint_lone_files(manifest_path, paths, policy_path, ran, by_scope, config, aws, live, failed, skip_unknown)
+    found = _lint_lone_files(manifest_path, paths, policy_path, ran, by_scope, mesh_rules, config, aws, live, failed,
+                             skip_unknown)
     if isinstance(found, list) and len(found) >= 1000:
         # The manifest's YAML tree holds cycles (a node knows its parent): released now, before the
         # report is rendered, rather than whenever the collector next looks at old objects.
@@ -497,11 +527,12 @@ def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: s
 
 
 def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: str | None, ran: list[str],
-                     by_scope: dict[str, list[engine.Rule]], config: Config, aws: AwsOptions | None, live: bool,
-                     failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
+                     by_scope: dict[str, list[engine.Rule]], mesh_rules: _MeshRules, config: Config,
+                     aws: AwsOptions | None, live: bool, failed: list[str] | None,
+                     skip_unknown: bool) -> list[Located] | Mesh | None:
     from meshify.injector.engine.parallel import map_in_order
 
-    if manifest_path is None or failed is None or not paths or any(is_ecs_reference(path) for path in paths):
+    if manifest_path is None or failed is None or not paths or any(_is_ecs_reference(path) for path in paths):
         return None
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
     candidates = expand_paths(paths)
@@ -543,7 +574,7 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
         report_failure(failure, failed)
     say_skipped(skipped)
 
-    findings = _mesh_findings(mesh, by_scope.get("mesh", []), config)
+    findings = _mesh_findings(mesh, mesh_rules, config)
     reported = {manifest_path} if manifest_reported else set()
     elsewhere = {found for found in elsewhere if found.path in reported}
     if live:

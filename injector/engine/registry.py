@@ -173,11 +173,12 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(REGISTRY.items()))
 
 
-def rule_ids() -> list[str]:
-    """Every rule's id, in order, without importing a rule (``--select``, ``--ignore``)."""
+def rule_ids(scope: Scope | None = None) -> list[str]:
+    """Every rule's id (or ``scope``'s rules'), in order, without importing a rule
+    (``--select``, ``--ignore``; the key of lint's remembered mesh findings)."""
     from meshify.rules import MODULES
 
-    return sorted(name[:4].upper() for name in MODULES)
+    return sorted(name[:4].upper() for name, listed in MODULES.items() if scope is None or listed == scope)
 
 
 def rules_of(scope: Scope) -> list[Rule]:
