@@ -30,7 +30,7 @@ from meshify.injector.inputs.reader import (
     say_skipped,
 )
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
-from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node
+from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node, Plain
 from meshify.injector.outputs.progress import progress
 
 if TYPE_CHECKING:  # start-up: a lint of files imports neither AWS's modules nor the readers of other formats
@@ -40,8 +40,8 @@ if TYPE_CHECKING:  # start-up: a lint of files imports neither AWS's modules nor
 
 
 # Holders, never compared (eq=False: no __eq__ compiled at start-up).
-@dataclass(slots=True, eq=False)
-class _Inputs:
+@dataclass(slots=True, eq=False, repr=False)
+class _Inputs(Plain):
     """Every file a lint read, by kind."""
 
     task_files: list[TaskDefinitionFile]
@@ -395,8 +395,8 @@ def _same_file(first: str, second: str) -> bool:
 # batch linted as a whole gives, byte for byte.
 
 
-@dataclass(slots=True, eq=False)
-class _LintShared:
+@dataclass(slots=True, eq=False, repr=False)
+class _LintShared(Plain):
     """What every file's check needs: loaded once, in the parent (inherited by forked workers)."""
 
     mesh: Mesh
@@ -412,8 +412,8 @@ class _LintShared:
     real_directories: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(slots=True, eq=False)
-class _FileLint:
+@dataclass(slots=True, eq=False, repr=False)
+class _FileLint(Plain):
     """What one file comes to, with nothing of its document: sent back by a worker."""
 
     lone: bool = True  # False: not a lone task definition (the batch is linted as a whole)

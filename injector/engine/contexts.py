@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
+from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node, Plain
 
 if TYPE_CHECKING:  # typing only: the live modules belong to the commands that talk to AWS
     from meshify.injector.aws.live import LiveMesh, LivePlaceholders
@@ -32,8 +32,8 @@ FACTS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 # Contexts are never compared (eq=False): no __eq__ compiled for each at start-up.
-@dataclass(slots=True, eq=False)
-class TaskContext:
+@dataclass(slots=True, eq=False, repr=False)
+class TaskContext(Plain):
     """One task definition claimed by a node or gateway of the mesh."""
 
     mesh: Mesh
@@ -106,8 +106,8 @@ class TaskContext:
         return self._bypassing
 
 
-@dataclass(slots=True, eq=False)
-class PolicyContext:
+@dataclass(slots=True, eq=False, repr=False)
+class PolicyContext(Plain):
     """An IAM policy document meant for the task role of a claimed task definition."""
 
     mesh: Mesh
@@ -122,8 +122,8 @@ class PolicyContext:
         raise KeyError(name)  # a policy has no FACTS
 
 
-@dataclass(slots=True, eq=False)
-class UnclaimedContext:
+@dataclass(slots=True, eq=False, repr=False)
+class UnclaimedContext(Plain):
     """A task definition that no node or gateway of the mesh claims."""
 
     mesh: Mesh
@@ -131,8 +131,8 @@ class UnclaimedContext:
     locate: Callable[[str], Loc]
 
 
-@dataclass(slots=True, eq=False)
-class LiveContext:
+@dataclass(slots=True, eq=False, repr=False)
+class LiveContext(Plain):
     """The manifest's mesh next to what the AWS account holds (``lint --live``)."""
 
     mesh: Mesh
@@ -140,8 +140,8 @@ class LiveContext:
     placeholders: LivePlaceholders
 
 
-@dataclass(slots=True, eq=False)
-class MeshContext:
+@dataclass(slots=True, eq=False, repr=False)
+class MeshContext(Plain):
     """The mesh: the manifest's model, with the App Mesh spec files given merged in."""
 
     mesh: Mesh
@@ -150,8 +150,8 @@ class MeshContext:
     file_mesh: Mesh | None = None
 
 
-@dataclass(slots=True, eq=False)
-class ServiceContext:
+@dataclass(slots=True, eq=False, repr=False)
+class ServiceContext(Plain):
     """One ECS service definition, with its task definition when the run has it (by family)
     and every service of the run (itself included), for what must be unique in a namespace."""
 
@@ -166,8 +166,8 @@ class ServiceContext:
         return self.service.locate
 
 
-@dataclass(slots=True, eq=False)
-class MigrationContext:
+@dataclass(slots=True, eq=False, repr=False)
+class MigrationContext(Plain):
     """The mesh on its way to ECS Service Connect (``meshify migrate``): the model, the task
     definitions and ECS service definitions given, and the plan of what each becomes."""
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, get_args
 
 from meshify.injector.engine.contexts import FACTS
-from meshify.injector.model.mesh import Loc
+from meshify.injector.model.mesh import Loc, Plain
 
 Severity = Literal["info", "warning", "error"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
@@ -44,8 +44,8 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)  # type: ignore[arg-type,unused-ignore]
 
 
-@dataclass(slots=True)
-class Finding:
+@dataclass(slots=True, repr=False)
+class Finding(Plain):
     """What a rule found, where, and its fix as RFC 6902 operations (if it has one)."""
 
     rule: str
@@ -82,8 +82,8 @@ def built_fix(finding: Finding) -> list[dict[str, Any]] | None:
     return operations
 
 
-@dataclass(slots=True)
-class Rule:
+@dataclass(slots=True, repr=False)
+class Rule(Plain):
     """A registered rule: its id, severity, title, scope and check."""
 
     id: str

@@ -24,6 +24,7 @@ from meshify.injector.model.mesh import (
     Mesh,
     Named,
     Node,
+    Plain,
     Route,
     Router,
     Service,
@@ -42,8 +43,8 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(slots=True)
-class SpecFile:
+@dataclass(slots=True, repr=False)
+class SpecFile(Plain):
     """One App Mesh resource of a file, its spec in the API's spelling."""
 
     document: Document

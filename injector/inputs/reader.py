@@ -18,7 +18,7 @@ from meshify.injector.documents.document import Document, read_text
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
-from meshify.injector.model.mesh import Loc
+from meshify.injector.model.mesh import Loc, Plain
 
 if TYPE_CHECKING:  # each reader imports its format's module when it runs (start-up: a lint of task definitions)
     from meshify.injector.inputs.cloudformation import Template
@@ -27,8 +27,8 @@ if TYPE_CHECKING:  # each reader imports its format's module when it runs (start
 
 
 # Never compared (eq=False: no __eq__ compiled at start-up), as Walked below.
-@dataclass(slots=True, eq=False)
-class InputFile:
+@dataclass(slots=True, eq=False, repr=False)
+class InputFile(Plain):
     """One file the user gave, and what meshify found in it."""
 
     document: Document
@@ -201,8 +201,8 @@ WALKED_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".tpl", ".tf")
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".terraform", ".venv", "__pycache__"})
 
 
-@dataclass(slots=True, eq=False)
-class Walked:
+@dataclass(slots=True, eq=False, repr=False)
+class Walked(Plain):
     """A path to read, and whether it was found by walking a directory (then a file of no
     format meshify reads is skipped and counted, not an error)."""
 

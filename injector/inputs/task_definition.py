@@ -17,7 +17,7 @@ from typing import Any
 from meshify.injector.documents.document import Document
 from meshify.injector.documents.unknown import Unknown
 from meshify.injector.errors import InputError
-from meshify.injector.model.mesh import Loc
+from meshify.injector.model.mesh import Loc, Plain
 
 # Fields that describe-task-definition returns and register-task-definition rejects.
 READ_ONLY_FIELDS = (
@@ -41,8 +41,8 @@ class Spelling:
 API_SPELLING = Spelling()
 
 
-@dataclass(slots=True)
-class TaskDefinitionFile:
+@dataclass(slots=True, repr=False)
+class TaskDefinitionFile(Plain):
     """One task definition of a file, its data in the ECS API's spelling."""
 
     document: Document
