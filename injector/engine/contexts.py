@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node, Plain
+from meshify.injector.model.mesh import FACTORY, Gateway, Loc, Mesh, Node, Plain
 
 if TYPE_CHECKING:  # typing only: the live modules belong to the commands that talk to AWS
     from meshify.injector.aws.live import LiveMesh, LivePlaceholders
@@ -32,7 +32,7 @@ FACTS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 # Contexts are never compared (eq=False): no __eq__ compiled for each at start-up.
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class TaskContext(Plain):
     """One task definition claimed by a node or gateway of the mesh."""
 
@@ -47,6 +47,17 @@ class TaskContext(Plain):
     # ``taskdef`` is known to be valid RegisterTaskDefinition input (the reader validated it
     # as read): T211 does not validate it again. Forgotten when a fix edits it.
     known_valid: bool = field(default=False, repr=False, compare=False)
+
+    def __init__(self, mesh: Mesh, claimant: Node | Gateway, taskdef: dict[str, Any], locate: Callable[[str], Loc],
+                 _envoy: int | bool | None = False, _bypassing: set[int] | None = None,
+                 known_valid: bool = False) -> None:
+        self.mesh = mesh
+        self.claimant = claimant
+        self.taskdef = taskdef
+        self.locate = locate
+        self._envoy = _envoy
+        self._bypassing = _bypassing
+        self.known_valid = known_valid
 
     def changed(self, facts: Collection[str] | None = None) -> None:
         """``taskdef`` was edited (a fix was applied): forget what was derived from it (of
@@ -106,7 +117,7 @@ class TaskContext(Plain):
         return self._bypassing
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class PolicyContext(Plain):
     """An IAM policy document meant for the task role of a claimed task definition."""
 
@@ -115,6 +126,13 @@ class PolicyContext(Plain):
     policy: dict[str, Any]
     locate: Callable[[str], Loc]
 
+    def __init__(self, mesh: Mesh, claimant: Node | Gateway, policy: dict[str, Any],
+                 locate: Callable[[str], Loc]) -> None:
+        self.mesh = mesh
+        self.claimant = claimant
+        self.policy = policy
+        self.locate = locate
+
     def changed(self, facts: Collection[str] | None = None) -> None:
         """``policy`` was edited: nothing is derived from it."""
 
@@ -122,7 +140,7 @@ class PolicyContext(Plain):
         raise KeyError(name)  # a policy has no FACTS
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class UnclaimedContext(Plain):
     """A task definition that no node or gateway of the mesh claims."""
 
@@ -130,8 +148,13 @@ class UnclaimedContext(Plain):
     taskdef: dict[str, Any]
     locate: Callable[[str], Loc]
 
+    def __init__(self, mesh: Mesh, taskdef: dict[str, Any], locate: Callable[[str], Loc]) -> None:
+        self.mesh = mesh
+        self.taskdef = taskdef
+        self.locate = locate
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class LiveContext(Plain):
     """The manifest's mesh next to what the AWS account holds (``lint --live``)."""
 
@@ -139,8 +162,13 @@ class LiveContext(Plain):
     live: LiveMesh
     placeholders: LivePlaceholders
 
+    def __init__(self, mesh: Mesh, live: LiveMesh, placeholders: LivePlaceholders) -> None:
+        self.mesh = mesh
+        self.live = live
+        self.placeholders = placeholders
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class MeshContext(Plain):
     """The mesh: the manifest's model, with the App Mesh spec files given merged in."""
 
@@ -149,8 +177,13 @@ class MeshContext(Plain):
     # With a manifest: the mesh the templates' App Mesh resources describe, compared by M119.
     file_mesh: Mesh | None = None
 
+    def __init__(self, mesh: Mesh, spec_files: list[SpecFile] = FACTORY, file_mesh: Mesh | None = None) -> None:
+        self.mesh = mesh
+        self.spec_files = [] if spec_files is FACTORY else spec_files
+        self.file_mesh = file_mesh
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class ServiceContext(Plain):
     """One ECS service definition, with its task definition when the run has it (by family)
     and every service of the run (itself included), for what must be unique in a namespace."""
@@ -161,12 +194,20 @@ class ServiceContext(Plain):
     locate_taskdef: Callable[[str], Loc] | None
     services: list[EcsService]
 
+    def __init__(self, mesh: Mesh, service: EcsService, taskdef: dict[str, Any] | None,
+                 locate_taskdef: Callable[[str], Loc] | None, services: list[EcsService]) -> None:
+        self.mesh = mesh
+        self.service = service
+        self.taskdef = taskdef
+        self.locate_taskdef = locate_taskdef
+        self.services = services
+
     @property
     def locate(self) -> Callable[[str], Loc]:
         return self.service.locate
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class MigrationContext(Plain):
     """The mesh on its way to ECS Service Connect (``meshify migrate``): the model, the task
     definitions and ECS service definitions given, and the plan of what each becomes."""
@@ -178,6 +219,16 @@ class MigrationContext(Plain):
     # virtual service name -> the stand-in meshify init wrote for a name only the stack knows
     stand_ins: dict[str, StandIn] = field(default_factory=dict)
     _plan: MigrationPlan | None = field(default=None, repr=False)
+
+    def __init__(self, mesh: Mesh, task_files: list[TaskDefinitionFile] = FACTORY, services: list[EcsService] = FACTORY,
+                 namespace: str | None = None, stand_ins: dict[str, StandIn] = FACTORY,
+                 _plan: MigrationPlan | None = None) -> None:
+        self.mesh = mesh
+        self.task_files = [] if task_files is FACTORY else task_files
+        self.services = [] if services is FACTORY else services
+        self.namespace = namespace
+        self.stand_ins = {} if stand_ins is FACTORY else stand_ins
+        self._plan = _plan
 
     @property
     def plan(self) -> MigrationPlan:

@@ -48,14 +48,30 @@ class Plain:
 _SHOWING: set[tuple[int, int]] = set()
 
 
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"  # as dataclasses shows such a default in a signature
+
+
+# The default of a parameter whose field has a default_factory: the model's classes write their
+# own __init__ (init=False), which the interpreter reads from the bytecode cache, where
+# dataclasses compiles one for each class at every start (about 0.45 ms a class). Each takes
+# the parameters dataclasses' would, in order, with the same defaults (tests/model/test_plain.py).
+FACTORY: Any = _Factory()
+
+
 # The model's classes are never compared (eq=False): an object is itself, as the rules mean it, and
 # dataclasses compiles no __eq__ for each of them at every start (about 0.2 ms a class).
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Loc(Plain):
     """Where an element was written: a document and a JSON Pointer into it."""
 
     document: Document | None
     pointer: str
+
+    def __init__(self, document: Document | None, pointer: str) -> None:
+        self.document = document
+        self.pointer = pointer
 
     def child(self, *tokens: str | int) -> Loc:
         # A manifest of 2,000 nodes makes about 40,000 of these: escape only what needs it.
@@ -82,7 +98,7 @@ NOWHERE = Loc(None, "")
 ROUTE_KINDS = {"httpRoute": "http", "http2Route": "http2", "grpcRoute": "grpc", "tcpRoute": "tcp"}
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Listener(Plain):
     """A listener of a node, router or gateway: its port and protocol."""
 
@@ -95,8 +111,20 @@ class Listener(Plain):
     timeout: dict[str, Any] | None = None
     connection_pool: dict[str, Any] | None = None
 
+    def __init__(self, port: int, protocol: str, loc: Loc, health_check: dict[str, Any] | None = None,
+                 outlier_detection: dict[str, Any] | None = None, tls: dict[str, Any] | None = None,
+                 timeout: dict[str, Any] | None = None, connection_pool: dict[str, Any] | None = None) -> None:
+        self.port = port
+        self.protocol = protocol
+        self.loc = loc
+        self.health_check = health_check
+        self.outlier_detection = outlier_detection
+        self.tls = tls
+        self.timeout = timeout
+        self.connection_pool = connection_pool
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Discovery(Plain):
     """How a node is found: its Cloud Map service or DNS hostname."""
 
@@ -106,6 +134,15 @@ class Discovery(Plain):
     namespace: str | None = None
     service: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
+
+    def __init__(self, kind: str, loc: Loc, hostname: str | None = None, namespace: str | None = None,
+                 service: str | None = None, attributes: dict[str, str] = FACTORY) -> None:
+        self.kind = kind
+        self.loc = loc
+        self.hostname = hostname
+        self.namespace = namespace
+        self.service = service
+        self.attributes = {} if attributes is FACTORY else attributes
 
     @property
     def dns_name(self) -> str | None:
@@ -126,15 +163,19 @@ class Discovery(Plain):
         return any(is_unknown(part) for part in parts)
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Named(Plain):
     """A name written somewhere (a backend, a placeholder)."""
 
     name: str
     loc: Loc
 
+    def __init__(self, name: str, loc: Loc) -> None:
+        self.name = name
+        self.loc = loc
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class EcsServiceRef(Plain):
     """The ECS service that runs a node's or gateway's tasks (the manifest's ``service:``)."""
 
@@ -142,8 +183,13 @@ class EcsServiceRef(Plain):
     loc: Loc
     cluster: str | None = None
 
+    def __init__(self, name: str, loc: Loc, cluster: str | None = None) -> None:
+        self.name = name
+        self.loc = loc
+        self.cluster = cluster
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class ClientPolicy(Plain):
     """A node's TLS client policy: for one backend, or its ``backendDefaults`` (``backend`` None)."""
 
@@ -151,8 +197,13 @@ class ClientPolicy(Plain):
     loc: Loc
     backend: str | None = None
 
+    def __init__(self, policy: dict[str, Any], loc: Loc, backend: str | None = None) -> None:
+        self.policy = policy
+        self.loc = loc
+        self.backend = backend
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Node(Plain):
     """A virtual node, and the task definition families it claims."""
 
@@ -169,8 +220,24 @@ class Node(Plain):
     service: EcsServiceRef | None = None
     client_policies: list[ClientPolicy] = field(default_factory=list)
 
+    def __init__(self, name: str, loc: Loc, families: list[Named] = FACTORY, listeners: list[Listener] = FACTORY,
+                 backends: list[Named] = FACTORY, resources: list[Named] = FACTORY, discovery: Discovery | None = None,
+                 arn: str = "", kind: str = "virtualNode", service: EcsServiceRef | None = None,
+                 client_policies: list[ClientPolicy] = FACTORY) -> None:
+        self.name = name
+        self.loc = loc
+        self.families = [] if families is FACTORY else families
+        self.listeners = [] if listeners is FACTORY else listeners
+        self.backends = [] if backends is FACTORY else backends
+        self.resources = [] if resources is FACTORY else resources
+        self.discovery = discovery
+        self.arn = arn
+        self.kind = kind
+        self.service = service
+        self.client_policies = [] if client_policies is FACTORY else client_policies
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Target(Plain):
     """A weighted target of a route: a node, on a port or its only listener."""
 
@@ -179,8 +246,14 @@ class Target(Plain):
     loc: Loc
     port: int | None = None
 
+    def __init__(self, node: str, weight: int, loc: Loc, port: int | None = None) -> None:
+        self.node = node
+        self.weight = weight
+        self.loc = loc
+        self.port = port
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Route(Plain):
     """A route of a virtual router, to weighted node targets."""
 
@@ -194,11 +267,24 @@ class Route(Plain):
     timeout: dict[str, Any] | None = None
     body_loc: Loc | None = None  # where retryPolicy and timeout are written, when not at ``loc``
 
+    def __init__(self, name: str, protocol: str, loc: Loc, targets: list[Target] = FACTORY, priority: int | None = None,
+                 match: dict[str, Any] = FACTORY, retry_policy: dict[str, Any] | None = None,
+                 timeout: dict[str, Any] | None = None, body_loc: Loc | None = None) -> None:
+        self.name = name
+        self.protocol = protocol
+        self.loc = loc
+        self.targets = [] if targets is FACTORY else targets
+        self.priority = priority
+        self.match = {} if match is FACTORY else match
+        self.retry_policy = retry_policy
+        self.timeout = timeout
+        self.body_loc = body_loc
+
     def member_loc(self, *tokens: str | int) -> Loc:
         return (self.body_loc or self.loc).child(*tokens)
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Router(Plain):
     """A virtual router: its listeners and routes."""
 
@@ -208,8 +294,16 @@ class Router(Plain):
     routes: list[Route] = field(default_factory=list)
     detached: bool = False  # routes from spec files that name no router: its listeners are unknown
 
+    def __init__(self, name: str, loc: Loc, listeners: list[Listener] = FACTORY, routes: list[Route] = FACTORY,
+                 detached: bool = False) -> None:
+        self.name = name
+        self.loc = loc
+        self.listeners = [] if listeners is FACTORY else listeners
+        self.routes = [] if routes is FACTORY else routes
+        self.detached = detached
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Service(Plain):
     """A virtual service, provided by a router or a node (or neither)."""
 
@@ -218,12 +312,18 @@ class Service(Plain):
     router: str | None = None
     node: str | None = None
 
+    def __init__(self, name: str, loc: Loc, router: str | None = None, node: str | None = None) -> None:
+        self.name = name
+        self.loc = loc
+        self.router = router
+        self.node = node
+
     @property
     def provider(self) -> str | None:
         return self.router or self.node
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class GatewayRoute(Plain):
     """A route of a virtual gateway, to a virtual service."""
 
@@ -236,8 +336,20 @@ class GatewayRoute(Plain):
     port: int | None = None  # the target port (action.target.port)
     rewrite: dict[str, Any] | None = None
 
+    def __init__(self, name: str, protocol: str, service: str, loc: Loc, priority: int | None = None,
+                 match: dict[str, Any] = FACTORY, port: int | None = None,
+                 rewrite: dict[str, Any] | None = None) -> None:
+        self.name = name
+        self.protocol = protocol
+        self.service = service
+        self.loc = loc
+        self.priority = priority
+        self.match = {} if match is FACTORY else match
+        self.port = port
+        self.rewrite = rewrite
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Gateway(Plain):
     """A virtual gateway, and the task definition families it claims."""
 
@@ -251,8 +363,21 @@ class Gateway(Plain):
     resources: list[Named] = field(default_factory=list)
     service: EcsServiceRef | None = None
 
+    def __init__(self, name: str, loc: Loc, families: list[Named] = FACTORY, listeners: list[Listener] = FACTORY,
+                 routes: list[GatewayRoute] = FACTORY, arn: str = "", kind: str = "virtualGateway",
+                 resources: list[Named] = FACTORY, service: EcsServiceRef | None = None) -> None:
+        self.name = name
+        self.loc = loc
+        self.families = [] if families is FACTORY else families
+        self.listeners = [] if listeners is FACTORY else listeners
+        self.routes = [] if routes is FACTORY else routes
+        self.arn = arn
+        self.kind = kind
+        self.resources = [] if resources is FACTORY else resources
+        self.service = service
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class EnvoySettings(Plain):
     """The Envoy container meshify injects: image, name, user and limits."""
 
@@ -269,21 +394,40 @@ class EnvoySettings(Plain):
     # Envoy containers get ``image``, existing ones keep theirs (T213 does not compare).
     pinned: bool = True
 
+    def __init__(self, image: str, container_name: str = "envoy", user: str = "1337",
+                 memory_reservation: int | None = None, nofile: int | None = None, log_level: str | None = None,
+                 xray: bool = False, egress_ignored_ips: list[str] = FACTORY, egress_ignored_ports: list[int] = FACTORY,
+                 pinned: bool = True) -> None:
+        self.image = image
+        self.container_name = container_name
+        self.user = user
+        self.memory_reservation = memory_reservation
+        self.nofile = nofile
+        self.log_level = log_level
+        self.xray = xray
+        self.egress_ignored_ips = ["169.254.170.2", "169.254.169.254"] if egress_ignored_ips is FACTORY else egress_ignored_ips
+        self.egress_ignored_ports = [] if egress_ignored_ports is FACTORY else egress_ignored_ports
+        self.pinned = pinned
+
 
 # The address meshify's placeholder records resolve to: link-local (RFC 3927), and not one
 # of the metadata addresses the proxy ignores.
 PLACEHOLDER_ADDRESS = "169.254.255.254"
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class CloudMap(Plain):
     """The mesh's Cloud Map namespace and its placeholder names."""
 
     namespace: str | None = None
     placeholders: list[Named] = field(default_factory=list)
 
+    def __init__(self, namespace: str | None = None, placeholders: list[Named] = FACTORY) -> None:
+        self.namespace = namespace
+        self.placeholders = [] if placeholders is FACTORY else placeholders
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Mesh(Plain):
     """The whole mesh: its nodes, routers, services and gateways, by name."""
 
@@ -313,6 +457,34 @@ class Mesh(Plain):
     compared_with: dict[tuple[str, ...], Any] | None = field(default=None, repr=False, compare=False)
     # ... and the resources the files define (a route's file names its router without defining it)
     defined: set[tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
+
+    def __init__(self, name: str, region: str, account: str, owner: str, loc: Loc, envoy: EnvoySettings,
+                 egress_filter: str = "DROP_ALL", cloud_map: CloudMap = FACTORY, nodes: dict[str, Node] = FACTORY,
+                 routers: dict[str, Router] = FACTORY, services: dict[str, Service] = FACTORY,
+                 gateways: dict[str, Gateway] = FACTORY, from_files: bool = False, without_manifest: bool = False,
+                 egress_filter_loc: Loc | None = None, unknown_names: set[str] = FACTORY,
+                 _claims: dict[str, list[Node | Gateway]] | None = None,
+                 compared_with: dict[tuple[str, ...], Any] | None = None,
+                 defined: set[tuple[str, ...]] | None = None) -> None:
+        self.name = name
+        self.region = region
+        self.account = account
+        self.owner = owner
+        self.loc = loc
+        self.envoy = envoy
+        self.egress_filter = egress_filter
+        self.cloud_map = CloudMap() if cloud_map is FACTORY else cloud_map
+        self.nodes = {} if nodes is FACTORY else nodes
+        self.routers = {} if routers is FACTORY else routers
+        self.services = {} if services is FACTORY else services
+        self.gateways = {} if gateways is FACTORY else gateways
+        self.from_files = from_files
+        self.without_manifest = without_manifest
+        self.egress_filter_loc = egress_filter_loc
+        self.unknown_names = set() if unknown_names is FACTORY else unknown_names
+        self._claims = _claims
+        self.compared_with = compared_with
+        self.defined = defined
 
     @property
     def described_in(self) -> str:

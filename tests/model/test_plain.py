@@ -1,10 +1,13 @@
 """``model.mesh.Plain``: the dataclasses on lint's path are declared ``repr=False`` and inherit
 one ``__repr__`` rather than having dataclasses compile one for each class at every start
-(bench/NOTES.md, start-up round 4). What a developer sees is what dataclasses wrote."""
+(bench/NOTES.md, start-up round 4). What a developer sees is what dataclasses wrote. The
+model's classes and the contexts write their ``__init__`` (``init=False``): each takes the
+parameters dataclasses' would, and a default factory's value is new for each object."""
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import Any
 
 from golden_cases import SHOP
@@ -65,11 +68,55 @@ def test_an_object_shown_inside_itself_is_dots():
 
 def test_no_class_on_lints_path_compiles_a_repr_of_its_own():
     assert lint.lint  # lint's modules imported
-    every = []
+    every = Plain.__subclasses__()  # (a subclass of one of them, off lint's path, may be a dataclass of its own)
+    assert len(every) >= 32
+    assert [cls.__qualname__ for cls in every if "__repr__" in vars(cls)] == []
+
+
+def _own_inits() -> list[type]:
+    every: list[type] = []
     waiting = list(Plain.__subclasses__())
     while waiting:
         cls = waiting.pop()
         every.append(cls)
         waiting += cls.__subclasses__()
-    assert len(every) >= 32
-    assert [cls.__qualname__ for cls in every if "__repr__" in vars(cls)] == []
+    return [cls for cls in every if not cls.__dataclass_params__.init]  # type: ignore[attr-defined]
+
+
+def _parameters(function: Any) -> list[tuple[str, object, str]]:
+    return [(p.name, p.annotation, repr(p.default)) for p in inspect.signature(function).parameters.values()]
+
+
+def test_each_init_written_by_hand_takes_what_dataclasses_would():
+    assert lint.lint  # lint's modules imported
+    classes = _own_inits()
+    assert {cls.__name__ for cls in classes} >= {
+        "Loc", "Listener", "Discovery", "Named", "EcsServiceRef", "ClientPolicy", "Node", "Target", "Route", "Router",
+        "Service", "GatewayRoute", "Gateway", "EnvoySettings", "CloudMap", "Mesh", "TaskContext", "PolicyContext",
+        "UnclaimedContext", "LiveContext", "MeshContext", "ServiceContext", "MigrationContext"}
+    for cls in classes:
+        fields = dataclasses.fields(cls)
+        namespace: dict[str, Any] = {"__annotations__": {f.name: f.type for f in fields}}
+        for f in fields:
+            if f.default is not dataclasses.MISSING:
+                namespace[f.name] = dataclasses.field(default=f.default)
+            elif f.default_factory is not dataclasses.MISSING:
+                namespace[f.name] = dataclasses.field(default_factory=f.default_factory)
+        reference = dataclasses.dataclass(type(cls.__name__, (), namespace))
+        assert _parameters(cls) == _parameters(reference), cls.__name__
+        # Every field set from its parameter, or from its default (a new object for a factory's).
+        required = {f.name: object() for f in fields
+                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+        first, second = cls(**required), cls(**required)
+        for f in fields:
+            value = getattr(first, f.name)
+            if f.name in required:
+                assert value is required[f.name], (cls.__name__, f.name)
+            elif f.default_factory is not dataclasses.MISSING:
+                made = f.default_factory()
+                assert type(value) is type(made) and repr(value) == repr(made), (cls.__name__, f.name)
+                assert value is not getattr(second, f.name), (cls.__name__, f.name)
+            else:
+                assert value is f.default or value == f.default, (cls.__name__, f.name)
+        given = {f.name: object() for f in fields}
+        assert all(getattr(cls(**given), name) is value for name, value in given.items()), cls.__name__
