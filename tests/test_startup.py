@@ -113,9 +113,10 @@ def test_a_lint_of_task_definitions_imports_only_what_it_reads(cache):
 def test_a_lint_of_task_definitions_imports_only_the_rules_of_their_scopes(cache):
     """The IAM policy (I3xx), Service Connect (C5xx), live (L4xx), migration (R6xx) and
     suppression (S001) rules cannot apply to a manifest and task definitions: their modules
-    (about 0.3 ms each) are not imported; the task definitions' are. The mesh rules' are
-    imported by the first lint, whose findings the manifest's cache entry then remembers:
-    the next lint of the unchanged manifest imports none of them."""
+    (about 0.3 ms each) are not imported; those of the claimed task definitions are, not
+    T212's (every file is claimed). The mesh rules' are imported by the first lint, whose
+    findings the manifest's cache entry then remembers: the next lint of the unchanged
+    manifest imports none of them."""
     argv = ["lint", "meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (SHOP / "taskdefs").iterdir())]
     first_status, first = _imported(SHOP, cache, *argv)  # fills the validation cache
     status, modules = _imported(SHOP, cache, *argv)
@@ -123,7 +124,19 @@ def test_a_lint_of_task_definitions_imports_only_the_rules_of_their_scopes(cache
     imported = sorted(name.rsplit(".", 1)[1] for name in first if name.startswith("meshify.rules."))
     assert sorted({name[0] for name in imported} - {"l"}) == ["m", "t"]
     assert [name for name in imported if name[0] == "l"] == ["l401_missing_resource"]  # M119 uses its label()
-    assert len(imported) == 1 + 19 + 16  # every mesh rule, every task definition rule (claimed and unclaimed)
+    assert len(imported) == 1 + 19 + 15  # every mesh rule, every claimed task definition's rule
+    assert "t212_unclaimed_mesh_task" not in imported
     imported = sorted(name.rsplit(".", 1)[1] for name in modules if name.startswith("meshify.rules."))
     assert {name[0] for name in imported} == {"t"}
-    assert len(imported) == 16
+    assert len(imported) == 15
+
+
+def test_a_lint_of_files_no_node_claims_imports_t212_alone(cache, tmp_path):
+    """A task definition no node or gateway claims is checked by T212 alone: the 15 rules
+    of claimed task definitions are not imported."""
+    lone = tmp_path / "batch.json"
+    lone.write_text('{"family": "batch", "containerDefinitions": [{"name": "app", "image": "app:1"}]}\n')
+    status, modules = _imported(SHOP, cache, "lint", str(lone))
+    assert status == 0
+    imported = sorted(name.rsplit(".", 1)[1] for name in modules if name.startswith("meshify.rules.t"))
+    assert imported == ["t212_unclaimed_mesh_task"]

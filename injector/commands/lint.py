@@ -35,6 +35,7 @@ from meshify.injector.outputs.progress import progress
 
 if TYPE_CHECKING:  # start-up: a lint of files imports neither AWS's modules nor the readers of other formats
     from meshify.injector.aws.session import AwsOptions
+    from meshify.injector.engine.registry import Scope
     from meshify.injector.inputs.composex import ComposeFile
     from meshify.injector.inputs.ecs_service import EcsServiceFile
 
@@ -167,23 +168,22 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
                            for found in lint(None, [compose.document.path], policy_path, select, ignore, config, aws,
                                              live, failed, skip_unknown)}, key=lambda f: f.sort_key)
     ran = [rule_id for rule_id in engine.rule_ids() if selected(rule_id, select, ignore)]
-    # Only the rule modules of the scopes this run can need are imported (start-up); the
-    # ECS services' rules when a file holds a service (below), the mesh's when they run.
-    by_scope = {scope: [rule for rule in engine.rules_of(scope) if selected(rule.id, select, ignore)]
-                for scope in ("taskdef", "unclaimed", *(("policy",) if policy_path is not None else ()),
+    # Only the rule modules of the scopes this run can need are imported, when their rules first
+    # run (start-up); the ECS services' rules when a file holds a service (below).
+    by_scope = {scope: _Rules(scope, select, ignore)
+                for scope in ("mesh", "taskdef", "unclaimed", *(("policy",) if policy_path is not None else ()),
                               *(("live",) if live else ()))}
-    mesh_rules = _MeshRules(select, ignore)
     # A batch of lone task definitions: each file checked on its own (over the cores when big) and released.
-    loaded = _lint_one_by_one(manifest_path, paths, policy_path, ran, by_scope, mesh_rules, config, aws, live, failed,
-                              skip_unknown)
+    loaded = _lint_one_by_one(manifest_path, paths, policy_path, ran, by_scope, config, aws, live, failed, skip_unknown)
     if isinstance(loaded, list):
         return loaded
     mesh, inputs = load_mesh(manifest_path, paths, config, aws, failed, skip_unknown, mesh=loaded)
     if manifest_path is not None and not inputs.spec_files and inputs.file_mesh is None and not mesh.unknown_names:
-        findings = _mesh_findings(mesh, mesh_rules, config)  # the manifest's alone
+        findings = _mesh_findings(mesh, by_scope["mesh"], config)  # the manifest's alone
     else:
-        findings = list(engine.run(mesh_rules.rules(), engine.MeshContext(mesh, inputs.spec_files, inputs.file_mesh)))
-    findings += _redefined_findings(manifest_path, config.envoy_image, inputs, mesh_rules)
+        findings = list(engine.run(by_scope["mesh"].rules(),
+                                   engine.MeshContext(mesh, inputs.spec_files, inputs.file_mesh)))
+    findings += _redefined_findings(manifest_path, config.envoy_image, inputs, by_scope["mesh"])
     if live:
         from meshify.injector.aws.live import note_unsupported, read_mesh, read_placeholders
         from meshify.injector.aws.session import AwsOptions
@@ -191,7 +191,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
         live_mesh = read_mesh(mesh, aws or AwsOptions())
         note_unsupported(live_mesh)
         context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws or AwsOptions()))
-        findings += engine.run(by_scope.get("live", []), context)
+        findings += engine.run(by_scope["live"].rules(), context)
         if manifest_path is not None:
             inputs.reported.add(manifest_path)  # drift is reported at the manifest's elements
     if inputs.services:
@@ -209,7 +209,7 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
             findings += found
     if policy_path is not None:
         with each_file(policy_path, failed):
-            findings += _policy_findings(mesh, policy_path, claimants, by_scope.get("policy", []))
+            findings += _policy_findings(mesh, policy_path, claimants, by_scope["policy"].rules())
             inputs.reported.add(policy_path)
 
     findings = _noting_defaults(findings, inputs.files)
@@ -224,22 +224,24 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     return sorted(located)  # by place, rule, severity, message (Located's fields): the same for every run
 
 
-class _MeshRules:
-    """The mesh rules a lint runs: their ids known without importing a rule, their modules
-    imported when they run. The manifest's mesh findings are remembered with it
-    (:func:`_mesh_findings`): a lint that finds them there imports none of the 19 modules
-    (start-up)."""
+class _Rules:
+    """The rules of one scope a lint runs: their ids known without importing a rule, their
+    modules imported when they first run (start-up). The manifest's mesh findings are
+    remembered with it (:func:`_mesh_findings`): a lint that finds them there imports none
+    of the 19 mesh rules; a batch of task definitions all claimed imports no T212, one of
+    files none claims no other task definition rule."""
 
-    __slots__ = ("_rules", "ids")
+    __slots__ = ("_rules", "ids", "scope")
 
-    def __init__(self, select: Iterable[str], ignore: Iterable[str]) -> None:
-        self.ids = [rule_id for rule_id in engine.rule_ids("mesh") if selected(rule_id, select, ignore)]
+    def __init__(self, scope: Scope, select: Iterable[str], ignore: Iterable[str]) -> None:
+        self.scope = scope
+        self.ids = [rule_id for rule_id in engine.rule_ids(scope) if selected(rule_id, select, ignore)]
         self._rules: list[engine.Rule] | None = None
 
     def rules(self) -> list[engine.Rule]:
         if self._rules is None:
             chosen = set(self.ids)
-            self._rules = [rule for rule in engine.rules_of("mesh") if rule.id in chosen] if chosen else []
+            self._rules = [rule for rule in engine.rules_of(self.scope) if rule.id in chosen] if chosen else []
         return self._rules
 
 
@@ -248,7 +250,7 @@ class _MeshRules:
 _MESH_FINDINGS = b"meshify-mesh-findings-1\n"
 
 
-def _mesh_findings(mesh: Mesh, rules: _MeshRules, config: Config) -> list[engine.Finding]:
+def _mesh_findings(mesh: Mesh, rules: _Rules, config: Config) -> list[engine.Finding]:
     """The mesh rules' findings on the manifest's mesh alone (no spec file, template or
     live account merged in), remembered with the manifest: they depend only on its text
     and path, the configuration's Envoy image (the model's default), the rules that run
@@ -284,7 +286,7 @@ def _mesh_findings(mesh: Mesh, rules: _MeshRules, config: Config) -> list[engine
     return findings
 
 
-def _check_task_file(mesh: Mesh, task_file: TaskDefinitionFile, by_scope: dict[str, list[engine.Rule]]
+def _check_task_file(mesh: Mesh, task_file: TaskDefinitionFile, by_scope: dict[str, _Rules]
                      ) -> tuple[list[engine.Finding], Node | Gateway | None]:
     """One task definition's findings, and the node or gateway that claims it."""
     task_file.resolve(mesh)
@@ -295,10 +297,10 @@ def _check_task_file(mesh: Mesh, task_file: TaskDefinitionFile, by_scope: dict[s
         wired = claim_by_wiring(mesh, task_file)
         claims = [wired] if wired is not None else []
     if claims:
-        return list(engine.run(by_scope.get("taskdef", []),
+        return list(engine.run(by_scope["taskdef"].rules(),
                                engine.TaskContext(mesh, claims[0], task_file.data, task_file.loc,
                                                   known_valid=task_file.valid))), claims[0]
-    return list(engine.run(by_scope.get("unclaimed", []),
+    return list(engine.run(by_scope["unclaimed"].rules(),
                            engine.UnclaimedContext(mesh, task_file.data, task_file.loc))), None
 
 
@@ -330,7 +332,7 @@ def _service_findings(mesh: Mesh, inputs: _Inputs, rules: list[engine.Rule]) -> 
 
 
 def _redefined_findings(manifest_path: str | None, envoy_image: str | None, inputs: _Inputs,
-                        rules: _MeshRules) -> list[engine.Finding]:
+                        rules: _Rules) -> list[engine.Finding]:
     """The findings of each spec file whose resource a later file redefines (M114): the
     model keeps the last definition, so each earlier one is checked again as if it came
     last, and every file is linted whatever the order of the paths."""
@@ -400,8 +402,8 @@ class _LintShared(Plain):
     """What every file's check needs: loaded once, in the parent (inherited by forked workers)."""
 
     mesh: Mesh
-    taskdef_rules: list[engine.Rule]
-    unclaimed_rules: list[engine.Rule]
+    taskdef_rules: _Rules
+    unclaimed_rules: _Rules
     ran: list[str]
     manifest_path: str  # a task rule's finding there is kept if the manifest is reported (lint's paths name it)
     config: Config
@@ -508,15 +510,13 @@ def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str],
 
 
 def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: str | None, ran: list[str],
-                     by_scope: dict[str, list[engine.Rule]], mesh_rules: _MeshRules, config: Config,
-                     aws: AwsOptions | None, live: bool, failed: list[str] | None,
-                     skip_unknown: bool) -> list[Located] | Mesh | None:
+                     by_scope: dict[str, _Rules], config: Config, aws: AwsOptions | None, live: bool,
+                     failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
     """Lint a batch of lone task definitions file by file: the findings, sorted. Otherwise
     (no manifest, an ``ecs:`` reference, or a file that holds anything else: App Mesh specs,
     templates, services, Terraform) the batch is linted as a whole: None, or the manifest's
     mesh already loaded."""
-    found = _lint_lone_files(manifest_path, paths, policy_path, ran, by_scope, mesh_rules, config, aws, live, failed,
-                             skip_unknown)
+    found = _lint_lone_files(manifest_path, paths, policy_path, ran, by_scope, config, aws, live, failed, skip_unknown)
     if isinstance(found, list) and len(found) >= 1000:
         # The manifest's YAML tree holds cycles (a node knows its parent): released now, before the
         # report is rendered, rather than whenever the collector next looks at old objects.
@@ -527,9 +527,8 @@ def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: s
 
 
 def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: str | None, ran: list[str],
-                     by_scope: dict[str, list[engine.Rule]], mesh_rules: _MeshRules, config: Config,
-                     aws: AwsOptions | None, live: bool, failed: list[str] | None,
-                     skip_unknown: bool) -> list[Located] | Mesh | None:
+                     by_scope: dict[str, _Rules], config: Config, aws: AwsOptions | None, live: bool,
+                     failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
     from meshify.injector.engine.parallel import map_in_order
 
     if manifest_path is None or failed is None or not paths or any(_is_ecs_reference(path) for path in paths):
@@ -541,7 +540,7 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
         manifest_stat: os.stat_result | None = os.stat(manifest_path)
     except OSError:
         manifest_stat = None
-    shared = _LintShared(mesh, by_scope.get("taskdef", []), by_scope.get("unclaimed", []), ran,
+    shared = _LintShared(mesh, by_scope["taskdef"], by_scope["unclaimed"], ran,
                          manifest_path, config, skip_unknown, manifest_stat)
     read_failures: list[Failure] = []
     check_failures: list[Failure] = []
@@ -574,7 +573,7 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
         report_failure(failure, failed)
     say_skipped(skipped)
 
-    findings = _mesh_findings(mesh, mesh_rules, config)
+    findings = _mesh_findings(mesh, by_scope["mesh"], config)
     reported = {manifest_path} if manifest_reported else set()
     elsewhere = {found for found in elsewhere if found.path in reported}
     if live:
@@ -584,14 +583,14 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
         live_mesh = read_mesh(mesh, aws or AwsOptions())
         note_unsupported(live_mesh)
         context = engine.LiveContext(mesh, live_mesh, read_placeholders(mesh, aws or AwsOptions()))
-        findings += engine.run(by_scope.get("live", []), context)
+        findings += engine.run(by_scope["live"].rules(), context)
     for failure in check_failures:
         report_failure(failure, failed)
     if policy_path is not None:
         kinds: dict[str, dict[str, Node] | dict[str, Gateway]] = {"virtualNode": mesh.nodes, "virtualGateway": mesh.gateways}
         claimants: list[Node | Gateway] = [kinds[kind][name] for kind, name in claimed]
         with each_file(policy_path, failed):
-            findings += _policy_findings(mesh, policy_path, claimants, by_scope.get("policy", []))
+            findings += _policy_findings(mesh, policy_path, claimants, by_scope["policy"].rules())
             reported.add(policy_path)
     located = set(_placed(findings, reported, config)) | elsewhere
     manifest = mesh.loc.document
