@@ -30,7 +30,7 @@ from meshify.injector.inputs.reader import (
     say_skipped,
 )
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
-from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node, Plain
+from meshify.injector.model.mesh import FACTORY, NOWHERE, EnvoySettings, Gateway, Loc, Mesh, Node, Plain
 from meshify.injector.outputs.progress import progress
 
 if TYPE_CHECKING:  # start-up: a lint of files imports neither AWS's modules nor the readers of other formats
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # start-up: a lint of files imports neither AWS's modules nor
 
 
 # Holders, never compared (eq=False: no __eq__ compiled at start-up).
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class _Inputs(Plain):
     """Every file a lint read, by kind."""
 
@@ -53,6 +53,17 @@ class _Inputs(Plain):
     compose: list[ComposeFile] = field(default_factory=list)
     # With a manifest: the mesh the templates' App Mesh resources describe, compared by M119.
     file_mesh: Mesh | None = None
+
+    def __init__(self, task_files: list[TaskDefinitionFile], spec_files: list[SpecFile], reported: set[str],
+                 files: list[InputFile] = FACTORY, services: list[EcsServiceFile] = FACTORY,
+                 compose: list[ComposeFile] = FACTORY, file_mesh: Mesh | None = None) -> None:
+        self.task_files = task_files
+        self.spec_files = spec_files
+        self.reported = reported
+        self.files = [] if files is FACTORY else files
+        self.services = [] if services is FACTORY else services
+        self.compose = [] if compose is FACTORY else compose
+        self.file_mesh = file_mesh
 
 
 def _is_ecs_reference(path: str) -> bool:
@@ -397,7 +408,7 @@ def _same_file(first: str, second: str) -> bool:
 # batch linted as a whole gives, byte for byte.
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class _LintShared(Plain):
     """What every file's check needs: loaded once, in the parent (inherited by forked workers)."""
 
@@ -413,8 +424,21 @@ class _LintShared(Plain):
     manifest_stat: os.stat_result | None = None
     real_directories: dict[str, str] = field(default_factory=dict)
 
+    def __init__(self, mesh: Mesh, taskdef_rules: _Rules, unclaimed_rules: _Rules, ran: list[str], manifest_path: str,
+                 config: Config, skip_unknown: bool, manifest_stat: os.stat_result | None = None,
+                 real_directories: dict[str, str] = FACTORY) -> None:
+        self.mesh = mesh
+        self.taskdef_rules = taskdef_rules
+        self.unclaimed_rules = unclaimed_rules
+        self.ran = ran
+        self.manifest_path = manifest_path
+        self.config = config
+        self.skip_unknown = skip_unknown
+        self.manifest_stat = manifest_stat
+        self.real_directories = {} if real_directories is FACTORY else real_directories
 
-@dataclass(slots=True, eq=False, repr=False)
+
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class _FileLint(Plain):
     """What one file comes to, with nothing of its document: sent back by a worker."""
 
@@ -427,6 +451,20 @@ class _FileLint(Plain):
     own: list[Located] = field(default_factory=list)  # in the file itself, suppressions applied
     elsewhere: list[Located] = field(default_factory=list)  # in another reported file, not yet suppressed
     claimant: tuple[str, str] | None = None  # (kind, name) of the node or gateway that claims it
+
+    def __init__(self, lone: bool = True, manifest: bool = False, read_failure: Failure | None = None,
+                 check_failure: Failure | None = None, skipped: bool = False, key: str | None = None,
+                 own: list[Located] = FACTORY, elsewhere: list[Located] = FACTORY,
+                 claimant: tuple[str, str] | None = None) -> None:
+        self.lone = lone
+        self.manifest = manifest
+        self.read_failure = read_failure
+        self.check_failure = check_failure
+        self.skipped = skipped
+        self.key = key
+        self.own = [] if own is FACTORY else own
+        self.elsewhere = [] if elsewhere is FACTORY else elsewhere
+        self.claimant = claimant
 
 
 def _is_lone_task_definition(found: InputFile) -> bool:

@@ -44,7 +44,7 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)  # type: ignore[arg-type,unused-ignore]
 
 
-@dataclass(slots=True, repr=False)
+@dataclass(slots=True, repr=False, init=False)
 class Finding(Plain):
     """What a rule found, where, and its fix as RFC 6902 operations (if it has one)."""
 
@@ -54,6 +54,15 @@ class Finding(Plain):
     loc: Loc
     fix: list[dict[str, Any]] | None = None
     relies_on_default: bool = False  # about a Terraform variable's default: inject leaves it be
+
+    def __init__(self, rule: str, severity: str, message: str, loc: Loc, fix: list[dict[str, Any]] | None = None,
+                 relies_on_default: bool = False) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.loc = loc
+        self.fix = fix
+        self.relies_on_default = relies_on_default
 
 
 class Later:
@@ -82,7 +91,7 @@ def built_fix(finding: Finding) -> list[dict[str, Any]] | None:
     return operations
 
 
-@dataclass(slots=True, repr=False)
+@dataclass(slots=True, repr=False, init=False)
 class Rule(Plain):
     """A registered rule: its id, severity, title, scope and check."""
 
@@ -96,6 +105,20 @@ class Rule(Plain):
     reads: tuple[str, ...] | None = None
     read_paths: tuple[tuple[str, ...], ...] | None = None
     read_facts: frozenset[str] = frozenset()
+
+    def __init__(self, id: str, severity: Severity, title: str, scope: Scope, check: Callable[[Any], Iterable[Finding]],
+                 fixable: bool = False, reads: tuple[str, ...] | None = None,
+                 read_paths: tuple[tuple[str, ...], ...] | None = None,
+                 read_facts: frozenset[str] = frozenset()) -> None:
+        self.id = id
+        self.severity = severity
+        self.title = title
+        self.scope = scope
+        self.check = check
+        self.fixable = fixable
+        self.reads = reads
+        self.read_paths = read_paths
+        self.read_facts = read_facts
 
     @property
     def doc(self) -> str:

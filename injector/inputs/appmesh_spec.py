@@ -43,7 +43,7 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(slots=True, repr=False)
+@dataclass(slots=True, repr=False, init=False)
 class SpecFile(Plain):
     """One App Mesh resource of a file, its spec in the API's spelling."""
 
@@ -54,6 +54,16 @@ class SpecFile(Plain):
     spec: dict[str, Any]
     base: str  # the pointer of ``spec`` in the document
     mesh_name: str | None = None  # the ``meshName`` the file gives, if any
+
+    def __init__(self, document: Document, kind: str, name: str, parent: str | None, spec: dict[str, Any], base: str,
+                 mesh_name: str | None = None) -> None:
+        self.document = document
+        self.kind = kind
+        self.name = name
+        self.parent = parent
+        self.spec = spec
+        self.base = base
+        self.mesh_name = mesh_name
 
     @property
     def identity(self) -> tuple[str | None, str, str | None, str]:

@@ -18,7 +18,7 @@ from meshify.injector.documents.document import Document, read_text
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, load_spec
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, is_taskdef, taskdef_from_document
-from meshify.injector.model.mesh import Loc, Plain
+from meshify.injector.model.mesh import FACTORY, Loc, Plain
 
 if TYPE_CHECKING:  # each reader imports its format's module when it runs (start-up: a lint of task definitions)
     from meshify.injector.inputs.cloudformation import Template
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # each reader imports its format's module when it runs (start
 
 
 # Never compared (eq=False: no __eq__ compiled at start-up), as Walked below.
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class InputFile(Plain):
     """One file the user gave, and what meshify found in it."""
 
@@ -39,6 +39,16 @@ class InputFile(Plain):
     services: list[EcsServiceFile] = field(default_factory=list)
     # A ComposeX compose file's mesh name and node claims (its specs are in spec_files).
     compose: ComposeFile | None = None
+
+    def __init__(self, document: Document, task_definitions: list[TaskDefinitionFile] = FACTORY,
+                 spec_files: list[SpecFile] = FACTORY, template: Template | None = None,
+                 services: list[EcsServiceFile] = FACTORY, compose: ComposeFile | None = None) -> None:
+        self.document = document
+        self.task_definitions = [] if task_definitions is FACTORY else task_definitions
+        self.spec_files = [] if spec_files is FACTORY else spec_files
+        self.template = template
+        self.services = [] if services is FACTORY else services
+        self.compose = compose
 
     @property
     def path(self) -> str:
@@ -201,13 +211,17 @@ WALKED_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".tpl", ".tf")
 SKIPPED_DIRECTORIES = frozenset({".git", "node_modules", ".terraform", ".venv", "__pycache__"})
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, eq=False, repr=False, init=False)
 class Walked(Plain):
     """A path to read, and whether it was found by walking a directory (then a file of no
     format meshify reads is skipped and counted, not an error)."""
 
     path: str
     walked: bool = False
+
+    def __init__(self, path: str, walked: bool = False) -> None:
+        self.path = path
+        self.walked = walked
 
 
 # A directory argument is bounded: never an endless walk (a home directory given by mistake).

@@ -41,7 +41,7 @@ class Spelling:
 API_SPELLING = Spelling()
 
 
-@dataclass(slots=True, repr=False)
+@dataclass(slots=True, repr=False, init=False)
 class TaskDefinitionFile(Plain):
     """One task definition of a file, its data in the ECS API's spelling."""
 
@@ -58,6 +58,18 @@ class TaskDefinitionFile(Plain):
     # ``data`` as read is valid RegisterTaskDefinition input (the reader's check found no
     # problem): T211 need not ask the model again. False when not known.
     valid: bool = False
+
+    def __init__(self, document: Document, base: str, data: dict[str, Any], remote: bool = False,
+                 described: bool = False, spelling: Spelling = API_SPELLING, resource: str | None = None,
+                 valid: bool = False) -> None:
+        self.document = document
+        self.base = base
+        self.data = data
+        self.remote = remote
+        self.described = described
+        self.spelling = spelling
+        self.resource = resource
+        self.valid = valid
 
     @property
     def path(self) -> str:
