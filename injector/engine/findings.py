@@ -46,6 +46,11 @@ def unknown_ids(ids: Iterable[str], rule_ids: Iterable[str]) -> list[str]:
 def apply_suppressions(findings: set[Located], documents: list[Document], ran: list[str]) -> set[Located]:
     """Drop what a ``# meshify: ignore[...]`` comment covers; report the comments that
     cover nothing or give no reason (S001)."""
+    # Every such comment holds ``ignore[``: a file without one has none (most files; start-up:
+    # the module of suppressions is not imported, about 1.5 ms).
+    documents = [document for document in documents if "ignore[" in document.text]
+    if not documents:
+        return set(findings)
     from meshify.injector.engine.suppressions import UNUSED, covering, suppressions
 
     kept = set(findings)
