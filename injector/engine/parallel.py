@@ -4,11 +4,12 @@ results in input order, so that a parallel run prints exactly what a serial run 
 
 The function is a module-level function of ``(shared, item)``: ``shared`` is what every
 file needs (the mesh loaded once in the parent, the rules selected); ``item`` one path.
-Workers are forked where the platform can (Linux): they inherit ``shared`` without a copy.
-Elsewhere they are spawned and ``shared`` is pickled once for them (a ``shared`` that
-cannot be pickled keeps the batch in this process). Items go out in
-chunks, in order; each result comes back (it must be picklable, and small: findings
-already located, never a document).
+Where the platform can fork (Linux), this process works through chunks of the batch
+beside ``jobs - 1`` forked children, which inherit ``shared`` and the items without a copy;
+whoever is free takes the next chunk, and a child's results come back pickled (they must
+be picklable, and small: findings already located, never a document). Elsewhere workers
+are spawned (concurrent.futures) and ``shared`` is pickled once for them (a ``shared``
+that cannot be pickled keeps the batch in this process).
 
 A small batch (a pre-commit run of a few files) stays in this process: starting workers
 costs more than it saves. ``MESHIFY_JOBS`` sets the number of processes (default: the cores
@@ -38,6 +39,11 @@ Result = TypeVar("Result")
 # cpu (the fork of a process holding the manifest, and the results' trip back); at 400
 # files lint gained nothing from them, at 1,000 it did.
 DEFAULT_THRESHOLD = 1000
+
+# The chunks' numbers (4 bytes each) are written to a pipe before the children exist: at most
+# what a pipe holds (64 KiB) without a reader. A batch bigger than that many chunks of 256
+# files gets bigger chunks.
+_MOST_CHUNKS = 16_384
 
 _shared: Any = None  # what the workers' function is given: set before the fork or by _start
 
@@ -90,28 +96,25 @@ def map_in_order(function: Callable[[Shared, Item], Result], shared: Shared,
 
 
 def _start_method() -> str:
-    import multiprocessing
-
     forced = os.environ.get("MESHIFY_PARALLEL_START", "")
     if forced in ("fork", "spawn"):
         return forced
-    return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return "fork" if hasattr(os, "fork") else "spawn"  # multiprocessing's "fork" is there where os.fork is
 
 
 def _in_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any], count: int,
                 payload: bytes | None) -> Iterator[Any]:
+    if payload is None:
+        yield from _in_forked_workers(function, shared, items, count)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     global _shared
     chunks = _chunks(items, count)
-    if payload is None:
-        _shared = shared  # inherited by the forked workers: nothing is pickled
-        executor = ProcessPoolExecutor(count, multiprocessing.get_context("fork"), initializer=_start, initargs=(None,))
-    else:
-        executor = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"), initializer=_start,
-                                       initargs=(payload,))
+    executor = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"), initializer=_start,
+                                   initargs=(payload,))
     finished = False
     try:
         futures = deque(executor.submit(_run_chunk, function, chunk) for chunk in chunks)
@@ -135,6 +138,196 @@ def _in_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequenc
                 process.terminate()
             for process in processes:
                 process.join(5)
+
+
+def _in_forked_workers(function: Callable[[Any, Any], Any], shared: Any, items: Sequence[Any],
+                       count: int) -> Iterator[Any]:
+    """The batch over this process and ``count - 1`` forked children (bench/NOTES.md, "both
+    cores round 3"). The chunks' numbers wait in a pipe, written before the fork: whoever
+    is free takes the next (a read of 4 bytes from a pipe is atomic), so the processes
+    finish close together and the parent pickles nothing out. A child writes each chunk's
+    results (pickled) to its own pipe; the parent, between its own chunks, reads what has
+    come and yields the chunks in order. Nothing here imports multiprocessing or
+    concurrent.futures (their imports cost the parent's serial part ~40 ms)."""
+    import gc
+    import pickle
+    import select
+    import signal
+
+    chunks = _chunks(items, count)
+    if len(chunks) > _MOST_CHUNKS:  # their numbers must fit in a pipe written before any reader exists
+        size = -(-len(items) // _MOST_CHUNKS)
+        chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    tasks, tasks_in = os.pipe()
+    _write_all(tasks_in, b"".join(index.to_bytes(4, "little") for index in range(len(chunks))))
+    os.close(tasks_in)  # all written: a read past the last number is the end, never a wait
+    children: dict[int, int] = {}  # the read end of a child's pipe -> its pid
+    done: set[int] = set()  # the children that said they are done
+    waiting: dict[int, bytearray] = {}  # what has come from a child and is not yet a whole message
+    ready: dict[int, Any] = {}  # a chunk's results: a child's pickled message, or (ok, value) done here
+    finished = False
+    try:
+        # What is alive now (the mesh, the items) lives as long as the run: set aside for the
+        # collector (as load_manifest does), which then neither walks it again in the parent
+        # nor writes to its pages in the children (each page written is copied).
+        gc.freeze()
+        for _ in range(count - 1):
+            read_end, write_end = os.pipe()
+            _grow(write_end)
+            pid = os.fork()
+            if pid == 0:  # the child: never returns into the caller's code
+                status = 1
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+                    os.close(read_end)
+                    for other in children:
+                        os.close(other)
+                    status = _child(function, shared, chunks, tasks, write_end)
+                finally:
+                    os._exit(status)
+            os.close(write_end)
+            children[read_end] = pid
+            waiting[read_end] = bytearray()
+        poll = select.poll()
+        for read_end in children:
+            poll.register(read_end, select.POLLIN)
+
+        def receive(timeout: int | None) -> None:
+            """Take what the children have written (waiting up to ``timeout`` ms for it)."""
+            for read_end, _event in poll.poll(timeout):
+                data = os.read(read_end, 1 << 20)
+                if not data:  # the child's end is closed: it has exited
+                    poll.unregister(read_end)
+                    os.close(read_end)
+                    pid = children.pop(read_end)
+                    os.waitpid(pid, 0)
+                    if read_end not in done:
+                        raise WorkerDied("meshify: a worker process ended before its files were done (killed, or "
+                                         "out of memory); run again with MESHIFY_JOBS=1 for one process")
+                    continue
+                buffer = waiting[read_end]
+                buffer += data
+                while len(buffer) >= 8:
+                    index, size = int.from_bytes(buffer[:4], "little", signed=True), int.from_bytes(buffer[4:8], "little")
+                    if index < 0:
+                        done.add(read_end)
+                        del buffer[:8]
+                        continue
+                    if len(buffer) < 8 + size:
+                        break
+                    ready[index] = bytes(buffer[8:8 + size])
+                    del buffer[:8 + size]
+
+        for turn in range(len(chunks)):
+            while turn not in ready:
+                if children:
+                    receive(0)
+                    if turn in ready:
+                        break
+                index = _take(tasks)
+                if index is not None:
+                    ready[index] = _run_here(function, shared, chunks[index])
+                elif children:
+                    receive(None)
+                else:  # every number taken, no child left to send this chunk
+                    raise WorkerDied("meshify: a worker process ended before its files were done (killed, or "
+                                     "out of memory); run again with MESHIFY_JOBS=1 for one process")
+            outcome = ready.pop(turn)
+            results, error = pickle.loads(outcome) if isinstance(outcome, bytes) else outcome  # a child's: pickled
+            yield from results
+            if isinstance(error, tuple):  # a child's, with its traceback as text
+                error, text = error
+                error.__cause__ = _RemoteTraceback(text)
+            if error is not None:
+                raise error
+        finished = True
+    finally:
+        os.close(tasks)
+        for read_end, pid in children.items():
+            if not finished:  # an error, Ctrl-C or a caller that stopped early: end the children now
+                os.kill(pid, signal.SIGKILL)  # not reaped yet: a child that has exited is still there to kill
+            os.close(read_end)
+            os.waitpid(pid, 0)
+
+
+def _run_here(function: Callable[[Any, Any], Any], shared: Any, chunk: Sequence[Any]) -> tuple[list[Any], Any]:
+    """A chunk's results, up to the exception an item raised if one did (None otherwise): the
+    parent yields the results, then raises it, as the serial loop would."""
+    results: list[Any] = []
+    try:
+        for item in chunk:
+            results.append(function(shared, item))
+    except Exception as error:
+        return results, error
+    return results, None
+
+
+def _child(function: Callable[[Any, Any], Any], shared: Any, chunks: list[Sequence[Any]], tasks: int,
+           out: int) -> int:
+    """A forked child's life: chunks taken in turn until none is left, each one's results
+    (or the exception it raised, with its traceback as text) written as one message: the
+    chunk's number and the pickle's size (4 bytes each), then the pickle; -1: done."""
+    import pickle
+
+    error: Any = None
+    while error is None and (index := _take(tasks)) is not None:  # the parent stops at an error: so does the child
+        results, error = _run_here(function, shared, chunks[index])
+        try:
+            data = pickle.dumps((results, error and _portable(error)), pickle.HIGHEST_PROTOCOL)
+        except Exception as unpicklable:  # a result that cannot be pickled: raised in the parent, at its turn
+            error = unpicklable
+            data = pickle.dumps(([], _portable(error)), pickle.HIGHEST_PROTOCOL)
+        _write_all(out, index.to_bytes(4, "little") + len(data).to_bytes(4, "little") + data)
+    _write_all(out, (-1).to_bytes(4, "little", signed=True) + bytes(4))
+    return 0
+
+
+def _portable(error: Exception) -> tuple[Exception, str]:
+    """``error`` as it can travel to the parent (itself when it pickles, else a RuntimeError
+    saying it) and the child's traceback, which the parent makes its cause (as
+    concurrent.futures does: a traceback does not pickle)."""
+    import pickle
+    import traceback
+
+    text = "".join(traceback.format_exception(error))
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        error = RuntimeError(f"{type(error).__name__}: {error}")
+    return error, text
+
+
+class _RemoteTraceback(Exception):
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def __str__(self) -> str:
+        return f"\n\"\"\"\n{self.text}\"\"\""
+
+
+def _take(tasks: int) -> int | None:
+    """The next chunk's number from the pipe, or None when none is left."""
+    data = os.read(tasks, 4)
+    return int.from_bytes(data, "little") if data else None
+
+
+def _grow(fd: int) -> None:
+    """A child's pipe made to hold about ten chunks' results (a pipe holds 64 KiB unless asked
+    for more, up to /proc/sys/fs/pipe-max-size): the child goes on while the parent works
+    through a chunk of its own instead of waiting for it to read."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass  # a smaller pipe: the child waits a little more, nothing else changes
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _chunks(items: Sequence[Any], count: int) -> list[Sequence[Any]]:

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 import weakref
 from pathlib import Path
@@ -83,9 +84,22 @@ def _shared_and_pid(shared: str, item: int) -> tuple[str, int, int]:
     return shared, item, os.getpid()
 
 
-def _die(_shared: object, item: int) -> int:
-    if item == 50:
+def _shared_and_pid_slowly(shared: str, item: int) -> tuple[str, int, int]:
+    time.sleep(0.002)
+    return shared, item, os.getpid()
+
+
+def _die(parent: int, item: int) -> int:
+    time.sleep(0.002)
+    if item >= 50 and os.getpid() != parent:
         os._exit(3)  # a worker killed (out of memory, kill -9): the parent must not wait forever
+    return item
+
+
+def _fail(_shared: object, item: int) -> int:
+    time.sleep(0.001)
+    if item == 150:
+        raise ValueError(f"item {item}")
     return item
 
 
@@ -93,13 +107,15 @@ def _die(_shared: object, item: int) -> int:
 
 
 @pytest.mark.slow
-def test_the_workers_keep_the_input_order_and_really_run_elsewhere(monkeypatch):
-    monkeypatch.setenv("MESHIFY_JOBS", "2")
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_the_work_keeps_the_input_order_and_is_shared_by_this_process_and_forked_ones(monkeypatch, jobs):
+    """MESHIFY_JOBS processes: this one works through chunks too, beside JOBS - 1 children."""
+    monkeypatch.setenv("MESHIFY_JOBS", str(jobs))
     monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
     results = list(parallel.map_in_order(_pid, None, list(range(300))))
     assert [item for item, _ in results] == list(range(300))
-    assert os.getpid() not in {pid for _, pid in results}
-    assert len({pid for _, pid in results}) == 2
+    assert os.getpid() in {pid for _, pid in results}
+    assert len({pid for _, pid in results}) == jobs
 
 
 @pytest.mark.slow
@@ -108,9 +124,9 @@ def test_every_worker_is_given_what_the_parent_loaded(monkeypatch, start):
     monkeypatch.setenv("MESHIFY_JOBS", "2")
     monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
     monkeypatch.setenv("MESHIFY_PARALLEL_START", start)
-    results = list(parallel.map_in_order(_shared_and_pid, "the mesh", list(range(40))))
-    assert [(shared, item) for shared, item, _ in results] == [("the mesh", item) for item in range(40)]
-    assert os.getpid() not in {pid for _, _, pid in results}
+    results = list(parallel.map_in_order(_shared_and_pid_slowly, "the mesh", list(range(200))))
+    assert [(shared, item) for shared, item, _ in results] == [("the mesh", item) for item in range(200)]
+    assert {pid for _, _, pid in results} - {os.getpid()}
 
 
 def test_a_small_batch_stays_in_this_process(monkeypatch):
@@ -131,7 +147,7 @@ def test_a_worker_that_dies_ends_the_run_with_one_line_instead_of_a_hang(monkeyp
     monkeypatch.setenv("MESHIFY_JOBS", "2")
     monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
     with pytest.raises(parallel.WorkerDied) as raised:
-        list(parallel.map_in_order(_die, None, list(range(200))))
+        list(parallel.map_in_order(_die, os.getpid(), list(range(200))))
     assert str(raised.value) == ("meshify: a worker process ended before its files were done (killed, or out of "
                                  "memory); run again with MESHIFY_JOBS=1 for one process")
 
@@ -141,12 +157,63 @@ def test_stopping_early_ends_the_workers(monkeypatch):
     monkeypatch.setenv("MESHIFY_JOBS", "2")
     monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
     results = parallel.map_in_order(_pid, None, list(range(5000)))
-    _, worker = next(results)
+    worker = next(pid for _, pid in results if pid != os.getpid())
     results.close()  # what a KeyboardInterrupt in the parent's loop does too
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and _alive(worker):
         time.sleep(0.05)
     assert not _alive(worker)
+
+
+@pytest.mark.slow
+def test_an_error_of_the_per_file_function_comes_at_its_turn_after_the_results_before_it(monkeypatch):
+    monkeypatch.setenv("MESHIFY_JOBS", "2")
+    monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
+    seen: list[int] = []
+    with pytest.raises(ValueError, match=r"^item 150$"):
+        for item in parallel.map_in_order(_fail, None, list(range(400))):
+            seen.append(item)
+    assert seen == list(range(150))
+
+
+@pytest.mark.slow
+def test_forked_workers_start_without_importing_multiprocessing():
+    """Start-up is the serial part of a parallel run: multiprocessing and concurrent.futures
+    (some 40 ms of imports) are not needed to fork."""
+    code = ("import os, sys; os.environ.update(MESHIFY_JOBS='2', MESHIFY_PARALLEL_THRESHOLD='2');"
+            "from meshify.injector.engine import parallel;"
+            "print(list(parallel.map_in_order(pow, 2, list(range(100)))) == [2 ** i for i in range(100)],"
+            " sorted(m for m in sys.modules if m.startswith(('multiprocessing', 'concurrent'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "True []\n", "")
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_parallel_lint_ends_with_130_no_traceback_and_no_worker_left(batch):
+    """A terminal's Ctrl-C reaches every process of the group: the children ignore it, the
+    parent ends them and exits 130 with no traceback."""
+    import signal
+
+    from conftest import MESHIFY
+
+    source = (batch / "taskdefs" / "00-prices-api.json").read_text()
+    for index in range(3000):
+        (batch / "taskdefs" / f"many-{index:04d}.json").write_text(source)
+    env = {**os.environ, "MESHIFY_JOBS": "2", "MESHIFY_PARALLEL_THRESHOLD": "2"}
+    process = subprocess.Popen([str(MESHIFY), "lint", *_files(batch)], cwd=batch, env=env, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    children: list[int] = []
+    deadline = time.monotonic() + 30
+    while not children and process.poll() is None and time.monotonic() < deadline:
+        with open(f"/proc/{process.pid}/task/{process.pid}/children") as listed:
+            children = [int(pid) for pid in listed.read().split()]
+        time.sleep(0.01)
+    assert children, "no worker was started"
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert not any(_alive(child) for child in children)
 
 
 def _alive(pid: int) -> bool:
