@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from meshify.injector import engine
@@ -465,6 +466,25 @@ class _FileLint(Plain):
         self.own = [] if own is FACTORY else own
         self.elsewhere = [] if elsewhere is FACTORY else elsewhere
         self.claimant = claimant
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Pickled by a forked worker for each file it sends back: the findings go as plain
+        # tuples, which pickle in C, where each Located (a NamedTuple) costs a Python call
+        # both ways; the slots go as arguments, not as a state dictionary set one by one.
+        return _unpickled_file_lint, (self.lone, self.manifest, self.read_failure, self.check_failure, self.skipped,
+                                      self.key, [tuple(found) for found in self.own],
+                                      [tuple(found) for found in self.elsewhere], self.claimant)
+
+
+def _unpickled_file_lint(lone: bool, manifest: bool, read_failure: Failure | None, check_failure: Failure | None,
+                         skipped: bool, key: str | None, own: list[tuple[str, int, int, str, str, str]],
+                         elsewhere: list[tuple[str, int, int, str, str, str]],
+                         claimant: tuple[str, str] | None) -> _FileLint:
+    return _FileLint(lone, manifest, read_failure, check_failure, skipped, key, list(map(_located, own)),
+                     list(map(_located, elsewhere)), claimant)
+
+
+_located = partial(tuple.__new__, Located)  # Located._make without a Python call per finding
 
 
 def _is_lone_task_definition(found: InputFile) -> bool:

@@ -414,3 +414,23 @@ def test_chunks_hold_every_item_once_in_order_the_last_ones_smaller(length, coun
     assert sizes[-1] <= sizes[0]
     if (length, count) == (10_000, 2):  # chunks of 256, then the last 256 per worker in chunks of 64
         assert sizes[0] == 256 and sizes[-4 * count:] == [64] * (4 * count) and sizes.count(256) == (10_000 - 256 * count) // 256
+
+
+def test_a_files_lint_comes_back_from_a_worker_whole():
+    """_FileLint pickles by hand (its findings as plain tuples): every field, of every kind,
+    comes back as it went, the findings as Located."""
+    import pickle
+
+    from meshify.injector.commands.batch import Failure
+    from meshify.injector.engine.findings import Located
+
+    own = Located("a.json", 3, 5, "T201", "error", "no Envoy")
+    sent = lint_command._FileLint(
+        lone=False, manifest=True, read_failure=Failure("a.json:1:1: bad", "a.json"),
+        check_failure=Failure("a.json: worse", "a.json"), skipped=True, key="/a.json\0", own=[own],
+        elsewhere=[own._replace(path="meshify.yaml")], claimant=("virtualNode", "a"))
+    back = pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
+    fields = lint_command._FileLint.__slots__
+    assert [getattr(back, name) for name in fields] == [getattr(sent, name) for name in fields]
+    assert {type(found) for found in [*back.own, *back.elsewhere]} == {Located}
+    assert all(getattr(sent, name) != getattr(lint_command._FileLint(), name) for name in fields)  # no default left
