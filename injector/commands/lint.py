@@ -8,10 +8,10 @@ policy given with ``--policy`` is checked for every claimed task definition.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from meshify.injector import engine
 from meshify.injector.commands.batch import Failure, caught, each_file, real_path, report_failure
@@ -550,6 +550,15 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
     return result
 
 
+def _lint_path(shared: _LintShared, path: str) -> list[_FileLint]:
+    """:func:`_lint_file` for each file a path given holds (itself, or a directory's files)."""
+    return [_lint_file(shared, walked) for walked in expand_paths([path])]
+
+
+def _path_of(candidate: Walked | str) -> str:
+    return candidate if isinstance(candidate, str) else candidate.path
+
+
 def _is_manifest(path: str, manifest: os.stat_result | None) -> bool:
     """``_same_file(path, manifest_path)``, the manifest's status taken once."""
     if manifest is None:
@@ -587,12 +596,16 @@ def _lint_one_by_one(manifest_path: str | None, paths: list[str], policy_path: s
 def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: str | None, ran: list[str],
                      by_scope: dict[str, _Rules], config: Config, aws: AwsOptions | None, live: bool,
                      failed: list[str] | None, skip_unknown: bool) -> list[Located] | Mesh | None:
-    from meshify.injector.engine.parallel import map_in_order
+    from meshify.injector.engine.parallel import map_in_order, parallel_for
 
     if manifest_path is None or failed is None or not paths or any(_is_ecs_reference(path) for path in paths):
         return None
     mesh = load_manifest(manifest_path, envoy_image=config.envoy_image)
-    candidates = expand_paths(paths)
+    # Many paths over the cores: each process expands the paths of its chunks (a stat each,
+    # and a directory's walk), so that the serial part before the workers start does not.
+    # Few paths (a directory or two) are expanded here, and their files split.
+    by_path = parallel_for(len(paths))
+    candidates: Sequence[Walked | str] = paths if by_path else expand_paths(paths)
     manifest_reported = live
     try:
         manifest_stat: os.stat_result | None = os.stat(manifest_path)
@@ -607,9 +620,18 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
     claimed: dict[tuple[str, str], None] = {}  # the claimants, in order, each once
     seen: set[str] = set()
     skipped = 0
-    results = map_in_order(_lint_file, shared, candidates)
+    results: Generator[_FileLint | list[_FileLint], None, None]
+    if by_path:
+        results = map_in_order(_lint_path, shared, paths)
+    else:
+        results = map_in_order(_lint_file, shared, cast("list[Walked]", candidates))
+
+    def linted() -> Iterator[_FileLint]:
+        for _candidate, result in zip(progress(candidates, "lint", _path_of), results, strict=True):
+            yield from result if isinstance(result, list) else (result,)
+
     try:
-        for _walked, result in zip(progress(candidates, "lint", lambda w: w.path), results, strict=True):
+        for result in linted():
             if not result.lone:
                 return mesh  # read again, as a whole
             manifest_reported |= result.manifest

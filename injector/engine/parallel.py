@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any, TypeVar
 
 from meshify.injector.errors import InputError
@@ -75,7 +75,7 @@ def parallel_for(count: int) -> bool:
 
 
 def map_in_order(function: Callable[[Shared, Item], Result], shared: Shared,
-                 items: Sequence[Item]) -> Iterator[Result]:
+                 items: Sequence[Item]) -> Generator[Result, None, None]:
     """``function(shared, item)`` for each item, yielded in input order; in worker processes
     when :func:`parallel_for` the batch. Lazy: a caller that stops iterating stops the work
     (the workers are ended). An exception ``function`` raises is raised here when its turn

@@ -434,3 +434,36 @@ def test_a_files_lint_comes_back_from_a_worker_whole():
     assert [getattr(back, name) for name in fields] == [getattr(sent, name) for name in fields]
     assert {type(found) for found in [*back.own, *back.elsewhere]} == {Located}
     assert all(getattr(sent, name) != getattr(lint_command._FileLint(), name) for name in fields)  # no default left
+
+
+@pytest.mark.slow
+def test_lint_in_parallel_of_directories_and_files_prints_what_the_serial_run_prints(monkeypatch, batch):
+    """Many paths are expanded by the process that takes them, a directory among them too;
+    one directory alone is expanded first and its files split: the same output either way."""
+    (batch / "more").mkdir()
+    for name in _files(batch)[:12]:
+        shutil.copy(batch / name, batch / "more" / Path(name).name.replace(".", "-again.", 1))
+    for argv in (["lint", "--policy", "task-role.json", "taskdefs"],
+                 ["lint", "--policy", "task-role.json", *_files(batch)[:10], "more", *_files(batch)[10:]]):
+        serial = _run(monkeypatch, batch, "1", *argv)
+        split = _run(monkeypatch, batch, "2", *argv)
+        assert serial.returncode == 2 and serial.stdout.count("T201") >= COPIES
+        assert _outcome(split) == _outcome(serial)
+
+
+def test_lint_of_many_paths_over_the_cores_leaves_their_expansion_to_the_workers(monkeypatch, batch):
+    """The serial part before the workers start does not stat every path given: each path
+    is expanded by the process that lints it (here, with one job left, this process)."""
+    expanded: list[int] = []
+    original = lint_command.expand_paths
+
+    def expand_paths(paths: list[str]):  # type: ignore[no-untyped-def]
+        expanded.append(len(paths))
+        return original(paths)
+
+    monkeypatch.setattr(lint_command, "expand_paths", expand_paths)
+    monkeypatch.setattr(parallel, "_in_workers", lambda function, shared, items, count, payload:
+                        (function(shared, item) for item in items))
+    result = _run(monkeypatch, batch, "2", "lint", *_files(batch))
+    assert result.returncode == 2 and result.stdout.count("T201") >= COPIES
+    assert expanded and set(expanded) == {1}
