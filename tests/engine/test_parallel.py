@@ -467,3 +467,15 @@ def test_lint_of_many_paths_over_the_cores_leaves_their_expansion_to_the_workers
     result = _run(monkeypatch, batch, "2", "lint", *_files(batch))
     assert result.returncode == 2 and result.stdout.count("T201") >= COPIES
     assert expanded and set(expanded) == {1}
+
+
+@pytest.mark.slow
+def test_a_batch_of_more_chunks_than_a_pipe_holds_numbers_for_goes_in_bigger_chunks(monkeypatch):
+    """The chunks' numbers are written to a pipe before any reader exists: past what it
+    holds (here lowered to 3), the chunks are made bigger, and every item still comes once,
+    in order."""
+    monkeypatch.setenv("MESHIFY_JOBS", "2")
+    monkeypatch.setenv("MESHIFY_PARALLEL_THRESHOLD", "2")
+    monkeypatch.setattr(parallel, "_MOST_CHUNKS", 3)
+    results = list(parallel.map_in_order(_pid, None, list(range(100))))
+    assert [item for item, _ in results] == list(range(100))
