@@ -20,7 +20,7 @@ from json.encoder import encode_basestring  # the C function where there is one
 from typing import Any
 
 from meshify.injector.documents import limits
-from meshify.injector.documents.pointer import escape, parent_and_token
+from meshify.injector.documents.pointer import escape, parent_and_token, split
 from meshify.injector.errors import InputError
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -291,8 +291,11 @@ def dumps_indented(value: Any, unit: str, colon: str, base_indent: str = "") -> 
             for key, item in value.items():
                 if type(key) is not str:
                     raise _NotPlain
-                append(separator + string(key) + colon)
-                write(item, inner)
+                if type(item) is str:  # most members: written here, not by a call
+                    append(separator + string(key) + colon + string(item))
+                else:
+                    append(separator + string(key) + colon)
+                    write(item, inner)
                 separator = "," + inner
             append(newline + "}")
         elif kind is list:
@@ -302,8 +305,11 @@ def dumps_indented(value: Any, unit: str, colon: str, base_indent: str = "") -> 
             inner = newline + unit
             separator = "[" + inner
             for item in value:
-                append(separator)
-                write(item, inner)
+                if type(item) is str:
+                    append(separator + string(item))
+                else:
+                    append(separator)
+                    write(item, inner)
                 separator = "," + inner
             append(newline + "]")
         elif value is None:
@@ -525,7 +531,11 @@ class JsonText:
 
     def apply_all(self, operations: list[dict[str, Any]]) -> None:
         """Apply ``operations`` in order, as :meth:`apply` one by one would. A run of
-        appends to one array (a policy growing by a statement per node) is one splice."""
+        appends to one array (a policy growing by a statement per node) is one splice.
+        A patch that only adds at the ends of containers (inject's) is written without
+        an index (:meth:`_add_at_ends`)."""
+        if self._spans is None and self._add_at_ends(operations):
+            return
         position = 0
         while position < len(operations):
             operation = operations[position]
@@ -570,6 +580,112 @@ class JsonText:
             children.append(token)
             at += len(item)
             count += 1
+
+    def _add_at_ends(self, operations: list[dict[str, Any]]) -> bool:
+        """``apply_all`` of a patch whose every operation adds a new last member or item:
+        to a container of the text (an object without that key; an array, at ``-`` or
+        its length), or inside a value an earlier operation of the patch added (folded
+        into that value, which is then rendered once: the same text as adding to it
+        after it was written). False, with nothing changed, for any other patch, which
+        the index-keeping editor applies. The text's containers on the patch's paths
+        are walked with the C scanner, nothing else is listed: this is inject's patch
+        (four adds) on every file of a batch, and it writes exactly what :meth:`apply`
+        one operation at a time writes (tests/documents/test_json_text_ends.py)."""
+        text = self.text
+        if self._unit is False:
+            self._unit = _top_level_unit(text)
+        ends = _Ends(text)
+        added: dict[str, _Added] = {}  # the pointer of each value added so far
+        inserted: list[_Added] = []
+        for operation in operations:
+            pointer = operation.get("path") if operation.get("op") == "add" else None
+            if not isinstance(pointer, str) or not pointer.startswith("/"):
+                return False
+            host = _host(pointer, added)
+            if host is not None:  # inside a value added before: folded into it
+                try:
+                    host.value = _appended_to(host.value, split(pointer[len(host.pointer) :]),
+                                              operation["value"], host.compact)
+                except _NotAtEnd:
+                    return False
+                continue
+            parent_pointer, token = parent_and_token(pointer)
+            parent = ends.container(parent_pointer)
+            if parent is None:
+                return False
+            if parent.is_object:
+                if token in parent.keys:
+                    return False  # RFC 6902 replaces an existing member
+                parent.keys.add(token)
+                child_pointer = pointer
+            else:
+                if token not in ("-", str(parent.count)):
+                    return False
+                child_pointer = f"{parent_pointer}/{parent.count}"
+            item = _Added(child_pointer, parent, token, operation["value"], parent.count)
+            parent.count += 1
+            if not self._lay_out(ends, item):
+                return False
+            added[child_pointer] = item
+            inserted.append(item)
+        by_parent: dict[int, list[_Added]] = {}
+        for item in inserted:
+            by_parent.setdefault(id(item.parent), []).append(item)
+        replacements: list[tuple[int, int, str]] = []
+        for items in by_parent.values():
+            parent = items[0].parent
+            body = "".join(item.separator + self._rendered(item) for item in items)
+            if parent.first == parent.close:  # it was empty: what it held (whitespace) is replaced
+                tail = "" if items[0].compact else "\n" + _line_indent(text, parent.start)
+                replacements.append((parent.start + 1, parent.close, body + tail))
+            else:
+                replacements.append((parent.last_end, parent.last_end, body))
+        pieces: list[str] = []
+        position = 0
+        for start, end, body in sorted(replacements):
+            pieces += [text[position:start], body]
+            position = end
+        pieces.append(text[position:])
+        self.text = "".join(pieces)
+        self._spans = None  # an index made for the unit (a file indented below its top level) is the old text's
+        self._shallow.clear()
+        return True
+
+    def _lay_out(self, ends: _Ends, item: _Added) -> bool:
+        """How ``item`` is written (as :meth:`_add` would, in the text as it is when its
+        operation comes): compact or indented, its indentation and separator. False when
+        an earlier insertion changed a line this reads."""
+        parent = item.parent
+        text = self.text
+        unit = self.unit
+        if item.number == 0:  # the first of an empty container
+            item.compact = unit is None
+            if not item.compact:
+                if ends.moved(parent.start):
+                    return False
+                item.indent = _line_indent(text, parent.start) + unit  # type: ignore[operator]
+                item.separator = "\n"
+            parent.inline = item.compact
+            parent.first_indent = item.indent
+        else:
+            if parent.inline is None:  # its first member is the text's
+                parent.inline = "\n" not in text[parent.start : parent.first]
+            item.compact = parent.inline or unit is None
+            if not item.compact:
+                if parent.first != parent.close:  # read again each time, as apply does
+                    if ends.moved(parent.first):
+                        return False
+                    parent.first_indent = _line_indent(text, parent.first)
+                item.indent = parent.first_indent
+            item.separator = ", " if item.compact else ",\n"
+        ends.insertions.append(parent.start + 1 if parent.first == parent.close else parent.last_end)
+        return True
+
+    def _rendered(self, item: _Added) -> str:
+        prefix = json.dumps(item.token, ensure_ascii=False) + self.colon if item.parent.is_object else ""
+        if item.compact:
+            return prefix + self._render(item.value, "", compact=True)
+        return item.indent + prefix + self._render(item.value, item.indent)
 
     def apply(self, operation: dict[str, Any]) -> None:
         kind = operation["op"]
@@ -663,3 +779,165 @@ class JsonText:
         else:
             start = span.key_start if span.key_start is not None else span.start
             self._splice(start, self._child_start(parent_pointer, parent, 1), "")
+
+
+# ---------------------------------------------------------------------------------------
+# JsonText._add_at_ends: what it needs to know of the text and of each added value
+
+
+class _NotAtEnd(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class _Container:
+    """A container of the text as read: where it opens and closes, where its first member
+    starts and its last value ends, its members' keys (an object's, with those a patch
+    adds) or its number of items (with those a patch adds)."""
+
+    start: int
+    is_object: bool
+    keys: set[str]
+    count: int
+    first: int  # == close when it is empty
+    last_end: int
+    close: int
+    inline: bool | None = None  # its members on the line it opens (None: not read yet)
+    first_indent: str = ""
+
+
+@dataclass(slots=True)
+class _Added:
+    """A value a patch adds as a new last member or item of ``parent``."""
+
+    pointer: str
+    parent: _Container
+    token: str
+    value: Any
+    number: int  # the members the parent had before it
+    compact: bool = False
+    indent: str = ""
+    separator: str = ""
+
+
+class _Ends:
+    """The containers of a text on a patch's paths, and where the patch inserts so far.
+    What a container holds is asked of the text's data (parsed by the C decoder); where
+    it is, of the text: the walk to it skips each member before it with the C scanner,
+    and only its own end is scanned."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.data = _DECODER.decode(text)
+        self.starts: dict[str, int] = {"": _skip(text, 0)}
+        self.containers: dict[str, _Container | None] = {}
+        self.insertions: list[int] = []
+
+    def container(self, pointer: str) -> _Container | None:
+        if pointer in self.containers:
+            return self.containers[pointer]
+        found: _Container | None = None
+        value = self.data
+        tokens = split(pointer)
+        for token in tokens:
+            if type(value) is dict and token in value:
+                value = value[token]
+            elif type(value) is list and token.isdigit() and str(int(token)) == token and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                value = None
+                break
+        if type(value) in (dict, list):
+            text = self.text
+            start = self._start(pointer, tokens)
+            if pointer:
+                _, end = _DECODER.scan_once(text, start)  # type: ignore[attr-defined]  # set in __init__
+            else:
+                end = len(text.rstrip(" \t\n\r"))
+            close = end - 1
+            first = _skip(text, start + 1)
+            last_end = len(text[start:close].rstrip(" \t\n\r")) + start
+            is_object = type(value) is dict
+            found = _Container(start, is_object, set(value) if is_object else set(), len(value), first, last_end, close)
+        self.containers[pointer] = found
+        return found
+
+    def _start(self, pointer: str, tokens: list[str]) -> int:
+        """Where the value at ``pointer`` (known to be there) starts in the text."""
+        known = self.starts.get(pointer)
+        if known is not None:
+            return known
+        text, token = self.text, tokens[-1]
+        parent_start = self._start(pointer[: pointer.rfind("/")], tokens[:-1])
+        position = _skip(text, parent_start + 1)
+        colon, comma, scan = _COLON.match, _COMMA.match, _DECODER.scan_once  # type: ignore[attr-defined]  # set in __init__
+        if text[parent_start] == "{":
+            while True:
+                key, position = scanstring(text, position + 1)
+                position = colon(text, position).end()  # type: ignore[union-attr]  # valid JSON: always there
+                if key == token:
+                    break
+                position = comma(text, scan(text, position)[1]).end()  # type: ignore[union-attr]
+        else:
+            for _ in range(int(token)):
+                position = comma(text, scan(text, position)[1]).end()  # type: ignore[union-attr]
+        self.starts[pointer] = position
+        return position
+
+    def moved(self, offset: int) -> bool:
+        """Whether an insertion so far lies on the line of ``offset`` before it (its
+        indentation, as the text then reads, may differ from the text's)."""
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        return any(line_start <= insertion < offset for insertion in self.insertions)
+
+def _host(pointer: str, added: dict[str, _Added]) -> _Added | None:
+    """The value added before that ``pointer`` lies inside, if any."""
+    slash = pointer.find("/", 1)
+    while slash != -1:
+        host = added.get(pointer[:slash])
+        if host is not None:
+            return host
+        slash = pointer.find("/", slash + 1)
+    return None
+
+
+def _appended_to(value: Any, tokens: list[str], new: Any, compact: bool) -> Any:
+    """``value`` (copied along the path, the rest shared) with ``new`` added at ``tokens``
+    as a new last member or item; :class:`_NotAtEnd` for anything else. An empty
+    container of a value written compact is not added to here: the editor would write
+    its first member indented."""
+    token = tokens[0]
+    if type(value) is dict:
+        if len(tokens) == 1:
+            if token in value or (compact and not value):
+                raise _NotAtEnd
+            return {**value, token: new}
+        if token not in value:
+            raise _NotAtEnd
+        return {**value, token: _appended_to(value[token], tokens[1:], new, compact)}
+    if type(value) is list:
+        if len(tokens) == 1:
+            if token not in ("-", str(len(value))) or (compact and not value):
+                raise _NotAtEnd
+            return [*value, new]
+        if not token.isdigit() or str(int(token)) != token or int(token) >= len(value):
+            raise _NotAtEnd
+        copied = list(value)
+        copied[int(token)] = _appended_to(value[int(token)], tokens[1:], new, compact)
+        return copied
+    raise _NotAtEnd
+
+
+def _top_level_unit(text: str) -> str | bool | None:
+    """The indentation unit when the top-level container's first member says it (what
+    ``JsonText.unit`` finds first, without listing members); False when it does not."""
+    start = _skip(text, 0)
+    if text[start : start + 1] not in ("{", "["):
+        return False
+    first = _skip(text, start + 1)
+    if text[first : first + 1] in ("}", "]", "") or "\n" not in text[start:first]:
+        return False
+    outer, inner = _line_indent(text, start), _line_indent(text, first)
+    if len(inner) > len(outer) and inner.startswith(outer):
+        return inner[len(outer) :]
+    return False

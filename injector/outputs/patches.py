@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any
 
 from meshify.injector.documents.document import Document, unwritable, write_all_atomic, write_atomic
+from meshify.injector.documents.pointer import split
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 
@@ -93,13 +94,59 @@ def task_definition_edits(parts: Sequence[tuple[TaskDefinitionFile, list[dict[st
 
 def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> None:
     """The rendered text must parse to exactly the patched data: a cheap guard that the
-    format-preserving editors did what the patch says."""
+    format-preserving editors did what the patch says. A JSON file's new data is checked
+    backwards first (inject's patch on every file of a batch): the values its adds put in
+    taken out again, from the last to the first, must leave the file's data, with no copy
+    made of either; any other patch or format, or a text that does not undo so (an add
+    that replaced a member), is checked forwards, against the patch applied to a copy."""
+    from meshify.injector.documents.document import JsonDocument
+
+    written = Document.load(document.path, text)
+    if type(written) is JsonDocument and _adds_undone(written.data, operations) and written.data == document.data:
+        return  # a JSON text is parsed anew: its data is this check's own to take apart
     from meshify.injector.engine.runner import apply_in_place, working_copy
 
     patched = working_copy(document.data)
     apply_in_place(patched, operations)
     if Document.load(document.path, text).data != patched:
         raise RuntimeError(f"{document.path}: the rewritten text does not match the patch")
+
+
+def _adds_undone(data: Any, operations: list[dict[str, Any]]) -> bool:
+    """Take out of ``data`` what each of ``operations`` added, the last first: False when
+    one is not an ``add`` or its value is not where it put it. Then ``data`` is what the
+    patch was applied to: each add, applied to what is left after it is taken out, gives
+    back what there was (an array index only in the one spelling RFC 6901 allows)."""
+    for operation in reversed(operations):
+        tokens = split(operation["path"]) if operation.get("op") == "add" else []
+        if not tokens:
+            return False
+        parent = data
+        for token in tokens[:-1]:
+            if isinstance(parent, dict) and token in parent:
+                parent = parent[token]
+            elif isinstance(parent, list) and token.isdigit() and str(int(token)) == token and int(token) < len(parent):
+                parent = parent[int(token)]
+            else:
+                return False
+        last = tokens[-1]
+        if isinstance(parent, dict):
+            if last not in parent or parent[last] != operation["value"]:
+                return False
+            del parent[last]
+        elif isinstance(parent, list):
+            if last == "-":
+                index = len(parent) - 1
+            elif last.isdigit() and str(int(last)) == last:
+                index = int(last)
+            else:
+                return False
+            if not 0 <= index < len(parent) or parent[index] != operation["value"]:
+                return False
+            del parent[index]
+        else:
+            return False
+    return True
 
 
 def _expression(value: Any) -> str:
