@@ -332,10 +332,20 @@ def main() -> int:
 
         # ------------------------------------------------------------------ --in-place against --check
         if "in-place" in sections:
-            copy = "rm -rf work && mkdir work && cp -al taskdefs meshify.yaml work/"
+            # Each run gets its own copy, as a user's files are: one link each (a rename over a
+            # file frees its old inode during the run, which ext4 without a journal makes every
+            # later file creation of the run step over), in a new directory, with nothing the
+            # bench itself freed just before. Hard links in a directory emptied by `rm -rf`
+            # before each run measured neither: no inode freed by the run, and the 10,000
+            # inodes the previous run wrote freed just before it, which cost every file
+            # creation a scan (bench/NOTES.md, in-place round 3). Removed after the last run.
+            copy = ("n=0; while [ -e run-$n ]; do n=$((n+1)); done; "
+                    "mkdir run-$n && cp -a taskdefs meshify.yaml run-$n/ && echo run-$n > current")
             check_many = median_time([meshify, "inject", "--check", *inputs(many, 1, 10_000)], few, many, env=serial)
-            in_place = median_time(["sh", "-c", f"cd work && exec {meshify} inject --in-place taskdefs/*.json"],
-                                   few, many, env=serial, before=copy, expect=(0,))
+            in_place_run = f'read run < current && cd "$run" && exec {meshify} inject --in-place taskdefs/*.json'
+            in_place = median_time(["sh", "-c", in_place_run], few, many, env=serial, before=copy, expect=(0,))
+            for run_copy in many.glob("run-*"):
+                shutil.rmtree(run_copy)
             figure("inject --in-place / --check (10,000 files, one core)", f"{in_place.cpu:.2f} s / {check_many.cpu:.2f} s "
                    f"= {in_place.cpu / check_many.cpu:.2f}x cpu ({in_place / check_many:.2f}x wall)", "<= 1.5x",
                    in_place.cpu / check_many.cpu <= 1.5, in_place.cpu / check_many.cpu)
