@@ -24,7 +24,7 @@ from meshify.injector.model import wiring
 
 
 @rule("T201", "error", "No Envoy container", scope="taskdef", fixable=True,
-      reads=("envoy", "/containerDefinitions/*/name", "/memory", "/requiresCompatibilities"))
+      reads=("envoy", "/containerDefinitions/*/name", "/memory", "/requiresCompatibilities"), settles=True)
 def check(context: TaskContext):
     if context.envoy_index() is None:
         yield check.rule.finding(

@@ -28,7 +28,7 @@ from meshify.injector.model.task_definition import append, application_container
 
 @rule("T203", "error", "Application container does not wait for Envoy", scope="taskdef", fixable=True,
       reads=("envoy", "bypassing", "/containerDefinitions/*/name", "/containerDefinitions/*/essential",
-             "/containerDefinitions/*/dependsOn", "/containerDefinitions/*/firelensConfiguration"))
+             "/containerDefinitions/*/dependsOn", "/containerDefinitions/*/firelensConfiguration"), settles=True)
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is not None and not context.is_gateway:

@@ -31,7 +31,7 @@ _PROXY = "/proxyConfiguration"
 
 
 @rule("T204", "error", "APPMESH proxy configuration missing or incomplete", scope="taskdef", fixable=True,
-      reads=("envoy", "/containerDefinitions/*/name", "/proxyConfiguration"))
+      reads=("envoy", "/containerDefinitions/*/name", "/proxyConfiguration"), settles=True)
 def check(context: TaskContext):
     if context.is_gateway:
         return

@@ -16,6 +16,12 @@ the rule again only after a fix that wrote where it reads (or changed a fact it 
 rule that declares nothing is checked again after every fix. A pointer reaches everything
 below it; an array index is always ``*`` (an insertion moves every later item).
 ``tests/engine/test_rule_reads.py`` holds each declaration to what its check really reads.
+
+A fixable rule may also declare ``settles=True``: when a check of it finds one thing only,
+and that has a fix, the check finds nothing once the fix is applied (its fix settles it).
+``runner.fix`` then does not check it again after that fix, as it otherwise must (a rule
+may propose several fixes, one at a time). ``tests/engine/test_rule_settles.py`` holds
+each such declaration true at every step of the fix loop.
 ``tests/engine/test_registry.py`` also checks that every module under ``rules/`` is
 listed in ``rules/__init__.py`` with its rule's scope and that each module's name starts
 with its rule's id (checked again whenever a module is imported through here).
@@ -105,11 +111,12 @@ class Rule(Plain):
     reads: tuple[str, ...] | None = None
     read_paths: tuple[tuple[str, ...], ...] | None = None
     read_facts: frozenset[str] = frozenset()
+    settles: bool = False  # its one finding's fix leaves it nothing to find (see the module's doc)
 
     def __init__(self, id: str, severity: Severity, title: str, scope: Scope, check: Callable[[Any], Iterable[Finding]],
                  fixable: bool = False, reads: tuple[str, ...] | None = None,
                  read_paths: tuple[tuple[str, ...], ...] | None = None,
-                 read_facts: frozenset[str] = frozenset()) -> None:
+                 read_facts: frozenset[str] = frozenset(), settles: bool = False) -> None:
         self.id = id
         self.severity = severity
         self.title = title
@@ -119,6 +126,7 @@ class Rule(Plain):
         self.reads = reads
         self.read_paths = read_paths
         self.read_facts = read_facts
+        self.settles = settles
 
     @property
     def doc(self) -> str:
@@ -138,7 +146,7 @@ Check = TypeVar("Check", bound=Callable[..., Iterable[Finding]])
 
 
 def rule(rule_id: str, severity: Severity, title: str, scope: Scope, fixable: bool = False,
-         reads: tuple[str, ...] | None = None) -> Callable[[Check], Check]:
+         reads: tuple[str, ...] | None = None, settles: bool = False) -> Callable[[Check], Check]:
     """Register the decorated ``check(context)`` as rule ``rule_id``."""
     def register(check: Check) -> Check:
         where = f"{check.__module__}.{check.__name__}"
@@ -153,7 +161,11 @@ def rule(rule_id: str, severity: Severity, title: str, scope: Scope, fixable: bo
         if not (sys.modules[check.__module__].__doc__ or "").strip():
             raise RuleRegistrationError(f"{where}: the rule's module has no docstring (its documentation)")
         read_paths, read_facts = _declared_reads(where, scope, fixable, reads)
-        REGISTRY[rule_id] = Rule(rule_id, severity, title, scope, check, fixable, reads, read_paths, read_facts)
+        if settles is not False and (settles is not True or not fixable):
+            raise RuleRegistrationError(f"{where}: settles is True or False, and True only on a fixable rule "
+                                        "(the fix loop asks it)")
+        REGISTRY[rule_id] = Rule(rule_id, severity, title, scope, check, fixable, reads, read_paths, read_facts,
+                                 settles)
         check.rule = REGISTRY[rule_id]  # type: ignore[attr-defined]  # lets the check build findings
         return check
     return register

@@ -103,7 +103,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     their values are copied in. A rule that proposed
     nothing is checked again only after a fix that wrote where it reads (its ``reads``,
     registry.py; every fix for a rule that declares nothing) or changed a fact it asks: its
-    answer depends on those alone, so the last pass costs nothing more. What each rule
+    answer depends on those alone, so the last pass costs nothing more. A rule is checked
+    again after its own fix, unless it ``settles`` and that fix was all it found. What each rule
     found last, when no fix was left to apply, is added to ``unfixed`` as :func:`run`
     reports it: the caller need not run the rules once more to see what is left."""
     fixable = [current for current in rules if current.fixable]
@@ -121,7 +122,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
             for _ in range(_MAX_FIX_ROUNDS):
                 seen: list[Finding] = []
                 pending = None
-                for found in current.check(context):
+                findings = iter(current.check(context))
+                for found in findings:
                     proposed = built_fix(found)  # as the rule yields it (a Later value's arguments are current)
                     if proposed and not _overwrites_unknown(root, proposed):
                         pending = proposed
@@ -130,9 +132,14 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 if pending is None:
                     settled[position] = seen
                     break
+                # Its only finding, from a rule its own fix settles (registry.py): not checked again.
+                alone = current.settles and not seen and next(findings, None) is None
                 _apply_fix(plan, context, root, pending, settled, owned)
                 patch.extend(pending)
                 applied = True
+                if alone:
+                    settled[position] = []
+                    break
             else:
                 raise RuntimeError("the injection rules keep proposing fixes")
         if not applied:
