@@ -85,9 +85,11 @@ def depends_on(container: dict[str, Any]) -> list[dict[str, Any]]:
 
 def dependencies_of(taskdef: dict[str, Any], index: int) -> set[str]:
     """Names of the containers that container ``index`` waits for, directly or not."""
+    pending = [taskdef["containerDefinitions"][index]]
+    if not pending[0].get("dependsOn"):  # it waits for nothing (Envoy, nearly always): no names indexed
+        return set()
     by_name = {c.get("name"): c for c in taskdef.get("containerDefinitions") or []}
     seen: set[str] = set()
-    pending = [taskdef["containerDefinitions"][index]]
     while pending:
         for item in depends_on(pending.pop()):
             name = item.get("containerName")
@@ -99,7 +101,13 @@ def dependencies_of(taskdef: dict[str, Any], index: int) -> set[str]:
 
 def find_cycle(taskdef: dict[str, Any]) -> list[str] | None:
     """One ``dependsOn`` cycle as a list of container names, or None."""
-    by_name = {c.get("name"): c for c in taskdef.get("containerDefinitions") or []}
+    containers = taskdef.get("containerDefinitions") or []
+    waiting = [container for container in containers if container.get("dependsOn")]
+    names = {container.get("name") for container in waiting}
+    if not any(isinstance(target := item.get("containerName"), str) and target in names
+               for container in waiting for item in depends_on(container)):
+        return None  # each container on a cycle waits for one that waits too: none does (nearly every task)
+    by_name = {c.get("name"): c for c in containers}
     state: dict[str, int] = {}  # 1: on the current path, 2: done
 
     def visit(name: str, path: list[str]) -> list[str] | None:
