@@ -68,3 +68,78 @@ def test_locate_agrees_with_the_full_index_whatever_the_keys_values_and_spacing(
     for pointer, span in jsontext.index(text).items():
         expected = span.key_start if span.key_start is not None else span.start
         assert jsontext.locate(text, split(pointer)) == expected, pointer
+
+
+def _indexed(text: str, tokens: list[str]) -> int:
+    """The full index's answer for ``tokens``: the element's (a member's key), or its
+    nearest existing ancestor's."""
+    spans = jsontext.index(text)
+    pointer, found = "", spans[""]
+    for token in tokens:
+        child = f"{pointer}/{token.replace('~', '~0').replace('/', '~1')}"
+        if child not in spans:
+            break
+        pointer, found = child, spans[child]
+    return found.key_start if found.key_start is not None else found.start
+
+
+# Texts where a member's key, searched for as written, is somewhere else first or is not
+# written as searched: each pointer's place is the index's.
+_SEARCH_TRAPS = [
+    ('{"a": {"family": 1}, "family": 2}', ["family"]),  # the same key nested first
+    ('{"name": "family", "family": 2}', ["family"]),  # the key's text as a value first
+    ('{"note": "[{", "family": 2}', ["family"]),  # brackets inside a string before it
+    ('{"note": "}]", "family": 2}', ["family"]),
+    ('{"note": "say \\"family\\": 1", "family": 2}', ["family"]),  # the key inside a string
+    ('{"n": "\\"}\\"", "a": {"family": 1}, "family": 2}', ["family"]),  # escaped quotes around a bracket
+    ('{"\\u0066amily": 1}', ["family"]),  # the key written with an escape
+    ('{"\\u0066amily": {"x": 1}, "b": {"family": 2}}', ["family"]),
+    ('{"\\u0066amily": {"x": 1}, "b": {"family": 2}}', ["b", "family"]),
+    ('{"a": {"proxyConfiguration": 1}}', ["proxyConfiguration"]),  # absent: the root
+    ('{"a": {"b": [1], "c": 2}}', ["a", "c"]),  # a bracket closes before it, in a nested object
+    ('{"list": [{"x": 1}, {"y": 2}]}', ["list", "0", "y"]),  # absent here, present in the next item
+    ('{"list": [{"x": {}}, {"y": 2}]}', ["list", "0", "y"]),
+    ('{"a": {"x": 1}, "b": {"x": 2}}', ["b", "x"]),
+    ('{"a": "", "": 1}', [""]),  # the empty key, after an empty string
+    ('{"a": "x", "b": "", "c": 3}', [", "]),  # a needle across a string's end and the next one's start
+    ('{"quote\\"d": 1, "b": {"quote\\"d": 2}}', ["b", 'quote"d']),
+    ('{"é": 1, "ü": {"é": 2}}', ["ü", "é"]),
+    ('{"\\u00e9": 1, "ü": {"é": 2}}', ["é"]),
+    ('{"a":{"b":1},"b":{"a":2}}', ["b", "a"]),  # compact
+    ('{\n\t"a": [\n\t\t1\n\t],\n\t"b": 2\n}', ["b"]),  # tabs
+    ('{"a": 1, "b": {"c": 2}}', ["b", "c", "d"]),  # below a scalar: the scalar's member
+    ('[{"a": 1}, {"a": 2}]', ["1", "a"]),  # an array at the root
+]
+
+
+@pytest.mark.parametrize(("text", "tokens"), _SEARCH_TRAPS)
+def test_locate_finds_the_member_whatever_comes_before_it(text, tokens):
+    assert jsontext.locate(text, tokens) == _indexed(text, tokens)
+
+
+def test_a_finding_in_a_crlf_file_is_placed_on_its_line():
+    from meshify.injector.documents.document import JsonDocument
+
+    text = '{\r\n  "a": {"family": 1},\r\n\t"family": "x",\r\n  "b": [{"c": 1}]\r\n}\r\n'
+    document = JsonDocument("t.json", text)
+    assert document.position("/family") == (3, 2)
+    assert document.position("/b/0/c") == (4, 10)
+    assert document.position("/proxyConfiguration") == (1, 1)
+
+
+@pytest.mark.slow  # thousands of cases: the fast tier stays under 30 s
+@settings(max_examples=300, deadline=None)
+@given(data=st.dictionaries(_KEYS, _JSON, max_size=6), indent=st.sampled_from([None, 0, 2, "\t"]),
+       separators=st.sampled_from([(",", ":"), (", ", ": "), (" , ", " : ")]), ascii_only=st.booleans(),
+       escaped=st.booleans(), absent=st.sampled_from(["family", "a", "", "zz"]))
+def test_locate_agrees_with_the_full_index_for_absent_members_and_escaped_keys(data, indent, separators, ascii_only,
+                                                                                escaped, absent):
+    """A member searched for by its key, present or not, written plainly or with an escape
+    (``"\\u0066amily"``: the same string), is where the index puts it (or its nearest
+    existing ancestor)."""
+    text = json.dumps(data, indent=indent, separators=separators, ensure_ascii=ascii_only)
+    if escaped:
+        text = text.replace('"family"', '"\\u0066amily"')  # an f inside a string either way: the same data
+    for pointer in jsontext.index(text):
+        for tokens in (split(pointer), [*split(pointer), absent]):
+            assert jsontext.locate(text, tokens) == _indexed(text, tokens), tokens
