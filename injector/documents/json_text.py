@@ -128,7 +128,7 @@ def locate(text: str, tokens: list[str]) -> int:
     found by searching for its key (:func:`_find_member`), or else by skipping every value
     before it with the standard library's C scanner, so a finding's position costs a
     fraction of indexing the whole text."""
-    position = root = _skip(text, 0)
+    position = root = 0 if text[:1] in ("{", "[") else _skip(text, 0)
     found = position
     colon, comma, scan = _COLON.match, _COMMA.match, _DECODER.scan_once  # type: ignore[attr-defined]  # set in __init__
     for token in tokens:
@@ -164,6 +164,10 @@ def locate(text: str, tokens: list[str]) -> int:
 
 
 _ABSENT = (-1, -1)
+# Between two places outside strings: no backslash, strings in pairs of quotes, no bracket
+# inside a string. One match says the three (possessive: linear, no backtracking).
+_PLAIN_STRINGS = re.compile(r'(?:[^"\\]*+"[^"\\\[\]{}]*+")*+[^"\\]*+')
+_NEEDLES: dict[str, str] = {}  # a key as JSON writes it, for the few keys findings are placed at
 
 
 def _find_member(text: str, start: int, key: str, root: bool) -> tuple[int, int] | None:
@@ -171,8 +175,8 @@ def _find_member(text: str, start: int, key: str, root: bool) -> tuple[int, int]
     as JSON writes it (``"key"``) rather than by reading every member before it: (the
     key's offset, its value's), or :data:`_ABSENT`. None when the text does not let a
     search decide (an escape before the key: a key written ``"\\u0066amily"``, a quote
-    inside a string; a closing bracket before it in a nested object), and the object is read
-    member by member.
+    inside a string; a bracket inside a string; a closing bracket before it in a nested
+    object), and the object is read member by member.
 
     With no backslash between the object's brace and a place, every quote there is a string's
     first or last (so an even count of them puts the place outside any string), and the
@@ -180,51 +184,30 @@ def _find_member(text: str, start: int, key: str, root: bool) -> tuple[int, int]
     end of the text, so its members are the keys at depth 0; in a nested object a bracket
     that closes could be its own, so a key there is known to be a member only when no
     bracket closes before it. Duplicate keys never get here (:func:`loads` refuses them)."""
-    needle = encode_basestring(key)
-    first = _skip(text, start + 1)
-    if text.startswith(needle, first) and (separator := _COLON.match(text, first + len(needle))) is not None:
-        return first, separator.end()  # the first member (a task definition's family, a container's name)
+    needle = _NEEDLES.get(key)
+    if needle is None:
+        needle = encode_basestring(key)
+        if len(_NEEDLES) < 1024:
+            _NEEDLES[key] = needle
     depth = 0
     after = start + 1  # outside any string, at ``depth``
     candidate = text.find(needle, after)
     while candidate != -1:
-        if text.find("\\", after, candidate) != -1 or text.count('"', after, candidate) % 2:
-            return None  # an escape; (an odd count cannot happen in valid JSON: "key" would follow a string's end)
-        if _BRACKET.search(text, after, candidate) is not None:
-            brackets = _brackets(text, after, candidate)
-            if brackets is None or (brackets[1] and not root):
+        # Only spaces before it: the object's first key (a task definition's family, a container's name).
+        if candidate != after and not text[after:candidate].isspace():
+            if _PLAIN_STRINGS.match(text, after, candidate).end() != candidate:  # type: ignore[union-attr]  # matches ""
+                return None  # an escape, or a bracket inside a string; (an odd count of quotes cannot happen)
+            opened = text.count("{", after, candidate) + text.count("[", after, candidate)
+            closed = text.count("}", after, candidate) + text.count("]", after, candidate)
+            if closed and not root:
                 return None
-            depth += brackets[0] - brackets[1]
+            depth += opened - closed
         after = candidate + len(needle)
         if depth == 0 and (separator := _COLON.match(text, after)) is not None:
             return candidate, separator.end()
         candidate = text.find(needle, after)
     # The key is nowhere after the brace as JSON writes it; with no escape there, it is nowhere.
     return _ABSENT if text.find("\\", start) == -1 else None
-
-
-_BRACKET = re.compile(r"[\[\]{}]")
-_FEW_BRACKETS = 16
-
-
-def _brackets(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """How many brackets open and close outside strings in ``text[start:end]``, which holds
-    no backslash and starts outside any string (a bracket is inside one when an odd number
-    of quotes precede it); None when there are more than :data:`_FEW_BRACKETS` (each costs
-    a count from ``start``: the search stays linear). Few brackets lie between a task
-    definition's keys: each is found and judged by C calls, no Python loop over characters."""
-    counts = [0, 0]
-    seen = 0
-    for bracket, closes in (("{", 0), ("[", 0), ("}", 1), ("]", 1)):
-        at = text.find(bracket, start, end)
-        while at != -1:
-            seen += 1
-            if seen > _FEW_BRACKETS:
-                return None
-            if not text.count('"', start, at) % 2:
-                counts[closes] += 1
-            at = text.find(bracket, at + 1, end)
-    return counts[0], counts[1]
 
 
 class _Duplicate(Exception):
