@@ -84,6 +84,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="meshify-before-after-") as scratch_name:
         scratch = Path(scratch_name)
+        after_label = _head()  # what is installed as "after": the checkout as it is now
         versions = {
             "before": install(export(arguments.before, scratch / "before-src"), scratch / "before-venv"),
             "after": install(ROOT, scratch / "after-venv"),
@@ -105,7 +106,7 @@ def main() -> int:
                         seen[version].setdefault(name, []).append(figure["measure"])
                         better[name] = figure["better"]
 
-    print(f"meshify benchmark, before ({arguments.before}) and after ({_head()}), {arguments.rounds} rounds "
+    print(f"meshify benchmark, before ({arguments.before}) and after ({after_label}), {arguments.rounds} rounds "
           f"alternated, medians; python -c 'import typer' took {statistics.median(references['after'] or [0]):.3f} s cpu")
     worse = []
     width = max((len(name) for name in better), default=10)
