@@ -88,6 +88,12 @@ def dependencies_of(taskdef: dict[str, Any], index: int) -> set[str]:
     pending = [taskdef["containerDefinitions"][index]]
     if not pending[0].get("dependsOn"):  # it waits for nothing (Envoy, nearly always): no names indexed
         return set()
+    return dependency_walk(taskdef, index)
+
+
+def dependency_walk(taskdef: dict[str, Any], index: int) -> set[str]:
+    """:func:`dependencies_of` without its shortcut: the walk itself (its tests' reference)."""
+    pending = [taskdef["containerDefinitions"][index]]
     by_name = {c.get("name"): c for c in taskdef.get("containerDefinitions") or []}
     seen: set[str] = set()
     while pending:
@@ -107,7 +113,12 @@ def find_cycle(taskdef: dict[str, Any]) -> list[str] | None:
     if not any(isinstance(target := item.get("containerName"), str) and target in names
                for container in waiting for item in depends_on(container)):
         return None  # each container on a cycle waits for one that waits too: none does (nearly every task)
-    by_name = {c.get("name"): c for c in containers}
+    return cycle_walk(taskdef)
+
+
+def cycle_walk(taskdef: dict[str, Any]) -> list[str] | None:
+    """:func:`find_cycle` without its shortcut: the walk itself (its tests' reference)."""
+    by_name = {c.get("name"): c for c in taskdef.get("containerDefinitions") or []}
     state: dict[str, int] = {}  # 1: on the current path, 2: done
 
     def visit(name: str, path: list[str]) -> list[str] | None:
