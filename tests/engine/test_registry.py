@@ -81,10 +81,23 @@ def test_every_rule_is_documented_and_valid():
         assert "Fix" in current.doc or "fix" in current.doc, f"{current.id}'s documentation says no fix"
 
 
-def _module(name: str, doc: str | None) -> types.ModuleType:
-    module = types.ModuleType(name, doc)
-    sys.modules[name] = module
-    return module
+def assert_refused(match: str, rule_id: str, severity: str, scope: str, doc: str | None = "A doc.",
+                   **options: object) -> None:
+    """Registering ``rule_id`` from a module of its own (docstring ``doc``) fails with a
+    message matching ``match``, and leaves the registry as it was."""
+    all_rules()
+    before = dict(REGISTRY)
+    module = types.ModuleType("meshify_test_bad_rule", doc)
+    sys.modules[module.__name__] = module
+    try:
+        def check(context):
+            return []
+        check.__module__ = module.__name__
+        with pytest.raises(RuleRegistrationError, match=match):
+            rule(rule_id, severity, "title", scope, **options)(check)
+        assert before == REGISTRY
+    finally:
+        del sys.modules[module.__name__]
 
 
 @pytest.mark.parametrize(("rule_id", "severity", "scope", "doc", "message"), [
@@ -95,17 +108,7 @@ def _module(name: str, doc: str | None) -> types.ModuleType:
     ("X901", "error", "mesh", None, "the rule's module has no docstring"),
 ])
 def test_registration_mistakes_fail_at_import(rule_id, severity, scope, doc, message):
-    all_rules()
-    module = _module("meshify_test_bad_rule", doc)
-    try:
-        def check(context):
-            return []
-        check.__module__ = module.__name__
-        with pytest.raises(RuleRegistrationError, match=message.replace("(", r"\(")):
-            rule(rule_id, severity, "title", scope)(check)
-        assert "X901" not in REGISTRY
-    finally:
-        del sys.modules[module.__name__]
+    assert_refused(message.replace("(", r"\("), rule_id, severity, scope, doc)
 
 
 def test_reimporting_a_rule_module_is_not_a_duplicate():

@@ -23,9 +23,9 @@ from meshify.injector import engine
 from meshify.injector.commands.inject import claimant_for
 from meshify.injector.documents.pointer import split
 from meshify.injector.engine.contexts import FACTS
-from meshify.injector.engine.registry import REGISTRY, RuleRegistrationError, rule
 from meshify.injector.inputs.manifest import load_manifest
 from meshify.injector.inputs.task_definition import load_taskdef
+from test_registry import assert_refused
 
 # ------------------------------------------------------------------------- recording reads
 
@@ -462,37 +462,12 @@ def test_a_rule_that_declares_nothing_is_checked_again_after_every_fix():
     (("/networkMode",), False, "only a fixable rule declares what it reads"),
 ])
 def test_a_wrong_declaration_of_reads_fails_at_registration(reads, fixable, message):
-    import sys
-    import types
-
-    engine.all_rules()
-    module = types.ModuleType("meshify_test_bad_reads", "A doc.")
-    sys.modules[module.__name__] = module
-    try:
-        def check(context):
-            return []
-        check.__module__ = module.__name__
-        with pytest.raises(RuleRegistrationError, match=message):
-            rule("X902", "error", "title", "taskdef", fixable=fixable, reads=reads)(check)
-        assert "X902" not in REGISTRY
-    finally:
-        del sys.modules[module.__name__]
+    assert_refused(message, "X902", "error", "taskdef", fixable=fixable, reads=reads)
 
 
 def test_a_policy_fact_is_not_a_taskdef_fact():
-    import sys
-    import types
-
-    module = types.ModuleType("meshify_test_bad_reads", "A doc.")
-    sys.modules[module.__name__] = module
-    try:
-        def check(context):
-            return []
-        check.__module__ = module.__name__
-        with pytest.raises(RuleRegistrationError, match="not a pointer, nor a fact of scope policy \\(none\\)"):
-            rule("X903", "error", "title", "policy", fixable=True, reads=("envoy",))(check)
-    finally:
-        del sys.modules[module.__name__]
+    assert_refused("not a pointer, nor a fact of scope policy \\(none\\)", "X903", "error", "policy",
+                   fixable=True, reads=("envoy",))
 
 
 def test_every_declared_member_is_one_of_the_ecs_model():

@@ -14,8 +14,8 @@ import dataclasses
 
 import pytest
 from meshify.injector import engine
-from meshify.injector.engine.registry import REGISTRY, RuleRegistrationError, rule
 from meshify.injector.engine.runner import _overwrites_unknown, apply_in_place
+from test_registry import assert_refused
 from test_rule_reads import BARE, BARE_FIXES, FIRST_PASS, INPUTS, SHOP, _context, _counting, _fixable
 
 # The rules whose fixes settle them; a rule added here must pass the test below.
@@ -92,18 +92,5 @@ def test_a_settling_rule_is_not_checked_again_after_its_lone_fix():
 
 @pytest.mark.parametrize(("settles", "fixable"), [("yes", True), (1, True), (True, False)])
 def test_a_wrong_declaration_of_settles_fails_at_registration(settles, fixable):
-    import sys
-    import types
-
-    engine.all_rules()
-    module = types.ModuleType("meshify_test_bad_settles", "A doc.")
-    sys.modules[module.__name__] = module
-    try:
-        def check(context):
-            return []
-        check.__module__ = module.__name__
-        with pytest.raises(RuleRegistrationError, match="settles is True or False, and True only on a fixable rule"):
-            rule("X904", "error", "title", "taskdef", fixable=fixable, settles=settles)(check)
-        assert "X904" not in REGISTRY
-    finally:
-        del sys.modules[module.__name__]
+    assert_refused("settles is True or False, and True only on a fixable rule", "X904", "error", "taskdef",
+                   fixable=fixable, settles=settles)
