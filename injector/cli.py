@@ -12,11 +12,11 @@ jsonschema or jsonpatch. Below this module, imports are ordinary.
 # more than evaluating them once when the functions are defined (start-up).
 import os
 import sys
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from meshify.injector import __version__
-from meshify.injector.errors import InputError, UsageError
+from meshify.injector import __version__, actions
+from meshify.injector.errors import InputError
 
 if TYPE_CHECKING:
     from meshify.injector.config import Config
@@ -49,10 +49,6 @@ SkipUnknownOption = Annotated[bool, typer.Option(
                            "for the pre-commit hooks, which pass every JSON and YAML file.")]
 
 
-def fail(error: InputError | str) -> NoReturn:
-    raise error if isinstance(error, InputError) else UsageError(error)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"meshify {__version__}")
@@ -65,40 +61,6 @@ def main_options(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Wire ECS task definitions into an AWS App Mesh mesh, and lint the mesh."""
-
-
-def _project(manifest: str | None) -> tuple["Config", str]:
-    """The configuration found upwards, and the manifest: the option's, the
-    configuration's, or meshify.yaml found upwards."""
-    from meshify.injector.config import load_config
-
-    config = load_config()
-    return config, _manifest_path(manifest, config.manifest)
-
-
-def _project_or_files(manifest: str | None, paths: list[str]) -> tuple["Config", str | None]:
-    """As :func:`_project`, but with files given and no manifest anywhere, None: the mesh
-    is then the App Mesh resources of the files (formats.md)."""
-    from meshify.injector.config import load_config
-    from meshify.injector.inputs.manifest import find_manifest
-
-    config = load_config()
-    if manifest is None and config.manifest is None and paths and find_manifest() is None:
-        return config, None
-    return config, _manifest_path(manifest, config.manifest)
-
-
-def _manifest_path(given: str | None, configured: str | None = None) -> str:
-    from meshify.injector.inputs.manifest import NO_MANIFEST, find_manifest
-
-    if given is not None:
-        return given
-    if configured is not None:
-        return os.path.relpath(configured)
-    found = find_manifest()
-    if found is None:
-        raise InputError(NO_MANIFEST)
-    return os.path.relpath(found)
 
 
 @app.command(epilog="Examples:\n\n  meshify inject taskdefs/products-api.json\n\n"
@@ -123,23 +85,9 @@ def inject(
     """Inject the Envoy sidecar, dependsOn, proxyConfiguration and IAM statements.
 
     TASKDEF is a file, or ecs:FAMILY[:REVISION] or a task definition ARN read from ECS."""
-    from meshify.injector.aws.session import AwsOptions
-    from meshify.injector.commands import inject as command
-    from meshify.injector.outputs import progress
-    from meshify.injector.outputs.patches import Mode
-
-    progress.begin(quiet)
-    modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
-                                   ("--in-place", in_place), ("--register", register)) if on]
-    if len(modes) > 1:
-        fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
-    if output is not None and (modes or len(taskdefs) != 1):
-        fail("--output takes one TASKDEF and no other output mode")
-    mode = None if register else Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
-    config, manifest_path = _project_or_files(manifest, taskdefs)
-    raise typer.Exit(command.run(taskdefs, manifest_path, node, mode, policy, output, config.envoy_image,
-                                 AwsOptions(profile, region), skip_unknown,
-                                 select=config.select, ignore=config.ignore))
+    raise typer.Exit(actions.inject(taskdefs=taskdefs, manifest=manifest, node=node, patch=patch, diff=diff,
+                                    check=check, in_place=in_place, policy=policy, output=output, register=register,
+                                    profile=profile, region=region, quiet=quiet, skip_unknown=skip_unknown))
 
 
 @app.command(epilog="Examples:\n\n  meshify uninject taskdefs/products-api.json --diff\n\n"
@@ -172,33 +120,15 @@ def uninject(
     modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
                                    ("--in-place", in_place)) if on]
     if len(modes) > 1:
-        fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
+        actions.fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
     if output is not None and (modes or len(taskdefs) != 1):
-        fail("--output takes one TASKDEF and no other output mode")
+        actions.fail("--output takes one TASKDEF and no other output mode")
     mode = Mode(modes[0]) if modes else Mode.OUTPUT if output is not None else Mode.PRINT
     if manifest is None:
         configured = load_config().manifest
         found = configured or find_manifest()
         manifest = os.path.relpath(found) if found is not None else None
     raise typer.Exit(command.run(taskdefs, mode, manifest, policy, output, AwsOptions(profile, region)))
-
-
-def _ids(values: list[str] | None) -> list[str]:
-    return [part.strip().upper() for value in values or [] for part in value.split(",") if part.strip()]
-
-
-def _check_ids(config: "Config", select: list[str] | None, ignore: list[str] | None) -> None:
-    """Unknown rule ids are a usage error, as in ruff: a typo must not turn linting off."""
-    from meshify.injector.config import check_rule_ids
-    from meshify.injector.engine import rule_ids as every_rule_id
-    from meshify.injector.engine.findings import unknown_ids
-
-    rule_ids = every_rule_id()  # no rule imported: a lint imports those of the scopes it runs
-    for option, values in (("--select", select), ("--ignore", ignore)):
-        unknown = unknown_ids(_ids(values), rule_ids)
-        if unknown:
-            fail(f"{option}: unknown rule id {unknown[0]!r} (meshify rules lists them)")
-    check_rule_ids(config, rule_ids)
 
 
 @app.command(epilog="Examples:\n\n  meshify lint\n\n  meshify lint taskdefs/*.json --format json\n\n"
@@ -219,37 +149,9 @@ def lint(
     skip_unknown: SkipUnknownOption = False,
 ) -> None:
     """Check the manifest, task definitions and App Mesh specs; exit 1 on findings."""
-    from meshify.injector.commands.lint import lint as run_lint
-    from meshify.injector.engine import SEVERITIES, severity_rank
-    from meshify.injector.outputs import progress
-    from meshify.injector.outputs.reporters import FORMATS, printable, styled_output, text
-
-    progress.begin(quiet)
-    if output_format not in FORMATS:
-        fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
-    if fail_on is not None and fail_on not in SEVERITIES:
-        fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
-    config, manifest_path = _project(manifest) if live else _project_or_files(manifest, paths or [])
-    _check_ids(config, select, ignore)
-    fail_on = fail_on or config.fail_on or "error"
-    aws = None
-    if live or profile or region:  # a lint of files never imports AWS's modules
-        from meshify.injector.aws.session import AwsOptions
-
-        aws = AwsOptions(profile, region)
-    failed: list[str] = []  # files that could not be used, each reported in one line: exit 2 at the end
-    findings = run_lint(manifest_path, paths or [], policy,
-                        _ids(select) if select else config.select, _ids(ignore) if ignore else config.ignore, config,
-                        aws, live, failed,
-                        skip_unknown)
-    if output_format == "text":
-        sys.stdout.write(printable(text(findings, styled_output(sys.stdout))))
-    else:
-        sys.stdout.write(printable(FORMATS[output_format](findings)))
-    threshold = severity_rank(fail_on)
-    if failed:
-        raise typer.Exit(2)
-    raise typer.Exit(1 if any(severity_rank(f.severity) >= threshold for f in findings) else 0)
+    raise typer.Exit(actions.lint(paths=paths, manifest=manifest, output_format=output_format, select=select,
+                                  ignore=ignore, fail_on=fail_on, policy=policy, live=live, profile=profile,
+                                  region=region, quiet=quiet, skip_unknown=skip_unknown))
 
 
 @app.command(epilog="Examples:\n\n  meshify init infra/\n\n"
@@ -269,7 +171,7 @@ def init(
     from meshify.injector.commands import init as command
 
     if not paths and not live:
-        fail("give the files or directories to read, or --live")
+        actions.fail("give the files or directories to read, or --live")
     raise typer.Exit(command.run(paths or [], output, region, account, mesh, force, profile, live))
 
 
@@ -295,7 +197,7 @@ def placeholders(
     from meshify.injector.aws.session import AwsOptions
     from meshify.injector.commands import placeholders as command
 
-    config, manifest_path = _project(manifest)
+    config, manifest_path = actions.project(manifest)
     raise typer.Exit(command.run(manifest_path, config.envoy_image, apply, AwsOptions(profile, region)))
 
 
@@ -331,14 +233,14 @@ def migrate(
     modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
                                    ("--in-place", in_place)) if on]
     if len(modes) > 1:
-        fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
+        actions.fail(f"{' and '.join(modes)} cannot be combined: choose one output mode")
     if not to:
-        fail("--to is required: --to service-connect")
+        actions.fail("--to is required: --to service-connect")
     if output_format not in FORMATS:
-        fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
+        actions.fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fail_on not in SEVERITIES:
-        fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
-    config, manifest_path = _project(manifest)
+        actions.fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
+    config, manifest_path = actions.project(manifest)
     raise typer.Exit(command.run(paths or [], manifest_path, to, Mode(modes[0]) if modes else Mode.PRINT, out_dir,
                                  output_format, fail_on, namespace, policy, config.envoy_image))
 
@@ -368,17 +270,17 @@ def graph(
     from meshify.injector.outputs.graph import FORMATS
 
     if output_format not in FORMATS:
-        fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
+        actions.fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if to not in command.TARGETS:
-        fail(f"--to: {to!r} is not one of {', '.join(command.TARGETS)}")
+        actions.fail(f"--to: {to!r} is not one of {', '.join(command.TARGETS)}")
     config, manifest_path = _project_or_none(manifest, bool(paths))
     raise typer.Exit(command.run(paths or [], manifest_path, output_format, overlay_lint, to, namespace, config))
 
 
 def _project_or_none(manifest: str | None, have_paths: bool) -> tuple["Config", str | None]:
-    """As :func:`_project`, but files given without a manifest to be found are a mesh on their own."""
+    """As :func:`actions.project`, but files given without a manifest to be found are a mesh on their own."""
     try:
-        return _project(manifest)
+        return actions.project(manifest)
     except InputError:
         if manifest is not None or not have_paths:
             raise
@@ -388,42 +290,37 @@ def _project_or_none(manifest: str | None, have_paths: bool) -> tuple["Config", 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command line; its exit status. Every error a user can cause is one line on
-    standard error and status 2; a bug is one line too, with the traceback on request."""
+    """Run one command line through the typer app; its exit status. Every error a user can
+    cause is one line on standard error and status 2 (``actions.guarded``); a usage error
+    click finds is one line too."""
     # typer vendors click since 0.23 (typer._click); its exceptions are found where typer's own
     # BadParameter lives, so that meshify works with the vendored copy and with click itself.
     click_exceptions = sys.modules[typer.BadParameter.__module__]
-    every_command = app.registered_commands
-    app.registered_commands = _commands_needed(every_command, sys.argv[1:] if argv is None else argv)
-    # --install-completion and --show-completion are the group's options, before any command: with
-    # one command chosen they cannot be on the command line, and typer inspects two functions to add them.
-    completion = app._add_completion
-    app._add_completion = completion and len(app.registered_commands) != 1
-    try:
-        status = app(args=argv, prog_name="meshify", standalone_mode=False)
-    except InputError as error:
-        print(error, file=sys.stderr)
-        return 2
-    except click_exceptions.NoArgsIsHelpError as error:
-        print(error.ctx.get_help() if error.ctx else str(error))
-        return 0
-    except click_exceptions.ClickException as error:  # usage: one line, as ruff and cli.md do it
-        print(f"meshify: {' '.join(error.format_message().split())}", file=sys.stderr)
-        return 2
-    except (KeyboardInterrupt, typer.Abort):
-        return 130
-    except BrokenPipeError:
-        return 1
-    except Exception as error:  # a bug: one line, and the traceback only on request
-        if os.environ.get("MESHIFY_DEBUG"):
-            raise
-        print(f"meshify: internal error: {type(error).__name__}: {error} (set MESHIFY_DEBUG=1 for a traceback)",
-              file=sys.stderr)
-        return 2
-    finally:
-        app.registered_commands = every_command
-        app._add_completion = completion
-    return status if isinstance(status, int) else 0
+    argv = sys.argv[1:] if argv is None else argv
+
+    def run() -> int:
+        every_command = app.registered_commands
+        app.registered_commands = _commands_needed(every_command, argv)
+        # --install-completion and --show-completion are the group's options, before any command: with
+        # one command chosen they cannot be on the command line, and typer inspects two functions to add them.
+        completion = app._add_completion
+        app._add_completion = completion and len(app.registered_commands) != 1
+        try:
+            status = app(args=argv, prog_name="meshify", standalone_mode=False)
+        except click_exceptions.NoArgsIsHelpError as error:
+            print(error.ctx.get_help() if error.ctx else str(error))
+            return 0
+        except click_exceptions.ClickException as error:  # usage: one line, as ruff and cli.md do it
+            print(f"meshify: {' '.join(error.format_message().split())}", file=sys.stderr)
+            return 2
+        except typer.Abort:
+            return 130
+        finally:
+            app.registered_commands = every_command
+            app._add_completion = completion
+        return status if isinstance(status, int) else 0
+
+    return actions.guarded(run)
 
 
 def _commands_needed(commands: list[typer.models.CommandInfo], argv: list[str]) -> list[typer.models.CommandInfo]:

@@ -33,12 +33,13 @@ def run_installed(*args: str, cwd: Path | str | None = None, input_text: str | N
 
 
 def run_meshify(*args: str, cwd: Path | str | None = None, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``meshify ARGS`` in this process, through ``main(argv)``: the same exit status and
-    output as the console script, without a process start per test."""
+    """``meshify ARGS`` in this process, through the console script's ``main(argv)`` (lint and
+    inject without typer, the rest through the typer app): the same exit status and output as
+    the console script, without a process start per test."""
     import contextlib
     import io
 
-    from meshify.injector.cli import main
+    from meshify.injector.console import main
 
     _build_the_click_command_once()
     stdout, stderr = io.StringIO(), io.StringIO()

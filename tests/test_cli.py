@@ -1,4 +1,5 @@
-"""cli.main registers on the typer app only the command a command line runs (start-up):
+"""cli.main (the typer app: every command line but the hooks' lint and inject, fast_cli.py)
+registers on the typer app only the command a command line runs (start-up):
 what a user reads (help, usage errors, completion) must be what the whole app says."""
 
 from __future__ import annotations
@@ -81,8 +82,11 @@ def test_ctrl_c_while_meshify_starts_ends_with_130_and_no_traceback(monkeypatch,
         def __getattr__(self, name):
             raise KeyboardInterrupt
 
-    monkeypatch.setitem(sys.modules, "meshify.injector.cli", Interrupted("meshify.injector.cli"))
-    with pytest.raises(SystemExit) as ended:
-        console.entry_point()
-    assert ended.value.code == 130
-    assert capsys.readouterr() == ("", "")
+    for module, argv in (("meshify.injector.cli", ["rules"]), ("meshify.injector.fast_cli", ["lint"])):
+        monkeypatch.setattr(sys, "argv", ["meshify", *argv])
+        with monkeypatch.context() as starting:
+            starting.setitem(sys.modules, module, Interrupted(module))
+            with pytest.raises(SystemExit) as ended:
+                console.entry_point()
+        assert ended.value.code == 130
+        assert capsys.readouterr() == ("", "")

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow  # each run is a fresh interpreter in its own proc
 FORBIDDEN_FOR_LINT = ("boto3", "botocore.loaders", "botocore.validate", "botocore.session", "jsonschema", "jsonpatch")
 _PROBE = """
 import json, sys
-from meshify.injector.cli import main
+from meshify.injector.console import main
 status = main(sys.argv[1:])
 print(json.dumps({"status": status, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
@@ -44,6 +44,19 @@ def test_lint_of_files_imports_none_of_the_heavy_modules(cache):
     assert status == 1  # it did lint: the un-injected task definition has findings
     assert sorted(name for name in FORBIDDEN_FOR_LINT if name in modules) == []
     assert "tree_sitter" not in modules  # Terraform's parser: only when a .tf is read
+
+
+def test_the_hooks_command_lines_do_not_import_typer(cache, shop):
+    """A hook's ``lint`` and ``inject`` are parsed without typer (fast_cli): its import was
+    about half of a warm start-up. Help and every other command still go through it."""
+    hooks = (["lint", "--skip-unknown", "meshify.yaml", "taskdefs/products-api.json"],
+             ["inject", "--in-place", "--skip-unknown", "taskdefs/products-api.json"])
+    for argv in hooks:
+        status, modules = _imported(shop, cache, *argv)
+        assert status in (0, 1)
+        assert sorted(name for name in modules if name.split(".")[0] in ("typer", "click")) == []
+    status, modules = _imported(shop, cache, "lint", "--help")
+    assert (status, "typer" in modules) == (0, True)
 
 
 def test_the_first_lint_validates_the_manifest_but_still_needs_no_aws(cache):
