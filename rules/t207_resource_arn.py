@@ -3,7 +3,8 @@
 What: the Envoy container's environment has no ``APPMESH_RESOURCE_ARN``, or its value is
 not the ARN of the node or gateway that claims the task (mesh, name, region, account).
 The short form ``mesh/<mesh>/virtualNode/<node>`` (``mesh/<mesh>@<owner>/...`` for a
-shared mesh) is accepted. ``APPMESH_VIRTUAL_NODE_NAME`` without it is a warning: it is
+shared mesh) is accepted, and so is the node's ARN in any region or account the mesh does not
+know (a template's mesh without a manifest: the stack's). ``APPMESH_VIRTUAL_NODE_NAME`` without it is a warning: it is
 the deprecated older name.
 
 Why: Envoy asks App Mesh for the configuration of exactly this resource. A wrong ARN
@@ -44,6 +45,18 @@ def accepted_values(context: TaskContext) -> set[str]:
     return accepted
 
 
+def names_claimant_where_unknown(context: TaskContext, value: str) -> bool:
+    """A full ARN of the claimant, in whatever region and account the mesh does not know
+    (a template's mesh: the stack's region and account)."""
+    mesh, claimant = context.mesh, context.claimant
+    if mesh.region and mesh.owner:
+        return False
+    parts = value.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and parts[2] == "appmesh" and all(parts[3:5]) \
+        and parts[3] == (mesh.region or parts[3]) and parts[4] == (mesh.owner or parts[4]) \
+        and parts[5] == f"mesh/{mesh.name}/{claimant.kind}/{claimant.name}"
+
+
 @rule("T207", "error", "APPMESH_RESOURCE_ARN missing or wrong", scope="taskdef", fixable=True,
       reads=("envoy", "/containerDefinitions/*/environment", "/containerDefinitions/*/name"))
 def check(context: TaskContext):
@@ -57,7 +70,8 @@ def check(context: TaskContext):
     if current is not None:
         if is_unknown(container["environment"][current[0]].get("value")):
             return  # an intrinsic (!Ref VirtualNode, !Sub ...): the stack decides, never overwritten
-        if current[1] not in accepted_values(context) and not is_unknown(current[1]):
+        if current[1] not in accepted_values(context) and not is_unknown(current[1]) \
+                and not names_claimant_where_unknown(context, current[1]):
             pointer = container_pointer(index, "environment", current[0], "value")
             yield check.rule.finding(  # environment values are never printed: they may be secrets
                 f"APPMESH_RESOURCE_ARN is not the ARN of {context.resource_label}: set it to {value}",

@@ -295,3 +295,18 @@ def test_a_refused_condition_leaves_the_other_files_of_the_batch_edited(tmp_path
         "meshify edits only a literal list; wire each branch by hand, or write the containers as one list"]
     assert (tmp_path / "conditional.yaml").read_bytes() == (CFN / "conditional.yaml").read_bytes()
     assert (tmp_path / "ledger.yaml").read_bytes() == (alone / "ledger.yaml").read_bytes()
+
+
+def test_a_literal_resource_arn_in_a_template_is_accepted_and_kept(tmp_path):
+    """A template's mesh knows no region or account (the stack's): an Envoy that names its
+    node by a literal ARN of any region and account is wired, and inject keeps the ARN. It
+    used to be T207 and replaced by ``arn:aws:appmesh:::mesh/...``, which no Envoy accepts."""
+    template = (CFN / "ledger.yaml").read_text()
+    arn = "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/ledger-node"
+    assert template.count("Value: !Ref LedgerNode") == 1
+    (tmp_path / "ledger.yaml").write_text(template.replace("Value: !Ref LedgerNode", f"Value: {arn}"))
+    result = run_meshify("lint", "ledger.yaml", "--select", "T207", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+    diff = run_meshify("inject", "ledger.yaml", "--diff", cwd=tmp_path).stdout
+    changed = [line for line in diff.splitlines()[2:] if line[:1] in "+-"]
+    assert changed and not [line for line in changed if "virtualNode" in line or "APPMESH_RESOURCE_ARN" in line]
