@@ -15,7 +15,12 @@ Passes:
     {"Statement": [{"Effect": "Allow", "Action": "appmesh:StreamAggregatedResources",
       "Resource": "arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/products-v1"}]}
 
-Fix: ``meshify inject --policy FILE`` adds the statement, scoped to exactly that ARN.
+Where the files do not tell the node's region and account (a template without a manifest: the
+stack's), the node's ARN in any region and account the policy names is enough, and there is no
+ARN for meshify to write.
+
+Fix: ``meshify inject --policy FILE`` adds the statement, scoped to exactly that ARN; without a
+region and account, grant it in the template (``Resource: !Ref`` the node's logical id).
 """
 
 from meshify.injector.engine import PolicyContext, rule
@@ -26,9 +31,19 @@ from meshify.injector.model import iam, wiring
 def check(context: PolicyContext):
     if iam.trust_principal(context.policy) is not None:
         return  # I304: nothing to check or add in a trust policy
-    arn = context.claimant.arn
-    if not iam.allows(context.policy, wiring.STREAM_ACTION, arn):
+    mesh, claimant = context.mesh, context.claimant
+    unknown = wiring.arn_unknown(mesh, claimant)
+    arns = wiring.claimant_arns(mesh, claimant, iam.resources(context.policy)) if unknown else [claimant.arn]
+    if any(iam.allows(context.policy, wiring.STREAM_ACTION, arn) for arn in arns):
+        return
+    if unknown:  # no ARN to write: the stack's region and account are not in the files
+        kind = "gateway" if claimant.kind == "virtualGateway" else "node"
         yield check.rule.finding(
-            f"the policy does not allow {wiring.STREAM_ACTION} on {arn}: Envoy cannot get its configuration",
-            context.locate("/Statement"),
-            fix=iam.add_statements_patch(context.policy, wiring.policy_statements(context.mesh, context.claimant)[:1]))
+            f"the policy does not allow {wiring.STREAM_ACTION} on the ARN of {kind} `{claimant.name}` "
+            f"(mesh/{mesh.name}/{claimant.kind}/{claimant.name} in the stack's region and account): Envoy cannot "
+            "get its configuration", context.locate("/Statement"))
+        return
+    yield check.rule.finding(
+        f"the policy does not allow {wiring.STREAM_ACTION} on {claimant.arn}: Envoy cannot get its configuration",
+        context.locate("/Statement"),
+        fix=iam.add_statements_patch(context.policy, wiring.policy_statements(mesh, claimant)[:1]))

@@ -45,18 +45,6 @@ def accepted_values(context: TaskContext) -> set[str]:
     return accepted
 
 
-def names_claimant_where_unknown(context: TaskContext, value: str) -> bool:
-    """A full ARN of the claimant, in whatever region and account the mesh does not know
-    (a template's mesh: the stack's region and account)."""
-    mesh, claimant = context.mesh, context.claimant
-    if mesh.region and mesh.owner:
-        return False
-    parts = value.split(":", 5)
-    return len(parts) == 6 and parts[0] == "arn" and parts[2] == "appmesh" and all(parts[3:5]) \
-        and parts[3] == (mesh.region or parts[3]) and parts[4] == (mesh.owner or parts[4]) \
-        and parts[5] == f"mesh/{mesh.name}/{claimant.kind}/{claimant.name}"
-
-
 @rule("T207", "error", "APPMESH_RESOURCE_ARN missing or wrong", scope="taskdef", fixable=True,
       reads=("envoy", "/containerDefinitions/*/environment", "/containerDefinitions/*/name"))
 def check(context: TaskContext):
@@ -71,7 +59,7 @@ def check(context: TaskContext):
         if is_unknown(container["environment"][current[0]].get("value")):
             return  # an intrinsic (!Ref VirtualNode, !Sub ...): the stack decides, never overwritten
         if current[1] not in accepted_values(context) and not is_unknown(current[1]) \
-                and not names_claimant_where_unknown(context, current[1]):
+                and current[1] not in wiring.claimant_arns(context.mesh, context.claimant, [current[1]]):
             pointer = container_pointer(index, "environment", current[0], "value")
             yield check.rule.finding(  # environment values are never printed: they may be secrets
                 f"APPMESH_RESOURCE_ARN is not the ARN of {context.resource_label}: set it to {value}",

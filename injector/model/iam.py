@@ -37,6 +37,14 @@ def _match(name: str, pattern: str) -> bool:
     return fnmatchcase(name, pattern)
 
 
+def resources(policy: dict[str, Any]) -> list[str]:
+    """Every ``Resource`` the policy's statements name."""
+    found: list[str] = []
+    for _, statement in statements(policy):
+        found += [item for item in _as_list(statement.get("Resource")) if isinstance(item, str)]
+    return found
+
+
 def allows(policy: dict[str, Any], action: str, resource: str) -> bool:
     listed = policy.get("Statement")
     candidates = (_index_of(listed).candidates(resource) if isinstance(listed, list) and len(listed) > _INDEXED_FROM

@@ -4,6 +4,7 @@ proxy configuration and the task role's IAM statements (appmesh-facts.md)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from meshify.injector.model.mesh import Gateway, Mesh, Node
@@ -126,6 +127,27 @@ def egress_ignored_ips(mesh: Mesh, existing: str) -> list[str]:
 
 def egress_ignored_ports(mesh: Mesh, existing: str) -> list[str]:
     return _union(existing, [str(port) for port in mesh.envoy.egress_ignored_ports])
+
+
+def arn_unknown(mesh: Mesh, claimant: Node | Gateway) -> bool:
+    """The claimant's ARN is meshify's to derive, and the mesh does not know its region or
+    account (a template's mesh without a manifest: the stack's): there is no ARN to write."""
+    return not (mesh.region and mesh.owner) and claimant.arn == mesh.arn_of(claimant.kind, claimant.name)
+
+
+def claimant_arns(mesh: Mesh, claimant: Node | Gateway, seen: Iterable[str]) -> list[str]:
+    """The claimant's ARN; where the mesh does not know its region or account, also the
+    claimant's ARN in each region and account that the ARNs ``seen`` (a policy's resources,
+    an Envoy's variable) name: the stack's may be any of them."""
+    if not arn_unknown(mesh, claimant):
+        return [claimant.arn]
+    path = f"mesh/{mesh.name}/{claimant.kind}/{claimant.name}"
+    arns = [claimant.arn]
+    for arn in seen:
+        parts = arn.split(":", 5)
+        if len(parts) == 6 and parts[0] == "arn" and parts[2] == "appmesh":
+            arns.append(f"arn:{parts[1]}:appmesh:{mesh.region or parts[3]}:{mesh.owner or parts[4]}:{path}")
+    return list(dict.fromkeys(arns))
 
 
 # What IAM reads as a wildcard or a variable in a Resource ARN.

@@ -310,3 +310,42 @@ def test_a_literal_resource_arn_in_a_template_is_accepted_and_kept(tmp_path):
     diff = run_meshify("inject", "ledger.yaml", "--diff", cwd=tmp_path).stdout
     changed = [line for line in diff.splitlines()[2:] if line[:1] in "+-"]
     assert changed and not [line for line in changed if "virtualNode" in line or "APPMESH_RESOURCE_ARN" in line]
+
+
+STREAM_ON_LEDGER = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
+                    '"appmesh:StreamAggregatedResources", "Resource": '
+                    '"arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/ledger-node"}]}\n')
+
+
+def test_a_policy_granting_the_node_in_the_stacks_region_and_account_is_enough(tmp_path):
+    """The template's mesh knows no region or account: a policy that allows the node's ARN
+    in some region and account allows the node (I301 used to ask for arn:aws:appmesh:::...)."""
+    shutil.copy(CFN / "ledger.yaml", tmp_path / "ledger.yaml")
+    (tmp_path / "role.json").write_text(STREAM_ON_LEDGER)
+    result = run_meshify("lint", "ledger.yaml", "--policy", "role.json", "--select", "I", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+    result = run_meshify("inject", "ledger.yaml", "--policy", "role.json", "--in-place", cwd=tmp_path)
+    assert result.returncode == 0
+    assert (tmp_path / "role.json").read_text() == STREAM_ON_LEDGER
+
+
+def test_a_statement_for_an_arn_the_files_cannot_tell_is_never_written(tmp_path):
+    """Without the region and account, the statement inject would add names no resource
+    (arn:aws:appmesh:::...): Envoy would be refused its configuration. lint says what is
+    missing; inject stops with one line, and writes neither the policy nor the template."""
+    shutil.copy(CFN / "ledger.yaml", tmp_path / "ledger.yaml")
+    empty = '{"Version": "2012-10-17", "Statement": []}\n'
+    (tmp_path / "role.json").write_text(empty)
+    result = run_meshify("lint", "ledger.yaml", "--policy", "role.json", "--select", "I", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, (
+        "role.json:1:27: I301 error: the policy does not allow appmesh:StreamAggregatedResources on the ARN of "
+        "node `ledger-node` (mesh/shop/virtualNode/ledger-node in the stack's region and account): Envoy cannot get "
+        "its configuration\n"))
+    result = run_meshify("inject", "ledger.yaml", "--policy", "role.json", "--in-place", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "role.json: cannot add the statement node `ledger-node` needs: the files do not tell its ARN's region and "
+        "account; grant appmesh:StreamAggregatedResources in the template (Resource: !Ref the node's logical id), "
+        "or give a manifest that names them\n")
+    assert (tmp_path / "role.json").read_text() == empty
+    assert (tmp_path / "ledger.yaml").read_bytes() == (CFN / "ledger.yaml").read_bytes()
