@@ -1,6 +1,9 @@
 """The ``meshify`` command line (``../shared/spec/cli.md`` is its contract): the typer app
-only. It parses options, calls one module of ``commands/``, and maps errors to exit codes;
-``main(argv) -> int`` runs it in-process (the tests do).
+only. It declares every command's options and help, calls one module of ``commands/`` (lint
+and inject through ``actions.py``, which ``fast_cli.py`` also calls for the hooks' command
+lines, without typer), and maps click's errors to exit codes; ``main(argv) -> int`` runs it
+in-process. An option of lint or inject changed here is regenerated into ``cli_table.py``
+(``python tests/regen_cli_table.py``).
 
 This is the one lazy boundary (ARCHITECTURE.md, "Start-up"): each command imports its
 ``commands/`` module when it runs, so a pre-commit hook's ``lint`` never pays for boto3,
