@@ -38,11 +38,11 @@ def _names(service) -> list[tuple[str, str, str]]:
 @rule("C504", "error", "Name used twice in a Service Connect namespace", scope="service")
 def check(context: ServiceContext):
     service = context.service
-    if not service.service_connect_enabled:
-        return
+    if not service.service_connect_enabled or service.namespace_key is None:
+        return  # a namespace nothing tells is the same as no other
     seen: dict[tuple[str, str], str] = {}
     for other in context.services:  # in the order given: every later use is the duplicate
-        if other.service_connect_enabled and other.namespace == service.namespace:
+        if other.service_connect_enabled and other.namespace_key == service.namespace_key:
             for kind, name, pointer in _names(other):
                 if (kind, name) in seen and other is service:
                     yield check.rule.finding(

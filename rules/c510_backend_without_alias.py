@@ -32,7 +32,7 @@ def check(context: ServiceContext):
     if not service.service_connect_enabled or service.family is None:
         return
     peers = [other for other in context.services
-             if other.service_connect_enabled and other.namespace == service.namespace]
+             if other.service_connect_enabled and other.namespace_key == service.namespace_key]
     provided = {alias["dnsName"] for other in peers for _, alias in other.client_aliases()
                 if isinstance(alias.get("dnsName"), str)}
     if not any(other.client_aliases() for other in peers):

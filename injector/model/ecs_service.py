@@ -4,12 +4,16 @@ reference and its Service Connect configuration."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from meshify.injector.documents.unknown import Unknown
 from meshify.injector.model.mesh import Loc
+from meshify.injector.model.unknowns import comparable
 
 # arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION
 _TASK_DEFINITION_ARN = re.compile(r"^arn:[^:]+:ecs:[^:]*:[^:]*:task-definition/([^:/]+)(?::\d+)?$")
@@ -56,11 +60,34 @@ class EcsService:
 
     @property
     def namespace(self) -> str:
-        """The namespace key services share: the configured one, or the cluster's default."""
+        """The namespace as a message shows it: its name; the expression of one the stack or
+        the configuration decides; or the cluster's default."""
         namespace = self.service_connect.get("namespace")
-        if isinstance(namespace, str) and namespace:
-            return namespace.rsplit("/", 1)[-1] if namespace.startswith("arn:") else namespace
-        return f"(the default namespace of cluster {self.data.get('cluster', 'default')})"
+        if namespace is None or namespace == "":
+            return f"(the default namespace of cluster {_shown(self.data.get('cluster', 'default'))})"
+        return _shown(namespace)
+
+    @property
+    def namespace_key(self) -> object | None:
+        """What services share a namespace by (C504, C510): its name (an ARN by the name at
+        its end); one the stack decides, its expression in its template (one expression in
+        one template is one namespace); a Terraform expression, its text in its directory
+        (one module); without a namespace, the cluster's default, the cluster compared the
+        same way. None when nothing tells: it is then the same as no other."""
+        namespace = self.service_connect.get("namespace")
+        if namespace is None or namespace == "":
+            cluster = self._compared(self.data.get("cluster", "default"))
+            return None if cluster is None else ("the default namespace of cluster", cluster)
+        return self._compared(namespace)
+
+    def _compared(self, value: object) -> object | None:
+        document = self.locate("").document
+        path = getattr(document, "path", None)
+        if isinstance(value, Unknown):
+            return None if path is None else ("expression", os.path.dirname(os.path.abspath(path)), value.text)
+        if isinstance(value, str):
+            return value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
+        return comparable(value, path)
 
     def connect_services(self) -> list[tuple[int, dict[str, Any]]]:
         """(index, entry) of ``serviceConnectConfiguration.services``."""
@@ -88,3 +115,13 @@ def port_names(taskdef: dict[str, Any]) -> dict[str, tuple[int, int, dict[str, A
             if isinstance(mapping, dict) and isinstance(mapping.get("name"), str):
                 names.setdefault(mapping["name"], (index, position, mapping))
     return names
+
+
+def _shown(value: object) -> str:
+    """A namespace or cluster as a message shows it: a name (an ARN by the name at its end),
+    an intrinsic as its JSON, a Terraform expression as its text."""
+    if isinstance(value, str) and not isinstance(value, Unknown):
+        return value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
+    if isinstance(value, Unknown):
+        return value.text
+    return json.dumps(value)

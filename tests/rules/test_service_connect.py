@@ -173,3 +173,54 @@ def test_findings_in_describe_services_output_point_at_the_primary_deployment(mi
     assert _lint(migrated, "C501", [PRICES_TD, "services/described.json"]) == (
         "services/described.json:22:27: C501 error: service `prices`: portName 'prices-http' is named by no port "
         "mapping of task definition `prices-api` (named ports: none)\n")
+
+
+TWO_NAMESPACES = """\
+Parameters:
+  Cluster: {Type: String}
+Resources:
+  BlueNamespace:
+    Type: AWS::ServiceDiscovery::HttpNamespace
+    Properties: {Name: blue.local}
+  GreenNamespace:
+    Type: AWS::ServiceDiscovery::HttpNamespace
+    Properties: {Name: green.local}
+  BlueService:
+    Type: AWS::ECS::Service
+    Properties:
+      ServiceName: blue
+      Cluster: !Ref Cluster
+      ServiceConnectConfiguration:
+        Enabled: true
+        Namespace: !GetAtt BlueNamespace.Arn
+        Services:
+          - PortName: http
+  GreenService:
+    Type: AWS::ECS::Service
+    Properties:
+      ServiceName: green
+      Cluster: !Ref Cluster
+      ServiceConnectConfiguration:
+        Enabled: true
+        Namespace: !GetAtt GreenNamespace.Arn
+        Services:
+          - PortName: http
+"""
+
+
+def test_c504_tells_namespaces_apart_by_their_expressions(tmp_path):
+    """Two services in two namespaces the stack creates: the same portName is no duplicate.
+    Both namespaces are intrinsics, and the service's namespace used to fall back to the
+    cluster's default namespace, the same for both; the same expression in one template
+    is one namespace, and still a duplicate."""
+    from conftest import run_meshify
+
+    (tmp_path / "services.yaml").write_text(TWO_NAMESPACES)
+    result = run_meshify("lint", "services.yaml", "--select", "C504", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+    (tmp_path / "services.yaml").write_text(TWO_NAMESPACES.replace("!GetAtt GreenNamespace.Arn",
+                                                                   "!GetAtt BlueNamespace.Arn"))
+    result = run_meshify("lint", "services.yaml", "--select", "C504", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, (
+        "services.yaml:29:13: C504 error: service `green`: discovery name 'http' is already used in namespace "
+        '{"Fn::GetAtt": ["BlueNamespace", "Arn"]} by service `blue`\n'))

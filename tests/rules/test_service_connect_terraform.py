@@ -217,3 +217,20 @@ def test_the_hook_reads_a_tf_that_holds_only_services(shop_tf):
     (shop_tf / "services.tf").write_text(text[cut:].replace('type = "ECS"', 'type = "CODE_DEPLOY"'))
     result = run_meshify("lint", "--skip-unknown", "services.tf", "--select", "C", cwd=shop_tf)
     assert result.stdout.startswith("services.tf:41:5: C508 error: service `prices`")
+
+
+def test_c504_one_namespace_reference_is_one_namespace(shop_tf):
+    """Both services name their namespace by the same reference, which Terraform resolves at
+    plan time: one expression in one configuration is one namespace, so the duplicate name
+    is still found; two references are two namespaces, and no duplicate."""
+    path = shop_tf / "main.tf"
+    path.write_text(path.read_text().replace('namespace = "shop.local"',
+                                             "namespace = aws_service_discovery_http_namespace.shop.arn")
+                    .replace('discovery_name = "prices"', 'discovery_name = "products"'))
+    status, stdout, _ = _lint(shop_tf, "C504")
+    assert status == 1
+    assert stdout.startswith("main.tf:99:7: C504 error: service `prices`: discovery name 'products' is already used in "
+                             "namespace aws_service_discovery_http_namespace.shop.arn by service `products`\n")
+    path.write_text(path.read_text().replace("namespace = aws_service_discovery_http_namespace.shop.arn",
+                                             "namespace = aws_service_discovery_http_namespace.other.arn", 1))
+    assert _lint(shop_tf, "C504")[:2] == (0, "")
