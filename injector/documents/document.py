@@ -756,8 +756,9 @@ _STAGED_AT_ONCE = 64
 
 def write_all_atomic(files: list[tuple[str, str]], written: Callable[[str], None] = lambda path: None) -> None:
     """:func:`write_atomic` for each ``(path, text)`` in turn, ``written(path)`` called once
-    each file is replaced, with the same guarantees (a file replaces its original only once
-    its new bytes are on disk; mode, owner and group kept; no temporary file left behind; a
+    each file is replaced and the replacement is on disk (its directory flushed), with the
+    same guarantees (a file replaces its original only once its new bytes are on disk; mode,
+    owner and group kept; no temporary file left behind; a
     failure names the user's file, and the files before it are written, those after it not).
     The durability work of a batch is overlapped: a group of new texts is written to
     temporary files and flushed together (``fsync`` in threads, so that the file system
@@ -770,6 +771,7 @@ def write_all_atomic(files: list[tuple[str, str]], written: Callable[[str], None
 
 def _write_group(files: list[tuple[str, str]], written: Callable[[str], None], flush: Callable[[list[int]], None]) -> None:
     staged: list[tuple[str, str, int]] = []  # path, temporary file, its open descriptor
+    replaced: list[str] = []
     failure: InputError | None = None
     try:
         for path, text in files:
@@ -788,17 +790,50 @@ def _write_group(files: list[tuple[str, str]], written: Callable[[str], None], f
             except OSError as error:
                 raise InputError(f"cannot write: {error.strerror or error}", path) from None
             staged.pop(0)
-            written(path)
+            replaced.append(path)
     except OSError as error:  # a flush failed: nothing of the group is replaced
         raise InputError(f"cannot write: {error.strerror or error}", staged[0][0]) from None
+    except BaseException:  # a replace failed: the files replaced before it are still settled and reported
+        with contextlib.suppress(InputError):
+            _settle(replaced, written)
+        raise
     finally:
         for _, temporary, descriptor in staged:
             if descriptor != -1:
                 os.close(descriptor)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+    _settle(replaced, written)
     if failure is not None:
         raise failure
+
+
+def _settle(replaced: list[str], written: Callable[[str], None]) -> None:
+    """Flush the directories of the files ``replaced`` (a rename is on disk only once its
+    directory is: one fsync a directory, however many files), then report each written.
+    A directory that cannot be flushed is an error naming its first file, reported after
+    the files before it."""
+    directories = dict.fromkeys(os.path.dirname(path) or os.curdir for path in replaced)
+    for directory in directories:
+        try:
+            _flush_directory(directory)
+        except OSError as error:
+            first = next(path for path in replaced if (os.path.dirname(path) or os.curdir) == directory)
+            for path in replaced[: replaced.index(first)]:
+                written(path)
+            raise InputError(f"cannot write: {error.strerror or error}", first) from None
+    for path in replaced:
+        written(path)
+
+
+def _flush_directory(directory: str) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # Windows: a directory cannot be opened, nor needs to be flushed
+        return
+    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 # A temporary file is created new (never an existing file or link), closed in any child

@@ -26,7 +26,8 @@ def test_every_file_is_replaced_in_order_with_its_mode(tmp_path: Path, monkeypat
     fsync, replace = os.fsync, os.replace
 
     def recording_fsync(descriptor):
-        flushed.append(descriptor)
+        if not stat.S_ISDIR(os.fstat(descriptor).st_mode):  # the files' own flushes
+            flushed.append(descriptor)
         fsync(descriptor)
 
     def recording_replace(source, target):
@@ -92,3 +93,37 @@ def test_a_failed_flush_replaces_nothing_of_its_group(tmp_path: Path, monkeypatc
         write_all_atomic([(str(path), "new\n") for path in paths])
     assert [path.read_text() for path in paths] == ["old\n"] * 3
     assert sorted(os.listdir(tmp_path)) == sorted(path.name for path in paths)
+
+
+def test_the_renames_are_made_durable_before_a_file_is_reported_written(tmp_path: Path, monkeypatch):
+    """A rename is on disk only once its directory is flushed: until then a crash can bring
+    back the old file although meshify said "injected". Each group's directories (one fsync
+    each, however many files) are flushed after its renames and before the files are reported."""
+    monkeypatch.setattr(document, "_STAGED_AT_ONCE", 3)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    paths = [tmp_path / ("a" if index % 2 else "b") / f"td-{index}.json" for index in range(4)]
+    for path in paths:
+        path.write_text("old\n")
+    events: list[tuple[str, str]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def recording_fsync(descriptor):
+        if stat.S_ISDIR(os.fstat(descriptor).st_mode):
+            events.append(("flush directory", os.readlink(f"/proc/self/fd/{descriptor}")))
+        fsync(descriptor)
+
+    def recording_replace(source, target):
+        events.append(("replace", str(target)))
+        replace(source, target)
+
+    monkeypatch.setattr(document.os, "fsync", recording_fsync)
+    monkeypatch.setattr(document.os, "replace", recording_replace)
+    write_all_atomic([(str(path), "new\n") for path in paths], lambda path: events.append(("written", path)))
+    a, b = str(tmp_path / "a"), str(tmp_path / "b")
+    assert events == [
+        ("replace", str(paths[0])), ("replace", str(paths[1])), ("replace", str(paths[2])),
+        ("flush directory", b), ("flush directory", a),
+        ("written", str(paths[0])), ("written", str(paths[1])), ("written", str(paths[2])),
+        ("replace", str(paths[3])), ("flush directory", a), ("written", str(paths[3])),
+    ]
