@@ -125,7 +125,7 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 findings = iter(current.check(context))
                 for found in findings:
                     proposed = built_fix(found)  # as the rule yields it (a Later value's arguments are current)
-                    if proposed and not _overwrites_unknown(root, proposed):
+                    if proposed and not _writes_unknown(plan, root, proposed):
                         pending = proposed
                         break
                     seen.append(found)
@@ -151,44 +151,72 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     raise RuntimeError("the injection rules keep proposing fixes")
 
 
+def _writes_unknown(plan: _Plan, root: Any, operations: list[dict[str, Any]]) -> bool:
+    """:func:`_overwrites_unknown` with each pointer's tokens split once per pointer (the plan's)."""
+    for operation in operations:
+        node = root
+        for token in plan.readers(operation["path"])[2]:
+            if isinstance(node, MARKED):
+                return True
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                node = None
+                break
+        if isinstance(node, MARKED):
+            return True
+    return False
+
+
 def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, operations: list[dict[str, Any]],
                settled: dict[int, list[Finding]], owned: dict[int, Any] | None) -> None:
     """Apply one fix to the working copy, and unsettle the rules whose answer it may change."""
     if len(operations) == 1:  # nearly every fix
-        affected, facts = plan.readers(operations[0]["path"])
+        affected, facts, tokens = plan.readers(operations[0]["path"])
     else:
-        affected, facts = frozenset(), ()
+        affected, facts, tokens = frozenset(), (), []
         for operation in operations:
-            rules_reading, facts_reading = plan.readers(operation["path"])
+            rules_reading, facts_reading, _ = plan.readers(operation["path"])
             affected |= rules_reading
             facts += tuple(name for name in facts_reading if name not in facts)
-    before = [(name, context.fact(name)) for name in facts]
-    apply_in_place(root, operations, owned)
+    before = [context.fact(name) for name in facts] if facts else None
+    if tokens:
+        _apply_operation(root, operations[0], tokens, owned)
+    else:
+        apply_in_place(root, operations, owned)
     context.changed(facts)  # a fact that reads nowhere the fix wrote stays as it is
-    changed = {name for name, value in before if context.fact(name) != value}
-    if changed:
-        affected = affected | {position for position, current in enumerate(plan.rules) if current.read_facts & changed}
+    if before is not None:
+        for name, value in zip(facts, before, strict=True):
+            if context.fact(name) != value:
+                affected = affected | plan.asking[name]
     for position in affected:
         settled.pop(position, None)
 
 
 class _Plan:
     """Which of a list of rules (by position) and which facts read where a pointer is
-    written: the same for every file, so asked once per pointer."""
+    written, and the pointer's tokens: the same for every file, so asked once per pointer."""
 
     def __init__(self, fixable: list[Rule]) -> None:
         self.rules = fixable  # held: the cache is keyed by their ids
         self.facts = FACTS.get(fixable[0].scope, {}) if fixable else {}
-        self.known: dict[str, tuple[frozenset[int], tuple[str, ...]]] = {}
+        # Per fact, the rules that ask it: unsettled when a fix changes its value.
+        self.asking = {name: frozenset(position for position, current in enumerate(fixable) if name in current.read_facts)
+                       for name in self.facts}
+        self.known: dict[str, tuple[frozenset[int], tuple[str, ...], list[str]]] = {}
 
-    def readers(self, pointer: str) -> tuple[frozenset[int], tuple[str, ...]]:
+    def readers(self, pointer: str) -> tuple[frozenset[int], tuple[str, ...], list[str]]:
         found = self.known.get(pointer)
         if found is None:
-            written = tuple(split(pointer))
+            tokens = split(pointer)
+            written = tuple(tokens)
             found = (frozenset(position for position, current in enumerate(self.rules)
                                if current.read_paths is None or any(_overlap(read, written) for read in current.read_paths)),
                      tuple(name for name, reads in self.facts.items()
-                           if any(_overlap(tuple(read.split("/")[1:]), written) for read in reads)))
+                           if any(_overlap(tuple(read.split("/")[1:]), written) for read in reads)),
+                     tokens)
             if len(self.known) < 4096:  # pointers are the rules' shapes, but indexes and member names the file's
                 self.known[pointer] = found
         return found
@@ -224,38 +252,42 @@ def apply_in_place(document: Any, operations: list[dict[str, Any]], owned: dict[
     first, which is then owned; the values are put in as they are, never edited in place
     afterwards."""
     for operation in operations:
-        kind = operation["op"]
-        tokens = split(operation["path"])
-        if not tokens:
-            raise ValueError("a fix never replaces the whole document")
-        parent = document
-        for token in tokens[:-1]:
-            key: int | str = _list_index(parent, token) if isinstance(parent, list) else token
-            child = parent[key]
-            if owned is not None and id(child) not in owned and isinstance(child, dict | list):
-                child = dict(child) if isinstance(child, dict) else list(child)
-                owned[id(child)] = parent[key] = child
-            parent = child
-        last = tokens[-1]
-        if kind == "remove":
-            del parent[_list_index(parent, last) if isinstance(parent, list) else last]
-            continue
-        if kind not in ("add", "replace"):
-            raise ValueError(f"a fix may only add, remove or replace, not {kind!r}")
-        value = operation["value"] if owned is not None else working_copy(operation["value"])
-        if kind == "add":
-            if not isinstance(parent, list):
-                parent[last] = value
-            elif last == "-":
-                parent.append(value)
-            else:
-                parent.insert(_list_index(parent, last, end_allowed=True), value)
-        elif isinstance(parent, list):
-            parent[_list_index(parent, last)] = value
-        elif last in parent:
+        _apply_operation(document, operation, split(operation["path"]), owned)
+
+
+def _apply_operation(document: Any, operation: dict[str, Any], tokens: list[str], owned: dict[int, Any] | None) -> None:
+    """One operation of :func:`apply_in_place`, its pointer split into ``tokens``."""
+    kind = operation["op"]
+    if not tokens:
+        raise ValueError("a fix never replaces the whole document")
+    parent = document
+    for token in tokens[:-1]:
+        key: int | str = _list_index(parent, token) if isinstance(parent, list) else token
+        child = parent[key]
+        if owned is not None and id(child) not in owned and isinstance(child, dict | list):
+            child = dict(child) if isinstance(child, dict) else list(child)
+            owned[id(child)] = parent[key] = child
+        parent = child
+    last = tokens[-1]
+    if kind == "remove":
+        del parent[_list_index(parent, last) if isinstance(parent, list) else last]
+        return
+    if kind not in ("add", "replace"):
+        raise ValueError(f"a fix may only add, remove or replace, not {kind!r}")
+    value = operation["value"] if owned is not None else working_copy(operation["value"])
+    if kind == "add":
+        if not isinstance(parent, list):
             parent[last] = value
+        elif last == "-":
+            parent.append(value)
         else:
-            raise KeyError(operation["path"])
+            parent.insert(_list_index(parent, last, end_allowed=True), value)
+    elif isinstance(parent, list):
+        parent[_list_index(parent, last)] = value
+    elif last in parent:
+        parent[last] = value
+    else:
+        raise KeyError(operation["path"])
 
 
 def _list_index(items: list[Any], token: str, end_allowed: bool = False) -> int:

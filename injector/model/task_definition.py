@@ -17,6 +17,10 @@ ANY_ENVOY_IMAGE = re.compile(r"envoy[^/]*(:|@|$)")
 
 
 def container_pointer(index: int, *tokens: str | int) -> str:
+    if not tokens:
+        return f"/containerDefinitions/{index}"
+    if len(tokens) == 1 and type(tokens[0]) is str and "~" not in tokens[0] and "/" not in tokens[0]:
+        return f"/containerDefinitions/{index}/{tokens[0]}"  # nearly every call: one member name, nothing to escape
     return join(f"/containerDefinitions/{index}", *tokens)
 
 
@@ -51,9 +55,10 @@ def environment_value(container: dict[str, Any], name: str) -> tuple[int, str] |
 def append(document: dict[str, Any], pointer: str, key: str, item: Any, at: int | None = None) -> list[dict[str, Any]]:
     """The operation adding ``item`` to the list ``key`` of the object at ``pointer`` (at
     the end, or at index ``at``), creating the list when there is none."""
+    path = join(pointer, key) if "~" in key or "/" in key else f"{pointer}/{key}"  # a rule's own key: nothing to escape
     if isinstance(resolve(document, pointer).get(key), list):
-        return [{"op": "add", "path": join(pointer, key, "-" if at is None else at), "value": item}]
-    return [{"op": "add", "path": join(pointer, key), "value": [item]}]
+        return [{"op": "add", "path": f"{path}/{'-' if at is None else at}", "value": item}]
+    return [{"op": "add", "path": path, "value": [item]}]
 
 
 PROXY_PROPERTIES = "/proxyConfiguration/properties"
