@@ -14,6 +14,7 @@ import json
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, untyped
 from json.encoder import encode_basestring  # the C function where there is one
@@ -269,6 +270,7 @@ _AFTER_STRING = frozenset(' \t\n\r,:]}')  # what may follow a string's closing q
 
 def _holds_key(value: Any, key: str) -> bool:
     """Whether an object in ``value`` (itself or below it) has a member ``key``."""
+    items: Iterable[Any]
     if value.__class__ is dict:
         if key in value:
             return True
