@@ -50,8 +50,8 @@ def _exposed_ports(context: TaskContext) -> set[object]:
              "/containerDefinitions/*/name", "/containerDefinitions/*/essential", "/containerDefinitions/*/dependsOn",
              "/containerDefinitions/*/firelensConfiguration"))
 def check(context: TaskContext):
-    properties = proxy_properties(context.taskdef)
     if not context.is_gateway and isinstance(context.taskdef.get("proxyConfiguration"), dict):
+        properties = proxy_properties(context.taskdef)
         wanted = wiring.app_ports(context.claimant)
         if "AppPorts" in properties and not wanted:
             position = properties["AppPorts"][0]
@@ -73,6 +73,11 @@ def check(context: TaskContext):
                 loc = context.locate("/proxyConfiguration")
             yield check.rule.finding(message, loc, fix=set_proxy_property(context.taskdef, "AppPorts", wanted))
     exposed = _exposed_ports(context)
+    for listener in context.claimant.listeners:
+        if listener.port not in exposed:
+            break
+    else:
+        return  # every listener port exposed (nearly every task): no container to look for
     envoy_index = context.envoy_index()
     if context.is_gateway:
         owner = envoy_index

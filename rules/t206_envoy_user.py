@@ -34,8 +34,8 @@ def check(context: TaskContext):
         return
     wanted = context.mesh.envoy.user
     index = context.envoy_index()
-    properties = proxy_properties(context.taskdef)
-    ignored = properties.get("IgnoredUID", (None, None))[1]
+    proxy = context.taskdef.get("proxyConfiguration")
+    ignored = proxy_properties(context.taskdef).get("IgnoredUID", (None, None))[1] if isinstance(proxy, dict) else None
     if index is not None:
         current = context.containers[index].get("user")
         if _uid(current) != wanted and not is_unknown(current):
@@ -45,15 +45,15 @@ def check(context: TaskContext):
                 f"{wanted!r} (envoy.user and the proxy's IgnoredUID): its own traffic would loop through the proxy",
                 context.locate(pointer if current is not None else container_pointer(index)),
                 fix=[{"op": "add", "path": pointer, "value": wanted}])
-    if isinstance(context.taskdef.get("proxyConfiguration"), dict) and ignored != wanted and not is_unknown(ignored):
+    if isinstance(proxy, dict) and ignored != wanted and not is_unknown(ignored):
         fix = set_proxy_property(context.taskdef, "IgnoredUID", wanted)
         # At the value it replaces, else at the properties (or the proxy configuration) it adds to.
         yield check.rule.finding(
             f"IgnoredUID is {ignored!r}, not the Envoy user {wanted!r}", context.locate(fix[0]["path"]), fix=fix)
     uid = ignored or wanted
-    sidecars = context.bypassing_sidecars()
     for position, container in enumerate(context.containers):
-        if position != index and position not in sidecars and _uid(container.get("user")) == uid:
+        # A container with no user runs as no UID the proxy ignores (asked of the sidecars only then).
+        if position != index and _uid(container.get("user")) == uid and position not in context.bypassing_sidecars():
             yield check.rule.finding(
                 f"container `{container['name']}` runs as UID {uid}, the UID the proxy ignores: its traffic "
                 "bypasses Envoy; run it as another user", context.locate(container_pointer(position, "user")))

@@ -43,6 +43,13 @@ def _number(value: object) -> int:
 
 @rule("T215", "error", "Containers larger than the task", scope="taskdef")
 def check(context: TaskContext):
+    taskdef = context.taskdef
+    if isinstance(taskdef.get("cpu"), str) and isinstance(taskdef.get("memory"), str):
+        for container in context.containers:
+            if "cpu" in container or "memory" in container or "memoryReservation" in container:
+                break
+        else:
+            return  # no container asks any (nearly every task), and a size written as text is never below 0
     demands = {
         "cpu": [_number(c.get("cpu")) for c in context.containers],
         "memory": [_number(c.get("memory")) or _number(c.get("memoryReservation")) for c in context.containers],

@@ -160,7 +160,9 @@ class JsonDocument(Document):
     def position(self, pointer: str) -> tuple[int, int]:
         if self._lines is None:
             self._lines = jsontext.LineIndex(self.text)
-        return self._lines.position(jsontext.locate(self.text, split(pointer)))
+        # The text's data helps find a member (a subclass's data is what it reads the text as).
+        data = self.data if self.__class__ is JsonDocument else jsontext.NO_DATA
+        return self._lines.position(jsontext.locate(self.text, split(pointer), data))
 
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:

@@ -14,6 +14,7 @@ import json
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, untyped
 from json.encoder import encode_basestring  # the C function where there is one
@@ -122,26 +123,41 @@ _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 _COMMA = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*)?")
 
 
-def locate(text: str, tokens: list[str]) -> int:
+NO_DATA = object()  # locate's data when the caller has none
+
+
+def locate(text: str, tokens: list[str], data: Any = NO_DATA) -> int:
     """Offset of the element at the JSON Pointer ``tokens`` (a member's key for members;
     the nearest existing ancestor when it is absent). Walks only the path: a member is
-    found by searching for its key (:func:`_find_member`), or else by skipping every value
-    before it with the standard library's C scanner, so a finding's position costs a
-    fraction of indexing the whole text."""
+    found by searching for its key (:func:`_find_member`; with ``data``, the text parsed,
+    :func:`_find_known_member`), or else by skipping every value before it with the
+    standard library's C scanner, so a finding's position costs a fraction of indexing
+    the whole text."""
     position = root = 0 if text[:1] in ("{", "[") else _skip(text, 0)
     found = position
     colon, comma, scan = _COLON.match, _COMMA.match, _DECODER.scan_once  # type: ignore[attr-defined]  # set in __init__
+    node = data  # the value at ``position`` (NO_DATA: not known)
     for token in tokens:
         opener = text[position : position + 1]
         if opener not in ("{", "["):
             return found
         if opener == "{":
-            member = _find_member(text, position, token, position == root)
+            if node.__class__ is dict:
+                if token not in node:
+                    return found
+                member = _find_known_member(text, position, token, node)
+                node = node[token]
+            else:
+                member = _find_member(text, position, token, position == root)
+                node = NO_DATA
             if member is _ABSENT:
                 return found
             if member is not None:
                 found, position = member
                 continue
+            items = None  # ``node`` is already the member's value
+        else:
+            items, node = node, NO_DATA
         position = _skip(text, position + 1)
         count = 0
         while text[position] not in "}]":
@@ -154,6 +170,8 @@ def locate(text: str, tokens: list[str]) -> int:
                 matched = str(count) == token
             if matched:
                 found = key_start
+                if items.__class__ is list and count < len(items):
+                    node = items[count]
                 break
             _, position = scan(text, position)
             position = comma(text, position).end()  # type: ignore[union-attr]  # matches the empty string too
@@ -208,6 +226,60 @@ def _find_member(text: str, start: int, key: str, root: bool) -> tuple[int, int]
         candidate = text.find(needle, after)
     # The key is nowhere after the brace as JSON writes it; with no escape there, it is nowhere.
     return _ABSENT if text.find("\\", start) == -1 else None
+
+
+def _find_known_member(text: str, start: int, key: str, members: dict[str, Any]) -> tuple[int, int] | None:
+    """:func:`_find_member` knowing the object's ``members`` as parsed (``key`` among them):
+    (the key's offset, its value's), or None when the text does not let a search decide.
+
+    With no backslash between the object's brace and a place, every quote there opens or
+    closes a string, so the first ``"key"`` followed by a colon is a member's key. It is this
+    object's own unless a member before it holds an object with that key (its text lies
+    between the brace and this object's ``key``): the members before ``key`` say so, at the
+    cost of a look at each (nothing below a scalar), where counting the brackets before the
+    key costs a pass over its text."""
+    for name, value in members.items():
+        if name == key:
+            break
+        if (value.__class__ is dict or value.__class__ is list) and _holds_key(value, key):
+            return None
+    needle = _NEEDLES.get(key)
+    if needle is None:
+        needle = encode_basestring(key)
+        if len(_NEEDLES) < 1024:
+            _NEEDLES[key] = needle
+    backslash = text.find("\\", start)
+    candidate = text.find(needle, start + 1)
+    # A needle found at a string's closing quote may go on past it (``", "``) when the key
+    # starts with what may follow a string: then only a quote that opens a string (an even
+    # count of quotes before it) starts the key. No other key's needle can start there.
+    across = key[:1] in _AFTER_STRING
+    while candidate != -1 and (backslash == -1 or candidate < backslash):
+        if across and text.count('"', start, candidate) % 2:
+            candidate = text.find(needle, candidate + 1)
+            continue
+        after = candidate + len(needle)
+        if (separator := _COLON.match(text, after)) is not None:
+            return candidate, separator.end()
+        candidate = text.find(needle, after)  # the same text as a string value
+    return None
+
+
+_AFTER_STRING = frozenset(' \t\n\r,:]}')  # what may follow a string's closing quote in JSON
+
+
+def _holds_key(value: Any, key: str) -> bool:
+    """Whether an object in ``value`` (itself or below it) has a member ``key``."""
+    items: Iterable[Any]
+    if value.__class__ is dict:
+        if key in value:
+            return True
+        items = value.values()
+    elif value.__class__ is list:
+        items = value
+    else:
+        return False
+    return any(_holds_key(item, key) for item in items if item.__class__ is dict or item.__class__ is list)
 
 
 class _Duplicate(Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from json.encoder import encode_basestring_ascii  # the C function where there is one
 
 from meshify.injector.engine.findings import Located
 
@@ -44,8 +45,16 @@ def styled_output(stream: object) -> bool:
 
 
 def as_json(findings: Sequence[Located]) -> str:
-    return json.dumps([{"path": f.path, "line": f.line, "column": f.column, "rule": f.rule,
-                        "severity": f.severity, "message": f.message} for f in findings], indent=2) + "\n"
+    """``json.dumps`` of the findings as objects, ``indent=2``, byte for byte: written here,
+    each string by the encoder's own C function, because an indented ``json.dumps`` runs the
+    standard library's pure-Python encoder (about 45k instructions a finding)."""
+    if not findings:
+        return "[]\n"
+    quote = encode_basestring_ascii
+    return "[\n" + ",\n".join(
+        f'  {{\n    "path": {quote(f.path)},\n    "line": {int.__repr__(f.line)},\n    "column": {int.__repr__(f.column)},'
+        f'\n    "rule": {quote(f.rule)},\n    "severity": {quote(f.severity)},\n    "message": {quote(f.message)}\n  }}'
+        for f in findings) + "\n]\n"
 
 
 _GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}

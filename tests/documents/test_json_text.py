@@ -30,6 +30,7 @@ def test_locate_agrees_with_the_full_index(path):
     for pointer, span in jsontext.index(text).items():
         expected = span.key_start if span.key_start is not None else span.start
         assert jsontext.locate(text, split(pointer)) == expected, pointer
+        assert jsontext.locate(text, split(pointer), json.loads(text)) == expected, pointer
 
 
 def test_locate_falls_back_to_the_nearest_ancestor():
@@ -68,6 +69,7 @@ def test_locate_agrees_with_the_full_index_whatever_the_keys_values_and_spacing(
     for pointer, span in jsontext.index(text).items():
         expected = span.key_start if span.key_start is not None else span.start
         assert jsontext.locate(text, split(pointer)) == expected, pointer
+        assert jsontext.locate(text, split(pointer), data) == expected, pointer
 
 
 def _indexed(text: str, tokens: list[str]) -> int:
@@ -115,6 +117,44 @@ _SEARCH_TRAPS = [
 @pytest.mark.parametrize(("text", "tokens"), _SEARCH_TRAPS)
 def test_locate_finds_the_member_whatever_comes_before_it(text, tokens):
     assert jsontext.locate(text, tokens) == _indexed(text, tokens)
+    assert jsontext.locate(text, tokens, json.loads(text)) == _indexed(text, tokens)  # the text's data known
+
+
+# With the text's data known, a key is searched for without reading the text before it:
+# the texts where the first ``"key":`` is not this object's key, or is no key at all.
+_KNOWN_DATA_TRAPS = [
+    ('{"a": ":x", ": ": 1}', [": "]),  # the needle from a string's closing quote, then a colon
+    ('{"a": "b", ", ": {"c": 1}, "x": ", "}', [", ", "c"]),
+    ('{"a": [{"b": {"family": 0}}], "family": 2}', ["family"]),  # the key deep in an earlier member
+    ('{"a": [[{"family": 0}]], "family": 2}', ["family"]),
+    ('{"a": ["family", {"x": "family"}], "family": 2}', ["family"]),  # as values only: searched
+    ('{"a": {"b": 1}, "c": {"a": {"b": 2}}}', ["c", "a", "b"]),
+    ('{"a": "\\\\", "family": 2}', ["family"]),  # a backslash before it
+    ('{"family": 1, "b": "\\\\", "c": {"family": 2}}', ["c", "family"]),
+    ('{"list": [{"x": 1}, {"y": 2}]}', ["list", "1", "y"]),
+    ('{"list": [{"x": 1}, {"y": 2}]}', ["list", "01", "y"]),  # no such item: the list
+    ('{"list": [{"x": 1}]}', ["list", "-", "y"]),
+    ('{"list": [{"x": 1}]}', ["list", "\u0661", "x"]),  # a digit that is not ASCII: no item
+    (' {"a": {"b": 1}}', ["a", "b"]),  # space before the root
+]
+
+
+@pytest.mark.parametrize(("text", "tokens"), _KNOWN_DATA_TRAPS)
+def test_locate_with_the_data_finds_the_member_whatever_comes_before_it(text, tokens):
+    assert jsontext.locate(text, tokens, json.loads(text)) == _indexed(text, tokens)
+    assert jsontext.locate(text, tokens) == _indexed(text, tokens)
+
+
+def test_a_json_document_finds_its_members_through_its_data():
+    """A JSON document's positions read its data (a key after a bracketed member, found
+    without the text before it counted), and agree with the index."""
+    from meshify.injector.documents.document import JsonDocument
+
+    text = '{\n  "a": ["x", {"b": ": "}],\n  ": ": {"family": 1},\n  "family": 2\n}\n'
+    document = JsonDocument("t.json", text)
+    assert document.position("/family") == (4, 3)
+    assert document.position("/: /family") == (3, 10)
+    assert document.position("/a/1/b") == (2, 15)
 
 
 def test_a_finding_in_a_crlf_file_is_placed_on_its_line():
@@ -143,3 +183,4 @@ def test_locate_agrees_with_the_full_index_for_absent_members_and_escaped_keys(d
     for pointer in jsontext.index(text):
         for tokens in (split(pointer), [*split(pointer), absent]):
             assert jsontext.locate(text, tokens) == _indexed(text, tokens), tokens
+            assert jsontext.locate(text, tokens, json.loads(text)) == _indexed(text, tokens), tokens

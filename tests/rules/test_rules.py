@@ -150,6 +150,9 @@ CASES = [
     ("T205", [INJECTED], [(INJECTED, '"value": "8080"', '"value": "3001"')],
      "taskdefs/products-api.json:80:9: T205 error: AppPorts is '3001', but the listeners of node `products-v1` are "
      "'8080'\n"),
+    ("T205", [INJECTED], [(INJECTED, '"containerPort": 8080', '"containerPort": 8081')],  # the listener's port unexposed
+     "taskdefs/products-api.json:11:7: T205 error: listener port 8080 of node `products-v1` is exposed by no container: "
+     "expose it in the application's portMappings, or change the node's listener\n"),
     ("T206", [INJECTED], [(INJECTED, '"user": "1337"', '"user": "1000"')],
      "taskdefs/products-api.json:35:7: T206 error: Envoy container `envoy` runs as user '1000', not '1337' (envoy.user "
      "and the proxy's IgnoredUID): its own traffic would loop through the proxy\n"),
