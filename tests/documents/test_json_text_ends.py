@@ -59,6 +59,9 @@ def test_injects_patch_is_written_without_an_index_as_one_at_a_time_writes_it(na
     assert edited.text == _one_at_a_time(text, INJECT)
     assert json.loads(edited.text) == jsonpatch.apply_patch(json.loads(text), INJECT)
     assert edited.spans == jsontext.index(edited.text)  # what a later edit would use
+    given_data = jsontext.JsonText(text, json.loads(text))  # a document's data, not parsed again
+    given_data.apply_all(INJECT)
+    assert given_data.text == edited.text
 
 
 def test_the_generated_task_definition_gets_exactly_this_text():
@@ -116,6 +119,7 @@ def test_the_golden_patches_write_the_same_text(name, source, manifest):
     edited = jsontext.JsonText(document.text)
     edited.apply_all(patch)
     assert edited.text == _one_at_a_time(document.text, patch)
+    assert document.on_disk(edited.text) == document.render(patch)  # the document's own data given
 
 
 # Any JSON value and layout, and patches of adds at ends (of the text's containers, or
@@ -162,6 +166,9 @@ def test_any_patch_of_adds_writes_what_one_at_a_time_writes(data, layout, choice
     edited.apply_all(operations)
     assert edited.text == expected
     assert json.loads(edited.text) == current
+    given_data = jsontext.JsonText(text, json.loads(text))
+    given_data.apply_all(operations)
+    assert given_data.text == expected
 
 
 def test_a_line_an_earlier_add_moved_is_read_as_the_editor_then_reads_it():
