@@ -598,8 +598,12 @@ class JsonText:
         ``":"``): the most common among its members written on one line; ``": "`` when it
         has none."""
         if self._colon is None:
+            found = _member_colons(self.text)
+            if found and "\n" not in found[0] and found.count(found[0]) == len(found):  # one way (counted in C)
+                self._colon = found[0]
+                return found[0]
             counts: dict[str, int] = {}
-            for between in _member_colons(self.text):
+            for between in found:
                 if "\n" not in between:
                     counts[between] = counts.get(between, 0) + 1
             self._colon = max(counts, key=lambda colon: (counts[colon], colon == ": ")) if counts else ": "
@@ -962,12 +966,14 @@ class _Ends:
     """The containers of a text on a patch's paths, and where the patch inserts so far.
     What a container holds is asked of the text's data (parsed by the C decoder); where
     it is, of the text: the walk to it skips each member before it with the C scanner,
-    and only its own end is scanned."""
+    and only its own end is scanned (a short array's end by scanning each item, whose end
+    is then known: inject adds to an array and to its first item)."""
 
     def __init__(self, text: str, data: Any = _UNREAD) -> None:
         self.text = text
         self.data = _DECODER.decode(text) if data is _UNREAD else data
         self.starts: dict[str, int] = {"": _skip(text, 0)}
+        self.ends: dict[str, int] = {}
         self.containers: dict[str, _Container | None] = {}
         self.insertions: list[int] = []
 
@@ -988,10 +994,14 @@ class _Ends:
         if type(value) in (dict, list):
             text = self.text
             start = self._start(pointer, tokens)
-            if pointer:
-                _, end = _DECODER.scan_once(text, start)  # type: ignore[attr-defined]  # set in __init__
-            else:
+            if not pointer:
                 end = len(text.rstrip(" \t\n\r"))
+            elif pointer in self.ends:
+                end = self.ends[pointer]
+            elif type(value) is list and len(value) <= _ITEMS_WALKED:
+                end = self._items(pointer, start)
+            else:
+                _, end = _DECODER.scan_once(text, start)  # type: ignore[attr-defined]  # set in __init__
             close = end - 1
             first = _skip(text, start + 1)
             last_end = len(text[start:close].rstrip(" \t\n\r")) + start
@@ -1022,11 +1032,29 @@ class _Ends:
         self.starts[pointer] = position
         return position
 
+    def _items(self, pointer: str, start: int) -> int:
+        """The end of the array at ``pointer`` (opening at ``start``), each item's start
+        and end noted on the way."""
+        text, prefix, index = self.text, pointer + "/", 0
+        comma, scan = _COMMA.match, _DECODER.scan_once  # type: ignore[attr-defined]  # set in __init__
+        position = _skip(text, start + 1)
+        while text[position] != "]":
+            item = prefix + str(index)
+            self.starts[item] = position
+            _, end = scan(text, position)
+            self.ends[item] = end
+            position = comma(text, end).end()  # type: ignore[union-attr]  # matches the empty string too
+            index += 1
+        return position + 1
+
     def moved(self, offset: int) -> bool:
         """Whether an insertion so far lies on the line of ``offset`` before it (its
         indentation, as the text then reads, may differ from the text's)."""
         line_start = self.text.rfind("\n", 0, offset) + 1
         return any(line_start <= insertion < offset for insertion in self.insertions)
+
+_ITEMS_WALKED = 16  # an array of at most this many items on a patch's path is read item by item
+
 
 def _host(pointer: str, added: dict[str, _Added]) -> _Added | None:
     """The value added before that ``pointer`` lies inside, if any."""

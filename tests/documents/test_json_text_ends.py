@@ -179,3 +179,21 @@ def test_a_line_an_earlier_add_moved_is_read_as_the_editor_then_reads_it():
     edited.apply_all(operations)
     assert edited.text == _one_at_a_time(text, operations) == \
         '{\n  "a": [\n      1,\n  2,\n      3], "e": {\n        "k": 4\n      }\n}\n'
+
+
+@pytest.mark.parametrize("items", [0, 1, 15, 16, 17, 40])
+def test_an_array_read_item_by_item_or_scanned_whole_gives_the_same_text(items):
+    # Up to _ITEMS_WALKED items an array's end is found by scanning each item (the first
+    # item's end then known for an add inside it); beyond, by scanning the array.
+    task = {"family": "web", "containerDefinitions": [{"name": f"c{n}", "ports": [n, [n]], "env": {"k": "]"}}
+                                                      for n in range(items)], "cpu": "256"}
+    text = json.dumps(task, indent=2) + "\n"
+    operations = [{"op": "add", "path": "/containerDefinitions/-", "value": ENVOY}]
+    if items:
+        operations += [{"op": "add", "path": "/containerDefinitions/0/dependsOn", "value": [{"containerName": "envoy"}]},
+                       {"op": "add", "path": f"/containerDefinitions/{items - 1}/env/x", "value": "y"},
+                       {"op": "add", "path": "/containerDefinitions/0/ports/1/-", "value": 2}]
+    edited = jsontext.JsonText(text, json.loads(text))
+    assert edited._add_at_ends(operations) is True
+    assert edited.text == _one_at_a_time(text, operations)
+    assert json.loads(edited.text) == jsonpatch.apply_patch(json.loads(text), operations)
