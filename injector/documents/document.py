@@ -155,6 +155,9 @@ class JsonDocument(Document):
     def __init__(self, path: str, text: str) -> None:
         super().__init__(path, text)
         self.data = jsontext.loads(self.text, path)
+        # The text's data as parsed, kept for render (a subclass may replace ``data`` with
+        # what it reads the text as); nothing changes it in place.
+        self.parsed = self.data
         self._lines: jsontext.LineIndex | None = None
 
     def position(self, pointer: str) -> tuple[int, int]:
@@ -167,7 +170,7 @@ class JsonDocument(Document):
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:
             return self.source
-        edited = jsontext.JsonText(self.text)
+        edited = jsontext.JsonText(self.text, self.parsed)  # not parsed again
         edited.apply_all(patch)
         return self.on_disk(edited.text)
 

@@ -99,8 +99,10 @@ def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> 
     taken out again, from the last to the first, must leave the file's data, with no copy
     made of either; any other patch or format, or a text that does not undo so (an add
     that replaced a member), is checked forwards, against the patch applied to a copy."""
-    from meshify.injector.documents.document import JsonDocument
+    from meshify.injector.documents.document import BOM, JsonDocument
 
+    if type(document) is JsonDocument and _json_adds_verified(document, operations, text[1:] if text[:1] == BOM else text):
+        return
     written = Document.load(document.path, text)
     if type(written) is JsonDocument and _adds_undone(written.data, operations) and written.data == document.data:
         return  # a JSON text is parsed anew: its data is this check's own to take apart
@@ -110,6 +112,23 @@ def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> 
     apply_in_place(patched, operations)
     if Document.load(document.path, text).data != patched:
         raise RuntimeError(f"{document.path}: the rewritten text does not match the patch")
+
+
+def _json_adds_verified(document: Document, operations: list[dict[str, Any]], text: str) -> bool:
+    """The backwards check of a JSON file's adds, with the new text parsed as a JSON
+    document parses it (duplicate keys and NaN refused) but without loading it as a new
+    document: True when it passes; False for any failure, which the full check then
+    reports as it always did. A text that passes here loads as a JSON document (valid
+    JSON holds no bare placeholder, and its data, the file's container, says it starts
+    with a bracket) with this data: the full check would pass it too. Line endings do not
+    matter: a carriage return is JSON whitespace, and refused inside a string."""
+    from meshify.injector.documents.json_text import _STRICT_DECODER
+
+    try:
+        data = _STRICT_DECODER.decode(text)
+    except Exception:  # invalid, a duplicate key, NaN, too deep: the full check says which
+        return False
+    return _adds_undone(data, operations) and data == document.data
 
 
 def _adds_undone(data: Any, operations: list[dict[str, Any]]) -> bool:

@@ -59,6 +59,9 @@ def test_injects_patch_is_written_without_an_index_as_one_at_a_time_writes_it(na
     assert edited.text == _one_at_a_time(text, INJECT)
     assert json.loads(edited.text) == jsonpatch.apply_patch(json.loads(text), INJECT)
     assert edited.spans == jsontext.index(edited.text)  # what a later edit would use
+    given_data = jsontext.JsonText(text, json.loads(text))  # a document's data, not parsed again
+    given_data.apply_all(INJECT)
+    assert given_data.text == edited.text
 
 
 def test_the_generated_task_definition_gets_exactly_this_text():
@@ -116,6 +119,7 @@ def test_the_golden_patches_write_the_same_text(name, source, manifest):
     edited = jsontext.JsonText(document.text)
     edited.apply_all(patch)
     assert edited.text == _one_at_a_time(document.text, patch)
+    assert document.on_disk(edited.text) == document.render(patch)  # the document's own data given
 
 
 # Any JSON value and layout, and patches of adds at ends (of the text's containers, or
@@ -162,6 +166,9 @@ def test_any_patch_of_adds_writes_what_one_at_a_time_writes(data, layout, choice
     edited.apply_all(operations)
     assert edited.text == expected
     assert json.loads(edited.text) == current
+    given_data = jsontext.JsonText(text, json.loads(text))
+    given_data.apply_all(operations)
+    assert given_data.text == expected
 
 
 def test_a_line_an_earlier_add_moved_is_read_as_the_editor_then_reads_it():
@@ -172,3 +179,21 @@ def test_a_line_an_earlier_add_moved_is_read_as_the_editor_then_reads_it():
     edited.apply_all(operations)
     assert edited.text == _one_at_a_time(text, operations) == \
         '{\n  "a": [\n      1,\n  2,\n      3], "e": {\n        "k": 4\n      }\n}\n'
+
+
+@pytest.mark.parametrize("items", [0, 1, 15, 16, 17, 40])
+def test_an_array_read_item_by_item_or_scanned_whole_gives_the_same_text(items):
+    # Up to _ITEMS_WALKED items an array's end is found by scanning each item (the first
+    # item's end then known for an add inside it); beyond, by scanning the array.
+    task = {"family": "web", "containerDefinitions": [{"name": f"c{n}", "ports": [n, [n]], "env": {"k": "]"}}
+                                                      for n in range(items)], "cpu": "256"}
+    text = json.dumps(task, indent=2) + "\n"
+    operations = [{"op": "add", "path": "/containerDefinitions/-", "value": ENVOY}]
+    if items:
+        operations += [{"op": "add", "path": "/containerDefinitions/0/dependsOn", "value": [{"containerName": "envoy"}]},
+                       {"op": "add", "path": f"/containerDefinitions/{items - 1}/env/x", "value": "y"},
+                       {"op": "add", "path": "/containerDefinitions/0/ports/1/-", "value": 2}]
+    edited = jsontext.JsonText(text, json.loads(text))
+    assert edited._add_at_ends(operations) is True
+    assert edited.text == _one_at_a_time(text, operations)
+    assert json.loads(edited.text) == jsonpatch.apply_patch(json.loads(text), operations)

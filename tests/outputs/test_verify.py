@@ -79,3 +79,40 @@ def test_removals_and_other_formats_are_checked_forwards():
     _verify(yaml, PATCH[:2], yaml.render(PATCH[:2]))
     with pytest.raises(RuntimeError):
         _verify(yaml, PATCH[:2], yaml.render(PATCH[:1]))
+
+
+def test_a_json_files_adds_are_checked_without_loading_the_text_as_a_document(monkeypatch):
+    document = Document.load("td.json", TEXT)
+
+    def loaded(*args, **kwargs):
+        raise AssertionError("the new text was loaded as a document")
+
+    monkeypatch.setattr(Document, "load", loaded)
+    _verify(document, PATCH, RIGHT)
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_line_endings_and_a_byte_order_mark_are_checked_as_the_file_is_written(bom):
+    document = Document.load("td.json", bom + TEXT.replace("\n", "\r\n"))
+    written = document.render(PATCH)
+    assert written == bom + RIGHT.replace("\n", "\r\n")
+    _verify(document, PATCH, written)
+    with pytest.raises(RuntimeError, match="does not match the patch"):
+        _verify(document, PATCH, written.replace('"1337"', '"1338"'))
+    with pytest.raises(InputError, match="duplicate key"):
+        _verify(document, PATCH, written.replace('"user": "1337"', '"user": "1337", "user": "1337"'))
+
+
+@pytest.mark.parametrize(("text", "refusal"), [
+    (RIGHT.replace('"essential": true', '"essential": NaN'), InputError),  # not JSON
+    (RIGHT.replace('"name": "app"', '"name": ${app}'), RuntimeError),  # a bare placeholder: a template's text
+    (RIGHT + "}", InputError),  # a bracket too many
+    ("family: web\n", InputError),  # no longer JSON
+])
+def test_a_text_that_is_not_the_files_json_is_refused_as_the_full_check_refuses_it(text, refusal):
+    with pytest.raises(refusal) as refused:
+        _verify(Document.load("td.json", TEXT), PATCH, text)
+    with pytest.raises(refusal) as loaded:
+        Document.load("td.json", text).data  # what the full check meets  # noqa: B018
+        raise RuntimeError("td.json: the rewritten text does not match the patch")
+    assert str(refused.value) == str(loaded.value)
