@@ -3,9 +3,9 @@
 What: the Envoy container's environment has no ``APPMESH_RESOURCE_ARN``, or its value is
 not the ARN of the node or gateway that claims the task (mesh, name, region, account).
 The short form ``mesh/<mesh>/virtualNode/<node>`` (``mesh/<mesh>@<owner>/...`` for a
-shared mesh) is accepted, and so is the node's ARN in any region or account the mesh does not
-know (a template's mesh without a manifest: the stack's). ``APPMESH_VIRTUAL_NODE_NAME`` without it is a warning: it is
-the deprecated older name.
+shared mesh) is accepted, and so is the node's ARN in any region or account the mesh does
+not know (a template's mesh without a manifest: the stack's). ``APPMESH_VIRTUAL_NODE_NAME``
+without it is a warning: it is the deprecated older name.
 
 Why: Envoy asks App Mesh for the configuration of exactly this resource. A wrong ARN
 gives the task another node's routes, or none (Envoy never becomes healthy).
