@@ -73,8 +73,13 @@ def value_at(data: Any, pointer: str) -> Any:
 
 def unknown_at(data: Any, pointer: str) -> bool:
     """Whether the value at ``pointer``, or one of its containers, is an :class:`Unknown`."""
+    return unknown_along(data, split(pointer))
+
+
+def unknown_along(data: Any, tokens: list[str]) -> bool:
+    """:func:`unknown_at` of a pointer already split into ``tokens``."""
     node = data
-    for token in split(pointer):
+    for token in tokens:
         if isinstance(node, MARKED):
             return True
         if isinstance(node, dict) and token in node:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from meshify.injector.documents.pointer import split
-from meshify.injector.documents.unknown import DEFAULTED, MARKED, ResolvedStr, unknown_at
+from meshify.injector.documents.unknown import DEFAULTED, MARKED, ResolvedStr, unknown_along, unknown_at
 from meshify.injector.engine.contexts import FACTS, PolicyContext, TaskContext
 from meshify.injector.engine.registry import Finding, Rule, built_fix
 
@@ -153,21 +153,7 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
 
 def _writes_unknown(plan: _Plan, root: Any, operations: list[dict[str, Any]]) -> bool:
     """:func:`_overwrites_unknown` with each pointer's tokens split once per pointer (the plan's)."""
-    for operation in operations:
-        node = root
-        for token in plan.readers(operation["path"])[2]:
-            if isinstance(node, MARKED):
-                return True
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                node = None
-                break
-        if isinstance(node, MARKED):
-            return True
-    return False
+    return any(unknown_along(root, plan.readers(operation["path"])[2]) for operation in operations)
 
 
 def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, operations: list[dict[str, Any]],
