@@ -32,16 +32,14 @@ def check(context: PolicyContext):
     if iam.trust_principal(context.policy) is not None:
         return  # I304: nothing to check or add in a trust policy
     mesh, claimant = context.mesh, context.claimant
-    unknown = wiring.arn_unknown(mesh, claimant)
-    arns = wiring.claimant_arns(mesh, claimant, iam.resources(context.policy)) if unknown else [claimant.arn]
-    if any(iam.allows(context.policy, wiring.STREAM_ACTION, arn) for arn in arns):
+    if wiring.may_stream(context.policy, mesh, claimant):
         return
-    if unknown:  # no ARN to write: the stack's region and account are not in the files
+    if wiring.arn_unknown(mesh, claimant):  # no ARN to write: the stack's region and account are not in the files
         kind = "gateway" if claimant.kind == "virtualGateway" else "node"
         yield check.rule.finding(
-            f"the policy does not allow {wiring.STREAM_ACTION} on the ARN of {kind} `{claimant.name}` "
-            f"(mesh/{mesh.name}/{claimant.kind}/{claimant.name} in the stack's region and account): Envoy cannot "
-            "get its configuration", context.locate("/Statement"))
+            f"the policy does not allow {wiring.STREAM_ACTION} on the ARN of {kind} `{claimant.name}` (in the "
+            "region and account of the stack, which the files do not tell): Envoy cannot get its configuration",
+            context.locate("/Statement"))
         return
     yield check.rule.finding(
         f"the policy does not allow {wiring.STREAM_ACTION} on {claimant.arn}: Envoy cannot get its configuration",

@@ -30,7 +30,7 @@ from meshify.injector.inputs.reader import (
     say_skipped,
 )
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
-from meshify.injector.model import iam, wiring
+from meshify.injector.model import wiring
 from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.patches import Edit, Mode, preflight, say, task_definition_edit, task_definition_edits, write
 from meshify.injector.outputs.progress import progress
@@ -120,13 +120,12 @@ def policy_patch(mesh: Mesh, policy: PolicyFile, claimants: list[Node | Gateway]
             if found.severity == "error":
                 raise found.loc.error(f"cannot inject: {found.rule} {found.message}")
     for claimant in claimants:
-        if wiring.arn_unknown(mesh, claimant) and not any(
-                iam.allows(current, wiring.STREAM_ACTION, arn)
-                for arn in wiring.claimant_arns(mesh, claimant, iam.resources(current))):
+        if wiring.arn_unknown(mesh, claimant) and not wiring.may_stream(current, mesh, claimant):
             kind = "gateway" if claimant.kind == "virtualGateway" else "node"
-            raise InputError(f"cannot add the statement {kind} `{claimant.name}` needs: the files do not tell its "
-                             f"ARN's region and account; grant {wiring.STREAM_ACTION} in the template (Resource: !Ref "
-                             "the node's logical id), or give a manifest that names them", policy.document.path)
+            raise InputError(f"cannot add the statement that {kind} `{claimant.name}` needs: the files do not tell "
+                             f"its ARN's region and account; grant {wiring.STREAM_ACTION} where the role is defined "
+                             "(in a template: Resource: !Ref the node's logical id), or give a manifest that names them",
+                             policy.document.path)
         context = engine.PolicyContext(mesh, claimant, current, lambda pointer: Loc(policy.document, pointer))
         policy.patch += engine.fix(_rules("policy"), context, "policy", owns_all=True)
         current = context.policy

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from meshify.injector.model import iam
 from meshify.injector.model.mesh import Gateway, Mesh, Node
 
 HEALTH_CHECK = {
@@ -148,6 +149,14 @@ def claimant_arns(mesh: Mesh, claimant: Node | Gateway, seen: Iterable[str]) -> 
         if len(parts) == 6 and parts[0] == "arn" and parts[2] == "appmesh":
             arns.append(f"arn:{parts[1]}:appmesh:{mesh.region or parts[3]}:{mesh.owner or parts[4]}:{path}")
     return list(dict.fromkeys(arns))
+
+
+def may_stream(policy: dict[str, Any], mesh: Mesh, claimant: Node | Gateway) -> bool:
+    """Whether ``policy`` lets Envoy stream the claimant's configuration: on its ARN, or,
+    where the mesh does not know the ARN's region or account, on its ARN in any region and
+    account the policy names (I301; inject --policy)."""
+    seen = iam.resources(policy) if arn_unknown(mesh, claimant) else ()  # an index answers the known ARN
+    return any(iam.allows(policy, STREAM_ACTION, arn) for arn in claimant_arns(mesh, claimant, seen))
 
 
 # What IAM reads as a wildcard or a variable in a Resource ARN.

@@ -339,13 +339,13 @@ def test_a_statement_for_an_arn_the_files_cannot_tell_is_never_written(tmp_path)
     result = run_meshify("lint", "ledger.yaml", "--policy", "role.json", "--select", "I", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (1, (
         "role.json:1:27: I301 error: the policy does not allow appmesh:StreamAggregatedResources on the ARN of "
-        "node `ledger-node` (mesh/shop/virtualNode/ledger-node in the stack's region and account): Envoy cannot get "
+        "node `ledger-node` (in the region and account of the stack, which the files do not tell): Envoy cannot get "
         "its configuration\n"))
     result = run_meshify("inject", "ledger.yaml", "--policy", "role.json", "--in-place", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == (
-        "role.json: cannot add the statement node `ledger-node` needs: the files do not tell its ARN's region and "
-        "account; grant appmesh:StreamAggregatedResources in the template (Resource: !Ref the node's logical id), "
-        "or give a manifest that names them\n")
+        "role.json: cannot add the statement that node `ledger-node` needs: the files do not tell its ARN's region "
+        "and account; grant appmesh:StreamAggregatedResources where the role is defined (in a template: Resource: "
+        "!Ref the node's logical id), or give a manifest that names them\n")
     assert (tmp_path / "role.json").read_text() == empty
     assert (tmp_path / "ledger.yaml").read_bytes() == (CFN / "ledger.yaml").read_bytes()
