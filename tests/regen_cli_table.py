@@ -23,24 +23,35 @@ FLAG, VALUE, MULTIPLE = "flag", "value", "multiple"
 '''
 
 
-def defaults_typer_passes(command: str, argument: str, required: bool) -> dict[str, object]:
-    """What typer hands ``actions.<command>`` for the command alone (one argument if it needs one)."""
+def values_typer_passes(argv: list[str]) -> dict[str, object] | None:
+    """What typer hands ``actions.<argv[0]>`` for ``argv``; None when typer does not run it
+    (a usage error, help). Its output is left out."""
+    import contextlib
+    import io
+
     from meshify.injector import actions
     from meshify.injector.cli import main
 
-    seen: dict[str, object] = {}
+    seen: list[dict[str, object]] = []
 
     def capture(**values: object) -> int:
-        seen.update(values)
+        seen.append(values)
         return 0
 
-    original = getattr(actions, command)
-    setattr(actions, command, capture)
+    original = getattr(actions, argv[0])
+    setattr(actions, argv[0], capture)
     try:
-        status = main([command, "ARGUMENT"] if required else [command])
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            main(argv)
     finally:
-        setattr(actions, command, original)
-    assert status == 0 and seen, f"typer did not run {command}"
+        setattr(actions, argv[0], original)
+    return seen[0] if seen else None
+
+
+def defaults_typer_passes(command: str, argument: str, required: bool) -> dict[str, object]:
+    """What typer hands ``actions.<command>`` for the command alone (one argument if it needs one)."""
+    seen = values_typer_passes([command, "ARGUMENT"] if required else [command])
+    assert seen is not None, f"typer did not run {command}"
     if required:
         del seen[argument]
     return seen

@@ -13,7 +13,7 @@ from conftest import _build_the_click_command_once, run_meshify
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from meshify.injector import actions, cli_table, fast_cli
-from regen_cli_table import TABLE, render, table
+from regen_cli_table import TABLE, render, table, values_typer_passes
 
 
 def test_the_committed_table_is_the_typer_apps():
@@ -21,21 +21,8 @@ def test_the_committed_table_is_the_typer_apps():
 
 
 def typer_values(argv: list[str]) -> dict[str, object] | None:
-    """What typer hands the command's action for ``argv``; None if typer does not run it."""
-    from meshify.injector.cli import main
-
-    _build_the_click_command_once()
-    seen: list[dict[str, object]] = []
-
-    def capture(**values: object) -> int:
-        seen.append(values)
-        return 0
-
-    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()):
-        patch.setattr(actions, argv[0], capture)
-        main(argv)
-    return seen[0] if seen else None
+    _build_the_click_command_once()  # the tests' one build of each click command (conftest)
+    return values_typer_passes(argv)
 
 
 # Every spelling the commands know, spellings they do not, and values that look like options.
@@ -103,20 +90,24 @@ def test_shell_completion_goes_to_typer(monkeypatch):
     assert fast_cli.parse(["lint"]) is None
 
 
-def test_a_usage_error_found_after_parsing_reads_the_same_either_way(shop, monkeypatch):
+@pytest.mark.parametrize(("argv", "error"), [
+    (["lint", "--format", "xml"], "meshify: --format: 'xml' is not one of text, json, sarif, github\n"),
+    (["inject", "taskdefs/products-api.json", "--check", "--diff"],
+     "meshify: --diff and --check cannot be combined: choose one output mode\n"),
+])
+def test_a_usage_error_found_after_parsing_reads_the_same_either_way(shop, monkeypatch, argv, error):
     """The actions check what typer leaves them (--format's value, modes that exclude each
     other): one line and status 2, whoever parsed the command line."""
     from meshify.injector.cli import main as typer_main
 
+    assert fast_cli.parse(argv) is not None
     monkeypatch.chdir(shop)
-    for argv in (["lint", "--format", "xml"], ["inject", "taskdefs/products-api.json", "--check", "--diff"]):
-        assert fast_cli.parse(argv) is not None
-        through_typer = io.StringIO()
-        with contextlib.redirect_stderr(through_typer):
-            typer_status = typer_main(argv)
-        result = run_meshify(*argv, cwd=shop)
-        assert (result.returncode, result.stderr) == (typer_status, through_typer.getvalue()) == (2, result.stderr)
-        assert result.stderr.count("\n") == 1 and result.stderr.startswith("meshify: ")
+    through_typer = io.StringIO()
+    with contextlib.redirect_stderr(through_typer):
+        assert typer_main(argv) == 2
+    assert through_typer.getvalue() == error
+    result = run_meshify(*argv, cwd=shop)  # the console script's way: without typer
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", error)
 
 
 def test_a_bug_is_one_line_on_the_fast_path_too(monkeypatch, capsys):
