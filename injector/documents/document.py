@@ -763,8 +763,8 @@ def write_all_atomic(files: list[tuple[str, str]], written: Callable[[str], None
     """:func:`write_atomic` for each ``(path, text)`` in turn, ``written(path)`` called once
     each file is replaced and the replacement is on disk (its directory flushed), with the
     same guarantees (a file replaces its original only once its new bytes are on disk; mode,
-    owner and group kept; no temporary file left behind; a
-    failure names the user's file, and the files before it are written, those after it not).
+    owner and group kept; no temporary file left behind; a failure names the user's file,
+    and the files before it are written, those after it not).
     The durability work of a batch is overlapped: a group of new texts is written to
     temporary files and flushed together (``fsync`` in threads, so that the file system
     commits them in a few journal transactions instead of one per file), then each

@@ -1125,6 +1125,7 @@ class _Ends:
         line_start = self.text.rfind("\n", 0, offset) + 1
         return any(line_start <= insertion < offset for insertion in self.insertions)
 
+
 _ITEMS_WALKED = 16  # an array of at most this many items on a patch's path is read item by item
 
 
