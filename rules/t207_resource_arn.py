@@ -20,7 +20,9 @@ Passes:
 Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated variable): the
 manifest's ``arn`` when given; in a mesh shared with the task's account (``mesh.owner`` is
 another account), the consumer's form ``mesh/<mesh>@<owner>/virtualNode/<node>`` that AWS's
-cross-account walkthrough uses; else the node's ARN.
+cross-account walkthrough uses; else the node's ARN. Where the node is a resource of the same
+template or ``.tf``, the ARN is written as a reference to it (``!Ref`` of its logical id,
+``aws_appmesh_virtual_node.<name>.arn``): the stack's region and account decide it.
 """
 
 from meshify.injector.engine import TaskContext, rule
@@ -61,8 +63,10 @@ def check(context: TaskContext):
         if current[1] not in accepted_values(context) and not is_unknown(current[1]) \
                 and current[1] not in wiring.claimant_arns(context.mesh, context.claimant, [current[1]]):
             pointer = container_pointer(index, "environment", current[0], "value")
+            wanted_said = "the node's ARN in the stack's region and account (in a template: !Ref the node's logical " \
+                "id)" if wiring.arn_unknown(context.mesh, context.claimant) else value
             yield check.rule.finding(  # environment values are never printed: they may be secrets
-                f"APPMESH_RESOURCE_ARN is not the ARN of {context.resource_label}: set it to {value}",
+                f"APPMESH_RESOURCE_ARN is not the ARN of {context.resource_label}: set it to {wanted_said}",
                 context.locate(pointer),
                 fix=[{"op": "replace", "path": pointer, "value": value}])
         return

@@ -285,9 +285,13 @@ class TemplateSpelling(Spelling):
 
     def _references(self, value: Any) -> Any:
         """The Envoy's ``APPMESH_RESOURCE_ARN`` depends on the stack: ``!Ref`` the node
-        when it is in the same template rather than a literal ARN."""
+        when it is in the same template rather than a literal ARN (the variable added whole,
+        or its value replaced)."""
         if isinstance(value, list):
             return [self._references(item) for item in value]
+        if isinstance(value, str):
+            found = _NODE_ARN.match(value)
+            return {"Ref": self.node_ids[found.group(1)]} if found and found.group(1) in self.node_ids else value
         if not isinstance(value, dict):
             return value
         if value.get("Name") == "APPMESH_RESOURCE_ARN" and isinstance(value.get("Value"), str):
@@ -295,6 +299,11 @@ class TemplateSpelling(Spelling):
             if found and found.group(1) in self.node_ids:
                 return {**value, "Value": {"Ref": self.node_ids[found.group(1)]}}
         return {key: self._references(item) for key, item in value.items()}
+
+
+# An App Mesh ARN of a virtual node or gateway, in any region and account (an inserted or
+# replaced value that is one is the resource's ARN: ``!Ref`` of it when it is in the template).
+_NODE_ARN = re.compile(r"^arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:mesh/[^/]+/virtual(?:Node|Gateway)/([^/]+)$")
 
 
 class ResourceView(Document):

@@ -312,6 +312,26 @@ def test_a_literal_resource_arn_in_a_template_is_accepted_and_kept(tmp_path):
     assert changed and not [line for line in changed if "virtualNode" in line or "APPMESH_RESOURCE_ARN" in line]
 
 
+
+def test_a_wrong_literal_resource_arn_in_a_template_is_replaced_by_a_ref_of_the_node(tmp_path):
+    """A literal ARN naming the node in another mesh is wrong (T207); the template's mesh knows
+    no region or account, so the fix is ``!Ref`` of the node, as inject writes when it adds the
+    variable. It used to write ``arn:aws:appmesh:::mesh/...``, which no Envoy accepts, and the
+    message asked for it."""
+    template = (CFN / "ledger.yaml").read_text()
+    wrong = "arn:aws:appmesh:us-east-1:123456789012:mesh/oldmesh/virtualNode/ledger-node"
+    (tmp_path / "ledger.yaml").write_text(template.replace("Value: !Ref LedgerNode", f"Value: {wrong}"))
+    result = run_meshify("lint", "ledger.yaml", "--select", "T207", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, (
+        "ledger.yaml:76:15: T207 error: APPMESH_RESOURCE_ARN is not the ARN of node `ledger-node`: set it to the "
+        "node's ARN in the stack's region and account (in a template: !Ref the node's logical id)\n"))
+    assert run_meshify("inject", "ledger.yaml", "--in-place", cwd=tmp_path).returncode == 0
+    injected = (tmp_path / "ledger.yaml").read_text()
+    assert wrong not in injected and ":::" not in injected
+    assert injected.count("Value: !Ref LedgerNode") == 1
+    assert run_meshify("lint", "ledger.yaml", "--select", "T207", cwd=tmp_path).stdout == ""
+
+
 STREAM_ON_LEDGER = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
                     '"appmesh:StreamAggregatedResources", "Resource": '
                     '"arn:aws:appmesh:eu-west-1:111122223333:mesh/shop/virtualNode/ledger-node"}]}\n')
