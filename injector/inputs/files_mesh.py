@@ -3,10 +3,11 @@ definition", 2): the App Mesh resources of the files given, and task definitions
 what already wires them (their Envoy's ``APPMESH_RESOURCE_ARN`` or
 ``APPMESH_VIRTUAL_NODE_NAME`` naming a virtual node or gateway of those files).
 
-The mesh's name, region and account come from what the files write literally: an App Mesh
-ARN or ``mesh/NAME/...`` in a task definition, Terraform's ``aws_appmesh_mesh`` name and
-``provider "aws"`` region. What stays unknown is left empty; the Envoy image is then the
-public ECR one, which every region can pull.
+The mesh's name, region and account come from what the files write literally: Terraform's
+``aws_appmesh_mesh`` name and ``provider "aws"`` region first, then an App Mesh ARN or
+``mesh/NAME/...`` in a task definition (an account only from an ARN in the mesh's region).
+What stays unknown is left empty; the Envoy image is then the public ECR one, which every
+region can pull.
 """
 
 from __future__ import annotations
@@ -100,8 +101,11 @@ def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionF
     documents = [s.document for s in spec_files] + [t.document for t in task_files]
     tf_name, tf_region = _terraform_facts([getattr(d, "document", d) for d in documents])
     name = tf_name or next((w[2] for w in wired if w[2]), None) or ""
-    region = next((w[3] for w in wired if w[3]), None) or tf_region or ""
-    account = next((w[4] for w in wired if w[4]), None) or ""
+    # The provider's region is where the stack runs; an Envoy's literal ARN may be a stale copy
+    # from elsewhere, so its region yields to the provider's, and its account is taken only
+    # from an ARN in the mesh's region.
+    region = tf_region or next((w[3] for w in wired if w[3]), None) or ""
+    account = next((w[4] for w in wired if w[4] and w[3] == region), None) or ""
     if envoy_image is None and not region:
         from meshify.injector.inputs.mesh_from_files import public_envoy_image
 

@@ -609,6 +609,27 @@ def test_without_a_manifest_inject_wires_what_the_files_claim(nomanifest):
     assert run_meshify("inject", "main.tf", "--check", cwd=nomanifest).returncode == 0
 
 
+
+def test_a_stale_literal_arn_does_not_move_the_mesh_to_another_region(nomanifest):
+    """The provider says eu-west-1; an Envoy whose literal ARN names the node in another mesh,
+    region and account is T207, fixed by a reference to the node. That stale ARN used to make
+    the mesh's region us-east-1: T209 then called the right Envoy image wrong and inject
+    rewrote it to us-east-1's, and the task role was told the stale account's ARN."""
+    tf = nomanifest / "main.tf"
+    wrong = "arn:aws:appmesh:us-east-1:123456789012:mesh/old/virtualNode/cart"
+    text = tf.read_text()
+    assert text.count("value = aws_appmesh_virtual_node.cart.arn") == 1
+    tf.write_text(text.replace("value = aws_appmesh_virtual_node.cart.arn", f'value = "{wrong}"'))
+    result = run_meshify("lint", "main.tf", "--select", "T207,T209,T213", cwd=nomanifest)
+    assert (result.returncode, result.stdout) == (1, (
+        "main.tf:41:42: T207 error: APPMESH_RESOURCE_ARN is not the ARN of node `cart`: set it to the node's ARN in "
+        "the stack's region and account (in a template: !Ref the node's logical id)\n"))
+    result = run_meshify("inject", "main.tf", "--in-place", cwd=nomanifest)
+    assert result.returncode == 0
+    assert "123456789012" not in result.stderr
+    assert tf.read_bytes() == (TERRAFORM_GOLDEN / "nomanifest-main.tf").read_bytes()
+
+
 def test_without_a_manifest_or_app_mesh_resources_the_manifest_is_missing(nomanifest):
     result = run_meshify("lint", str(TERRAFORM / "ledger" / "templates" / "audit.json.tpl"), cwd=nomanifest)
     assert (result.returncode, result.stderr) == (
