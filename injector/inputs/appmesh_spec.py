@@ -146,11 +146,16 @@ def _listeners(items: Any, loc: Loc) -> list[Listener]:
         mapping = item.get("portMapping") if isinstance(item, dict) else None
         if isinstance(mapping, dict) and isinstance(mapping.get("port"), int):
             listeners.append(Listener(
-                port=mapping["port"], protocol=str(mapping.get("protocol")), loc=loc.child(index, "portMapping"),
+                port=mapping["port"], protocol=_protocol(mapping.get("protocol")), loc=loc.child(index, "portMapping"),
                 health_check=item.get("healthCheck"), outlier_detection=item.get("outlierDetection"),
                 tls=item.get("tls"), timeout=item.get("timeout"), connection_pool=item.get("connectionPool")))
     return listeners
 
+
+
+def _protocol(value: Any) -> str | None:
+    """A listener's protocol as written (a number or bool as its text); None when left out."""
+    return None if value is None else str(value)
 
 def _flat_headers(headers: Any) -> list[dict[str, Any]]:
     """API header matches ``{name, match: {exact}}`` in the manifest's flat form."""

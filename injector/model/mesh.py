@@ -103,7 +103,7 @@ class Listener(Plain):
     """A listener of a node, router or gateway: its port and protocol."""
 
     port: int
-    protocol: str
+    protocol: str | None  # None: the spec leaves it out (M106 says so)
     loc: Loc
     health_check: dict[str, Any] | None = None
     outlier_detection: dict[str, Any] | None = None
@@ -111,7 +111,7 @@ class Listener(Plain):
     timeout: dict[str, Any] | None = None
     connection_pool: dict[str, Any] | None = None
 
-    def __init__(self, port: int, protocol: str, loc: Loc, health_check: dict[str, Any] | None = None,
+    def __init__(self, port: int, protocol: str | None, loc: Loc, health_check: dict[str, Any] | None = None,
                  outlier_detection: dict[str, Any] | None = None, tls: dict[str, Any] | None = None,
                  timeout: dict[str, Any] | None = None, connection_pool: dict[str, Any] | None = None) -> None:
         self.port = port

@@ -96,8 +96,9 @@ def _worst(marks: list[tuple[str, str]]) -> str | None:
 # Labels
 
 
-def _listener(listener: Listener) -> str:
-    return f"listener {listener.port} {listener.protocol}"
+def _listener(listener: Listener, word: str = "listener") -> str:
+    # A spec may leave the protocol out (M106 says so): the picture shows what is written.
+    return " ".join(str(part) for part in (word, listener.port, listener.protocol) if part is not None)
 
 
 def _value_match(value: Any) -> str:
@@ -328,7 +329,7 @@ def before_graph(mesh: Mesh, fmt: str = "mermaid", findings: Sequence[Located] =
 def _connect_lines(service: ConnectService) -> list[str]:
     lines = [f"ECS service {service.name}"]
     lines += [f"client alias {_alias_text(service, a.dns_name)}" for a in service.aliases]
-    lines += [f"port {listener.port} {listener.protocol}" for listener in service.ports]
+    lines += [_listener(listener, "port") for listener in service.ports]
     lines += [f"task definition {family}" for family in service.families]
     if len(service.nodes) == 1:
         lines.append(f"was virtual node {service.nodes[0].name}")

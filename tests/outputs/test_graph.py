@@ -107,6 +107,21 @@ def test_spec_files_without_a_manifest_are_a_mesh_of_their_own(tmp_path: Path) -
     assert run_meshify("graph", cwd=tmp_path).returncode == 2  # nothing to draw: the manifest is missing
 
 
+
+def test_a_listener_without_a_protocol_is_drawn_with_its_port_alone(tmp_path: Path) -> None:
+    """M106 reports the missing protocol; the picture shows what the spec says (it printed
+    ``listener 80 None``, seen on the corpus's ComposeX missing_node_settings.yml)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "node.json").write_text(
+        '{"meshName": "m", "virtualNodeName": "a", "spec": {"listeners": [{"portMapping": {"port": 80}}]}}\n')
+    result = run_meshify("graph", "node.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '  vn_a["virtual node a<br/>listener 80"]\n' in result.stdout
+    result = run_meshify("graph", "--to", "service-connect", "node.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "<br/>port 80<br/>" in result.stdout and "None" not in result.stdout
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--format", "svg"], "meshify: --format: 'svg' is not one of mermaid, dot\n"),
     (["--to", "lattice"], "meshify: --to: 'lattice' is not one of app-mesh, service-connect\n"),
