@@ -40,7 +40,10 @@ def find_envoy(taskdef: dict[str, Any], container_name: str, gateway: bool = Fal
     if container_name in names:
         return names.index(container_name)
     for index, container in enumerate(containers):
-        if isinstance(container.get("image"), str) and ENVOY_IMAGE.search(container["image"]):
+        image = container.get("image")
+        # The literal first: every match holds it, and `in` costs a tenth of the search,
+        # which has no literal prefix to look for and is tried at every character.
+        if isinstance(image, str) and "aws-appmesh-envoy" in image and ENVOY_IMAGE.search(image):
             return index
     return None
 
