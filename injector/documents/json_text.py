@@ -14,7 +14,7 @@ import json
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, untyped
 from json.encoder import encode_basestring  # the C function where there is one
@@ -300,6 +300,24 @@ def _reject_constant(name: str) -> Any:
 # What ``json.loads(text, object_pairs_hook=..., parse_constant=...)`` builds for every call
 # (a decoder and its scanner: half the cost of parsing a task definition), built once.
 _STRICT_DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+# Its C scanner (set by JSONDecoder.__init__, not in the stubs): (text, index) -> (value, end).
+_SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = _STRICT_DECODER.scan_once  # type: ignore[attr-defined]
+
+
+def _decode(text: str) -> Any:
+    """``_STRICT_DECODER.decode(text)``, the same value or the same error. The common text
+    (a value from its first character, then nothing or JSON's whitespace: a final newline)
+    is read by the decoder's scanner alone, without ``decode``'s and ``raw_decode``'s Python
+    frames and their two whitespace matches; any other text, an error included, is handed
+    to ``decode`` again, so that every error is raised by ``decode`` itself."""
+    try:
+        data, end = _SCAN_ONCE(text, 0)
+    except Exception:  # leading whitespace (StopIteration), or any error: decode raises it
+        pass
+    else:
+        if end == len(text) or not text[end:].strip(" \t\n\r"):  # json.decoder.WHITESPACE's characters
+            return data
+    return _STRICT_DECODER.decode(text)  # outside the handler: no exception chained to its error
 
 
 class LineIndex:
@@ -367,7 +385,7 @@ def loads(text: str, path: str) -> Any:
     try:
         if text.startswith("\ufeff"):  # json.loads's own error for it
             return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
-        return _STRICT_DECODER.decode(text)
+        return _decode(text)
     except json.JSONDecodeError as error:
         raise InputError(f"invalid JSON: {error.msg}", path, error.lineno, error.colno) from None
     except RecursionError:  # a lower recursion limit than usual
