@@ -98,7 +98,11 @@ def real_path(path: str, directories: dict[str, str]) -> str:
     that is no symbolic link is its directory's real path (resolved once per batch, kept in
     ``directories``) and its name: one lstat instead of one per component of the path. What
     a batch keys its files by, so that a file given twice is handled once."""
-    directory, name = os.path.split(path)
+    slash = path.rfind("/")
+    if slash > 0 and path[slash - 1] != "/":  # "dir/name": os.path.split's answer, without its generality
+        directory, name = path[:slash], path[slash + 1:]
+    else:
+        directory, name = os.path.split(path)
     try:
         if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
             return os.path.realpath(path)
@@ -107,4 +111,5 @@ def real_path(path: str, directories: dict[str, str]) -> str:
     real = directories.get(directory)
     if real is None:
         real = directories[directory] = os.path.realpath(directory)
-    return os.path.join(real, name)
+    # os.path.join(real, name): name holds no "/", real is never empty
+    return real + name if real.endswith("/") else real + "/" + name

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 
 import pytest
 from conftest import run_meshify
 from golden_cases import SHOP
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from meshify.injector.commands.batch import real_path
 
 
@@ -55,3 +58,51 @@ def test_a_task_definition_given_twice_through_a_linked_folder_is_injected_once(
                         "./taskdefs/products-api.json", cwd=tmp_path)
     assert (twice.returncode, twice.stdout, twice.stderr) == (once.returncode, once.stdout, once.stderr)
     assert once.returncode == 1 and once.stdout.count("would change") + once.stderr.count("would change") == 1
+
+
+def _real_path_with_os_path(path: str, directories: dict[str, str]) -> str:
+    """real_path as it was written with os.path.split and os.path.join: the oracle of its
+    shorter spelling of both for the common path."""
+    directory, name = os.path.split(path)
+    try:
+        if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
+            return os.path.realpath(path)
+    except OSError:
+        return os.path.realpath(path)
+    real = directories.get(directory)
+    if real is None:
+        real = directories[directory] = os.path.realpath(directory)
+    return os.path.join(real, name)
+
+
+PIECES = ["real", "deep", "td.json", "other.json", "linked.json", "relative-link.json", "linked-dir", "missing",
+          ".", "..", "", "/", "//", "x.json"]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.booleans(), st.lists(st.sampled_from(PIECES), max_size=6), st.sampled_from(["", "/", "//"]))
+def test_the_same_answer_as_os_path_split_and_join(tree, absolute, pieces, end):
+    path = (f"{tree}/" if absolute else "") + "/".join(pieces) + end
+    mine: dict[str, str] = {}
+    theirs: dict[str, str] = {}
+    for _ in range(2):  # the directory met first, then remembered
+        assert real_path(path, mine) == _real_path_with_os_path(path, theirs)
+    assert mine == theirs
+
+
+@pytest.mark.parametrize("path", [
+    "/", "//", "///", "/td.json", "//td.json", "///td.json", "td.json", "/real//other.json", "deep/", "deep//",
+    "deep//td.json", "deep///td.json", ".", "..", "./", "a/b/..", "a/b/.", "a//b", "/..//x",
+])
+def test_the_same_answer_on_edges(tree, path):
+    for given_path in (path, f"{tree}{path}") if path.startswith("/") else (path, f"{tree}/real/{path}"):
+        mine: dict[str, str] = {}
+        theirs: dict[str, str] = {}
+        assert real_path(given_path, mine) == _real_path_with_os_path(given_path, theirs)
+        assert mine == theirs  # the same directory remembered, under the same key
+
+
+def test_a_file_in_the_root_directory(monkeypatch):
+    monkeypatch.setattr(os.path, "realpath", lambda path: "/" if path in ("/", "//x") else path)
+    monkeypatch.setattr(os, "lstat", lambda path: os.stat_result((stat.S_IFREG,) + (0,) * 9))
+    assert real_path("//x/td.json", {}) == "/td.json"  # os.path.join("/", "td.json")
