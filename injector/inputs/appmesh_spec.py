@@ -152,10 +152,10 @@ def _listeners(items: Any, loc: Loc) -> list[Listener]:
     return listeners
 
 
-
 def _protocol(value: Any) -> str | None:
     """A listener's protocol as written (a number or bool as its text); None when left out."""
     return None if value is None else str(value)
+
 
 def _flat_headers(headers: Any) -> list[dict[str, Any]]:
     """API header matches ``{name, match: {exact}}`` in the manifest's flat form."""
