@@ -20,7 +20,8 @@ Passes:
 Fix: ``meshify inject`` sets ``APPMESH_RESOURCE_ARN`` (replacing the deprecated variable): the
 manifest's ``arn`` when given; in a mesh shared with the task's account (``mesh.owner`` is
 another account), the consumer's form ``mesh/<mesh>@<owner>/virtualNode/<node>`` that AWS's
-cross-account walkthrough uses; else the node's ARN. Where the node is a resource of the same
+cross-account walkthrough uses; where the files tell no region or account (no manifest), the
+short form; else the node's ARN. Where the node is a resource of the same
 template or ``.tf``, the ARN is written as a reference to it (``!Ref`` of its logical id,
 ``aws_appmesh_virtual_node.<name>.arn``): the stack's region and account decide it.
 """

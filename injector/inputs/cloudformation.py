@@ -301,9 +301,9 @@ class TemplateSpelling(Spelling):
         return {key: self._references(item) for key, item in value.items()}
 
 
-# An App Mesh ARN of a virtual node or gateway, in any region and account (an inserted or
+# An App Mesh ARN of a virtual node or gateway, in any region and account, or its short form (an inserted or
 # replaced value that is one is the resource's ARN: ``!Ref`` of it when it is in the template).
-_NODE_ARN = re.compile(r"^arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:mesh/[^/]+/virtual(?:Node|Gateway)/([^/]+)$")
+_NODE_ARN = re.compile(r"^(?:arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:)?mesh/[^/]+/virtual(?:Node|Gateway)/([^/]+)$")
 
 
 class ResourceView(Document):

@@ -100,7 +100,8 @@ def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionF
     wired = [found for found in (wiring_of(t) for t in task_files) if found is not None]
     documents = [s.document for s in spec_files] + [t.document for t in task_files]
     tf_name, tf_region = _terraform_facts([getattr(d, "document", d) for d in documents])
-    name = tf_name or next((w[2] for w in wired if w[2]), None) or ""
+    name = tf_name or next((w[2] for w in wired if w[2]), None) \
+        or next((s.mesh_name for s in spec_files if s.mesh_name), None) or ""
     # The provider's region is where the stack runs; an Envoy's literal ARN may be a stale copy
     # from elsewhere, so its region yields to the provider's, and its account is taken only
     # from an ARN in the mesh's region.

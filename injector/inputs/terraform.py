@@ -132,7 +132,7 @@ class TerraformSpelling(Spelling):
         return value
 
 
-_APPMESH_ARN = re.compile(r"^arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:mesh/[^/]+/(virtualNode|virtualGateway)/([^/]+)$")
+_APPMESH_ARN = re.compile(r"^(?:arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:)?mesh/[^/]+/(virtualNode|virtualGateway)/([^/]+)$")
 
 
 def _proxy_block(proxy: dict[str, Any]) -> dict[str, Any]:

@@ -45,6 +45,10 @@ def resource_arn_value(mesh: Mesh, claimant: Node | Gateway) -> str:
     derived = claimant.arn == mesh.arn_of(claimant.kind, claimant.name)
     if derived and mesh.owner != mesh.account:
         return f"mesh/{mesh.name}@{mesh.owner}/{claimant.kind}/{claimant.name}"
+    if arn_unknown(mesh, claimant) and mesh.name:
+        # No region or account in the files: an ARN would lack them; the agent takes the short form
+        # (a template's or .tf's spelling writes a reference to the node instead).
+        return f"mesh/{mesh.name}/{claimant.kind}/{claimant.name}"
     return claimant.arn
 
 

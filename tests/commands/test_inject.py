@@ -134,3 +134,20 @@ def test_output_writes_the_injected_file_and_leaves_the_input(shop):
     assert (shop / "taskdefs/products-api.json").read_bytes() == before
     assert run_meshify("inject", "taskdefs/products-api.json", "taskdefs/prices-api.json", "--output", "o.json",
                        cwd=shop).returncode == 2
+
+
+def test_without_a_manifest_an_envoy_is_wired_by_the_short_form_of_its_node(tmp_path):
+    """A spec file and a task definition, no manifest, no region or account in the files:
+    the only ARN meshify could write lacks them (it wrote ``arn:aws:appmesh:us-east-1::mesh//virtualNode/a``,
+    the spec's meshName lost too). The Envoy agent takes ``mesh/<mesh>/virtualNode/<node>``."""
+    (tmp_path / ".git").mkdir()  # the repository root: no manifest above it
+    (tmp_path / "node.json").write_text(
+        '{"meshName": "m", "virtualNodeName": "a", "spec": {"listeners": [{"portMapping": {"port": 9090, '
+        '"protocol": "http"}}]}}\n')
+    (tmp_path / "api.json").write_text(json.dumps({"family": "api", "containerDefinitions": [
+        {"name": "app", "image": "api:1", "essential": True, "portMappings": [{"containerPort": 9090}]}]}) + "\n")
+    result = run_meshify("inject", "--node", "a", "--in-place", "node.json", "api.json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    envoy = json.loads((tmp_path / "api.json").read_text())["containerDefinitions"][1]
+    assert envoy["environment"][0] == {"name": "APPMESH_RESOURCE_ARN", "value": "mesh/m/virtualNode/a"}
+    assert run_meshify("lint", "node.json", "api.json", "--select", "T207", cwd=tmp_path).stdout == ""
