@@ -25,7 +25,7 @@ from meshify.injector.documents.pointer import join, resolve
 from meshify.injector.inputs.appmesh_spec import SpecFile
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.task_definition import Spelling, TaskDefinitionFile, _check_shape
-from meshify.injector.model.mesh import Loc
+from meshify.injector.model.mesh import NODE_ARN, Loc
 from meshify.injector.model.unknowns import is_intrinsic
 
 TASK_DEFINITION = "AWS::ECS::TaskDefinition"
@@ -289,21 +289,10 @@ class TemplateSpelling(Spelling):
         or its value replaced)."""
         if isinstance(value, list):
             return [self._references(item) for item in value]
-        if isinstance(value, str):
-            found = _NODE_ARN.match(value)
-            return {"Ref": self.node_ids[found.group(1)]} if found and found.group(1) in self.node_ids else value
-        if not isinstance(value, dict):
-            return value
-        if value.get("Name") == "APPMESH_RESOURCE_ARN" and isinstance(value.get("Value"), str):
-            found = re.search(r"/virtual(?:Node|Gateway)/([^/]+)$", value["Value"])
-            if found and found.group(1) in self.node_ids:
-                return {**value, "Value": {"Ref": self.node_ids[found.group(1)]}}
-        return {key: self._references(item) for key, item in value.items()}
-
-
-# An App Mesh ARN of a virtual node or gateway, in any region and account, or its short form (an inserted or
-# replaced value that is one is the resource's ARN: ``!Ref`` of it when it is in the template).
-_NODE_ARN = re.compile(r"^(?:arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:)?mesh/[^/]+/virtual(?:Node|Gateway)/([^/]+)$")
+        if isinstance(value, dict):
+            return {key: self._references(item) for key, item in value.items()}
+        found = NODE_ARN.match(value) if isinstance(value, str) else None
+        return {"Ref": self.node_ids[found.group(2)]} if found and found.group(2) in self.node_ids else value
 
 
 class ResourceView(Document):

@@ -26,7 +26,7 @@ from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.task_definition import Spelling, TaskDefinitionFile, _check_shape
-from meshify.injector.model.mesh import Loc
+from meshify.injector.model.mesh import NODE_ARN, Loc
 
 TASK_DEFINITION = "aws_ecs_task_definition"
 SERVICE = "aws_ecs_service"
@@ -123,16 +123,13 @@ class TerraformSpelling(Spelling):
         if isinstance(value, list):
             return [self._referenced(item) for item in value]
         if isinstance(value, str) and self.addresses:
-            match = _APPMESH_ARN.match(value)
+            match = NODE_ARN.match(value)
             address = self.addresses.get((match.group(1), match.group(2))) if match else None
             if address is not None:
                 from meshify.injector.documents.hcl_text import Reference
 
                 return Reference(f"{address}.arn", (*address.split("."), "arn"))
         return value
-
-
-_APPMESH_ARN = re.compile(r"^(?:arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:)?mesh/[^/]+/(virtualNode|virtualGateway)/([^/]+)$")
 
 
 def _proxy_block(proxy: dict[str, Any]) -> dict[str, Any]:

@@ -537,6 +537,12 @@ class Mesh(Plain):
 # Regions: partitions come from botocore's own table; Envoy registries from our data file.
 
 
+# A virtual node's or gateway's ARN in any region and account, or the short form the Envoy agent
+# takes (``mesh/<mesh>/virtualNode/<node>``): groups (kind, name). A value written into a file that
+# is one names the resource, so a template or .tf that holds the resource writes a reference instead.
+NODE_ARN = re.compile(r"^(?:arn:aws[a-z-]*:appmesh:[^:]*:[^:]*:)?mesh/[^/]+/(virtualNode|virtualGateway)/([^/]+)$")
+
+
 def partition_of(region: str) -> dict[str, Any]:
     """``{"partition": "aws-cn", "dnsSuffix": "amazonaws.com.cn", ...}`` for a region."""
     return dict(_partition_of(region))
