@@ -509,7 +509,9 @@ def plan(mesh: Mesh, namespace: str | None = None, ecs_services: list[EcsService
                     continue
                 seen_ports.add(listener.port)
                 suffix = "" if not service.ports else f"-{listener.port}"
-                service.ports.append(ServedPort(listener, port_name(f"{listener.protocol}-{listener.port}"),
+                # A spec may leave the protocol out (M106): the port is named by its number alone.
+                served_name = f"{listener.protocol or 'port'}-{listener.port}"
+                service.ports.append(ServedPort(listener, port_name(served_name),
                                                 port_name(discovery + suffix), timeouts=_listener_timeouts(listener)))
         services.append(service)
         for node in nodes:

@@ -68,3 +68,20 @@ def test_a_version_without_traffic_suggests_no_strategy():
 def test_a_small_canary_offers_no_linear_step():
     canary, _ = _canary({"v1": 99, "v2": 1})
     assert canary.describe() == "deploymentConfiguration.strategy CANARY (canaryPercent 1)"
+
+
+def test_a_listener_without_a_protocol_gets_a_port_name_of_its_number_alone():
+    """An App Mesh spec may leave a listener's protocol out (M106 says so; ComposeX's
+    negative-testing files do): its Service Connect port is named ``port-80``, not after
+    Python's None, and has no appProtocol."""
+    from meshify.injector.documents.document import Document
+    from meshify.injector.inputs.manifest import build
+    from meshify.injector.model.migration import plan
+
+    text = ("version: 1\nmesh: {name: m, region: eu-west-1, account: '111122223333'}\ncloudMap: {namespace: m.local}\n"
+            "nodes:\n  a:\n    listeners: [{port: 80, protocol: http}, {port: 81, protocol: tcp}]\n"
+            "    discovery: {cloudMap: {service: a}}\n")
+    mesh = build(Document.load("meshify.yaml", text))
+    mesh.nodes["a"].listeners[0].protocol = None  # as the spec reader builds a listener without one
+    ports = plan(mesh).services[0].ports
+    assert [(port.port_name, port.app_protocol) for port in ports] == [("port-80", None), ("tcp-81", None)]
