@@ -13,9 +13,9 @@ from conftest import run_meshify
 
 def _entries(directory) -> list[str]:
     """The manifests' entries (botocore's models read at start-up are kept too: file-...; and
-    the mesh rules' findings: mesh-findings-...)."""
+    the mesh rules' findings: mesh-findings-...; last-sweep says when old entries were removed)."""
     return sorted(name for _, _, names in os.walk(directory) for name in names
-                  if not name.startswith(("file-", "mesh-findings-")))
+                  if not name.startswith(("file-", "mesh-findings-")) and name != "last-sweep")
 
 
 def test_valid_manifest_is_remembered_and_changes_are_validated_again(shop, tmp_path, monkeypatch):
@@ -95,8 +95,7 @@ def test_a_damaged_cache_entry_is_ignored(shop, tmp_path, monkeypatch, damage):
     monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
     _with_typo(shop)
     first = run_meshify("lint", cwd=shop)
-    [entry] = [Path(root) / name for root, _, names in os.walk(cache) for name in names
-               if not name.startswith(("file-", "mesh-findings-"))]
+    [entry] = [Path(root) / name for root, _, names in os.walk(cache) for name in names if name in _entries(cache)]
     content = entry.read_bytes()
     entry.write_bytes({"truncated": content[:len(content) // 2], "garbage": b"\x00garbage" * 10, "empty": b""}[damage])
     again = run_meshify("lint", cwd=shop)
@@ -163,3 +162,77 @@ def test_the_cache_is_readable_by_its_owner_only(shop, tmp_path, monkeypatch):
     assert any(b"products-api" in path.read_bytes() for path in remembered)  # the YAML task definition's data
     assert {oct(Path(root).stat().st_mode & 0o777) for root, _, _ in os.walk(cache)} == {"0o700"}
     assert {oct(path.stat().st_mode & 0o777) for path in remembered} == {"0o600"}
+
+
+def _aged(path: Path, days: float) -> None:
+    import time
+
+    when = time.time() - days * 86400
+    os.utime(path, (when, when))
+
+
+def _put(cache: Path, entry: str, size: int, days: float) -> Path:
+    path = cache / entry[:2] / entry
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * size)
+    _aged(path, days)
+    return path
+
+
+def test_entries_unused_for_a_month_are_removed_once_a_day_when_the_cache_is_written(tmp_path, monkeypatch):
+    from meshify.injector import cache as on_disk
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
+    old = _put(cache, "aa" + "0" * 62, 10, days=31)
+    recent = _put(cache, "ab" + "0" * 62, 10, days=29)
+    leftover = _put(cache, "ac" + "0" * 62, 10, days=0.1)
+    leftover = leftover.rename(leftover.with_name(f".{leftover.name}.4242"))  # a temporary a killed run left
+    on_disk.store("ad" + "1" * 62, b"new")
+    assert not old.exists() and not leftover.exists()
+    assert recent.exists() and (cache / "ad" / ("ad" + "1" * 62)).read_bytes() == b"new"
+
+    # The next sweep is a day away: an entry that ages meanwhile stays until then.
+    _aged(recent, days=31)
+    on_disk.remember("ae" + "2" * 62)
+    assert recent.exists()
+    _aged(cache / "last-sweep", days=1.1)
+    on_disk.remember("ae" + "3" * 62)
+    assert not recent.exists() and (cache / "ae" / ("ae" + "3" * 62)).exists()
+
+
+def test_a_hit_keeps_an_entry_young(tmp_path, monkeypatch):
+    from meshify.injector import cache as on_disk
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
+    used = _put(cache, "aa" + "0" * 62, 3, days=40)
+    assert on_disk.load("aa" + "0" * 62) == b"xxx"
+    assert on_disk.has("aa" + "0" * 62)
+    on_disk.store("ab" + "1" * 62, b"new")
+    assert used.exists()
+
+
+def test_a_cache_over_its_size_bound_loses_its_oldest_entries_first(tmp_path, monkeypatch):
+    from meshify.injector import cache as on_disk
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
+    monkeypatch.setattr(on_disk, "MAX_BYTES", 100)
+    oldest = _put(cache, "aa" + "0" * 62, 40, days=3)
+    older = _put(cache, "ab" + "0" * 62, 40, days=2)
+    newer = _put(cache, "ac" + "0" * 62, 40, days=1)
+    on_disk.store("ad" + "1" * 62, b"y" * 10)
+    assert not oldest.exists()
+    assert older.exists() and newer.exists() and (cache / "ad" / ("ad" + "1" * 62)).exists()
+
+
+def test_a_sweep_that_cannot_remove_changes_nothing(tmp_path, monkeypatch):
+    from meshify.injector import cache as on_disk
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("MESHIFY_CACHE_DIR", str(cache))
+    old = _put(cache, "aa" + "0" * 62, 10, days=31)
+    monkeypatch.setattr(os, "unlink", lambda *args, **kwargs: (_ for _ in ()).throw(PermissionError("no")))
+    on_disk.store("ad" + "1" * 62, b"new")
+    assert old.exists() and (cache / "ad" / ("ad" + "1" * 62)).read_bytes() == b"new"
