@@ -17,9 +17,9 @@ from typing import Any
 
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.manifest import STAND_INS_NOTE
-from meshify.injector.inputs.mesh_from_files import UNKNOWN_MESH, mesh_from_files
+from meshify.injector.inputs.mesh_from_files import mesh_from_files
 from meshify.injector.inputs.reader import InputFile, expand_paths, read_walked, say_skipped
-from meshify.injector.model.mesh import Gateway, Listener, Mesh, Named, Node
+from meshify.injector.model.mesh import UNKNOWN_MESH, Gateway, Listener, Mesh, Named, Node
 
 # arn:PARTITION:SERVICE:REGION:ACCOUNT:... with both region and account written out
 _ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):")

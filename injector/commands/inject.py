@@ -31,7 +31,7 @@ from meshify.injector.inputs.reader import (
 )
 from meshify.injector.inputs.task_definition import TaskDefinitionFile, taskdef_from_document
 from meshify.injector.model import wiring
-from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
+from meshify.injector.model.mesh import UNKNOWN_MESH, Gateway, Loc, Mesh, Node
 from meshify.injector.outputs.patches import Edit, Mode, preflight, say, task_definition_edit, task_definition_edits, write
 from meshify.injector.outputs.progress import progress
 
@@ -106,7 +106,32 @@ def inject(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None = None,
     blocking = _unfixed_errors(unfixed, select, ignore)
     if blocking:
         raise blocking[0].loc.error(f"cannot inject: {blocking[0].rule} {blocking[0].message}")
+    if mesh.name == UNKNOWN_MESH and _names_unknown_mesh(source.document_patch(patch)):
+        # Only a reference inside a template can name it: this file would get a made-up name.
+        kind = "gateway" if claimant.kind == "virtualGateway" else "node"
+        raise source.loc("").error(
+            f"cannot inject {kind} `{claimant.name}`: the Envoy's APPMESH_RESOURCE_ARN names its mesh, whose name "
+            f"{_unknown_name_said(mesh.unknown_name_loc)}; give a manifest that names the mesh (meshify init --mesh NAME "
+            "--region REGION --account ACCOUNT)" + (", or wire the task definition in the template"
+                                                   if mesh.unknown_name_loc else ""))
     return Injection(source, claimant, patch)
+
+
+def _unknown_name_said(named_at: Loc | None) -> str:
+    if named_at is None or named_at.document is None:
+        return "the files do not give"
+    line, column = named_at.document.position(named_at.pointer)
+    return f"only the stack knows ({named_at.document.path}:{line}:{column})"
+
+
+def _names_unknown_mesh(value: Any) -> bool:
+    if isinstance(value, str):
+        return UNKNOWN_MESH in value
+    if isinstance(value, dict):
+        return any(_names_unknown_mesh(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_names_unknown_mesh(item) for item in value)
+    return False
 
 
 def policy_patch(mesh: Mesh, policy: PolicyFile, claimants: list[Node | Gateway]) -> None:

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import merge
-from meshify.injector.model.mesh import NOWHERE, EnvoySettings, Mesh, Named, envoy_images
+from meshify.injector.model.mesh import NOWHERE, UNKNOWN_MESH, EnvoySettings, Loc, Mesh, Named, envoy_images
 
 if TYPE_CHECKING:
     from meshify.injector.inputs.reader import InputFile
     from meshify.injector.inputs.task_definition import TaskDefinitionFile
 
-UNKNOWN_MESH = "(the mesh of the files)"
 _WIRED = re.compile(r"(?:^|/)virtual(?:Node|Gateway)/([^/$]+)$")
 
 
@@ -75,6 +74,9 @@ def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, 
                 envoy=EnvoySettings(image=envoy_image or public_envoy_image(), pinned=envoy_image is not None),
                 egress_filter=egress or "DROP_ALL")
     mesh.without_manifest = True
+    if name == UNKNOWN_MESH:
+        mesh.unknown_name_loc = next((Loc(m.document, f"{m.pointer}/MeshName") for f in files if f.template
+                                      for m in f.template.meshes), None)
     for found in files:
         for spec_file in found.spec_files:
             merge(mesh, spec_file)

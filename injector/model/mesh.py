@@ -427,6 +427,11 @@ class CloudMap(Plain):
         self.placeholders = [] if placeholders is FACTORY else placeholders
 
 
+# The name of a mesh the files describe without naming it (a template's ``!Ref`` of a
+# parameter without a default, a spec without meshName): never written into a file.
+UNKNOWN_MESH = "(the mesh of the files)"
+
+
 @dataclass(slots=True, eq=False, repr=False, init=False)
 class Mesh(Plain):
     """The whole mesh: its nodes, routers, services and gateways, by name."""
@@ -451,6 +456,9 @@ class Mesh(Plain):
     # Names only the deployment knows (a template's ``!Sub '${Env}-node'``), kept under a
     # stand-in: the rules that check a name exists or resolves skip them.
     unknown_names: set[str] = field(default_factory=set)
+    # Where the files name the mesh when only the deployment knows its name (a template's
+    # ``MeshName: !Ref MeshName``): no value outside that template can name it.
+    unknown_name_loc: Loc | None = None
     _claims: dict[str, list[Node | Gateway]] | None = field(default=None, repr=False, compare=False)
     # The mesh of the files' App Mesh resources, compared with a manifest (M119): the manifest's
     # resources as written, before the spec files given were merged into it (appmesh_api.api_specs).
@@ -463,7 +471,7 @@ class Mesh(Plain):
                  routers: dict[str, Router] = FACTORY, services: dict[str, Service] = FACTORY,
                  gateways: dict[str, Gateway] = FACTORY, from_files: bool = False, without_manifest: bool = False,
                  egress_filter_loc: Loc | None = None, unknown_names: set[str] = FACTORY,
-                 _claims: dict[str, list[Node | Gateway]] | None = None,
+                 unknown_name_loc: Loc | None = None, _claims: dict[str, list[Node | Gateway]] | None = None,
                  compared_with: dict[tuple[str, ...], Any] | None = None,
                  defined: set[tuple[str, ...]] | None = None) -> None:
         self.name = name
@@ -482,6 +490,7 @@ class Mesh(Plain):
         self.without_manifest = without_manifest
         self.egress_filter_loc = egress_filter_loc
         self.unknown_names = set() if unknown_names is FACTORY else unknown_names
+        self.unknown_name_loc = unknown_name_loc
         self._claims = _claims
         self.compared_with = compared_with
         self.defined = defined

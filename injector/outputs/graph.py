@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meshify.injector.engine.findings import Located
-from meshify.injector.model.mesh import GatewayRoute, Listener, Loc, Mesh, Route, Router
+from meshify.injector.model.mesh import UNKNOWN_MESH, GatewayRoute, Listener, Loc, Mesh, Route, Router
 from meshify.injector.model.service_connect_plan import ConnectService, plan
 
 FORMATS = ("mermaid", "dot")
@@ -204,7 +204,8 @@ class _Anchors:
 
 
 def _mesh_picture(mesh: Mesh) -> tuple[Picture, _Anchors, dict[str, Box]]:
-    picture = Picture(f"mesh {mesh.name}" if mesh.name else "mesh")
+    named = mesh.name and mesh.name != UNKNOWN_MESH
+    picture = Picture(f"mesh {mesh.name}" if named else "mesh")
     anchors = _Anchors()
     services: dict[str, Box] = {}
     routers: dict[str, Box] = {}
@@ -357,7 +358,8 @@ def after_graph(mesh: Mesh, fmt: str = "mermaid", namespace: str | None = None) 
     load balancer that replaces it, its gateway routes as edges; an alias no service can
     serve (an A/B split, a missing provider, a name outside the mesh) as a dashed box."""
     connect = plan(mesh, namespace)
-    picture = Picture(f"mesh {mesh.name} on ECS Service Connect" if mesh.name else "ECS Service Connect")
+    named = mesh.name and mesh.name != UNKNOWN_MESH
+    picture = Picture(f"mesh {mesh.name} on ECS Service Connect" if named else "ECS Service Connect")
     boxes = {service.name: picture.box("svc", service.name, _connect_lines(service), "ecs-service")
              for service in connect.services}
     picture.cluster = (f"namespace {connect.namespace}" if connect.namespace else "namespace (not set)",

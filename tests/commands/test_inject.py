@@ -151,3 +151,59 @@ def test_without_a_manifest_an_envoy_is_wired_by_the_short_form_of_its_node(tmp_
     envoy = json.loads((tmp_path / "api.json").read_text())["containerDefinitions"][1]
     assert envoy["environment"][0] == {"name": "APPMESH_RESOURCE_ARN", "value": "mesh/m/virtualNode/a"}
     assert run_meshify("lint", "node.json", "api.json", "--select", "T207", cwd=tmp_path).stdout == ""
+
+
+_STACK_OF_A_NAMELESS_MESH = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  MeshName:
+    Type: String
+Resources:
+  Mesh:
+    Type: AWS::AppMesh::Mesh
+    Properties:
+      MeshName: !Ref MeshName
+  NodeA:
+    Type: AWS::AppMesh::VirtualNode
+    Properties:
+      MeshName: !GetAtt Mesh.MeshName
+      VirtualNodeName: a
+      Spec:
+        Listeners:
+          - PortMapping: {Port: 80, Protocol: http}
+        ServiceDiscovery:
+          DNS: {Hostname: a.local}
+  TaskA:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: a
+      ContainerDefinitions:
+        - Name: app
+          Image: nginx
+          Essential: true
+          PortMappings:
+            - ContainerPort: 80
+"""
+
+
+def test_a_mesh_named_only_by_the_stack_is_referenced_in_its_template_and_refused_elsewhere(tmp_path):
+    """The template's mesh is named by a parameter without a default: its task definition's
+    Envoy gets ``!Ref NodeA``; a task definition file beside it cannot name the mesh, and was
+    given ``mesh/(the mesh of the files)/virtualNode/a``. Now that file is refused in one line
+    and left as it was; the template is still injected."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "stack.yaml").write_text(_STACK_OF_A_NAMELESS_MESH)
+    lone = json.dumps({"family": "b", "containerDefinitions": [
+        {"name": "app", "image": "nginx", "essential": True, "portMappings": [{"containerPort": 80}]}]}) + "\n"
+    (tmp_path / "b.json").write_text(lone)
+    result = run_meshify("inject", "--node", "a", "--in-place", "stack.yaml", "b.json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert (tmp_path / "b.json").read_text() == lone
+    [refusal] = [line for line in result.stderr.splitlines() if line.startswith("b.json")]
+    assert refusal == ("b.json:1:1: cannot inject node `a`: the Envoy's APPMESH_RESOURCE_ARN names its mesh, "
+                       "whose name only the stack knows (stack.yaml:9:7); give a manifest that names the mesh "
+                       "(meshify init --mesh NAME --region REGION --account ACCOUNT), or wire the task definition "
+                       "in the template")
+    assert "the mesh of the files" not in result.stdout + result.stderr
+    written = (tmp_path / "stack.yaml").read_text()
+    assert "Value: !Ref NodeA" in written and "the mesh of the files" not in written

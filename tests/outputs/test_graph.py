@@ -107,6 +107,24 @@ def test_spec_files_without_a_manifest_are_a_mesh_of_their_own(tmp_path: Path) -
     assert run_meshify("graph", cwd=tmp_path).returncode == 2  # nothing to draw: the manifest is missing
 
 
+def test_a_mesh_the_files_do_not_name_is_titled_without_a_name(tmp_path: Path) -> None:
+    """A spec without meshName, a template whose mesh is named by a parameter without a
+    default: the title said ``mesh (the mesh of the files)``, meshify's placeholder."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "node.json").write_text('{"virtualNodeName": "a", "spec": {"listeners": [{"portMapping": '
+                                        '{"port": 80, "protocol": "http"}}]}}\n')
+    (tmp_path / "stack.yaml").write_text(
+        "Parameters:\n  MeshName: {Type: String}\nResources:\n  Mesh:\n    Type: AWS::AppMesh::Mesh\n"
+        "    Properties:\n      MeshName: !Ref MeshName\n")
+    for files in (["node.json"], ["stack.yaml"]):
+        result = run_meshify("graph", *files, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith('---\ntitle: "mesh"\n---\n'), result.stdout
+        result = run_meshify("graph", "--to", "service-connect", "--format", "dot", *files, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith('digraph "ECS Service Connect" {'), result.stdout
+
+
 
 def test_a_listener_without_a_protocol_is_drawn_with_its_port_alone(tmp_path: Path) -> None:
     """M106 reports the missing protocol; the picture shows what the spec says (it printed
