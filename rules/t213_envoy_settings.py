@@ -3,7 +3,8 @@
 What: an existing Envoy container runs another image than the manifest's (its
 ``envoy.image``, or the App Mesh image at the tag meshify currently pins), or lacks a
 setting the manifest asks for: ``memoryReservation``, the ``nofile`` ulimit,
-``ENVOY_LOG_LEVEL``, ``ENABLE_ENVOY_XRAY_TRACING``.
+``ENVOY_LOG_LEVEL``, ``ENABLE_ENVOY_XRAY_TRACING``. Without a manifest, only an image
+chosen in the configuration (``envoy-image``) is insisted on.
 
 Why: the manifest is where the team decides how Envoy runs; a task definition that
 drifted from it (an old image tag after an upgrade, a missing X-Ray flag) behaves
@@ -41,8 +42,9 @@ def check(context: TaskContext):
     name = container["name"]
     if settings.pinned and container.get("image") != settings.image and not is_unknown(container.get("image")):
         pointer = container_pointer(index, "image")
+        chosen_by = "the configured" if context.mesh.without_manifest else "the manifest's"
         yield check.rule.finding(
-            f"Envoy container `{name}` runs {container.get('image')!r}, the manifest's Envoy image is "
+            f"Envoy container `{name}` runs {container.get('image')!r}, {chosen_by} Envoy image is "
             f"{settings.image!r}", context.locate(pointer), fix=[{"op": "add", "path": pointer, "value": settings.image}])
     if settings.memory_reservation is not None and container.get("memoryReservation") != settings.memory_reservation:
         pointer = container_pointer(index, "memoryReservation")

@@ -301,7 +301,8 @@ def mesh_from_compose(composes: Sequence[ComposeFile], spec_files: Sequence[Spec
                          "give --manifest PATH")
     table = envoy_images()
     mesh = Mesh(name=composes[0].mesh_name, region=region or "", account="", owner="", loc=NOWHERE,
-                envoy=EnvoySettings(image=envoy_image or f"{table['publicMirror']}:{table['defaultTag']}"))
+                envoy=EnvoySettings(image=envoy_image or f"{table['publicMirror']}:{table['defaultTag']}",
+                                    pinned=envoy_image is not None))  # no manifest: only a configured image is insisted on
     mesh.without_manifest = True
     for spec_file in spec_files:
         merge(mesh, spec_file)

@@ -107,6 +107,7 @@ def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionF
     # from an ARN in the mesh's region.
     region = tf_region or next((w[3] for w in wired if w[3]), None) or ""
     account = next((w[4] for w in wired if w[4] and w[3] == region), None) or ""
+    pinned = envoy_image is not None  # no manifest: only a configured image is insisted on (T213)
     if envoy_image is None and not region:
         from meshify.injector.inputs.mesh_from_files import public_envoy_image
 
@@ -116,7 +117,7 @@ def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionF
 
         envoy_image = default_envoy_image(region)
     mesh = Mesh(name=name, region=region or "us-east-1", account=account, owner=account, loc=NOWHERE,
-                envoy=EnvoySettings(image=envoy_image))
+                envoy=EnvoySettings(image=envoy_image, pinned=pinned))
     mesh.without_manifest = True
     mesh.from_files = True  # no manifest: task definitions are claimed by their wiring
     for spec_file in spec_files:

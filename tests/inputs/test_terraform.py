@@ -648,3 +648,26 @@ def test_uninject_gives_back_the_terraform_inject_changed(fixture, tmp_path):
     assert run_meshify("uninject", tf, "--in-place", cwd=work).returncode == 0
     for original in sorted(path for path in (TERRAFORM / fixture).rglob("*") if path.is_file()):
         assert (work / original.relative_to(TERRAFORM / fixture)).read_bytes() == original.read_bytes(), original.name
+
+
+def test_without_a_manifest_only_a_configured_envoy_image_is_insisted_on(nomanifest):
+    """T213 said "the manifest's Envoy image is ..." of a Terraform mesh without a manifest,
+    and inject rewrote a working Envoy image to meshify's default: with no manifest, only
+    ``envoy-image`` in the configuration chooses an image (as for a template's mesh).
+    An Envoy too old to be served is still T209's."""
+    tf = nomanifest / "main.tf"
+    tf.write_text(tf.read_text().replace("aws-appmesh-envoy:v1.39.1.0-prod", "aws-appmesh-envoy:v1.29.6.0-prod"))
+    before = tf.read_bytes()
+    result = run_meshify("lint", "main.tf", "--select", "T209,T213", cwd=nomanifest)
+    assert (result.returncode, result.stdout) == (0, "")
+    diff = run_meshify("inject", "main.tf", "--diff", cwd=nomanifest).stdout
+    assert "+      image     = " not in diff and "v1.29.6.0-prod" not in "".join(
+        line for line in diff.splitlines() if line.startswith("-"))
+    (nomanifest / "meshify.toml").write_text(
+        'envoy-image = "840364872350.dkr.ecr.eu-west-1.amazonaws.com/aws-appmesh-envoy:v1.39.1.0-prod"\n')
+    result = run_meshify("lint", "main.tf", "--select", "T213", cwd=nomanifest)
+    assert (result.returncode, result.stdout) == (0, (  # a warning: lint fails on errors by default
+        "main.tf:37:7: T213 warning: Envoy container `envoy` runs "
+        "'840364872350.dkr.ecr.eu-west-1.amazonaws.com/aws-appmesh-envoy:v1.29.6.0-prod', the configured Envoy image "
+        "is '840364872350.dkr.ecr.eu-west-1.amazonaws.com/aws-appmesh-envoy:v1.39.1.0-prod'\n"))
+    assert tf.read_bytes() == before
