@@ -363,7 +363,7 @@ def build_report(context: engine.MigrationContext, findings: list[engine.Finding
                      for node, ecs in s.versions]
     from meshify.injector.outputs.graph import after_graph, before_graph
 
-    pictures = (before_graph(context.mesh), after_graph(context.mesh, namespace=context.plan.namespace_shown))
+    pictures = (before_graph(context.mesh), after_graph(context.mesh, current=context.plan))
     return MigrationReport(context.mesh.name, context.plan.namespace_shown, _features(context, findings, reported), services,
                            located, _steps(context, migrations, given_namespace), pictures)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meshify.injector.model.ecs_service import EcsService
-from meshify.injector.model.mesh import ROUTE_KINDS, Listener, Loc, Mesh, Node, Route, Router, Target
+from meshify.injector.model.mesh import ROUTE_KINDS, UNKNOWN_MESH, Listener, Loc, Mesh, Node, Route, Router, Target
 
 # Service Connect's fixed behaviour (ECS Developer Guide, "Service Connect components").
 FIXED_RETRIES = "2 retries, each on another task"
@@ -541,13 +541,13 @@ def _uses_tls(service: PlannedService) -> bool:
 
 def _namespace(mesh: Mesh) -> tuple[Any, str | None]:
     """The manifest's namespace, else the first node's Cloud Map namespace (and that node),
-    else the mesh's name."""
+    else the mesh's name (None when the files do not name the mesh)."""
     if mesh.cloud_map.namespace:
         return mesh.cloud_map.namespace, None
     for node in mesh.nodes.values():
         if node.discovery and node.discovery.namespace:
             return node.discovery.namespace, node.name
-    return mesh.name, None
+    return (mesh.name if mesh.name and mesh.name != UNKNOWN_MESH else None), None
 
 
 def _port_for(service: PlannedService, port: int | None) -> ServedPort | None:

@@ -5,10 +5,11 @@ on the edge), virtual services, routers with each route's match and weights as
 percentages, nodes with their listeners and the task definition families that run them,
 and each node's backends as dashed edges. Lint findings can be laid over it: the element a
 finding points at is coloured and carries the rule id. :func:`after_graph` draws the same
-mesh as ECS Service Connect would run it (``model/service_connect.py``): one ECS service
-per node or per group of versions, its client aliases, its namespace.
+mesh as ECS Service Connect would run it, from the plan ``meshify migrate`` carries out
+(``model/migration.py``): one ECS service per node or per group of versions, its client
+aliases, its namespace.
 
-Both are deterministic (elements sorted by name, routes by priority), so a picture can
+Both are deterministic (elements sorted by name or in the plan's order, routes by priority), so a picture can
 live in a repository and be diffed. Both first build a :class:`Picture` (boxes, arrows,
 one optional cluster), which the two writers render.
 """
@@ -20,11 +21,13 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meshify.injector.engine.findings import Located
 from meshify.injector.model.mesh import UNKNOWN_MESH, GatewayRoute, Listener, Loc, Mesh, Route, Router
-from meshify.injector.model.service_connect_plan import ConnectService, plan
+
+if TYPE_CHECKING:
+    from meshify.injector.model.migration import MigrationPlan, PlannedService, ServedPort
 
 FORMATS = ("mermaid", "dot")
 MISSING = "(not in the inputs)"
@@ -327,67 +330,100 @@ def before_graph(mesh: Mesh, fmt: str = "mermaid", findings: Sequence[Located] =
 # The Service Connect picture
 
 
-def _connect_lines(service: ConnectService) -> list[str]:
+def _connect_lines(current: MigrationPlan, service: PlannedService) -> list[str]:
     lines = [f"ECS service {service.name}"]
-    lines += [f"client alias {_alias_text(service, a.dns_name)}" for a in service.aliases]
-    lines += [_listener(listener, "port") for listener in service.ports]
-    lines += [f"task definition {family}" for family in service.families]
+    split = {router.name for router, _ in current.ab_routes}
+    for port in service.ports:
+        if port.alias is not None:
+            virtual = current.mesh.services.get(port.alias)
+            lost = " (its A/B split is lost: R602)" if virtual is not None and virtual.router in split else ""
+            lines.append(f"client alias {_alias_text(port)}{lost}")
+    lines += [_listener(port.listener, "port") for port in service.ports]
+    lines += [f"task definition {family}" for family in dict.fromkeys(service.families)]
     if len(service.nodes) == 1:
         lines.append(f"was virtual node {service.nodes[0].name}")
     else:
-        versions = [f"{n.name}{_share(service.weights.get(n.name))}" for n in service.nodes]
+        shares = dict(service.canaries[0].shares) if service.canaries else {}
+        versions = [f"{n.name}{_share(shares.get(n.name))}" for n in service.nodes]
         lines.append(f"was virtual nodes {', '.join(versions)}")
     return lines
 
 
-def _alias_text(service: ConnectService | None, dns_name: str) -> str:
-    alias = next((a for a in service.aliases if a.dns_name == dns_name), None) if service else None
-    return dns_name if alias is None or alias.port is None else f"{dns_name}:{alias.port}"
+def _alias_text(port: ServedPort | None, dns_name: str | None = None) -> str:
+    if port is None or port.alias is None:
+        return dns_name or ""
+    return port.alias if port.alias_port is None else f"{port.alias}:{port.alias_port}"
 
 
 def _share(percent: float | None) -> str:
     return "" if percent is None else " " + f"{percent:.1f}".rstrip("0").rstrip(".") + "%"
 
 
-def after_graph(mesh: Mesh, fmt: str = "mermaid", namespace: str | None = None) -> str:
-    """The Service Connect picture of ``mesh`` as ``fmt`` (``mermaid`` or ``dot``): one ECS
-    service per node or per group of versions of one service (``model.service_connect``),
-    with its client aliases (the virtual service names callers use), ports and task
-    definition families, inside its namespace (``namespace``, else the mesh's Cloud Map
-    namespace); callers' dashed edges to the alias they call; each virtual gateway as the
-    load balancer that replaces it, its gateway routes as edges; an alias no service can
-    serve (an A/B split, a missing provider, a name outside the mesh) as a dashed box."""
-    connect = plan(mesh, namespace)
+def _unserved_reason(mesh: Mesh, dns_name: str) -> str:
+    """Why no ECS service port gets ``dns_name`` as its client alias."""
+    virtual = mesh.services.get(dns_name)
+    if virtual is None:
+        return "not a virtual service of the mesh"
+    if virtual.node is not None:
+        provider = mesh.nodes.get(virtual.node)
+        if provider is None:
+            return f"its node {virtual.node} is not in the mesh"
+        return f"its node {virtual.node} has no listener"
+    router = mesh.routers.get(virtual.router or "")
+    if router is None:
+        return f"its router {virtual.router} is not in the mesh"
+    return "its router sends traffic to no node of the mesh"
+
+
+def after_graph(mesh: Mesh, fmt: str = "mermaid", namespace: str | None = None,
+                current: MigrationPlan | None = None) -> str:
+    """The Service Connect picture of ``mesh`` as ``fmt`` (``mermaid`` or ``dot``): the ECS
+    services ``meshify migrate`` plans (``model.migration.plan``: one per node or per group
+    of versions of one service), with their client aliases (the virtual service names
+    callers use), ports and task definition families, inside the namespace (``namespace``,
+    else the one the mesh's Cloud Map discovery names); callers' dashed edges to the alias
+    they call; each virtual gateway as the load balancer that replaces it, its gateway
+    routes as edges; an alias no service can serve (a missing provider, a name outside the
+    mesh) as a dashed box. ``current``: the plan ``migrate`` already made (with the ECS
+    service definitions and stand-in names it was given), so that its report and its
+    picture agree."""
+    if current is None:
+        from meshify.injector.model.migration import plan
+
+        current = plan(mesh, namespace)
     named = mesh.name and mesh.name != UNKNOWN_MESH
     picture = Picture(f"mesh {mesh.name} on ECS Service Connect" if named else "ECS Service Connect")
-    boxes = {service.name: picture.box("svc", service.name, _connect_lines(service), "ecs-service")
-             for service in connect.services}
-    picture.cluster = (f"namespace {connect.namespace}" if connect.namespace else "namespace (not set)",
-                       list(boxes.values()))
+    boxes = [picture.box("svc", service.name, _connect_lines(current, service), "ecs-service")
+             for service in current.services]
+    box_of = {id(service): box for service, box in zip(current.services, boxes, strict=True)}
+    picture.cluster = (f"namespace {current.namespace_shown}" if current.namespace is not None
+                       else "namespace (not set)", boxes)
     unserved: dict[str, Box] = {}
 
     def serving(dns_name: str) -> Box:
-        service = connect.serving(dns_name)
-        if service is not None:
-            return boxes[service.name]
+        owner = current.alias_owner(dns_name)
+        if owner is not None:
+            return box_of[id(owner[0])]
         if dns_name not in unserved:
-            why = connect.unserved.get(dns_name, "not a virtual service of the mesh")
+            why = _unserved_reason(mesh, dns_name)
             unserved[dns_name] = picture.box("alias", dns_name, [f"alias {dns_name}", f"no service: {why}"],
                                              "service", missing=True)
         return unserved[dns_name]
 
-    for dns_name in sorted(connect.unserved):
-        serving(dns_name)
+    for dns_name in sorted(mesh.services):
+        if current.alias_owner(dns_name) is None:
+            serving(dns_name)
     for name in sorted(mesh.gateways):
         gateway = mesh.gateways[name]
         front = picture.box("lb", name, [f"load balancer (was virtual gateway {name})",
                                          *map(_listener, gateway.listeners)], "load-balancer")
         for gateway_route in _ordered_routes(gateway.routes):
             picture.arrow(front, serving(gateway_route.service), _route_label(gateway_route.name, gateway_route.match))
-    for service in connect.services:
-        for dns_name in service.calls:
-            picture.arrow(boxes[service.name], serving(dns_name), _alias_text(connect.serving(dns_name), dns_name),
-                          dashed=True)
+    for service in current.services:
+        for dns_name in sorted({backend.name for node in service.nodes for backend in node.backends}):
+            owner = current.alias_owner(dns_name)
+            picture.arrow(box_of[id(service)], serving(dns_name),
+                          _alias_text(owner[1] if owner else None, dns_name), dashed=True)
     return render(picture, fmt)
 
 

@@ -189,6 +189,63 @@ def test_after_graph_shows_services_aliases_and_namespace() -> None:
     assert after_graph(mesh, "dot") == golden_graph("shop-service-connect", "dot").read_text()
 
 
+AB_SPLIT = """\
+version: 1
+mesh: {name: ab, region: eu-west-1, account: "111122223333"}
+cloudMap: {namespace: ab.local}
+nodes:
+  blue: {listeners: [{port: 80, protocol: http}], discovery: {cloudMap: {service: blue}}}
+  green: {listeners: [{port: 80, protocol: http}], discovery: {cloudMap: {service: green}}}
+  caller: {backends: [colour.ab.local, ghost.ab.local]}
+routers:
+  colour-router:
+    listeners: [{port: 80, protocol: http}]
+    routes:
+      - name: split
+        protocol: http
+        match: {prefix: /}
+        targets: [{node: blue, weight: 60}, {node: green, weight: 40}]
+services:
+  colour.ab.local: {router: colour-router}
+  ghost.ab.local: {node: nobody}
+"""
+
+
+def test_after_graph_draws_what_migrate_plans_for_an_ab_split_and_a_missing_provider(tmp_path: Path) -> None:
+    """The picture is migrate's plan: the A/B split's alias goes to its main target (R602
+    says the split is lost), and only a name no service can serve is a dashed box."""
+    (tmp_path / "meshify.yaml").write_text(AB_SPLIT)
+    picture = after_graph(load_manifest(str(tmp_path / "meshify.yaml")), "mermaid", namespace="parallel.local")
+    assert picture == (
+        '---\ntitle: "mesh ab on ECS Service Connect"\n---\nflowchart LR\n'
+        '  subgraph cluster["namespace parallel.local"]\n'
+        '    svc_blue["ECS service blue<br/>client alias colour.ab.local:80 (its A/B split is lost: R602)<br/>'
+        'port 80 http<br/>was virtual node blue"]\n'
+        '    svc_green["ECS service green<br/>port 80 http<br/>was virtual node green"]\n'
+        '    svc_caller["ECS service caller<br/>was virtual node caller"]\n'
+        '  end\n'
+        '  alias_ghost_ab_local(["alias ghost.ab.local<br/>no service: its node nobody is not in the mesh"])\n'
+        '  svc_caller -.->|"colour.ab.local:80"| svc_blue\n'
+        '  svc_caller -.->|"ghost.ab.local"| alias_ghost_ab_local\n'
+        '  classDef missing stroke-dasharray:5 5\n'
+        '  class alias_ghost_ab_local missing\n')
+
+
+def test_after_graph_names_services_as_migrate_does(tmp_path: Path) -> None:
+    """Two nodes registering under one Cloud Map name with no route between them are two
+    ECS services; the picture drew two boxes of one name (one of them outside the
+    namespace), where migrate names them by their nodes."""
+    (tmp_path / "meshify.yaml").write_text(
+        'version: 1\nmesh: {name: c, region: eu-west-1, account: "111122223333"}\ncloudMap: {namespace: c.local}\n'
+        "nodes:\n  red: {listeners: [{port: 80, protocol: http}], discovery: {cloudMap: {service: colour}}}\n"
+        "  blue: {listeners: [{port: 80, protocol: http}], discovery: {cloudMap: {service: colour}}}\n")
+    picture = after_graph(load_manifest(str(tmp_path / "meshify.yaml")), "mermaid")
+    assert [line.split("[", 1)[0].strip() for line in picture.splitlines() if "ECS service" in line] == [
+        "svc_red", "svc_blue"]
+    assert '    svc_red["ECS service red<br/>port 80 http<br/>was virtual node red"]\n' in picture
+    assert picture.index("subgraph") < picture.index("svc_blue[") < picture.index("  end\n")
+
+
 def test_after_graph_takes_the_namespace_of_a_parallel_environment() -> None:
     mesh = load_manifest(str(SHOP / "meshify.yaml"))
     assert '  subgraph cluster["namespace shop-sc.local"]\n' in after_graph(mesh, "mermaid", namespace="shop-sc.local")
