@@ -114,7 +114,9 @@ def lint(*, paths: list[str] | None, manifest: str | None, output_format: str, s
         from meshify.injector.aws.session import AwsOptions
 
         aws = AwsOptions(profile, region)
-    failed: list[str] = []  # files that could not be used, each reported in one line: exit 2 at the end
+    from meshify.injector.commands.batch import Failures
+
+    failed = Failures()  # files that could not be used, each reported in one line: exit 2 at the end
     findings = run_lint(manifest_file, paths or [], policy,
                         rule_ids_given(select) if select else config.select,
                         rule_ids_given(ignore) if ignore else config.ignore, config,
@@ -122,6 +124,8 @@ def lint(*, paths: list[str] | None, manifest: str | None, output_format: str, s
                         skip_unknown)
     if output_format == "text":
         sys.stdout.write(printable(text(findings, styled_output(sys.stdout))))
+    elif output_format in ("sarif", "github"):  # a CI shows the files it could not read too
+        sys.stdout.write(printable(FORMATS[output_format](findings, failed.errors)))
     else:
         sys.stdout.write(printable(FORMATS[output_format](findings)))
     threshold = severity_rank(fail_on)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 
 class InputError(Exception):
     """Bad input: rendered as one line, ``path:line:col: message``."""
@@ -26,3 +28,13 @@ class UsageError(InputError):
 
     def __str__(self) -> str:
         return f"meshify: {' '.join(self.message.split())}"
+
+
+class FileError(NamedTuple):
+    """A file that could not be used, as a CI's report shows it beside the findings: its
+    place (as its :class:`InputError` gave it) and its message on one line."""
+
+    path: str
+    line: int | None
+    column: int | None
+    message: str

@@ -17,12 +17,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from meshify.injector.errors import InputError
+from meshify.injector.errors import FileError, InputError
+
+
+class Failures(list[str]):
+    """``failed`` that also keeps each file's error, for the reports that show them beside
+    the findings (SARIF's failed execution, GitHub's annotations)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[FileError] = []
+
+
+def _file_error(error: InputError) -> FileError:
+    return FileError(error.path or "", error.line, error.column, " ".join(error.message.split()))
 
 
 def report(error: InputError, failed: list[str]) -> None:
     print(error, file=sys.stderr)
     failed.append(error.path or "")
+    if isinstance(failed, Failures):
+        failed.errors.append(_file_error(error))
 
 
 def _as_file_error(error: Exception, path: str) -> InputError | None:
@@ -62,6 +77,7 @@ class Failure:
 
     line: str
     path: str
+    error: FileError | None = None
 
 
 class caught:
@@ -83,7 +99,7 @@ class caught:
         as_file_error = _as_file_error(error, self.path)
         if as_file_error is None:
             return False
-        self.failure = Failure(str(as_file_error), as_file_error.path or "")
+        self.failure = Failure(str(as_file_error), as_file_error.path or "", _file_error(as_file_error))
         return True
 
 
@@ -91,6 +107,8 @@ def report_failure(failure: Failure, failed: list[str]) -> None:
     """What :func:`report` does for an error caught in a worker."""
     print(failure.line, file=sys.stderr)
     failed.append(failure.path)
+    if isinstance(failed, Failures) and failure.error is not None:
+        failed.errors.append(failure.error)
 
 
 def real_path(path: str, directories: dict[str, str]) -> str:

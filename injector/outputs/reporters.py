@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from json.encoder import encode_basestring_ascii  # the C function where there is one
+from typing import TYPE_CHECKING, Any
 
 from meshify.injector.engine.findings import Located
+
+if TYPE_CHECKING:
+    from meshify.injector.errors import FileError
 
 _COLOURS = {"error": "\033[1;31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -65,11 +69,17 @@ def _escape(value: str, property_value: bool = False) -> str:
     return value.replace(":", "%3A").replace(",", "%2C") if property_value else value
 
 
-def github(findings: Sequence[Located]) -> str:
-    """GitHub Actions workflow commands (``::error file=...,line=...::message``)."""
+def github(findings: Sequence[Located], errors: Sequence[FileError] = ()) -> str:
+    """GitHub Actions workflow commands (``::error file=...,line=...::message``); after the
+    findings, each file that could not be used (``errors``), titled ``meshify``."""
     return "".join(
         f"::{_GITHUB_LEVELS[f.severity]} file={_escape(f.path, True)},line={f.line},col={f.column},"
-        f"title={_escape(f.rule, True)}::{_escape(f.message)}\n" for f in findings)
+        f"title={_escape(f.rule, True)}::{_escape(f.message)}\n" for f in findings) + "".join(
+        f"::error file={_escape(e.path, True)}{_github_place(e)},title=meshify::{_escape(e.message)}\n" for e in errors)
+
+
+def _github_place(error: FileError) -> str:
+    return "".join(f",{key}={value}" for key, value in (("line", error.line), ("col", error.column)) if value is not None)
 
 
 
@@ -87,9 +97,18 @@ def _artifact(path: str) -> dict[str, str]:
     return {"uri": posix.removeprefix("./"), "uriBaseId": "%SRCROOT%"}
 
 
-def sarif(findings: Sequence[Located]) -> str:
+def _sarif_location(path: str, line: int | None, column: int | None) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": _artifact(path)}
+    if line is not None:
+        location["region"] = {"startLine": line, **({"startColumn": column} if column is not None else {})}
+    return {"physicalLocation": location}
+
+
+def sarif(findings: Sequence[Located], errors: Sequence[FileError] = ()) -> str:
     """SARIF 2.1.0 for code-scanning services: every rule's metadata and help, and per
-    result a fingerprint that does not move when lines are added above the finding."""
+    result a fingerprint that does not move when lines are added above the finding. Files
+    that could not be used (``errors``) make the run's execution unsuccessful, each a
+    notification at its place."""
     import hashlib
 
     from meshify.injector import __version__
@@ -126,7 +145,7 @@ def sarif(findings: Sequence[Located]) -> str:
             }}],
             "partialFingerprints": {"meshify/v1": fingerprint},
         })
-    document = {
+    document: dict[str, Any] = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -136,6 +155,13 @@ def sarif(findings: Sequence[Located]) -> str:
             "results": results,
         }],
     }
+    if errors:
+        document["runs"][0]["invocations"] = [{
+            "executionSuccessful": False,
+            "toolExecutionNotifications": [{"level": "error", "message": {"text": error.message},
+                                            "locations": [_sarif_location(error.path, error.line, error.column)]}
+                                           for error in errors],
+        }]
     return json.dumps(document, indent=2) + "\n"
 
 

@@ -56,6 +56,19 @@ def test_github_annotations(shop):
                              "splits products-v1 75%25, products-v2 25%25\n")
 
 
+def test_github_annotations_show_a_file_that_cannot_be_read(shop):
+    """The workflow's summary and the pull request show the file meshify could not read at
+    its place, beside the findings of the others; standard error still has the line."""
+    (shop / "taskdefs" / "broken.json").write_text('{"family": "x",\n  "containerDefinitions": [\n')
+    result = run_meshify("lint", "meshify.yaml", "taskdefs/prices-api.json", "taskdefs/broken.json",
+                         "--format", "github", cwd=shop)
+    assert result.returncode == 2
+    assert result.stderr == "taskdefs/broken.json:3:1: invalid JSON: Expecting value\n"
+    assert result.stdout.splitlines()[-1] == (
+        "::error file=taskdefs/broken.json,line=3,col=1,title=meshify::invalid JSON: Expecting value")
+    assert sum(line.startswith("::error file=taskdefs/prices-api.json") for line in result.stdout.splitlines()) == 2
+
+
 def test_lint_after_inject_reports_nothing(shop):
     files = ["taskdefs/products-api.json", "taskdefs/products-api-canary.yaml", "taskdefs/prices-api.json",
              "taskdefs/shop-ingress.json"]

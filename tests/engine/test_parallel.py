@@ -245,6 +245,8 @@ def test_lint_file_by_file_prints_what_the_batch_as_a_whole_prints(monkeypatch, 
     whole = _run(monkeypatch, batch, "1", *argv)
     assert _outcome(one_by_one) == _outcome(whole)
     assert whole.returncode == 2 and f"{BAD}:1:" in whole.stderr and f"{WRONG_TYPE}:" in whole.stderr
+    if output_format == "github":
+        assert f"::error file={BAD},line=1," in whole.stdout and f"::error file={WRONG_TYPE}" in whole.stdout
 
 
 @pytest.mark.slow
@@ -255,6 +257,9 @@ def test_lint_in_parallel_prints_what_the_serial_run_prints(monkeypatch, batch, 
     split = _run(monkeypatch, batch, "2", *argv)
     assert serial.returncode == 2 and serial.stderr.startswith(f"{BAD}:1:")
     assert serial.stdout.count("T201") >= COPIES and "S001" in serial.stdout
+    if output_format in ("sarif", "github"):  # the files that could not be read, shown to the CI too
+        assert ('"executionSuccessful": false' if output_format == "sarif" else f"::error file={BAD},line=1,") \
+            in serial.stdout
     assert _outcome(split) == _outcome(serial)
 
 

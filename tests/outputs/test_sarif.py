@@ -65,3 +65,46 @@ def test_clean_run_is_valid_sarif_with_no_results(shop, sarif_schema):
     document = json.loads(result.stdout)
     jsonschema.validate(document, sarif_schema)
     assert (result.returncode, document["runs"][0]["results"]) == (0, [])
+
+
+def test_a_file_that_cannot_be_read_is_a_failed_execution_with_its_place(shop, sarif_schema):
+    """Code scanning shows a file meshify could not read: the run says its execution did not
+    succeed, with the file's error and place (the other files' results are still there);
+    a run without such a file carries no invocation, as before."""
+    import jsonschema
+
+    (shop / "taskdefs" / "broken.json").write_text('{"family": "x",\n  "containerDefinitions": [\n')
+    result = run_meshify("lint", "meshify.yaml", "taskdefs/products-api.json", "taskdefs/broken.json",
+                         "--format", "sarif", cwd=shop)
+    assert result.returncode == 2
+    assert result.stderr == "taskdefs/broken.json:3:1: invalid JSON: Expecting value\n"
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, sarif_schema)
+    run = document["runs"][0]
+    assert {r["ruleId"] for r in run["results"]} == {"T201", "T204"}
+    assert run["invocations"] == [{
+        "executionSuccessful": False,
+        "toolExecutionNotifications": [{
+            "level": "error",
+            "message": {"text": "invalid JSON: Expecting value"},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": "taskdefs/broken.json", "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": 3, "startColumn": 1}}}],
+        }],
+    }]
+    clean = json.loads(run_meshify("lint", "meshify.yaml", "taskdefs/products-api.json", "--format", "sarif",
+                                   cwd=shop).stdout)
+    assert "invocations" not in clean["runs"][0]
+
+
+def test_a_file_error_without_a_place_names_the_file_alone(shop, sarif_schema):
+    import jsonschema
+
+    (shop / "taskdefs" / "empty.json").write_text("")
+    result = run_meshify("lint", "meshify.yaml", "taskdefs/empty.json", "--format", "sarif", cwd=shop)
+    assert result.returncode == 2
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, sarif_schema)
+    [notification] = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    [line] = result.stderr.splitlines()
+    assert line.startswith("taskdefs/empty.json") and line.endswith(notification["message"]["text"])
