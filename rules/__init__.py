@@ -20,6 +20,7 @@ MODULES: dict[str, str] = {
     "c508_deployment_controller": "service",
     "c509_app_mesh_left": "service",
     "c510_backend_without_alias": "service",
+    "c511_app_mesh_reference": "service",
     "i301_stream_permission": "policy",
     "i302_stream_scope": "policy",
     "i303_xray_permissions": "policy",

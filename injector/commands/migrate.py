@@ -9,6 +9,7 @@ write, as for inject.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def _tied(service: EcsServiceFile, task_files: list[TaskDefinitionFile], mesh: M
     model = service.service
     if not isinstance(model.data.get("serviceName", model.data.get("service")), str) and service.resource:
         # a name the stack gives (CloudFormation's generated one, a variable): the report calls it by its resource
-        model = EcsService({**model.data, "serviceName": service.resource}, model.locate)
+        model = dataclasses.replace(model, data={**model.data, "serviceName": service.resource})
     task_file = _task_file_of(service, task_files)
     if task_file is None:
         return model
@@ -110,7 +111,7 @@ def _tied(service: EcsServiceFile, task_files: list[TaskDefinitionFile], mesh: M
             family = task_file.resource  # claimed by logical id or address: the plan matches the node's claim
     if family is None or family == model.family:
         return model
-    return EcsService({**model.data, "taskDefinition": family}, model.locate)
+    return dataclasses.replace(model, data={**model.data, "taskDefinition": family})
 
 
 def _stand_ins(mesh: Mesh, templates: list[Template]) -> dict[str, StandIn]:
@@ -343,7 +344,11 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
         steps.append("Remove the App Mesh statements from the task roles (`meshify migrate --policy FILE` does it for a "
                      "policy document): " + "; ".join(f"from {role}: {', '.join(said)}" for role, said in by_role.items())
                      + ".")
-    steps.append(f"Delete the App Mesh resources of mesh `{mesh.name}` (routes, routers, virtual services, nodes, "
+    references = [reference for service in context.services for reference in service.appmesh_references]
+    before = (f"First remove what still ties the templates' ECS services or task definitions to them ({len(references)} "
+              "place(s): once this migration is written, `meshify lint` lists each as C511); then delete"
+              if references else "Delete")
+    steps.append(f"{before} the App Mesh resources of mesh `{mesh.name}` (routes, routers, virtual services, nodes, "
                  "gateway routes, gateways, then the mesh) and the old ECS services.")
     return steps
 

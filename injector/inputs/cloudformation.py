@@ -25,6 +25,7 @@ from meshify.injector.documents.pointer import join, resolve
 from meshify.injector.inputs.appmesh_spec import SpecFile
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.task_definition import Spelling, TaskDefinitionFile, _check_shape
+from meshify.injector.model.ecs_service import MeshReference
 from meshify.injector.model.mesh import NODE_ARN, Loc
 from meshify.injector.model.unknowns import is_intrinsic
 
@@ -421,7 +422,96 @@ def read_template(document: Document) -> Template | None:
             template.spec_files.append(SpecFile(
                 view, appmesh_kind, name if isinstance(name, str) else logical_id,
                 parent if isinstance(parent, str) else None, data["spec"], "/spec"))
+    _tie_appmesh_references(template)
     return template
+
+
+def _words(resource_type: str) -> str:
+    """``AWS::AppMesh::VirtualNode`` -> ``virtual node``."""
+    return re.sub(r"(?<!^)([A-Z])", r" \1", resource_type.rsplit("::", 1)[-1]).lower()
+
+
+def _tie_appmesh_references(template: Template) -> None:
+    """Give each ECS service of the template the places where it, or the task definition it
+    runs (``TaskDefinition: !Ref``), takes something from an App Mesh resource; the Envoy
+    container, the proxy configuration and ``APPMESH_*`` variables are left out: they are the
+    wiring that uninject removes (C509 reports what is left of it)."""
+    resolver = template.resolver
+    appmesh = {logical_id: str(resource.get("Type")) for logical_id, resource in resolver.resources.items()
+               if str(resource.get("Type")).startswith("AWS::AppMesh::")}
+    if not appmesh:
+        return
+    tasks = {task_file.resource: task_file for task_file in template.task_definitions
+             if task_file.resource is not None and not isinstance(task_file, ChosenTaskDefinitionFile)}
+    for service in template.services:
+        if service.resource is None:
+            continue
+        held: list[tuple[str, str, tuple[str, ...]]] = [("it", service.resource, ())]
+        task_file = tasks.get(service.task_definition or "")
+        if task_file is not None and task_file.resource is not None:
+            from meshify.injector.model.task_definition import find_envoy
+            from meshify.injector.model.unwiring import DEFAULT_ENVOY_NAME
+
+            envoy = find_envoy(task_file.data, DEFAULT_ENVOY_NAME)
+            skipped = ("ProxyConfiguration", *(() if envoy is None else (f"ContainerDefinitions/{envoy}",)))
+            held.append((f"its task definition `{task_file.family or task_file.resource}`", task_file.resource, skipped))
+        for holder, logical_id, skipped in held:
+            resource = resolver.resources[logical_id]
+            base = join("/Resources", logical_id)
+            found: list[tuple[str, str, str]] = []
+            depends = resource.get("DependsOn")
+            for index, target in enumerate(depends if isinstance(depends, list) else [depends]):
+                if isinstance(target, str) and target in appmesh:
+                    found.append((target, "DependsOn", f"{base}/DependsOn" + (f"/{index}" if isinstance(depends, list)
+                                                                               else "")))
+            properties = resource.get("Properties")
+            skipped_pointers = tuple(f"{base}/Properties/{place}" for place in skipped)
+            _references_in(properties, f"{base}/Properties", appmesh, skipped_pointers, found)
+            service.appmesh_references += [
+                MeshReference(service.service.name, holder, _words(appmesh[target]), target, how,
+                              Loc(template.document, pointer))
+                for target, how, pointer in found]
+
+
+def _references_in(value: Any, pointer: str, appmesh: dict[str, str], skipped: tuple[str, ...],
+                   found: list[tuple[str, str, str]]) -> None:
+    """(App Mesh logical id, how, pointer) for each ``Ref``, ``Fn::GetAtt`` and ``${...}``
+    of ``Fn::Sub`` in ``value`` that names an App Mesh resource."""
+    if pointer in skipped:
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _references_in(item, f"{pointer}/{index}", appmesh, skipped, found)
+        return
+    if not isinstance(value, dict):
+        return
+    name = value.get("Name")
+    if isinstance(name, str) and name.startswith("APPMESH_") and "/Environment/" in pointer:
+        return  # Envoy's wiring, wherever it is: uninject and migrate remove it
+    if len(value) == 1:
+        [(function, argument)] = value.items()
+        if function == "Ref" and argument in appmesh:
+            found.append((argument, f"!Ref {argument}", pointer))
+            return
+        if function == "Fn::GetAtt":
+            parts = argument.split(".", 1) if isinstance(argument, str) else argument
+            if isinstance(parts, list) and parts and parts[0] in appmesh:
+                found.append((parts[0], f"!GetAtt {'.'.join(str(part) for part in parts)}", pointer))
+                return
+        if function == "Fn::Sub":
+            text, variables = (argument, {}) if isinstance(argument, str) else (
+                (argument[0], argument[1] if len(argument) > 1 and isinstance(argument[1], dict) else {})
+                if isinstance(argument, list) and argument and isinstance(argument[0], str) else (None, {}))
+            if text is not None:
+                for variable in _SUB_VARIABLE.findall(text):
+                    target = variable.split(".", 1)[0]
+                    if target in appmesh and variable not in variables:
+                        found.append((target, f"${{{variable}}} in !Sub", pointer))
+                if isinstance(argument, list) and len(argument) > 1:
+                    _references_in(variables, f"{pointer}/Fn::Sub/1", appmesh, skipped, found)
+                return
+    for key, item in value.items():
+        _references_in(item, join(pointer, key), appmesh, skipped, found)
 
 
 # At most this many conditions choose one task definition's containers: each way they can

@@ -16,7 +16,7 @@ from typing import Any
 
 from meshify.injector.documents.document import Document
 from meshify.injector.inputs.task_definition import API_SPELLING, Spelling
-from meshify.injector.model.ecs_service import EcsService, family_of
+from meshify.injector.model.ecs_service import EcsService, MeshReference, family_of
 from meshify.injector.model.mesh import Loc
 
 _MOVED_TO_DEPLOYMENT = ("/serviceConnectConfiguration", "/vpcLatticeConfigurations")
@@ -33,6 +33,8 @@ class EcsServiceFile:
     moved: dict[str, str] = field(default_factory=dict)
     # What the file calls this service besides its name (a logical id, a Terraform address).
     resource: str | None = None
+    # Where it or its task definition still takes something from an App Mesh resource (templates).
+    appmesh_references: list[MeshReference] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -55,7 +57,7 @@ class EcsServiceFile:
 
     @property
     def service(self) -> EcsService:
-        return EcsService(self.data, self.loc)
+        return EcsService(self.data, self.loc, self.resource, tuple(self.appmesh_references))
 
     def document_patch(self, patch: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """``patch`` (API pointers relative to the service) as operations on the document

@@ -26,6 +26,7 @@ from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile
 from meshify.injector.inputs.ecs_service import EcsServiceFile
 from meshify.injector.inputs.task_definition import Spelling, TaskDefinitionFile, _check_shape
+from meshify.injector.model.ecs_service import MeshReference
 from meshify.injector.model.mesh import NODE_ARN, Loc
 
 TASK_DEFINITION = "aws_ecs_task_definition"
@@ -578,9 +579,72 @@ def services(document: Document) -> list[EcsServiceFile]:
             definition = definitions.get(address.split(".", 1)[1])
             family = definition.get("family") if isinstance(definition, dict) else None
             data["taskDefinition"] = family if isinstance(family, str) and not isinstance(family, Unknown) else address
-        found.append(TerraformServiceFile(document, join("/resource", SERVICE, name), data, ServiceSpelling(back),
-                                    resource=f"{SERVICE}.{name}"))
+        service = TerraformServiceFile(document, join("/resource", SERVICE, name), data, ServiceSpelling(back),
+                                       resource=f"{SERVICE}.{name}")
+        service.appmesh_references = _appmesh_references(document, service, body, definitions, address)
+        found.append(service)
     return found
+
+
+_APPMESH_ADDRESS = re.compile(r"\b(aws_appmesh_[a-z_]+)\.([A-Za-z_][A-Za-z0-9_-]*)(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _appmesh_references(document: Document, service: EcsServiceFile, body: dict[str, Any],
+                        definitions: dict[str, Any], address: str | None) -> list[MeshReference]:
+    """Where an ``aws_ecs_service``, or the task definition of this file it runs, names an
+    ``aws_appmesh_*`` resource (``depends_on``, a reference in any value); the Envoy
+    container, ``proxy_configuration`` and ``APPMESH_*`` variables are uninject's (C509)."""
+    held = [("it", body, join("/resource", SERVICE, service.resource.split(".", 1)[1] if service.resource else ""),
+             ())]
+    definition = definitions.get(address.split(".", 1)[1]) if address else None
+    if isinstance(definition, dict):
+        from meshify.injector.model.task_definition import find_envoy
+        from meshify.injector.model.unwiring import DEFAULT_ENVOY_NAME
+
+        base = join("/resource", TASK_DEFINITION, address.split(".", 1)[1])  # type: ignore[union-attr]
+        containers = definition.get("container_definitions")
+        envoy = find_envoy({"containerDefinitions": containers}, DEFAULT_ENVOY_NAME) \
+            if isinstance(containers, list) else None
+        skipped = (f"{base}/proxy_configuration",
+                   *(() if envoy is None else (f"{base}/container_definitions/{envoy}",)))
+        family = definition.get("family")
+        label = family if isinstance(family, str) and not isinstance(family, Unknown) else address
+        held.append((f"its task definition `{label}`", definition, base, skipped))
+    references: list[MeshReference] = []
+    for holder, resource, base, skipped in held:
+        found: list[tuple[str, str, str, str]] = []
+        _tf_references_in(resource, base, skipped, found)
+        references += [MeshReference(service.service.name, holder, _appmesh_words(kind), f"{kind}.{name}", how,
+                                     Loc(document, pointer)) for kind, name, how, pointer in found]
+    return references
+
+
+def _appmesh_words(kind: str) -> str:
+    """``aws_appmesh_virtual_node`` -> ``virtual node``."""
+    return kind.removeprefix("aws_appmesh_").replace("_", " ")
+
+
+def _tf_references_in(value: Any, pointer: str, skipped: tuple[str, ...], found: list[tuple[str, str, str, str]],
+                      key: str = "", holder: str = "") -> None:
+    """(resource type, name, how, place) of each ``aws_appmesh_*`` address in ``value``. The
+    place is the container holding the expression (``depends_on``, the environment entry):
+    a finding placed at an expression itself is one about an unknown value, which the
+    engine leaves out."""
+    if pointer in skipped:
+        return
+    if isinstance(value, Unknown):
+        how = "depends_on" if key == "depends_on" else None
+        for match in _APPMESH_ADDRESS.finditer(value.text):
+            found.append((match.group(1), match.group(2), how or match.group(0), holder))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _tf_references_in(item, f"{pointer}/{index}", skipped, found, key, pointer)
+    elif isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str) and name.startswith("APPMESH_") and "/environment/" in pointer:
+            return  # Envoy's wiring, wherever it is: uninject and migrate remove it
+        for member, item in value.items():
+            _tf_references_in(item, join(pointer, member), skipped, found, member, pointer)
 
 
 # ---------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from meshify.injector.documents.unknown import Unknown
 from meshify.injector.model.mesh import Loc
@@ -28,17 +28,38 @@ def family_of(reference: str) -> str:
     return reference.rsplit(":", 1)[0] if re.search(r":\d+$", reference) else reference
 
 
+class MeshReference(NamedTuple):
+    """A place where an ECS service or its task definition still takes something from an
+    App Mesh resource (a template's ``DependsOn``, ``!Ref``, ``!GetAtt``, ``${...}`` of it; a
+    ``.tf``'s ``depends_on`` or reference): once the App Mesh resources are deleted, that
+    service no longer deploys."""
+
+    service: str  # the ECS service, as its file calls it
+    holder: str  # "it", "its task definition `color`"
+    target_kind: str  # "virtual node", "mesh", ...
+    target: str  # what the file calls it (a logical id, a Terraform address)
+    how: str  # "DependsOn", "!GetAtt ColorNode.VirtualNodeName", "depends_on", "aws_appmesh_virtual_node.color.name"
+    loc: Loc
+
+    @property
+    def depends_on(self) -> bool:
+        return self.how in ("DependsOn", "depends_on")
+
+
 @dataclass(slots=True)
 class EcsService:
     """One ECS service: ``data`` in the API's spelling and the way back to the file."""
 
     data: dict[str, Any]
     locate: Callable[[str], Loc]
+    resource: str | None = None  # what its file calls it (a logical id): its name in messages when it has none
+    # Where it or its task definition still takes something from an App Mesh resource (a template's).
+    appmesh_references: tuple[MeshReference, ...] = ()
 
     @property
     def name(self) -> str:
         name = self.data.get("serviceName", self.data.get("service"))
-        return name if isinstance(name, str) else "(unnamed service)"
+        return name if isinstance(name, str) else (self.resource or "(unnamed service)")
 
     @property
     def task_definition(self) -> str | None:

@@ -323,3 +323,26 @@ def test_a_service_tied_by_logical_id_to_a_task_definition_claimed_by_resource_i
                 if "ServiceConnectConfiguration" in operation["path"]}
     assert services == {"/Resources/ColorECSService/Properties/ServiceConnectConfiguration",
                         "/Resources/FrontECSService/Properties/ServiceConnectConfiguration"}
+
+
+def test_the_last_step_says_what_still_ties_the_services_to_the_mesh_and_lint_lists_it(tmp_path):
+    """The template's task definition DependsOn its node and reads the virtual service's name:
+    deleting the App Mesh resources (the last step) would fail. The report says how many
+    places hold on to them; after the migration is written, lint lists each (C511)."""
+    from golden_cases import FIXTURES
+
+    text = (FIXTURES / "cloudformation" / "service-connect-references.yaml").read_text()
+    connect = text[text.index("      ServiceConnectConfiguration:"):]
+    (tmp_path / "stack.yaml").write_text(text.replace(connect, "      DesiredCount: 1\n"))
+    (tmp_path / "meshify.yaml").write_text(
+        "version: 1\nmesh: {name: shop, region: eu-west-1, account: '111122223333'}\ncloudMap: {namespace: shop.local}\n"
+        "nodes:\n  color:\n    family: color\n    listeners: [{port: 8080, protocol: http}]\n"
+        "services:\n  color.shop.local: {node: color}\n")
+    (tmp_path / ".git").mkdir()
+    result = run_meshify("migrate", "--to", "service-connect", "stack.yaml", "--in-place", cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    assert ("First remove what still ties the templates' ECS services or task definitions to them (5 place(s): once "
+            "this migration is written, `meshify lint` lists each as C511); then delete the App Mesh resources of mesh "
+            "`shop`") in result.stdout
+    lint = run_meshify("lint", "stack.yaml", "--select", "C", cwd=tmp_path)
+    assert [line.split(": ", 1)[1][:12] for line in lint.stdout.splitlines()] == ["C511 warning"] * 5

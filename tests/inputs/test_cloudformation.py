@@ -137,8 +137,32 @@ def test_a_template_service_is_tied_to_its_task_definition_and_checked_at_the_te
     assert result.returncode == 1
     # the task definition runs under Service Connect: no T2xx (it is not an App Mesh task any more)
     assert result.stdout == (
-        "ledger-connect.yaml:30:13: C501 error: service `(unnamed service)`: portName 'ledger-http' is named by no "
+        "ledger-connect.yaml:30:13: C501 error: service `LedgerService`: portName 'ledger-http' is named by no "
         "port mapping of task definition `LedgerTaskDef` (named ports: none)\n")
+
+
+def test_a_service_connect_service_that_still_depends_on_app_mesh_resources():
+    """After a migration the template's ECS service and task definition may still name App
+    Mesh resources (seen in the corpus's howto-ecs-basics 2-meshify.yaml: a DependsOn on the
+    node, !GetAtt of the virtual service's name for the caller): deleting the mesh, the last
+    step, would then fail. The Envoy wiring (APPMESH_* variables, the Envoy container) is
+    uninject's, not C511's."""
+    result = run_meshify("lint", "service-connect-references.yaml", "--select", "C", cwd=CFN)
+    assert (result.returncode, result.stderr) == (0, "")
+    head = "C511 warning: service `ColorEcs` uses Service Connect, but"
+    tail = "or the App Mesh resources cannot be deleted"
+    assert result.stdout.splitlines() == [
+        f"service-connect-references.yaml:27:5: {head} its task definition `color` lists virtual node "
+        f"`ColorNode` (App Mesh) in DependsOn: remove it, {tail}",
+        f"service-connect-references.yaml:42:15: {head} its task definition `color` takes a value from virtual service "
+        f"`ColorService` (App Mesh) with ${{ColorService.VirtualServiceName}} in !Sub: write the value itself, {tail}",
+        f"service-connect-references.yaml:50:15: {head} its task definition `color` takes a value from virtual node "
+        f"`ColorNode` (App Mesh) with !GetAtt ColorNode.VirtualNodeName: write the value itself, {tail}",
+        f"service-connect-references.yaml:53:17: {head} it lists virtual service `ColorService` (App Mesh) in "
+        f"DependsOn: remove it, {tail}",
+        f"service-connect-references.yaml:53:31: {head} it lists mesh `Mesh` (App Mesh) in DependsOn: remove it, "
+        f"{tail}",
+    ]
 
 
 M119_MANIFEST = """version: 1

@@ -143,7 +143,8 @@ def test_rule_passes_on_the_migrated_shop(migrated, rule):
 
 
 def test_every_service_connect_rule_has_a_failing_case():
-    assert {r for r in all_rules() if r.startswith("C")} == {case[0] for case in CASES}
+    # C511 is a template's (references between resources): tests/inputs/test_cloudformation.py
+    assert {r for r in all_rules() if r.startswith("C")} == {case[0] for case in CASES} | {"C511"}
 
 
 def test_a_service_connect_task_is_no_longer_an_app_mesh_task(migrated):

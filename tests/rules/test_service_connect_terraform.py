@@ -98,6 +98,18 @@ CASES = [
                '    container_name = "envoy"\n  }\n')],
      "main.tf:19:3: C509 error: task definition `products-api` still has a proxyConfiguration, but service `products` "
      "uses Service Connect: run meshify uninject on it\n"),
+    # A depends_on and a value still taken from App Mesh resources (the Envoy's APPMESH_* wiring is uninject's)
+    ("C511", [('  desired_count   = 2\n', '  desired_count   = 2\n  depends_on      = [aws_appmesh_virtual_node.products]\n'),
+              ('appProtocol = "http" }]\n    }\n  ])\n}\n\nresource "aws_ecs_task_definition" "prices"',
+               'appProtocol = "http" }]\n      environment  = [{ name = "SELF", value = '
+               '"${aws_appmesh_virtual_service.products.name}:80" }, { name = "APPMESH_RESOURCE_ARN", '
+               'value = aws_appmesh_virtual_node.products.arn }]\n    }\n  ])\n}\n\nresource "aws_ecs_task_definition" "prices"')],
+     "main.tf:25:23: C511 warning: service `products` uses Service Connect, but its task definition `products-api` "
+     "takes a value from virtual service `aws_appmesh_virtual_service.products` (App Mesh) with "
+     "aws_appmesh_virtual_service.products.name: write the value itself, or the App Mesh resources cannot be deleted\n"
+     "main.tf:52:3: C511 warning: service `products` uses Service Connect, but it lists virtual node "
+     "`aws_appmesh_virtual_node.products` (App Mesh) in depends_on: remove it, or the App Mesh resources cannot be "
+     "deleted\n"),
     ("C510", [('dns_name = "prices.shop.local"', 'dns_name = "prices"')],
      "main.tf:58:3: C510 warning: service `products` runs node `products-v1`, which calls prices.shop.local: no "
      "Service Connect service in namespace shop.local has it as a client alias\n"),
