@@ -334,10 +334,16 @@ def _connect_lines(current: MigrationPlan, service: PlannedService) -> list[str]
     lines = [f"ECS service {service.name}"]
     split = {router.name for router, _ in current.ab_routes}
     for port in service.ports:
-        if port.alias is not None:
-            virtual = current.mesh.services.get(port.alias)
-            lost = " (its A/B split is lost: R602)" if virtual is not None and virtual.router in split else ""
-            lines.append(f"client alias {_alias_text(port)}{lost}")
+        if port.alias is None:
+            continue
+        written = current.alias_dns_name(service, port)  # a stand-in's: the template's expression, or none yet
+        if written is None:
+            lines.append(f"no client alias until the deployed name of {port.alias} is given (R615)")
+            continue
+        virtual = current.mesh.services.get(port.alias)
+        lost = " (its A/B split is lost: R602)" if virtual is not None and virtual.router in split else ""
+        shown = written if isinstance(written, str) else json.dumps(written)
+        lines.append(f"client alias {shown if port.alias_port is None else f'{shown}:{port.alias_port}'}{lost}")
     lines += [_listener(port.listener, "port") for port in service.ports]
     lines += [f"task definition {family}" for family in dict.fromkeys(service.families)]
     if len(service.nodes) == 1:

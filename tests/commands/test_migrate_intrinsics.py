@@ -272,3 +272,25 @@ def test_the_walkthrough_s_envoy_stats_settings_are_named_once_each(tmp_path):
         (442, 15, f"container `envoy` turns on Envoy stats tags (ENABLE_ENVOY_STATS_TAGS); {said}"),
         (444, 15, f"container `envoy` turns on Envoy DogStatsD stats (ENABLE_ENVOY_DOG_STATSD); {said}"),
     ]
+
+
+def test_the_report_s_picture_shows_the_alias_as_the_table_writes_it(tmp_path):
+    """A virtual service whose name only the stack knows: the client alias is written as the
+    template's expression (R615); the report's Service Connect picture showed the stand-in
+    (the logical id, ``ColorVirtualService:8080``), which is no name callers use."""
+    _init(tmp_path, "2-meshify.yaml")
+    result = run_meshify("migrate", "cfn.yaml", "--to", "service-connect", "--check", "--format", "markdown",
+                         cwd=tmp_path)
+    expression = ('{#quot;Fn::Join#quot;: [#quot;.#quot;, [{#quot;Fn::GetAtt#quot;: [#quot;ColorServiceRegistry#quot;, '
+                  '#quot;Name#quot;]}, {#quot;Fn::Sub#quot;: #quot;${ProjectName}.mesh.local#quot;}]]}')
+    assert (f'    svc_ColorECSService["ECS service ColorECSService<br/>client alias {expression}:8080<br/>port 8080 http'
+            '<br/>was virtual node ColorVirtualNode"]\n') in result.stdout
+    assert "client alias ColorVirtualService" not in result.stdout
+
+
+def test_with_the_manifest_alone_the_picture_writes_no_alias_for_a_stand_in(tmp_path):
+    _init(tmp_path, "2-meshify.yaml")
+    result = run_meshify("migrate", "--to", "service-connect", "--check", "--format", "markdown", cwd=tmp_path)
+    assert ('    svc_colorvirtualnode["ECS service colorvirtualnode<br/>no client alias until the deployed name of '
+            'ColorVirtualService is given (R615)<br/>port 8080 http<br/>was virtual node ColorVirtualNode"]\n') \
+        in result.stdout
