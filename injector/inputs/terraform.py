@@ -581,7 +581,7 @@ def services(document: Document) -> list[EcsServiceFile]:
             data["taskDefinition"] = family if isinstance(family, str) and not isinstance(family, Unknown) else address
         service = TerraformServiceFile(document, join("/resource", SERVICE, name), data, ServiceSpelling(back),
                                        resource=f"{SERVICE}.{name}")
-        service.appmesh_references = _appmesh_references(document, service, body, definitions, address)
+        service.appmesh_references = _appmesh_references(document, service, name, body, definitions, address)
         found.append(service)
     return found
 
@@ -589,19 +589,19 @@ def services(document: Document) -> list[EcsServiceFile]:
 _APPMESH_ADDRESS = re.compile(r"\b(aws_appmesh_[a-z_]+)\.([A-Za-z_][A-Za-z0-9_-]*)(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
-def _appmesh_references(document: Document, service: EcsServiceFile, body: dict[str, Any],
+def _appmesh_references(document: Document, service: EcsServiceFile, name: str, body: dict[str, Any],
                         definitions: dict[str, Any], address: str | None) -> list[MeshReference]:
     """Where an ``aws_ecs_service``, or the task definition of this file it runs, names an
     ``aws_appmesh_*`` resource (``depends_on``, a reference in any value); the Envoy
     container, ``proxy_configuration`` and ``APPMESH_*`` variables are uninject's (C509)."""
-    held = [("it", body, join("/resource", SERVICE, service.resource.split(".", 1)[1] if service.resource else ""),
-             ())]
-    definition = definitions.get(address.split(".", 1)[1]) if address else None
-    if isinstance(definition, dict):
+    held: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [("it", body, join("/resource", SERVICE, name), ())]
+    definition_name = address.split(".", 1)[1] if address else None
+    definition = definitions.get(definition_name) if definition_name else None
+    if isinstance(definition, dict) and definition_name:
         from meshify.injector.model.task_definition import find_envoy
         from meshify.injector.model.unwiring import DEFAULT_ENVOY_NAME
 
-        base = join("/resource", TASK_DEFINITION, address.split(".", 1)[1])  # type: ignore[union-attr]
+        base = join("/resource", TASK_DEFINITION, definition_name)
         containers = definition.get("container_definitions")
         envoy = find_envoy({"containerDefinitions": containers}, DEFAULT_ENVOY_NAME) \
             if isinstance(containers, list) else None
