@@ -111,6 +111,8 @@ NOT_FOR_A_LINT_OF_TASK_DEFINITIONS = (
     # The YAML task definition was read before, byte for byte: remembered without a parser.
     "ruamel.yaml", "_ruamel_yaml", "meshify.injector.documents.yaml_text",
     "tempfile", "gzip",
+    # shutil (with bz2 and lzma) is for progress on a watched terminal only.
+    "shutil", "bz2", "lzma",
     # No file holds a `# meshify: ignore[...]` comment.
     "meshify.injector.engine.suppressions",
 )
