@@ -13,6 +13,9 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     """Run one command line; its exit status (the tests call this in-process)."""
     argv = sys.argv[1:] if argv is None else argv
+    from meshify.injector.inspect_on_demand import import_dataclasses
+
+    import_dataclasses()  # without inspect, which dataclasses imports for a call it never makes here
     from meshify.injector.fast_cli import run
 
     status = run(argv)

@@ -113,6 +113,8 @@ NOT_FOR_A_LINT_OF_TASK_DEFINITIONS = (
     "tempfile", "gzip",
     # shutil (with bz2 and lzma) is for progress on a watched terminal only.
     "shutil", "bz2", "lzma",
+    # dataclasses' inspect (ast, dis, tokenize): asked for by no dataclass on lint's path (inspect_on_demand).
+    "inspect", "ast", "dis", "tokenize",
     # No file holds a `# meshify: ignore[...]` comment.
     "meshify.injector.engine.suppressions",
 )
