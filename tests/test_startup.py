@@ -159,3 +159,16 @@ def test_a_lint_of_files_no_node_claims_imports_t212_alone(cache, tmp_path):
     assert status == 0
     imported = sorted(name.rsplit(".", 1)[1] for name in modules if name.startswith("meshify.rules.t"))
     assert imported == ["t212_unclaimed_mesh_task"]
+
+
+def test_a_lint_of_task_definitions_imports_no_pathlib(cache):
+    """pathlib (with urllib.parse and ipaddress: about 6% of a warm lint) is for configuration
+    files, writes and spec files: the paths lint searches and reads are strings. An editable
+    install imports pathlib itself as Python starts, so the probe forgets it first."""
+    argv = ["lint", "meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (SHOP / "taskdefs").iterdir())]
+    probe = "import sys\nsys.modules.pop('pathlib', None)\n" + _PROBE
+    for _ in range(2):  # cold (validates the manifest), then warm
+        result = subprocess.run([sys.executable, "-c", probe, *argv], cwd=SHOP, capture_output=True, text=True, timeout=60,
+                                env={"PATH": "/usr/bin:/bin", "MESHIFY_CACHE_DIR": str(cache), "HOME": str(cache)})
+        report = json.loads(result.stderr.strip().splitlines()[-1])
+        assert (report["status"], "pathlib" in report["modules"]) == (1, False)
