@@ -172,3 +172,26 @@ def test_a_lint_of_task_definitions_imports_no_pathlib(cache):
                                 env={"PATH": "/usr/bin:/bin", "MESHIFY_CACHE_DIR": str(cache), "HOME": str(cache)})
         report = json.loads(result.stderr.strip().splitlines()[-1])
         assert (report["status"], "pathlib" in report["modules"]) == (1, False)
+
+
+_GC_PROBE = """
+import atexit, gc, json, sys
+atexit.register(lambda: print(json.dumps({"enabled": gc.isenabled(), "frozen": gc.get_freeze_count() > 0}),
+                              file=sys.stderr))
+sys.argv[0] = "meshify"
+from meshify.injector.console import entry_point
+entry_point()
+"""
+
+
+@pytest.mark.parametrize("argv", [["lint", "meshify.yaml", "taskdefs/products-api.json"],
+                                  ["inject", "--check", "taskdefs/products-api.json"],
+                                  ["lint", "--help"], ["rules"]])
+def test_the_collector_is_off_for_the_imports_only(cache, argv):
+    """The console script turns the cyclic garbage collector off while the command's modules
+    are imported, then back on with them set aside (console.started): never left off for a
+    command's run, by fast_cli's lint and inject as by typer's commands."""
+    result = subprocess.run([sys.executable, "-c", _GC_PROBE, *argv], cwd=SHOP, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "MESHIFY_CACHE_DIR": str(cache), "HOME": str(cache)}, timeout=60)
+    assert result.returncode in (0, 1)
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == {"enabled": True, "frozen": True}
