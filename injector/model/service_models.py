@@ -32,12 +32,18 @@ def _data_root() -> str:
 
 
 def _read(path: str) -> Any:
+    return json.loads(_text(path))
+
+
+def _text(path: str) -> str:
+    """The file's text, decoded as json.loads decodes bytes."""
+    if not path.endswith(".gz") and os.path.exists(path + ".gz"):
+        path += ".gz"
     if path.endswith(".gz"):
-        return json.loads(_gunzip(path))
-    if os.path.exists(path + ".gz"):
-        return json.loads(_gunzip(path + ".gz"))
+        data = _gunzip(path)
+        return data.decode(json.detect_encoding(data), "surrogatepass")
     with open(path, encoding="utf-8") as stream:
-        return json.loads(stream.read())
+        return stream.read()
 
 
 def _gunzip(path: str) -> bytes:
@@ -61,6 +67,10 @@ def model(service: str) -> dict[str, Any]:
     """A service model (the newest API version botocore ships)."""
     from meshify.injector import cache as on_disk
 
+    if on_disk.off():  # read afresh at every run: only the shapes asked for are parsed
+        from meshify.injector.model.model_text import load
+
+        return load(_text(model_file(service)))
     return on_disk.parsed_file(model_file(service), _read)
 
 
