@@ -11,6 +11,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from reprlib import recursive_repr
 from typing import TYPE_CHECKING, Any
 
 from meshify.injector.errors import InputError
@@ -21,7 +22,18 @@ if TYPE_CHECKING:
 KEYS = ("manifest", "select", "ignore", "fail-on", "per-file-ignores", "envoy-image")
 
 
-@dataclass(slots=True)
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"  # as dataclasses shows such a default in a signature
+
+
+_FACTORY: Any = _Factory()  # the default of a parameter whose field has a default_factory
+
+
+# Config writes the __init__, __repr__ and __eq__ dataclasses would (init=False, repr=False,
+# eq=False): read from the bytecode cache, where dataclasses compiled them at every start
+# (tests/commands/test_config.py holds them to dataclasses').
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Config:
     """The project's configuration (``meshify.toml`` or ``[tool.meshify]``), or its defaults."""
 
@@ -32,6 +44,30 @@ class Config:
     fail_on: str | None = None
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     envoy_image: str | None = None
+
+    def __init__(self, path: Path | None = None, manifest: str | None = None, select: list[str] = _FACTORY,
+                 ignore: list[str] = _FACTORY, fail_on: str | None = None,
+                 per_file_ignores: dict[str, list[str]] = _FACTORY, envoy_image: str | None = None) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.select = [] if select is _FACTORY else select
+        self.ignore = [] if ignore is _FACTORY else ignore
+        self.fail_on = fail_on
+        self.per_file_ignores = {} if per_file_ignores is _FACTORY else per_file_ignores
+        self.envoy_image = envoy_image
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(path={self.path!r}, manifest={self.manifest!r}, select={self.select!r}, "
+                f"ignore={self.ignore!r}, fail_on={self.fail_on!r}, per_file_ignores={self.per_file_ignores!r}, "
+                f"envoy_image={self.envoy_image!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.path, self.manifest, self.select, self.ignore, self.fail_on, self.per_file_ignores,
+                    self.envoy_image) == (other.path, other.manifest, other.select, other.ignore, other.fail_on,
+                                          other.per_file_ignores, other.envoy_image)
+        return NotImplemented
 
     def ignored_for(self, path: str) -> list[str]:
         """Rule ids (or prefixes) that ``per-file-ignores`` turns off for ``path``."""
