@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn
 
+from meshify.injector.console import started
 from meshify.injector.errors import InputError, UsageError
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ def inject(*, taskdefs: list[str], manifest: str | None, node: str | None, patch
     from meshify.injector.outputs import progress
     from meshify.injector.outputs.patches import Mode
 
+    started()  # the collector back on: the run's own objects come and go
     progress.begin(quiet)
     modes = [name for name, on in (("--patch", patch), ("--diff", diff), ("--check", check),
                                    ("--in-place", in_place), ("--register", register)) if on]
@@ -101,6 +103,7 @@ def lint(*, paths: list[str] | None, manifest: str | None, output_format: str, s
     from meshify.injector.outputs import progress
     from meshify.injector.outputs.reporters import FORMATS, printable, styled_output, text
 
+    started()  # the collector back on: the run's own objects come and go
     progress.begin(quiet)
     if output_format not in FORMATS:
         fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")

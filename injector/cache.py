@@ -137,6 +137,11 @@ def key(kind: str, text: str) -> str:
     return digest.hexdigest()
 
 
+def off() -> bool:
+    """``MESHIFY_NO_CACHE``: nothing is read from the cache or written to it."""
+    return bool(os.environ.get("MESHIFY_NO_CACHE"))
+
+
 def has(entry: str) -> bool:
     if os.environ.get("MESHIFY_NO_CACHE"):
         return False

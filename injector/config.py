@@ -4,18 +4,36 @@ one directory). Command-line options win over it."""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from pathlib import Path
-from typing import Any
+from reprlib import recursive_repr
+from typing import TYPE_CHECKING, Any
 
 from meshify.injector.errors import InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 KEYS = ("manifest", "select", "ignore", "fail-on", "per-file-ignores", "envoy-image")
 
 
-@dataclass(slots=True)
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"  # as dataclasses shows such a default in a signature
+
+
+_FACTORY: Any = _Factory()  # the default of a parameter whose field has a default_factory
+
+
+# Config writes the __init__, __repr__ and __eq__ dataclasses would (init=False, repr=False,
+# eq=False): read from the bytecode cache, where dataclasses compiled them at every start
+# (tests/commands/test_config.py holds them to dataclasses').
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Config:
     """The project's configuration (``meshify.toml`` or ``[tool.meshify]``), or its defaults."""
 
@@ -27,10 +45,36 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     envoy_image: str | None = None
 
+    def __init__(self, path: Path | None = None, manifest: str | None = None, select: list[str] = _FACTORY,
+                 ignore: list[str] = _FACTORY, fail_on: str | None = None,
+                 per_file_ignores: dict[str, list[str]] = _FACTORY, envoy_image: str | None = None) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.select = [] if select is _FACTORY else select
+        self.ignore = [] if ignore is _FACTORY else ignore
+        self.fail_on = fail_on
+        self.per_file_ignores = {} if per_file_ignores is _FACTORY else per_file_ignores
+        self.envoy_image = envoy_image
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(path={self.path!r}, manifest={self.manifest!r}, select={self.select!r}, "
+                f"ignore={self.ignore!r}, fail_on={self.fail_on!r}, per_file_ignores={self.per_file_ignores!r}, "
+                f"envoy_image={self.envoy_image!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.path, self.manifest, self.select, self.ignore, self.fail_on, self.per_file_ignores,
+                    self.envoy_image) == (other.path, other.manifest, other.select, other.ignore, other.fail_on,
+                                          other.per_file_ignores, other.envoy_image)
+        return NotImplemented
+
     def ignored_for(self, path: str) -> list[str]:
         """Rule ids (or prefixes) that ``per-file-ignores`` turns off for ``path``."""
         if not self.per_file_ignores:
             return []
+        from pathlib import Path
+
         base = self.path.parent if self.path else Path.cwd()
         try:
             relative = Path(path).resolve().relative_to(base.resolve()).as_posix()
@@ -55,15 +99,52 @@ def check_rule_ids(config: Config, rule_ids: list[str]) -> None:
                              _shown(config.path), _line_of(config.path, key))
 
 
-def _tables(directory: Path) -> tuple[Path, dict[str, Any]] | None:
+def _status(path: str) -> os.stat_result | None:
+    """``os.stat(path)``, or None for what pathlib takes for "not there" (its ``is_file()`` and
+    ``exists()``); any other error is raised, as pathlib raises it. pathlib itself (with
+    urllib.parse and ipaddress) is about 6% of a warm lint: the paths searched are strings."""
+    try:
+        return os.stat(path)
+    except OSError as error:
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            raise
+        return None
+    except ValueError:
+        return None
+
+
+def is_file(path: str) -> bool:
+    """``Path(path).is_file()``."""
+    status = _status(path)
+    return status is not None and stat.S_ISREG(status.st_mode)
+
+
+def exists(path: str) -> bool:
+    """``Path(path).exists()``."""
+    return _status(path) is not None
+
+
+def here_and_up(start: str | None = None) -> Iterator[str]:
+    """``(directory, *directory.parents)`` of ``Path(start or cwd).resolve()``, as strings."""
+    directory = os.path.realpath(start or os.getcwd())
+    while True:
+        yield directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return
+        directory = parent
+
+
+def _tables(directory: str) -> tuple[Path, dict[str, Any]] | None:
     for name in ("meshify.toml", "pyproject.toml"):
-        candidate = directory / name
-        if not candidate.is_file():
+        candidate = os.path.join(directory, name)
+        if not is_file(candidate):
             continue
         import tomllib  # only where there is a file to read: most directories have none
 
         try:
-            text = candidate.read_text(encoding="utf-8")
+            with open(candidate, encoding="utf-8") as stream:
+                text = stream.read()
         except UnicodeDecodeError as error:  # TOML is UTF-8 by definition
             raise InputError(f"not UTF-8 text (byte {error.start})", _shown(candidate)) from None
         except OSError as error:
@@ -77,16 +158,20 @@ def _tables(directory: Path) -> tuple[Path, dict[str, Any]] | None:
             line, column = map(int, where.groups()) if where else (len(lines), len(lines[-1]) + 1)
             raise InputError(f"invalid TOML: {message}", _shown(candidate), line, column) from None
         if name == "meshify.toml":
-            return candidate, data
+            return _path(candidate), data
         if isinstance(data.get("tool"), dict) and "meshify" in data["tool"]:
-            return candidate, data["tool"]["meshify"]
+            return _path(candidate), data["tool"]["meshify"]
     return None
 
 
-def _shown(path: Path) -> str:
-    """A path as the user would write it from here."""
-    import os
+def _path(path: str) -> Path:
+    from pathlib import Path  # a configuration file's: not imported where there is none
 
+    return Path(path)
+
+
+def _shown(path: str | Path) -> str:
+    """A path as the user would write it from here."""
     return os.path.relpath(path)
 
 
@@ -105,9 +190,8 @@ def _ids(path: Path, key: str, value: Any) -> list[str]:
     return [item.strip().upper() for item in value if item.strip()]
 
 
-def load_config(start: Path | None = None) -> Config:
-    directory = (start or Path.cwd()).resolve()
-    for candidate in (directory, *directory.parents):
+def load_config(start: str | None = None) -> Config:
+    for candidate in here_and_up(start):
         found = _tables(candidate)
         if found is not None:
             return _parse(*found)

@@ -111,6 +111,10 @@ NOT_FOR_A_LINT_OF_TASK_DEFINITIONS = (
     # The YAML task definition was read before, byte for byte: remembered without a parser.
     "ruamel.yaml", "_ruamel_yaml", "meshify.injector.documents.yaml_text",
     "tempfile", "gzip",
+    # shutil (with bz2 and lzma) is for progress on a watched terminal only.
+    "shutil", "bz2", "lzma",
+    # dataclasses' inspect (ast, dis, tokenize): asked for by no dataclass on lint's path (inspect_on_demand).
+    "inspect", "ast", "dis", "tokenize",
     # No file holds a `# meshify: ignore[...]` comment.
     "meshify.injector.engine.suppressions",
 )
@@ -155,3 +159,39 @@ def test_a_lint_of_files_no_node_claims_imports_t212_alone(cache, tmp_path):
     assert status == 0
     imported = sorted(name.rsplit(".", 1)[1] for name in modules if name.startswith("meshify.rules.t"))
     assert imported == ["t212_unclaimed_mesh_task"]
+
+
+def test_a_lint_of_task_definitions_imports_no_pathlib(cache):
+    """pathlib (with urllib.parse and ipaddress: about 6% of a warm lint) is for configuration
+    files, writes and spec files: the paths lint searches and reads are strings. An editable
+    install imports pathlib itself as Python starts, so the probe forgets it first."""
+    argv = ["lint", "meshify.yaml", *sorted(f"taskdefs/{p.name}" for p in (SHOP / "taskdefs").iterdir())]
+    probe = "import sys\nsys.modules.pop('pathlib', None)\n" + _PROBE
+    for _ in range(2):  # cold (validates the manifest), then warm
+        result = subprocess.run([sys.executable, "-c", probe, *argv], cwd=SHOP, capture_output=True, text=True, timeout=60,
+                                env={"PATH": "/usr/bin:/bin", "MESHIFY_CACHE_DIR": str(cache), "HOME": str(cache)})
+        report = json.loads(result.stderr.strip().splitlines()[-1])
+        assert (report["status"], "pathlib" in report["modules"]) == (1, False)
+
+
+_GC_PROBE = """
+import atexit, gc, json, sys
+atexit.register(lambda: print(json.dumps({"enabled": gc.isenabled(), "frozen": gc.get_freeze_count() > 0}),
+                              file=sys.stderr))
+sys.argv[0] = "meshify"
+from meshify.injector.console import entry_point
+entry_point()
+"""
+
+
+@pytest.mark.parametrize("argv", [["lint", "meshify.yaml", "taskdefs/products-api.json"],
+                                  ["inject", "--check", "taskdefs/products-api.json"],
+                                  ["lint", "--help"], ["rules"]])
+def test_the_collector_is_off_for_the_imports_only(cache, argv):
+    """The console script turns the cyclic garbage collector off while the command's modules
+    are imported, then back on with them set aside (console.started): never left off for a
+    command's run, by fast_cli's lint and inject as by typer's commands."""
+    result = subprocess.run([sys.executable, "-c", _GC_PROBE, *argv], cwd=SHOP, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "MESHIFY_CACHE_DIR": str(cache), "HOME": str(cache)}, timeout=60)
+    assert result.returncode in (0, 1)
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == {"enabled": True, "frozen": True}

@@ -16,7 +16,6 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents import json_text as jsontext
@@ -947,6 +946,8 @@ def unwritable(path: str, directories: dict[str, str | None] | None = None) -> I
         return InputError("cannot write: not a regular file", path)
     key = _parent_name(path)
     if directories is None or key not in directories:
+        from pathlib import Path  # an editing command's: not imported by a lint (start-up)
+
         problem = None
         directory = Path(key)
         if not directory.is_dir():
@@ -968,8 +969,12 @@ def _parent_name(path: str) -> str:
     a separator, ``.`` or ``..``, whose parent the two spell differently, is not remembered)."""
     head, name = os.path.split(path)
     if name in ("", ".", "..") or (os.altsep is not None and os.altsep in path):
+        from pathlib import Path
+
         return str(Path(path).parent)
     parent = _parent_names.get(head)
     if parent is None:
+        from pathlib import Path
+
         parent = _parent_names[head] = str(Path(path).parent)
     return parent

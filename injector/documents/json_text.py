@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from json.decoder import scanstring  # type: ignore[attr-defined]  # public since 2.6, untyped
 from json.encoder import encode_basestring  # the C function where there is one
+from reprlib import recursive_repr
 from typing import Any
 
 from meshify.injector.documents import limits
@@ -34,7 +35,10 @@ def _skip(text: str, index: int) -> int:
     return _WHITESPACE.match(text, index).end()  # type: ignore[union-attr]
 
 
-@dataclass(slots=True)
+# Span, _Container and _Added write the __init__, __repr__ and __eq__ dataclasses would
+# (init=False, repr=False, eq=False): read from the bytecode cache, where dataclasses compiles
+# them at every start, about 4% of a warm lint for the three (tests/documents/test_json_text_classes.py).
+@dataclass(slots=True, init=False, repr=False, eq=False)
 class Span:
     """Where one value sits in the text; containers also know their children."""
 
@@ -43,6 +47,25 @@ class Span:
     key_start: int | None = None
     children: list[str] | None = None
     close: int | None = None
+
+    def __init__(self, start: int, end: int, key_start: int | None = None, children: list[str] | None = None,
+                 close: int | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.key_start = key_start
+        self.children = children
+        self.close = close
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(start={self.start!r}, end={self.end!r}, key_start={self.key_start!r}, "
+                f"children={self.children!r}, close={self.close!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.start, self.end, self.key_start, self.children, self.close) == (
+                other.start, other.end, other.key_start, other.children, other.close)
+        return NotImplemented
 
 
 class DuplicateKeyError(Exception):
@@ -1020,7 +1043,7 @@ class _NotAtEnd(Exception):
     pass
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False, repr=False, eq=False)  # its methods written as dataclasses would (Span)
 class _Container:
     """A container of the text as read: where it opens and closes, where its first member
     starts and its last value ends, its members' keys (an object's, with those a patch
@@ -1036,8 +1059,34 @@ class _Container:
     inline: bool | None = None  # its members on the line it opens (None: not read yet)
     first_indent: str = ""
 
+    def __init__(self, start: int, is_object: bool, keys: set[str], count: int, first: int, last_end: int, close: int,
+                 inline: bool | None = None, first_indent: str = "") -> None:
+        self.start = start
+        self.is_object = is_object
+        self.keys = keys
+        self.count = count
+        self.first = first
+        self.last_end = last_end
+        self.close = close
+        self.inline = inline
+        self.first_indent = first_indent
 
-@dataclass(slots=True)
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(start={self.start!r}, is_object={self.is_object!r}, keys={self.keys!r}, "
+                f"count={self.count!r}, first={self.first!r}, last_end={self.last_end!r}, close={self.close!r}, "
+                f"inline={self.inline!r}, first_indent={self.first_indent!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.start, self.is_object, self.keys, self.count, self.first, self.last_end, self.close,
+                    self.inline, self.first_indent) == (
+                other.start, other.is_object, other.keys, other.count, other.first,
+                other.last_end, other.close, other.inline, other.first_indent)
+        return NotImplemented
+
+
+@dataclass(slots=True, init=False, repr=False, eq=False)  # its methods written as dataclasses would (Span)
 class _Added:
     """A value a patch adds as a new last member or item of ``parent``."""
 
@@ -1050,6 +1099,32 @@ class _Added:
     compact: bool = False
     indent: str = ""
     separator: str = ""
+
+    def __init__(self, pointer: str, parent: _Container, token: str, value: Any, number: int, slot: str,
+                 compact: bool = False, indent: str = "", separator: str = "") -> None:
+        self.pointer = pointer
+        self.parent = parent
+        self.token = token
+        self.value = value
+        self.number = number
+        self.slot = slot
+        self.compact = compact
+        self.indent = indent
+        self.separator = separator
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(pointer={self.pointer!r}, parent={self.parent!r}, token={self.token!r}, "
+                f"value={self.value!r}, number={self.number!r}, slot={self.slot!r}, compact={self.compact!r}, "
+                f"indent={self.indent!r}, separator={self.separator!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.pointer, self.parent, self.token, self.value, self.number, self.slot, self.compact,
+                    self.indent, self.separator) == (
+                other.pointer, other.parent, other.token, other.value, other.number,
+                other.slot, other.compact, other.indent, other.separator)
+        return NotImplemented
 
 
 class _Ends:

@@ -9,7 +9,6 @@ A file may carry its resource's names (``virtualNodeName``, ``routeName`` ...) o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents.document import Document
@@ -115,6 +114,8 @@ def load_spec(document: Document) -> SpecFile | None:
     spec = data.get("spec")
     if not isinstance(spec, dict):
         return None
+    from pathlib import Path  # here: not imported by a lint of task definitions (start-up)
+
     stem = Path(document.path).stem
     named = {kind for kind, (key, _) in KINDS.items() if isinstance(data.get(key), str)}
     # A route file names its router too, a gateway route its gateway: the most specific wins.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
 from meshify.injector.documents.document import Document
@@ -36,13 +36,14 @@ NO_MANIFEST = f"no {MANIFEST_NAME} here or in a parent directory up to the repos
 STAND_INS_NOTE = "# Names only the stack knows are written as their logical ids; put the deployed names in: "
 
 
-def find_manifest(start: Path | None = None) -> Path | None:
+def find_manifest(start: str | None = None) -> str | None:
     """``meshify.yaml`` in ``start`` or its parents, up to the repository root."""
-    directory = (start or Path.cwd()).resolve()
-    for candidate in (directory, *directory.parents):
-        if (candidate / MANIFEST_NAME).is_file():
-            return candidate / MANIFEST_NAME
-        if (candidate / ".git").exists():
+    from meshify.injector.config import exists, here_and_up, is_file
+
+    for candidate in here_and_up(start):
+        if is_file(os.path.join(candidate, MANIFEST_NAME)):
+            return os.path.join(candidate, MANIFEST_NAME)
+        if exists(os.path.join(candidate, ".git")):
             return None
     return None
 

@@ -16,42 +16,50 @@ import re
 from collections.abc import Callable
 from functools import cache
 from importlib.util import find_spec
-from pathlib import Path
 from typing import Any
 
 from meshify.injector.documents.pointer import escape
 from meshify.injector.model.unknowns import is_unknown
 
 
+# Paths are strings (os.path): pathlib (with urllib.parse and ipaddress) is not imported by a lint.
 @cache
-def _data_root() -> Path:
+def _data_root() -> str:
     spec = find_spec("botocore")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("botocore is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "data"
+    return os.path.join(next(iter(spec.submodule_search_locations)), "data")
 
 
-def _read(path: Path) -> Any:
-    if path.suffix == ".gz":
-        return json.loads(_gunzip(path))
-    if path.with_name(path.name + ".gz").exists():
-        return json.loads(_gunzip(path.with_name(path.name + ".gz")))
-    return json.loads(path.read_text(encoding="utf-8"))
+def _read(path: str) -> Any:
+    return json.loads(_text(path))
 
 
-def _gunzip(path: Path) -> bytes:
+def _text(path: str) -> str:
+    """The file's text, decoded as json.loads decodes bytes."""
+    if not path.endswith(".gz") and os.path.exists(path + ".gz"):
+        path += ".gz"
+    if path.endswith(".gz"):
+        data = _gunzip(path)
+        return data.decode(json.detect_encoding(data), "surrogatepass")
+    with open(path, encoding="utf-8") as stream:
+        return stream.read()
+
+
+def _gunzip(path: str) -> bytes:
     import gzip  # only for a compressed model read afresh: a warm lint has the ECS model from the cache (start-up)
 
-    return gzip.decompress(path.read_bytes())
+    with open(path, "rb") as stream:
+        return gzip.decompress(stream.read())
 
 
 @cache
-def model_file(service: str) -> Path:
+def model_file(service: str) -> str:
     """The file of a service model (the newest API version botocore ships)."""
-    directory = _data_root() / service
-    versions = sorted(entry for entry in os.listdir(directory) if (directory / entry).is_dir())
-    path = directory / versions[-1] / "service-2.json"
-    return path if path.exists() else path.with_name(path.name + ".gz")
+    directory = os.path.join(_data_root(), service)
+    versions = sorted(entry for entry in os.listdir(directory) if os.path.isdir(os.path.join(directory, entry)))
+    path = os.path.join(directory, versions[-1], "service-2.json")
+    return path if os.path.exists(path) else path + ".gz"
 
 
 @cache
@@ -59,12 +67,16 @@ def model(service: str) -> dict[str, Any]:
     """A service model (the newest API version botocore ships)."""
     from meshify.injector import cache as on_disk
 
+    if on_disk.off():  # read afresh at every run: only the shapes asked for are parsed
+        from meshify.injector.model.model_text import load
+
+        return load(_text(model_file(service)))
     return on_disk.parsed_file(model_file(service), _read)
 
 
 @cache
 def partitions() -> list[dict[str, Any]]:
-    return _read(_data_root() / "partitions.json")["partitions"]
+    return _read(os.path.join(_data_root(), "partitions.json"))["partitions"]
 
 
 def shapes(service: str) -> dict[str, Any]:

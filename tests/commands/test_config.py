@@ -97,3 +97,36 @@ def test_malformed_configuration_exits_2(shop):
                                                      "manifest, select, ignore, fail-on, per-file-ignores, envoy-image)\n")
     (shop / "meshify.toml").write_text('fail-on = "sometimes"\n')
     assert run_meshify("lint", cwd=shop).returncode == 2
+
+
+def test_configs_methods_written_by_hand_are_dataclasses():
+    """Config writes its __init__, __repr__ and __eq__ (start-up round 6): they must be what
+    dataclasses writes for its fields (a field added without them fails here)."""
+    import dataclasses
+    import inspect
+    from typing import Any
+
+    from meshify.injector.config import Config
+
+    fields = dataclasses.fields(Config)
+    namespace: dict[str, Any] = {"__annotations__": {f.name: f.type for f in fields}}
+    for f in fields:
+        namespace[f.name] = (dataclasses.field(default=f.default) if f.default is not dataclasses.MISSING else
+                             dataclasses.field(default_factory=f.default_factory))
+    reference = dataclasses.dataclass(slots=True)(type("Config", (), namespace))
+
+    def parameters(function: Any) -> list[tuple[str, object, str]]:
+        return [(p.name, p.annotation, repr(p.default)) for p in inspect.signature(function).parameters.values()]
+
+    assert parameters(Config) == parameters(reference)
+    assert Config.__hash__ is None and Config.__match_args__ == reference.__match_args__
+    assert repr(Config()) == repr(reference()) and Config() == Config()
+    first, second = Config(), Config()
+    assert all(getattr(first, f.name) is not getattr(second, f.name) for f in fields if f.name in (
+        "select", "ignore", "per_file_ignores"))  # a new object from each factory
+    values = {f.name: [f.name] for f in fields}
+    made = Config(**values)
+    assert all(getattr(made, name) is value for name, value in values.items())
+    assert repr(made) == repr(reference(**values)) and made == Config(**{n: list(v) for n, v in values.items()})
+    assert all(made != Config(**{**values, name: ["other"]}) for name in values)
+    assert made.__eq__(reference(**values)) is NotImplemented
