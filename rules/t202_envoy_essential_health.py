@@ -24,7 +24,7 @@ from meshify.injector.model.task_definition import container_pointer
 
 @rule("T202", "error", "Envoy not essential or without a health check", scope="taskdef", fixable=True,
       reads=("envoy", "/containerDefinitions/*/name", "/containerDefinitions/*/essential",
-             "/containerDefinitions/*/healthCheck"), settles=True)
+             "/containerDefinitions/*/healthCheck"), settles=True, needs_envoy=True)
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is None:

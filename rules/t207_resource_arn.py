@@ -49,7 +49,7 @@ def accepted_values(context: TaskContext) -> set[str]:
 
 
 @rule("T207", "error", "APPMESH_RESOURCE_ARN missing or wrong", scope="taskdef", fixable=True,
-      reads=("envoy", "/containerDefinitions/*/environment", "/containerDefinitions/*/name"))
+      reads=("envoy", "/containerDefinitions/*/environment", "/containerDefinitions/*/name"), needs_envoy=True)
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is None:

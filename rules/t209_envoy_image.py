@@ -34,7 +34,7 @@ def _version(tag: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in match.group(1).split(".")) if match else None
 
 
-@rule("T209", "warning", "Envoy image not the region's, floating, or too old", scope="taskdef")
+@rule("T209", "warning", "Envoy image not the region's, floating, or too old", scope="taskdef", needs_envoy=True)
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is None:

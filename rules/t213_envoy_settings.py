@@ -32,7 +32,7 @@ from meshify.injector.model.unknowns import is_unknown
       fixable=True,
       reads=("envoy", "/containerDefinitions/*/name", "/containerDefinitions/*/image",
              "/containerDefinitions/*/memoryReservation", "/containerDefinitions/*/ulimits",
-             "/containerDefinitions/*/environment"))
+             "/containerDefinitions/*/environment"), needs_envoy=True)
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is None:

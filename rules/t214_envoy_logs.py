@@ -23,7 +23,8 @@ from meshify.injector.model.task_definition import container_pointer
 
 
 @rule("T214", "warning", "Envoy without logs", scope="taskdef", fixable=True,
-      reads=("envoy", "/containerDefinitions/*/name", "/containerDefinitions/*/logConfiguration"), settles=True)
+      reads=("envoy", "/containerDefinitions/*/name", "/containerDefinitions/*/logConfiguration"), settles=True,
+      needs_envoy=True)
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is None or context.containers[index].get("logConfiguration") is not None:

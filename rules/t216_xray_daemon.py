@@ -26,7 +26,7 @@ def _is_xray_daemon(container: dict) -> bool:
     return "xray-daemon" in str(container.get("image", "")) or "xray" in str(container.get("name", "")).lower()
 
 
-@rule("T216", "warning", "X-Ray on without an X-Ray daemon", scope="taskdef")
+@rule("T216", "warning", "X-Ray on without an X-Ray daemon", scope="taskdef", needs_envoy=True)
 def check(context: TaskContext):
     index = context.envoy_index()
     if not context.mesh.envoy.xray or index is None:

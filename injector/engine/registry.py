@@ -22,6 +22,12 @@ and that has a fix, the check finds nothing once the fix is applied (its fix set
 ``runner.fix`` then does not check it again after that fix, as it otherwise must (a rule
 may propose several fixes, one at a time). ``tests/engine/test_rule_settles.py`` holds
 each such declaration true at every step of the fix loop.
+
+A taskdef rule may declare ``needs_envoy=True``: its check finds nothing in a task
+definition without an Envoy container (``context.envoy_index()`` is None; its check
+begins by returning then). ``runner.run`` then does not call it for such a task (most
+rules that find nothing in a task lint has yet to mesh cost only their call).
+``tests/engine/test_rule_needs_envoy.py`` holds each declaration true.
 ``tests/engine/test_registry.py`` also checks that every module under ``rules/`` is
 listed in ``rules/__init__.py`` with its rule's scope and that each module's name starts
 with its rule's id (checked again whenever a module is imported through here).
@@ -112,11 +118,12 @@ class Rule(Plain):
     read_paths: tuple[tuple[str, ...], ...] | None = None
     read_facts: frozenset[str] = frozenset()
     settles: bool = False  # its one finding's fix leaves it nothing to find (see the module's doc)
+    needs_envoy: bool = False  # finds nothing in a task without Envoy (see the module's doc)
 
     def __init__(self, id: str, severity: Severity, title: str, scope: Scope, check: Callable[[Any], Iterable[Finding]],
                  fixable: bool = False, reads: tuple[str, ...] | None = None,
                  read_paths: tuple[tuple[str, ...], ...] | None = None,
-                 read_facts: frozenset[str] = frozenset(), settles: bool = False) -> None:
+                 read_facts: frozenset[str] = frozenset(), settles: bool = False, needs_envoy: bool = False) -> None:
         self.id = id
         self.severity = severity
         self.title = title
@@ -127,6 +134,7 @@ class Rule(Plain):
         self.read_paths = read_paths
         self.read_facts = read_facts
         self.settles = settles
+        self.needs_envoy = needs_envoy
 
     @property
     def doc(self) -> str:
@@ -146,7 +154,8 @@ Check = TypeVar("Check", bound=Callable[..., Iterable[Finding]])
 
 
 def rule(rule_id: str, severity: Severity, title: str, scope: Scope, fixable: bool = False,
-         reads: tuple[str, ...] | None = None, settles: bool = False) -> Callable[[Check], Check]:
+         reads: tuple[str, ...] | None = None, settles: bool = False, needs_envoy: bool = False
+         ) -> Callable[[Check], Check]:
     """Register the decorated ``check(context)`` as rule ``rule_id``."""
     def register(check: Check) -> Check:
         where = f"{check.__module__}.{check.__name__}"
@@ -164,8 +173,11 @@ def rule(rule_id: str, severity: Severity, title: str, scope: Scope, fixable: bo
         if settles is not False and (settles is not True or not fixable):
             raise RuleRegistrationError(f"{where}: settles is True or False, and True only on a fixable rule "
                                         "(the fix loop asks it)")
+        if needs_envoy is not False and (needs_envoy is not True or scope != "taskdef"):
+            raise RuleRegistrationError(f"{where}: needs_envoy is True or False, and True only on a taskdef rule "
+                                        "(run asks its context's envoy_index)")
         REGISTRY[rule_id] = Rule(rule_id, severity, title, scope, check, fixable, reads, read_paths, read_facts,
-                                 settles)
+                                 settles, needs_envoy)
         check.rule = REGISTRY[rule_id]  # type: ignore[attr-defined]  # lets the check build findings
         return check
     return register

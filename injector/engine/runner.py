@@ -15,7 +15,13 @@ def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
     """Every finding of ``rules``, except those about a value the file leaves unknown
     (``var.x``, ``${IMAGE}``): a finding never claims a value it cannot know."""
     data = getattr(context, "taskdef", None) or getattr(context, "policy", None)
+    envoy: bool | None = None  # whether the task has Envoy: asked once a rule needs it
     for current in rules:
+        if current.needs_envoy:
+            if envoy is None:
+                envoy = context.envoy_index() is not None
+            if not envoy:
+                continue  # it would find nothing (registry.py)
         for found in current.check(context):  # no generator per rule: most find nothing
             reported = _report(found, data)
             if reported is not None:
