@@ -117,6 +117,8 @@ def find_cycle(taskdef: dict[str, Any]) -> list[str] | None:
     """One ``dependsOn`` cycle as a list of container names, or None."""
     containers = taskdef.get("containerDefinitions") or []
     waiting = [container for container in containers if container.get("dependsOn")]
+    if not waiting:
+        return None  # no container waits: no cycle (and no set built, no generator run)
     names = {container.get("name") for container in waiting}
     if not any(isinstance(target := item.get("containerName"), str) and target in names
                for container in waiting for item in depends_on(container)):
