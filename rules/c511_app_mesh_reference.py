@@ -1,18 +1,17 @@
 """C511: a Service Connect service still depends on an App Mesh resource.
 
-What: in a template or a ``.tf``, an ECS service with Service Connect enabled, or the task
-definition it runs, that takes something from an App Mesh resource of the same file: a
-``DependsOn`` / ``depends_on`` on it, or a value from it (``!Ref``, ``!GetAtt
-Node.VirtualNodeName``, ``${...}`` in a ``!Sub``, ``aws_appmesh_virtual_node.x.name``). The
-Envoy container, the proxy configuration and ``APPMESH_*`` variables are the wiring that
-uninject removes (C509).
+What: an ECS service with Service Connect enabled, or the task definition it runs, that
+still takes something from an App Mesh resource: in a template, a ``DependsOn`` on one of
+the template's App Mesh resources or a value from it (``!Ref``, ``!GetAtt
+Node.VirtualNodeName``, ``${...}`` in a ``!Sub``); in a ``.tf``, a ``depends_on`` or a
+reference to an ``aws_appmesh_*`` resource. The Envoy container, the proxy configuration
+and ``APPMESH_*`` variables are the wiring that uninject removes (C509).
 
-Why: the last step of leaving App Mesh deletes its resources. While the service
-references one, CloudFormation refuses the template without it ("Unresolved resource
-dependencies") and Terraform the plan ("Reference to undeclared resource"), so the
-migrated service keeps the mesh alive; a value read from a
-virtual service (its name, for a caller's environment) is still the name callers use, but
-it must be written as itself before the resource goes.
+Why: the last step of leaving App Mesh deletes its resources. While a service references
+one, CloudFormation refuses the template without it ("Unresolved resource dependencies")
+and Terraform the plan ("Reference to undeclared resource"): the migrated service keeps
+the mesh alive. A value read from a virtual service (its name, in a caller's environment)
+is still the name callers use, but it must be written as itself before the resource goes.
 
 Fails:
     ColorTask: {DependsOn: ColorNode, ...
@@ -21,8 +20,8 @@ Fails:
 Passes:
     ColorTask: {...  Environment: [{Name: COLOR_HOST, Value: color.shop.local}]}
 
-Fix: remove the ``DependsOn`` / ``depends_on`` entry; write the value itself (the client alias keeps the
-virtual service's name, so callers need no change).
+Fix: remove the ``DependsOn`` / ``depends_on`` entry; write the value itself (the client
+alias keeps the virtual service's name, so callers need no change).
 """
 
 from meshify.injector.engine import ServiceContext, rule
