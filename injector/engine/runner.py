@@ -110,7 +110,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     nothing is checked again only after a fix that wrote where it reads (its ``reads``,
     registry.py; every fix for a rule that declares nothing) or changed a fact it asks: its
     answer depends on those alone, so the last pass costs nothing more. A rule is checked
-    again after its own fix, unless it ``settles`` and that fix was all it found. What each rule
+    again after its own fix, unless it ``settles`` and that fix was all it found (nor are the
+    rules it names in ``settles_too`` then, until a later fix concerns them). What each rule
     found last, when no fix was left to apply, is added to ``unfixed`` as :func:`run`
     reports it: the caller need not run the rules once more to see what is left."""
     fixable = [current for current in rules if current.fixable]
@@ -145,6 +146,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 applied = True
                 if alone:
                     settled[position] = []
+                    for other in plan.settled_with[position]:  # what its fix builds, they find nothing in
+                        settled[other] = []
                     break
             else:
                 raise RuntimeError("the injection rules keep proposing fixes")
@@ -198,6 +201,10 @@ class _Plan:
         self.asking = {name: frozenset(position for position, current in enumerate(fixable) if name in current.read_facts)
                        for name in self.facts}
         self.known: dict[str, tuple[frozenset[int], tuple[str, ...], list[str]]] = {}
+        # Per rule, the positions of the rules its lone fix also settles (registry.py's settles_too).
+        positions = {current.id: position for position, current in enumerate(fixable)}
+        self.settled_with = [tuple(positions[name] for name in current.settles_too if name in positions)
+                             for current in fixable]
 
     def readers(self, pointer: str) -> tuple[frozenset[int], tuple[str, ...], list[str]]:
         found = self.known.get(pointer)
