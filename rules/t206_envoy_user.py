@@ -21,7 +21,7 @@ application container running as the ignored UID must be changed by hand.
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.model.task_definition import container_pointer, proxy_properties, set_proxy_property
+from meshify.injector.model.task_definition import container_pointer, set_proxy_property
 from meshify.injector.model.task_definition import uid_of as _uid
 from meshify.injector.model.unknowns import is_unknown
 
@@ -35,7 +35,7 @@ def check(context: TaskContext):
     wanted = context.mesh.envoy.user
     index = context.envoy_index()
     proxy = context.taskdef.get("proxyConfiguration")
-    ignored = proxy_properties(context.taskdef).get("IgnoredUID", (None, None))[1] if isinstance(proxy, dict) else None
+    ignored = context.proxy_properties().get("IgnoredUID", (None, None))[1] if isinstance(proxy, dict) else None
     if index is not None:
         current = context.containers[index].get("user")
         if _uid(current) != wanted and not is_unknown(current):

@@ -44,29 +44,33 @@ class TaskContext(Plain):
     # changed only by a fix (runner.fix calls changed()).
     _envoy: int | bool | None = field(default=False, repr=False, compare=False)
     _bypassing: set[int] | None = field(default=None, repr=False, compare=False)  # as _envoy
+    # proxy_properties(taskdef), asked by T204-T206 and the ignored UID: forgotten after any edit.
+    _properties: dict[str, tuple[int, str]] | None = field(default=None, repr=False, compare=False)
     # ``taskdef`` is known to be valid RegisterTaskDefinition input (the reader validated it
     # as read): T211 does not validate it again. Forgotten when a fix edits it.
     known_valid: bool = field(default=False, repr=False, compare=False)
 
     def __init__(self, mesh: Mesh, claimant: Node | Gateway, taskdef: dict[str, Any], locate: Callable[[str], Loc],
                  _envoy: int | bool | None = False, _bypassing: set[int] | None = None,
-                 known_valid: bool = False) -> None:
+                 _properties: dict[str, tuple[int, str]] | None = None, known_valid: bool = False) -> None:
         self.mesh = mesh
         self.claimant = claimant
         self.taskdef = taskdef
         self.locate = locate
         self._envoy = _envoy
         self._bypassing = _bypassing
+        self._properties = _properties
         self.known_valid = known_valid
 
     def changed(self, facts: Collection[str] | None = None) -> None:
         """``taskdef`` was edited (a fix was applied): forget what was derived from it (of
         the facts, only ``facts``, when the caller knows the edit was nowhere else the others
-        read); its validity whatever the edit."""
+        read); its proxy properties and its validity whatever the edit."""
         if facts is None or "envoy" in facts:
             self._envoy = False
         if facts is None or "bypassing" in facts:
             self._bypassing = None
+        self._properties = None
         self.known_valid = False
 
     def fact(self, name: str) -> object:
@@ -98,9 +102,16 @@ class TaskContext(Plain):
         None on a gateway's task (no proxy there)."""
         if self.is_gateway:
             return None
-        from meshify.injector.model.task_definition import proxy_properties
+        return self.proxy_properties().get("IgnoredUID", (0, ""))[1] or self.mesh.envoy.user
 
-        return proxy_properties(self.taskdef).get("IgnoredUID", (0, ""))[1] or self.mesh.envoy.user
+    def proxy_properties(self) -> dict[str, tuple[int, str]]:
+        """``model.task_definition.proxy_properties`` of ``taskdef``, computed once until an
+        edit (changed()); the rules only read it."""
+        if self._properties is None:
+            from meshify.injector.model.task_definition import proxy_properties
+
+            self._properties = proxy_properties(self.taskdef)
+        return self._properties
 
     def bypassing_sidecars(self) -> set[int]:
         """Sidecars running as the ignored UID with no listener port (an X-Ray daemon as AWS
