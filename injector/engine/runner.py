@@ -130,18 +130,26 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 seen: list[Finding] = []
                 pending = None
                 findings = iter(current.check(context))
+                readers = None
                 for found in findings:
                     proposed = built_fix(found)  # as the rule yields it (a Later value's arguments are current)
-                    if proposed and not _writes_unknown(plan, root, proposed):
-                        pending = proposed
-                        break
+                    if proposed:
+                        if len(proposed) == 1:  # nearly every fix: its pointer's readers asked once for both
+                            readers = plan.readers(proposed[0]["path"])
+                            if not unknown_along(root, readers[2]):
+                                pending = proposed
+                                break
+                        elif not _writes_unknown(plan, root, proposed):
+                            readers = None
+                            pending = proposed
+                            break
                     seen.append(found)
                 if pending is None:
                     settled[position] = seen
                     break
                 # Its only finding, from a rule its own fix settles (registry.py): not checked again.
                 alone = current.settles and not seen and next(findings, None) is None
-                _apply_fix(plan, context, root, pending, settled, owned)
+                _apply_fix(plan, context, root, pending, settled, owned, readers)
                 patch.extend(pending)
                 applied = True
                 if alone:
@@ -166,9 +174,13 @@ def _writes_unknown(plan: _Plan, root: Any, operations: list[dict[str, Any]]) ->
 
 
 def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, operations: list[dict[str, Any]],
-               settled: dict[int, list[Finding]], owned: dict[int, Any] | None) -> None:
-    """Apply one fix to the working copy, and unsettle the rules whose answer it may change."""
-    if len(operations) == 1:  # nearly every fix
+               settled: dict[int, list[Finding]], owned: dict[int, Any] | None,
+               readers: tuple[frozenset[int], tuple[str, ...], list[str]] | None = None) -> None:
+    """Apply one fix to the working copy, and unsettle the rules whose answer it may change
+    (``readers``: the plan's answer for the pointer of a fix of one operation, if asked)."""
+    if readers is not None:
+        affected, facts, tokens = readers
+    elif len(operations) == 1:  # nearly every fix
         affected, facts, tokens = plan.readers(operations[0]["path"])
     else:
         affected, facts, tokens = frozenset(), (), []
@@ -176,7 +188,9 @@ def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, ope
             rules_reading, facts_reading, _ = plan.readers(operation["path"])
             affected |= rules_reading
             facts += tuple(name for name in facts_reading if name not in facts)
-    before = [context.fact(name) for name in facts] if facts else None
+    # A fact's new value matters only to a settled rule that asks it: with none settled (the
+    # first fix of a pass, on a bare task definition), the fact is forgotten and not compared.
+    before = tuple(map(context.fact, facts)) if facts and settled else None
     if tokens:
         _apply_operation(root, operations[0], tokens, owned)
     else:
