@@ -31,6 +31,21 @@ FACTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# model.task_definition, imported on its first use (start-up: not every command reads a task
+# definition) and kept here: on Python 3.11 a ``from ... import`` in a function costs about
+# 8,000 instructions at every call (the module has no ``__path__``: an AttributeError is built
+# and dropped), and the facts below are computed several times a file.
+_TASK_DEFINITION: Any = None
+
+
+def _task_definition() -> Any:
+    global _TASK_DEFINITION
+    from meshify.injector.model import task_definition
+
+    _TASK_DEFINITION = task_definition
+    return task_definition
+
+
 # Contexts are never compared (eq=False): no __eq__ compiled for each at start-up.
 @dataclass(slots=True, eq=False, repr=False, init=False)
 class TaskContext(Plain):
@@ -92,9 +107,8 @@ class TaskContext(Plain):
 
     def envoy_index(self) -> int | None:
         if self._envoy is False:
-            from meshify.injector.model.task_definition import find_envoy
-
-            self._envoy = find_envoy(self.taskdef, self.mesh.envoy.container_name, self.is_gateway)
+            self._envoy = (_TASK_DEFINITION or _task_definition()).find_envoy(
+                self.taskdef, self.mesh.envoy.container_name, self.is_gateway)
         return self._envoy  # False is "not asked yet", never returned
 
     def ignored_uid(self) -> str | None:
@@ -108,23 +122,20 @@ class TaskContext(Plain):
         """``model.task_definition.proxy_properties`` of ``taskdef``, computed once until an
         edit (changed()); the rules only read it."""
         if self._properties is None:
-            from meshify.injector.model.task_definition import proxy_properties
-
-            self._properties = proxy_properties(self.taskdef)
+            self._properties = (_TASK_DEFINITION or _task_definition()).proxy_properties(self.taskdef)
         return self._properties
 
     def bypassing_sidecars(self) -> set[int]:
         """Sidecars running as the ignored UID with no listener port (an X-Ray daemon as AWS
         documents it): their traffic bypasses Envoy on purpose."""
         if self._bypassing is None:
-            from meshify.injector.model.task_definition import bypassing_sidecars
-
             envoy = self.envoy_index()
             if len(self.containers) - (envoy is not None) < 2:  # Envoy and the application at most: none
                 self._bypassing = set()
                 return self._bypassing
             ports = {listener.port for listener in self.claimant.listeners}
-            self._bypassing = bypassing_sidecars(self.taskdef, envoy, self.ignored_uid(), ports)
+            self._bypassing = (_TASK_DEFINITION or _task_definition()).bypassing_sidecars(
+                self.taskdef, envoy, self.ignored_uid(), ports)
         return self._bypassing
 
 
