@@ -126,7 +126,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
         for position, current in enumerate(fixable):
             if position in settled:
                 continue  # nothing it reads changed since it proposed nothing
-            for _ in range(_MAX_FIX_ROUNDS):
+            fixes = 0  # of this rule, in a row: a rule that proposes nothing costs no loop of its own
+            while True:
                 seen: list[Finding] = []
                 pending = None
                 findings = iter(current.check(context))
@@ -157,8 +158,9 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                     for other in plan.settled_with[position]:  # what its fix builds, they find nothing in
                         settled[other] = []
                     break
-            else:
-                raise RuntimeError("the injection rules keep proposing fixes")
+                fixes += 1
+                if fixes == _MAX_FIX_ROUNDS:
+                    raise RuntimeError("the injection rules keep proposing fixes")
         if not applied:
             if unfixed is not None:
                 for position in range(len(fixable)):
@@ -277,7 +279,7 @@ def _apply_operation(document: Any, operation: dict[str, Any], tokens: list[str]
     for token in tokens[:-1]:
         key: int | str = _list_index(parent, token) if isinstance(parent, list) else token
         child = parent[key]
-        if owned is not None and id(child) not in owned and isinstance(child, dict | list):
+        if owned is not None and id(child) not in owned and isinstance(child, (dict, list)):  # a tuple: no union built
             child = dict(child) if isinstance(child, dict) else list(child)
             owned[id(child)] = parent[key] = child
         parent = child

@@ -176,3 +176,20 @@ def test_the_test_finds_t201_out_if_it_named_t206():
                _context(copy.deepcopy(data), str(SHOP / "taskdefs/products-api.json"), SHOP / "meshify.yaml"),
                "taskdef", [])
     assert problems == []
+
+
+def test_a_rule_that_never_stops_fixing_is_a_bug():
+    # 64 fixes of one rule in a row, then the loop gives up (a rule whose fix never settles it).
+    checks: list[int] = []
+
+    def forever(context: engine.TaskContext):
+        checks.append(len(checks))
+        yield engine.Finding("X907", "error", "again", context.locate("/family"),
+                             fix=[{"op": "add", "path": "/volumes", "value": []}])
+
+    data, path, manifest = INPUTS[0][1:]
+    endless = dataclasses.replace(_fixable()[0], id="X907", check=forever, reads=("/volumes",),
+                                  read_paths=(("volumes",),), read_facts=frozenset(), settles=False, settles_too=())
+    with pytest.raises(RuntimeError, match="the injection rules keep proposing fixes"):
+        engine.fix([endless], _context(copy.deepcopy(data), path, manifest), "taskdef", [])
+    assert len(checks) == 64
