@@ -24,7 +24,8 @@ from meshify.injector.model import wiring
 
 
 @rule("T201", "error", "No Envoy container", scope="taskdef", fixable=True,
-      reads=("envoy", "/containerDefinitions/*/name", "/memory", "/requiresCompatibilities"), settles=True)
+      reads=("envoy", "/containerDefinitions/*/name", "/memory", "/requiresCompatibilities"), settles=True,
+      settles_too=("T202", "T207", "T213"))  # the container is built as they want Envoy
 def check(context: TaskContext):
     if context.envoy_index() is None:
         yield check.rule.finding(

@@ -32,9 +32,10 @@ from meshify.injector.model.task_definition import append, application_container
 def check(context: TaskContext):
     index = context.envoy_index()
     if index is not None and not context.is_gateway:
-        envoy_name = context.containers[index]["name"]
+        containers = context.containers
+        envoy_name = containers[index]["name"]
         for app in application_containers(context.taskdef, index, context.bypassing_sidecars()):
-            container = context.containers[app]
+            container = containers[app]
             essential = container.get("essential", True) is True
             severity = None if essential else "warning"
             entries = depends_on(container)

@@ -24,7 +24,7 @@ addresses and ports the task already ignores.
 
 from meshify.injector.engine import Later, TaskContext, rule
 from meshify.injector.model import wiring
-from meshify.injector.model.task_definition import proxy_properties, set_proxy_property
+from meshify.injector.model.task_definition import set_proxy_property
 from meshify.injector.model.unknowns import is_unknown
 
 _PROXY = "/proxyConfiguration"
@@ -55,7 +55,7 @@ def check(context: TaskContext):
             f"proxyConfiguration names container {proxy.get('containerName')!r}, not the Envoy container "
             f"`{envoy_name}`", context.locate(f"{_PROXY}/containerName"),
             fix=[{"op": "add", "path": f"{_PROXY}/containerName", "value": envoy_name}])
-    properties = proxy_properties(context.taskdef)
+    properties = context.proxy_properties()
     required = [("ProxyEgressPort", wiring.PROXY_EGRESS_PORT)]
     if node.listeners:
         required.insert(0, ("ProxyIngressPort", wiring.PROXY_INGRESS_PORT))

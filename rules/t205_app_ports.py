@@ -30,7 +30,6 @@ from meshify.injector.model.task_definition import (
     append,
     application_containers,
     container_pointer,
-    proxy_properties,
     set_proxy_property,
 )
 from meshify.injector.model.unknowns import is_unknown
@@ -51,7 +50,7 @@ def _exposed_ports(context: TaskContext) -> set[object]:
              "/containerDefinitions/*/firelensConfiguration"))
 def check(context: TaskContext):
     if not context.is_gateway and isinstance(context.taskdef.get("proxyConfiguration"), dict):
-        properties = proxy_properties(context.taskdef)
+        properties = context.proxy_properties()
         wanted = wiring.app_ports(context.claimant)
         if "AppPorts" in properties and not wanted:
             position = properties["AppPorts"][0]

@@ -21,7 +21,7 @@ application container running as the ignored UID must be changed by hand.
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.model.task_definition import container_pointer, proxy_properties, set_proxy_property
+from meshify.injector.model.task_definition import container_pointer, set_proxy_property
 from meshify.injector.model.task_definition import uid_of as _uid
 from meshify.injector.model.unknowns import is_unknown
 
@@ -34,14 +34,15 @@ def check(context: TaskContext):
         return
     wanted = context.mesh.envoy.user
     index = context.envoy_index()
+    containers = context.containers
     proxy = context.taskdef.get("proxyConfiguration")
-    ignored = proxy_properties(context.taskdef).get("IgnoredUID", (None, None))[1] if isinstance(proxy, dict) else None
+    ignored = context.proxy_properties().get("IgnoredUID", (None, None))[1] if isinstance(proxy, dict) else None
     if index is not None:
-        current = context.containers[index].get("user")
+        current = containers[index].get("user")
         if _uid(current) != wanted and not is_unknown(current):
             pointer = container_pointer(index, "user")
             yield check.rule.finding(
-                f"Envoy container `{context.containers[index]['name']}` runs as user {current!r}, not "
+                f"Envoy container `{containers[index]['name']}` runs as user {current!r}, not "
                 f"{wanted!r} (envoy.user and the proxy's IgnoredUID): its own traffic would loop through the proxy",
                 context.locate(pointer if current is not None else container_pointer(index)),
                 fix=[{"op": "add", "path": pointer, "value": wanted}])
@@ -51,7 +52,7 @@ def check(context: TaskContext):
         yield check.rule.finding(
             f"IgnoredUID is {ignored!r}, not the Envoy user {wanted!r}", context.locate(fix[0]["path"]), fix=fix)
     uid = ignored or wanted
-    for position, container in enumerate(context.containers):
+    for position, container in enumerate(containers):
         # A container with no user runs as no UID the proxy ignores (asked of the sidecars only then).
         if position != index and _uid(container.get("user")) == uid and position not in context.bypassing_sidecars():
             yield check.rule.finding(

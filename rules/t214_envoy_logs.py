@@ -27,13 +27,14 @@ from meshify.injector.model.task_definition import container_pointer
       needs_envoy=True)
 def check(context: TaskContext):
     index = context.envoy_index()
-    if index is None or context.containers[index].get("logConfiguration") is not None:
+    containers = context.containers
+    if index is None or containers[index].get("logConfiguration") is not None:
         return
-    logging = [c for position, c in enumerate(context.containers)
+    logging = [c for position, c in enumerate(containers)
                if position != index and isinstance(c.get("logConfiguration"), dict)]
     if not logging:
         return
-    envoy_name = context.containers[index]["name"]
+    envoy_name = containers[index]["name"]
     configuration = working_copy(logging[0]["logConfiguration"])
     options = configuration.get("options")
     if isinstance(options, dict) and "awslogs-stream-prefix" in options:

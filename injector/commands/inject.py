@@ -216,13 +216,25 @@ def _policy_edit(policy: PolicyFile) -> Edit:
 def refuse_compose_file(document: Document) -> None:
     """A ComposeX compose file is refused, before anything is written: ComposeX adds the
     Envoy sidecar itself when it deploys, so a sidecar written here would be a second one."""
-    from meshify.injector.inputs.composex import X_APPMESH, is_compose_mesh
-
-    if is_compose_mesh(document.data):
-        line, column = document.position("/" + X_APPMESH)
+    composex = _COMPOSEX or _composex()
+    if composex.is_compose_mesh(document.data):
+        line, column = document.position("/" + composex.X_APPMESH)
         raise InputError("a ComposeX compose file: ComposeX adds the Envoy sidecar to these services itself "
                          "when it deploys; nothing to inject (meshify lint checks its x-appmesh)",
                          document.path, line, column)
+
+
+# inputs.composex, imported on its first use (start-up) and kept: asked of every file, and on
+# Python 3.11 a ``from ... import`` in a function costs about 8,000 instructions a call.
+_COMPOSEX: Any = None
+
+
+def _composex() -> Any:
+    global _COMPOSEX
+    from meshify.injector.inputs import composex
+
+    _COMPOSEX = composex
+    return composex
 
 
 def _mesh_from_files(paths: list[Walked], envoy_image: str | None, failed: list[str],

@@ -31,6 +31,21 @@ FACTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# model.task_definition, imported on its first use (start-up: not every command reads a task
+# definition) and kept here: on Python 3.11 a ``from ... import`` in a function costs about
+# 8,000 instructions at every call (the module has no ``__path__``: an AttributeError is built
+# and dropped), and the facts below are computed several times a file.
+_TASK_DEFINITION: Any = None
+
+
+def _task_definition() -> Any:
+    global _TASK_DEFINITION
+    from meshify.injector.model import task_definition
+
+    _TASK_DEFINITION = task_definition
+    return task_definition
+
+
 # Contexts are never compared (eq=False): no __eq__ compiled for each at start-up.
 @dataclass(slots=True, eq=False, repr=False, init=False)
 class TaskContext(Plain):
@@ -44,29 +59,33 @@ class TaskContext(Plain):
     # changed only by a fix (runner.fix calls changed()).
     _envoy: int | bool | None = field(default=False, repr=False, compare=False)
     _bypassing: set[int] | None = field(default=None, repr=False, compare=False)  # as _envoy
+    # proxy_properties(taskdef), asked by T204-T206 and the ignored UID: forgotten after any edit.
+    _properties: dict[str, tuple[int, str]] | None = field(default=None, repr=False, compare=False)
     # ``taskdef`` is known to be valid RegisterTaskDefinition input (the reader validated it
     # as read): T211 does not validate it again. Forgotten when a fix edits it.
     known_valid: bool = field(default=False, repr=False, compare=False)
 
     def __init__(self, mesh: Mesh, claimant: Node | Gateway, taskdef: dict[str, Any], locate: Callable[[str], Loc],
                  _envoy: int | bool | None = False, _bypassing: set[int] | None = None,
-                 known_valid: bool = False) -> None:
+                 _properties: dict[str, tuple[int, str]] | None = None, known_valid: bool = False) -> None:
         self.mesh = mesh
         self.claimant = claimant
         self.taskdef = taskdef
         self.locate = locate
         self._envoy = _envoy
         self._bypassing = _bypassing
+        self._properties = _properties
         self.known_valid = known_valid
 
     def changed(self, facts: Collection[str] | None = None) -> None:
         """``taskdef`` was edited (a fix was applied): forget what was derived from it (of
         the facts, only ``facts``, when the caller knows the edit was nowhere else the others
-        read); its validity whatever the edit."""
+        read); its proxy properties and its validity whatever the edit."""
         if facts is None or "envoy" in facts:
             self._envoy = False
         if facts is None or "bypassing" in facts:
             self._bypassing = None
+        self._properties = None
         self.known_valid = False
 
     def fact(self, name: str) -> object:
@@ -88,9 +107,8 @@ class TaskContext(Plain):
 
     def envoy_index(self) -> int | None:
         if self._envoy is False:
-            from meshify.injector.model.task_definition import find_envoy
-
-            self._envoy = find_envoy(self.taskdef, self.mesh.envoy.container_name, self.is_gateway)
+            self._envoy = (_TASK_DEFINITION or _task_definition()).find_envoy(
+                self.taskdef, self.mesh.envoy.container_name, self.is_gateway)
         return self._envoy  # False is "not asked yet", never returned
 
     def ignored_uid(self) -> str | None:
@@ -98,22 +116,26 @@ class TaskContext(Plain):
         None on a gateway's task (no proxy there)."""
         if self.is_gateway:
             return None
-        from meshify.injector.model.task_definition import proxy_properties
+        return self.proxy_properties().get("IgnoredUID", (0, ""))[1] or self.mesh.envoy.user
 
-        return proxy_properties(self.taskdef).get("IgnoredUID", (0, ""))[1] or self.mesh.envoy.user
+    def proxy_properties(self) -> dict[str, tuple[int, str]]:
+        """``model.task_definition.proxy_properties`` of ``taskdef``, computed once until an
+        edit (changed()); the rules only read it."""
+        if self._properties is None:
+            self._properties = (_TASK_DEFINITION or _task_definition()).proxy_properties(self.taskdef)
+        return self._properties
 
     def bypassing_sidecars(self) -> set[int]:
         """Sidecars running as the ignored UID with no listener port (an X-Ray daemon as AWS
         documents it): their traffic bypasses Envoy on purpose."""
         if self._bypassing is None:
-            from meshify.injector.model.task_definition import bypassing_sidecars
-
             envoy = self.envoy_index()
             if len(self.containers) - (envoy is not None) < 2:  # Envoy and the application at most: none
                 self._bypassing = set()
                 return self._bypassing
             ports = {listener.port for listener in self.claimant.listeners}
-            self._bypassing = bypassing_sidecars(self.taskdef, envoy, self.ignored_uid(), ports)
+            self._bypassing = (_TASK_DEFINITION or _task_definition()).bypassing_sidecars(
+                self.taskdef, envoy, self.ignored_uid(), ports)
         return self._bypassing
 
 

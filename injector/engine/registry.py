@@ -20,7 +20,10 @@ below it; an array index is always ``*`` (an insertion moves every later item).
 A fixable rule may also declare ``settles=True``: when a check of it finds one thing only,
 and that has a fix, the check finds nothing once the fix is applied (its fix settles it).
 ``runner.fix`` then does not check it again after that fix, as it otherwise must (a rule
-may propose several fixes, one at a time). ``tests/engine/test_rule_settles.py`` holds
+may propose several fixes, one at a time). A settling rule may also name other rules its
+lone fix settles (``settles_too``): each of them finds nothing once that fix is applied
+(T201's Envoy container is built as T202, T207 and T213 want it), and ``runner.fix`` does
+not check them until a later fix concerns them. ``tests/engine/test_rule_settles.py`` holds
 each such declaration true at every step of the fix loop.
 
 A taskdef rule may declare ``needs_envoy=True``: its check finds nothing in a task
@@ -119,11 +122,13 @@ class Rule(Plain):
     read_facts: frozenset[str] = frozenset()
     settles: bool = False  # its one finding's fix leaves it nothing to find (see the module's doc)
     needs_envoy: bool = False  # finds nothing in a task without Envoy (see the module's doc)
+    settles_too: tuple[str, ...] = ()  # other rules that fix leaves nothing to find (ids)
 
     def __init__(self, id: str, severity: Severity, title: str, scope: Scope, check: Callable[[Any], Iterable[Finding]],
                  fixable: bool = False, reads: tuple[str, ...] | None = None,
                  read_paths: tuple[tuple[str, ...], ...] | None = None,
-                 read_facts: frozenset[str] = frozenset(), settles: bool = False, needs_envoy: bool = False) -> None:
+                 read_facts: frozenset[str] = frozenset(), settles: bool = False, needs_envoy: bool = False,
+                 settles_too: tuple[str, ...] = ()) -> None:
         self.id = id
         self.severity = severity
         self.title = title
@@ -135,6 +140,7 @@ class Rule(Plain):
         self.read_facts = read_facts
         self.settles = settles
         self.needs_envoy = needs_envoy
+        self.settles_too = settles_too
 
     @property
     def doc(self) -> str:
@@ -154,8 +160,8 @@ Check = TypeVar("Check", bound=Callable[..., Iterable[Finding]])
 
 
 def rule(rule_id: str, severity: Severity, title: str, scope: Scope, fixable: bool = False,
-         reads: tuple[str, ...] | None = None, settles: bool = False, needs_envoy: bool = False
-         ) -> Callable[[Check], Check]:
+         reads: tuple[str, ...] | None = None, settles: bool = False, needs_envoy: bool = False,
+         settles_too: tuple[str, ...] = ()) -> Callable[[Check], Check]:
     """Register the decorated ``check(context)`` as rule ``rule_id``."""
     def register(check: Check) -> Check:
         where = f"{check.__module__}.{check.__name__}"
@@ -176,8 +182,13 @@ def rule(rule_id: str, severity: Severity, title: str, scope: Scope, fixable: bo
         if needs_envoy is not False and (needs_envoy is not True or scope != "taskdef"):
             raise RuleRegistrationError(f"{where}: needs_envoy is True or False, and True only on a taskdef rule "
                                         "(run asks its context's envoy_index)")
+        if settles_too != () and (not isinstance(settles_too, tuple) or settles is not True
+                                  or not all(isinstance(other, str) and _RULE_ID.match(other) for other in settles_too)
+                                  or rule_id in settles_too or len(set(settles_too)) != len(settles_too)):
+            raise RuleRegistrationError(f"{where}: settles_too is a tuple of other rules' ids, each once, "
+                                        "on a rule that settles")
         REGISTRY[rule_id] = Rule(rule_id, severity, title, scope, check, fixable, reads, read_paths, read_facts,
-                                 settles, needs_envoy)
+                                 settles, needs_envoy, settles_too)
         check.rule = REGISTRY[rule_id]  # type: ignore[attr-defined]  # lets the check build findings
         return check
     return register

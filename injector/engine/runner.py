@@ -110,7 +110,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     nothing is checked again only after a fix that wrote where it reads (its ``reads``,
     registry.py; every fix for a rule that declares nothing) or changed a fact it asks: its
     answer depends on those alone, so the last pass costs nothing more. A rule is checked
-    again after its own fix, unless it ``settles`` and that fix was all it found. What each rule
+    again after its own fix, unless it ``settles`` and that fix was all it found (nor are the
+    rules it names in ``settles_too`` then, until a later fix concerns them). What each rule
     found last, when no fix was left to apply, is added to ``unfixed`` as :func:`run`
     reports it: the caller need not run the rules once more to see what is left."""
     fixable = [current for current in rules if current.fixable]
@@ -125,29 +126,41 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
         for position, current in enumerate(fixable):
             if position in settled:
                 continue  # nothing it reads changed since it proposed nothing
-            for _ in range(_MAX_FIX_ROUNDS):
+            fixes = 0  # of this rule, in a row: a rule that proposes nothing costs no loop of its own
+            while True:
                 seen: list[Finding] = []
                 pending = None
                 findings = iter(current.check(context))
+                readers = None
                 for found in findings:
                     proposed = built_fix(found)  # as the rule yields it (a Later value's arguments are current)
-                    if proposed and not _writes_unknown(plan, root, proposed):
-                        pending = proposed
-                        break
+                    if proposed:
+                        if len(proposed) == 1:  # nearly every fix: its pointer's readers asked once for both
+                            readers = plan.readers(proposed[0]["path"])
+                            if not unknown_along(root, readers[2]):
+                                pending = proposed
+                                break
+                        elif not _writes_unknown(plan, root, proposed):
+                            readers = None
+                            pending = proposed
+                            break
                     seen.append(found)
                 if pending is None:
                     settled[position] = seen
                     break
                 # Its only finding, from a rule its own fix settles (registry.py): not checked again.
                 alone = current.settles and not seen and next(findings, None) is None
-                _apply_fix(plan, context, root, pending, settled, owned)
+                _apply_fix(plan, context, root, pending, settled, owned, readers)
                 patch.extend(pending)
                 applied = True
                 if alone:
                     settled[position] = []
+                    for other in plan.settled_with[position]:  # what its fix builds, they find nothing in
+                        settled[other] = []
                     break
-            else:
-                raise RuntimeError("the injection rules keep proposing fixes")
+                fixes += 1
+                if fixes == _MAX_FIX_ROUNDS:
+                    raise RuntimeError("the injection rules keep proposing fixes")
         if not applied:
             if unfixed is not None:
                 for position in range(len(fixable)):
@@ -163,9 +176,13 @@ def _writes_unknown(plan: _Plan, root: Any, operations: list[dict[str, Any]]) ->
 
 
 def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, operations: list[dict[str, Any]],
-               settled: dict[int, list[Finding]], owned: dict[int, Any] | None) -> None:
-    """Apply one fix to the working copy, and unsettle the rules whose answer it may change."""
-    if len(operations) == 1:  # nearly every fix
+               settled: dict[int, list[Finding]], owned: dict[int, Any] | None,
+               readers: tuple[frozenset[int], tuple[str, ...], list[str]] | None = None) -> None:
+    """Apply one fix to the working copy, and unsettle the rules whose answer it may change
+    (``readers``: the plan's answer for the pointer of a fix of one operation, if asked)."""
+    if readers is not None:
+        affected, facts, tokens = readers
+    elif len(operations) == 1:  # nearly every fix
         affected, facts, tokens = plan.readers(operations[0]["path"])
     else:
         affected, facts, tokens = frozenset(), (), []
@@ -173,7 +190,9 @@ def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, ope
             rules_reading, facts_reading, _ = plan.readers(operation["path"])
             affected |= rules_reading
             facts += tuple(name for name in facts_reading if name not in facts)
-    before = [context.fact(name) for name in facts] if facts else None
+    # A fact's new value matters only to a settled rule that asks it: with none settled (the
+    # first fix of a pass, on a bare task definition), the fact is forgotten and not compared.
+    before = tuple(map(context.fact, facts)) if facts and settled else None
     if tokens:
         _apply_operation(root, operations[0], tokens, owned)
     else:
@@ -198,6 +217,10 @@ class _Plan:
         self.asking = {name: frozenset(position for position, current in enumerate(fixable) if name in current.read_facts)
                        for name in self.facts}
         self.known: dict[str, tuple[frozenset[int], tuple[str, ...], list[str]]] = {}
+        # Per rule, the positions of the rules its lone fix also settles (registry.py's settles_too).
+        positions = {current.id: position for position, current in enumerate(fixable)}
+        self.settled_with = [tuple(positions[name] for name in current.settles_too if name in positions)
+                             for current in fixable]
 
     def readers(self, pointer: str) -> tuple[frozenset[int], tuple[str, ...], list[str]]:
         found = self.known.get(pointer)
@@ -256,7 +279,7 @@ def _apply_operation(document: Any, operation: dict[str, Any], tokens: list[str]
     for token in tokens[:-1]:
         key: int | str = _list_index(parent, token) if isinstance(parent, list) else token
         child = parent[key]
-        if owned is not None and id(child) not in owned and isinstance(child, dict | list):
+        if owned is not None and id(child) not in owned and isinstance(child, (dict, list)):  # a tuple: no union built
             child = dict(child) if isinstance(child, dict) else list(child)
             owned[id(child)] = parent[key] = child
         parent = child

@@ -81,7 +81,8 @@ class TaskDefinitionFile(Plain):
         return family if isinstance(family, str) else None
 
     def loc(self, pointer: str) -> Loc:
-        return Loc(self.document, self.base + self.spelling.pointer(pointer))
+        spelling = self.spelling  # the API's (nearly every file): its pointer is the document's, no call
+        return Loc(self.document, self.base + (pointer if spelling is API_SPELLING else spelling.pointer(pointer)))
 
     def resolve(self, mesh: Any) -> None:
         """Resolve what the file refers to in the mesh (a Terraform resource's ARN); most formats have nothing."""

@@ -80,11 +80,12 @@ def proxy_properties(taskdef: dict[str, Any]) -> dict[str, tuple[int, str]]:
     proxy = taskdef.get("proxyConfiguration")
     if not isinstance(proxy, dict):
         return {}
-    return {
-        item["name"]: (index, str(item.get("value", "")))
-        for index, item in enumerate(proxy.get("properties") or [])
-        if isinstance(item, dict) and "name" in item
-    }
+    found: dict[str, tuple[int, str]] = {}
+    for index, item in enumerate(proxy.get("properties") or []):
+        if isinstance(item, dict) and "name" in item:
+            value = item.get("value", "")
+            found[item["name"]] = (index, value if type(value) is str else str(value))  # str() only when not one
+    return found
 
 
 def depends_on(container: dict[str, Any]) -> list[dict[str, Any]]:

@@ -45,7 +45,7 @@ def resource_arn_value(mesh: Mesh, claimant: Node | Gateway) -> str:
     derived = claimant.arn == mesh.arn_of(claimant.kind, claimant.name)
     if derived and mesh.owner != mesh.account:
         return f"mesh/{mesh.name}@{mesh.owner}/{claimant.kind}/{claimant.name}"
-    if arn_unknown(mesh, claimant) and mesh.name:
+    if derived and not (mesh.region and mesh.owner) and mesh.name:  # arn_unknown(mesh, claimant), its ARN derived once
         # No region or account in the files: an ARN would lack them; the agent takes the short form
         # (a template's or .tf's spelling writes a reference to the node instead).
         return f"mesh/{mesh.name}/{claimant.kind}/{claimant.name}"
@@ -82,9 +82,9 @@ def container(mesh: Mesh, claimant: Node | Gateway, taskdef: dict[str, Any]) -> 
         "image": mesh.envoy.image,
         "essential": True,
     }
-    if not is_gateway(claimant):
+    if not isinstance(claimant, Gateway):
         definition["user"] = mesh.envoy.user
-    if mappings := port_mappings(claimant):
+    elif mappings := port_mappings(claimant):
         definition["portMappings"] = mappings
     definition["environment"] = environment(mesh, claimant)
     if limits := ulimits(mesh):
@@ -101,7 +101,10 @@ def container(mesh: Mesh, claimant: Node | Gateway, taskdef: dict[str, Any]) -> 
 
 
 def app_ports(node: Node) -> str:
-    return ",".join(str(port) for port in dict.fromkeys(listener.port for listener in node.listeners))
+    listeners = node.listeners
+    if len(listeners) == 1:  # nearly every node: nothing to join
+        return str(listeners[0].port)
+    return ",".join(str(port) for port in dict.fromkeys(listener.port for listener in listeners))
 
 
 def proxy_properties(mesh: Mesh, node: Node) -> list[dict[str, str]]:
@@ -112,9 +115,13 @@ def proxy_properties(mesh: Mesh, node: Node) -> list[dict[str, str]]:
     properties.append({"name": "ProxyEgressPort", "value": PROXY_EGRESS_PORT})
     if node.listeners:
         properties.append({"name": "AppPorts", "value": app_ports(node)})
-    properties.append({"name": "EgressIgnoredIPs", "value": ",".join(egress_ignored_ips(mesh, ""))})
-    if ports := egress_ignored_ports(mesh, ""):
-        properties.append({"name": "EgressIgnoredPorts", "value": ",".join(ports)})
+    # egress_ignored_ips(mesh, "") and egress_ignored_ports(mesh, ""), joined: a new
+    # configuration has nothing of its own to keep.
+    properties.append({"name": "EgressIgnoredIPs",
+                       "value": ",".join(dict.fromkeys((*METADATA_ADDRESSES, *mesh.envoy.egress_ignored_ips)))})
+    if mesh.envoy.egress_ignored_ports:
+        properties.append({"name": "EgressIgnoredPorts",
+                           "value": ",".join(dict.fromkeys([str(port) for port in mesh.envoy.egress_ignored_ports]))})
     return properties
 
 

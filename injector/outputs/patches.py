@@ -77,19 +77,32 @@ def task_definition_edits(parts: Sequence[tuple[TaskDefinitionFile, list[dict[st
     migrate's), in the order the files were given. A container-definitions file that a
     ``.tf`` reads has no place for task-level fields: those operations go into the
     ``aws_ecs_task_definition`` that reads it, or are printed for the user to add."""
-    from meshify.injector.inputs.terraform import ContainerArrayFile, proxy_block
-
+    terraform = _TERRAFORM or _terraform()
     by_document: dict[int, list[tuple[TaskDefinitionFile, list[dict[str, Any]]]]] = {}
     for source, patch in parts:
-        if isinstance(source, ContainerArrayFile):
+        if isinstance(source, terraform.ContainerArrayFile):
             patch, task_level = source.split(patch)
             if task_level and source.owner is not None:
                 by_document.setdefault(id(source.owner.document), []).append((source.owner, task_level))
             elif task_level:
                 say(f"{source.path}: add this to the aws_ecs_task_definition that reads it:")
-                say(proxy_block(task_level, source.data))
+                say(terraform.proxy_block(task_level, source.data))
         by_document.setdefault(id(source.document), []).append((source, patch))
     return [task_definition_edit(group[0][0].document, group) for group in by_document.values()]
+
+
+# inputs.terraform, imported on its first use (start-up) and kept: asked for every file of
+# inject's batch, and on Python 3.11 a ``from ... import`` in a function costs about 8,000
+# instructions a call.
+_TERRAFORM: Any = None
+
+
+def _terraform() -> Any:
+    global _TERRAFORM
+    from meshify.injector.inputs import terraform
+
+    _TERRAFORM = terraform
+    return terraform
 
 
 def _verify(document: Document, operations: list[dict[str, Any]], text: str) -> None:

@@ -238,7 +238,8 @@ def _recording_rule(current: engine.Rule, problems: list[str]) -> engine.Rule:
             problems.append(f"{current.id} asks the fact {fact!r} but declares {current.reads}")
         return findings
 
-    return dataclasses.replace(current, check=check, reads=None, read_paths=None, read_facts=frozenset())
+    return dataclasses.replace(current, check=check, reads=None, read_paths=None, read_facts=frozenset(),
+                               settles_too=())  # every rule checked after T201's fix, its reads recorded there
 
 
 # ------------------------------------------------------------------------- the inputs
