@@ -8,6 +8,7 @@ policy given with ``--policy`` is checked for every claimed task definition.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -497,8 +498,6 @@ def _is_lone_task_definition(found: InputFile) -> bool:
 def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
     """One file of the batch, linted on its own (a pure function of its arguments: it runs
     in a worker process for a big batch)."""
-    import sys
-
     result = _FileLint()
     if _is_manifest(walked.path, shared.manifest_stat):
         result.manifest = True

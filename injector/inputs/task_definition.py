@@ -124,16 +124,28 @@ def _check_shape(document: Document, base: str, data: Any) -> bool:
     return _check_types(data, fail)
 
 
+# The service models' module, imported at the first check and kept: an import statement in
+# the function costs every file about 8k instructions (bench/NOTES.md, inject --check round 6).
+_SERVICE_MODELS: Any = None
+
+
+def _service_models() -> Any:
+    global _SERVICE_MODELS
+    from meshify.injector.model import service_models
+
+    _SERVICE_MODELS = service_models
+    return service_models
+
+
 def _check_types(data: dict[str, Any], fail: Any) -> bool:
     """Members of the wrong type (``environment: 5``, ``dependsOn: true``) as the ECS API
     model says: the rules read them as the API's shapes, so a wrong type is refused here,
     at its place, rather than failing inside a rule. (Values out of range, unknown keys
     and enums are T211's findings.)"""
-    from meshify.injector.model.service_models import is_structural_type_error, validate
-
-    problems = validate("ecs", "RegisterTaskDefinitionRequest", data)
+    service_models = _SERVICE_MODELS or _service_models()
+    problems = service_models.validate("ecs", "RegisterTaskDefinitionRequest", data)
     for pointer, message in problems:
-        if is_structural_type_error(message):
+        if service_models.is_structural_type_error(message):
             member = pointer.rsplit("/", 1)[-1] or "the task definition"
             raise fail(f"{member}: {message}", pointer)
     return not problems

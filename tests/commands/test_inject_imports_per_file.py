@@ -1,5 +1,5 @@
-"""``inject --check`` over a batch makes no import statement per file (its own per-file work:
-the facts of the context, the compose-file check, the edit's preparation). On Python 3.11 a
+"""``inject --check`` and ``lint`` over a batch make no import statement per file (the reader's
+shape check, the facts of the context, the compose-file check, the edit's preparation). On Python 3.11 a
 ``from ... import`` inside a function costs about 8,000 instructions at every call, however
 often the module was imported before; those modules are imported on their first use and
 kept (start-up imports none of them)."""
@@ -12,13 +12,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from conftest import run_meshify
 from golden_cases import SHOP
 
 
-def _imports(tmp_path: Path, files: int, monkeypatch) -> Counter[tuple[str, str, str]]:
-    """The import statements a ``inject --check`` of ``files`` copies of a bare task
-    definition makes, by module, calling file and function."""
+def _imports(tmp_path: Path, files: int, monkeypatch, command: list[str]) -> Counter[tuple[str, str, str]]:
+    """The import statements ``command`` over ``files`` copies of a bare task definition
+    makes, by module, calling file and function."""
     paths = []
     for index in range(files):
         path = tmp_path / f"td-{files}-{index}.json"
@@ -34,18 +35,17 @@ def _imports(tmp_path: Path, files: int, monkeypatch) -> Counter[tuple[str, str,
 
     with monkeypatch.context() as patched:
         patched.setattr(builtins, "__import__", counting)
-        result = run_meshify("inject", "--check", "--manifest", "meshify.yaml", *paths, cwd=tmp_path)
+        result = run_meshify(*command, "--manifest", "meshify.yaml", *paths, cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout.count("would change") == files
+    assert result.stdout.count("would change" if command[0] == "inject" else " T201 ") == files
     return made
 
 
-def test_inject_check_makes_no_import_per_file(tmp_path, monkeypatch):
+@pytest.mark.parametrize("command", [["inject", "--check"], ["lint"]], ids=["inject-check", "lint"])
+def test_a_batch_makes_no_import_per_file(tmp_path, monkeypatch, command):
     monkeypatch.setenv("MESHIFY_JOBS", "1")
     shutil.copy(SHOP / "meshify.yaml", tmp_path / "meshify.yaml")
-    run_meshify("inject", "--check", "--manifest", "meshify.yaml", str(SHOP / "taskdefs" / "products-api.json"),
+    run_meshify(*command, "--manifest", "meshify.yaml", str(SHOP / "taskdefs" / "products-api.json"),
                 cwd=tmp_path)  # what a first run imports, imported
-    two, six = _imports(tmp_path, 2, monkeypatch), _imports(tmp_path, 6, monkeypatch)
-    per_file = {key: (six[key] - two[key]) / 4 for key in six if six[key] != two[key]}
-    # The reader's shape check (inputs/task_definition.py, lint's too) is not this test's.
-    assert {key: count for key, count in per_file.items() if not key[1].endswith("inputs/task_definition.py")} == {}
+    two, six = _imports(tmp_path, 2, monkeypatch, command), _imports(tmp_path, 6, monkeypatch, command)
+    assert {key: (six[key] - two[key]) / 4 for key in six if six[key] != two[key]} == {}
