@@ -8,7 +8,7 @@ from typing import Any
 from meshify.injector.documents.pointer import split
 from meshify.injector.documents.unknown import DEFAULTED, MARKED, ResolvedStr, unknown_along, unknown_at
 from meshify.injector.engine.contexts import FACTS, PolicyContext, TaskContext
-from meshify.injector.engine.registry import Finding, Rule, built_fix
+from meshify.injector.engine.registry import Finding, Later, Rule
 
 
 def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
@@ -133,8 +133,12 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 findings = iter(current.check(context))
                 readers = None
                 for found in findings:
-                    proposed = built_fix(found)  # as the rule yields it (a Later value's arguments are current)
+                    proposed = found.fix
                     if proposed:
+                        for operation in proposed:  # registry.built_fix, inlined: built as the rule yields it
+                            value = operation.get("value")  # (a Later value's arguments are current)
+                            if isinstance(value, Later):
+                                operation["value"] = value.build(*value.arguments)
                         if len(proposed) == 1:  # nearly every fix: its pointer's readers asked once for both
                             readers = plan.readers(proposed[0]["path"])
                             if not unknown_along(root, readers[2]):
@@ -161,7 +165,9 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 fixes += 1
                 if fixes == _MAX_FIX_ROUNDS:
                     raise RuntimeError("the injection rules keep proposing fixes")
-        if not applied:
+        # Every rule settled (a bare task definition's last fix settles the last rule): the
+        # next pass would check none and apply nothing, so it is not run.
+        if not applied or len(settled) == len(fixable):
             if unfixed is not None:
                 for position in range(len(fixable)):
                     if settled[position]:
@@ -202,8 +208,9 @@ def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, ope
         for name, value in zip(facts, before, strict=True):
             if context.fact(name) != value:
                 affected = affected | plan.asking[name]
-    for position in affected:
-        settled.pop(position, None)
+    if settled:  # none to unsettle while none is settled (the first fix of a pass)
+        for position in affected:
+            settled.pop(position, None)
 
 
 class _Plan:
