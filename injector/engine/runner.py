@@ -114,8 +114,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     rules it names in ``settles_too`` then, until a later fix concerns them). What each rule
     found last, when no fix was left to apply, is added to ``unfixed`` as :func:`run`
     reports it: the caller need not run the rules once more to see what is left."""
-    fixable = [current for current in rules if current.fixable]
-    plan = _plan(fixable)
+    plan = _plan(rules)
+    fixable = plan.rules  # of the rules given, the fixable ones: chosen once per plan, not once per file
     patch: list[dict[str, Any]] = []
     root = getattr(context, attribute)  # the same object to the end: fixes copy below it, never it
     owned: dict[int, Any] | None = None if owns_all else {id(root): root}  # edited in place (held: ids stay theirs)
@@ -217,8 +217,9 @@ class _Plan:
     """Which of a list of rules (by position) and which facts read where a pointer is
     written, and the pointer's tokens: the same for every file, so asked once per pointer."""
 
-    def __init__(self, fixable: list[Rule]) -> None:
-        self.rules = fixable  # held: the cache is keyed by their ids
+    def __init__(self, given: tuple[Rule, ...]) -> None:
+        self.given = given  # held: the cache is keyed by their ids
+        self.rules = fixable = [current for current in given if current.fixable]
         self.facts = FACTS.get(fixable[0].scope, {}) if fixable else {}
         # Per fact, the rules that ask it: unsettled when a fix changes its value.
         self.asking = {name: frozenset(position for position, current in enumerate(fixable) if name in current.read_facts)
@@ -247,13 +248,15 @@ class _Plan:
 _PLANS: dict[tuple[int, ...], _Plan] = {}
 
 
-def _plan(fixable: list[Rule]) -> _Plan:
-    key = tuple(map(id, fixable))
+def _plan(rules: Iterable[Rule]) -> _Plan:
+    """The plan of ``rules`` (all those given to :func:`fix`, by identity and order)."""
+    given = rules if isinstance(rules, (list, tuple)) else list(rules)
+    key = tuple(map(id, given))
     plan = _PLANS.get(key)
     if plan is None:
         if len(_PLANS) > 64:
             _PLANS.clear()
-        plan = _PLANS[key] = _Plan(fixable)
+        plan = _PLANS[key] = _Plan(tuple(given))
     return plan
 
 
