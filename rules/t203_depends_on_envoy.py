@@ -23,7 +23,7 @@ adds one to a container Envoy waits for. A cycle must be broken by hand.
 """
 
 from meshify.injector.engine import TaskContext, rule
-from meshify.injector.model.task_definition import append, application_containers, container_pointer, depends_on, find_cycle
+from meshify.injector.model.task_definition import appended, application_containers, container_pointer, depends_on, find_cycle
 
 
 @rule("T203", "error", "Application container does not wait for Envoy", scope="taskdef", fixable=True,
@@ -41,8 +41,8 @@ def check(context: TaskContext):
             entries = depends_on(container)
             waits = [position for position, item in enumerate(entries) if item.get("containerName") == envoy_name]
             if not waits:
-                fix = append(context.taskdef, container_pointer(app), "dependsOn",
-                             {"containerName": envoy_name, "condition": "HEALTHY"})
+                fix = appended(container, container_pointer(app), "dependsOn",
+                               {"containerName": envoy_name, "condition": "HEALTHY"})
                 yield check.rule.finding(
                     f"container `{container['name']}` does not wait for Envoy: add dependsOn "
                     f"{{containerName: {envoy_name}, condition: HEALTHY}}",

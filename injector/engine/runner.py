@@ -8,7 +8,7 @@ from typing import Any
 from meshify.injector.documents.pointer import split
 from meshify.injector.documents.unknown import DEFAULTED, MARKED, ResolvedStr, unknown_along, unknown_at
 from meshify.injector.engine.contexts import FACTS, PolicyContext, TaskContext
-from meshify.injector.engine.registry import Finding, Rule, built_fix
+from meshify.injector.engine.registry import Finding, Later, Rule
 
 
 def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
@@ -114,8 +114,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
     rules it names in ``settles_too`` then, until a later fix concerns them). What each rule
     found last, when no fix was left to apply, is added to ``unfixed`` as :func:`run`
     reports it: the caller need not run the rules once more to see what is left."""
-    fixable = [current for current in rules if current.fixable]
-    plan = _plan(fixable)
+    plan = _plan(rules)
+    fixable = plan.rules  # of the rules given, the fixable ones: chosen once per plan, not once per file
     patch: list[dict[str, Any]] = []
     root = getattr(context, attribute)  # the same object to the end: fixes copy below it, never it
     owned: dict[int, Any] | None = None if owns_all else {id(root): root}  # edited in place (held: ids stay theirs)
@@ -133,8 +133,12 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 findings = iter(current.check(context))
                 readers = None
                 for found in findings:
-                    proposed = built_fix(found)  # as the rule yields it (a Later value's arguments are current)
+                    proposed = found.fix
                     if proposed:
+                        for operation in proposed:  # registry.built_fix, inlined: built as the rule yields it
+                            value = operation.get("value")  # (a Later value's arguments are current)
+                            if isinstance(value, Later):
+                                operation["value"] = value.build(*value.arguments)
                         if len(proposed) == 1:  # nearly every fix: its pointer's readers asked once for both
                             readers = plan.readers(proposed[0]["path"])
                             if not unknown_along(root, readers[2]):
@@ -161,7 +165,9 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 fixes += 1
                 if fixes == _MAX_FIX_ROUNDS:
                     raise RuntimeError("the injection rules keep proposing fixes")
-        if not applied:
+        # Every rule settled (a bare task definition's last fix settles the last rule): the
+        # next pass would check none and apply nothing, so it is not run.
+        if not applied or len(settled) == len(fixable):
             if unfixed is not None:
                 for position in range(len(fixable)):
                     if settled[position]:
@@ -202,16 +208,18 @@ def _apply_fix(plan: _Plan, context: TaskContext | PolicyContext, root: Any, ope
         for name, value in zip(facts, before, strict=True):
             if context.fact(name) != value:
                 affected = affected | plan.asking[name]
-    for position in affected:
-        settled.pop(position, None)
+    if settled:  # none to unsettle while none is settled (the first fix of a pass)
+        for position in affected:
+            settled.pop(position, None)
 
 
 class _Plan:
     """Which of a list of rules (by position) and which facts read where a pointer is
     written, and the pointer's tokens: the same for every file, so asked once per pointer."""
 
-    def __init__(self, fixable: list[Rule]) -> None:
-        self.rules = fixable  # held: the cache is keyed by their ids
+    def __init__(self, given: tuple[Rule, ...]) -> None:
+        self.given = given  # held: the cache is keyed by their ids
+        self.rules = fixable = [current for current in given if current.fixable]
         self.facts = FACTS.get(fixable[0].scope, {}) if fixable else {}
         # Per fact, the rules that ask it: unsettled when a fix changes its value.
         self.asking = {name: frozenset(position for position, current in enumerate(fixable) if name in current.read_facts)
@@ -240,13 +248,15 @@ class _Plan:
 _PLANS: dict[tuple[int, ...], _Plan] = {}
 
 
-def _plan(fixable: list[Rule]) -> _Plan:
-    key = tuple(map(id, fixable))
+def _plan(rules: Iterable[Rule]) -> _Plan:
+    """The plan of ``rules`` (all those given to :func:`fix`, by identity and order)."""
+    given = rules if isinstance(rules, (list, tuple)) else list(rules)
+    key = tuple(map(id, given))
     plan = _PLANS.get(key)
     if plan is None:
         if len(_PLANS) > 64:
             _PLANS.clear()
-        plan = _PLANS[key] = _Plan(fixable)
+        plan = _PLANS[key] = _Plan(tuple(given))
     return plan
 
 

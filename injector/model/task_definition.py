@@ -58,8 +58,14 @@ def environment_value(container: dict[str, Any], name: str) -> tuple[int, str] |
 def append(document: dict[str, Any], pointer: str, key: str, item: Any, at: int | None = None) -> list[dict[str, Any]]:
     """The operation adding ``item`` to the list ``key`` of the object at ``pointer`` (at
     the end, or at index ``at``), creating the list when there is none."""
+    return appended(resolve(document, pointer), pointer, key, item, at)
+
+
+def appended(parent: dict[str, Any], pointer: str, key: str, item: Any, at: int | None = None) -> list[dict[str, Any]]:
+    """:func:`append`, given ``parent``, the object at ``pointer`` (a rule that holds the
+    container: the pointer is not walked again)."""
     path = join(pointer, key) if "~" in key or "/" in key else f"{pointer}/{key}"  # a rule's own key: nothing to escape
-    if isinstance(resolve(document, pointer).get(key), list):
+    if isinstance(parent.get(key), list):
         return [{"op": "add", "path": f"{path}/{'-' if at is None else at}", "value": item}]
     return [{"op": "add", "path": path, "value": [item]}]
 

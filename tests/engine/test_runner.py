@@ -80,6 +80,24 @@ def test_a_fixed_document_needs_no_fix_and_leaves_its_findings():
     assert _as_compared(unfixed) == _as_compared(engine.run(rules, context))
 
 
+def test_the_rules_given_may_be_any_iterable_and_the_fixable_among_them_are_applied():
+    # runner.fix keeps the fixable rules with its plan of the rules given (not chosen again
+    # per file): a generator, a tuple and a list with other rules mixed in give one answer.
+    name, source, manifest = CASES[0]
+    fixable = [rule for rule in engine.all_rules().values() if rule.scope == "taskdef" and rule.fixable]
+    others = [rule for rule in engine.all_rules().values() if rule.scope == "taskdef" and not rule.fixable]
+    expected_context = _context(name, source, manifest)
+    expected_left: list[engine.Finding] = []
+    expected = engine.fix(fixable, expected_context, "taskdef", expected_left)
+    assert expected
+    for rules in (iter(fixable), tuple(fixable), [*others[:2], *fixable, *others[2:]], (rule for rule in fixable)):
+        context = _context(name, source, manifest)
+        unfixed: list[engine.Finding] = []
+        assert engine.fix(rules, context, "taskdef", unfixed) == expected
+        assert context.taskdef == expected_context.taskdef
+        assert _as_compared(unfixed) == _as_compared(expected_left)
+
+
 DOCUMENT = {"a": [1, {"b": [2, 3]}], "c": {"d": "e"}, "list": []}
 OPERATIONS = [
     {"op": "add", "path": "/a/-", "value": {"new": [1]}},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from meshify.injector.documents.pointer import join
-from meshify.injector.model.task_definition import append, container_pointer
+from meshify.injector.model.task_definition import append, appended, container_pointer
 
 TOKENS: list[tuple[str | int, ...]] = [
     (), ("name",), ("dependsOn",), ("a/b",), ("a~b",), ("~",), ("/",), ("",), (0,), (12,),
@@ -30,3 +30,15 @@ def test_append_is_join(key, at):
     without = {"containerDefinitions": [{"name": "app"}]}
     assert append(without, "/containerDefinitions/0", key, item, at=at) == [
         {"op": "add", "path": join("/containerDefinitions/0", key), "value": [item]}]
+
+
+@pytest.mark.parametrize("value", [[{"name": "y"}], [], None, {"0": "x"}, "list", 0])
+@pytest.mark.parametrize("key", ["dependsOn", "a/b", "a~b"])
+@pytest.mark.parametrize("at", [None, 0, 3])
+def test_appended_given_the_container_is_append(value, key, at):
+    # T203 hands append the container it holds: the same operations as append's own walk.
+    container: dict[str, object] = {"name": "app"} if value is None else {"name": "app", key: value}
+    document = {"containerDefinitions": [{"name": "envoy"}, container]}
+    item = {"containerName": "envoy", "condition": "HEALTHY"}
+    assert appended(container, "/containerDefinitions/1", key, item, at=at) \
+        == append(document, "/containerDefinitions/1", key, item, at=at)
