@@ -36,12 +36,33 @@ def _reported(findings: Iterable[Finding], data: Any) -> Iterator[Finding]:
             yield reported
 
 
+# documents.document.JsonDocument, looked up at the first report of a finding placed in a
+# document (its module is imported by then) and kept: the engine's modules do not import it,
+# and an import statement at every call would cost about 8k instructions.
+_JSON_DOCUMENT: Any = None
+
+
+def _json_document() -> Any:
+    global _JSON_DOCUMENT
+    from meshify.injector.documents.document import JsonDocument
+
+    _JSON_DOCUMENT = JsonDocument
+    return JsonDocument
+
+
 def _report(found: Finding, data: Any) -> Finding | None:
     """``found`` as :func:`run` reports it. A finding that relies on a variable's
     default (or a resolved reference), at one of its fix's paths or at its place, says so;
     one whose fix would overwrite an unknown, or one without a fix placed at an unknown
     (a finding with a fix elsewhere is placed at an unknown only as an anchor), is left
     out (None). Each pointer is walked once for both questions."""
+    loc = found.loc
+    document = loc.document
+    # A JSON file's data as parsed (a subclass's is what it reads the text as) holds no unknown
+    # and no default: nothing to walk. (A document's class is defined once its module is imported.)
+    if document is not None and document.__class__ is (_JSON_DOCUMENT or _json_document()) \
+            and (data is None or data is document.data):
+        return found
     fix = found.fix  # its paths: a value built Later is built only when the fix is applied
     relied_on: Any = None
     overwrites_unknown = False
@@ -52,8 +73,6 @@ def _report(found: Finding, data: Any) -> Finding | None:
                 relied_on = value
             overwrites_unknown = overwrites_unknown or marked
     at_unknown = False
-    loc = found.loc
-    document = loc.document
     if relied_on is None and document is not None:
         value, at_unknown = _walk(getattr(document, "data", None), loc.pointer)
         if value.__class__ not in _PLAIN and isinstance(value, DEFAULTED):

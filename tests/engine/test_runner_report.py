@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from meshify.injector.documents.document import JsonDocument
+from meshify.injector.documents.document import Document, JsonDocument, JsonTemplateDocument
 from meshify.injector.documents.pointer import split
 from meshify.injector.documents.unknown import (
     DEFAULTED,
@@ -169,3 +169,13 @@ def test_a_finding_about_an_unknown_is_left_out_and_a_plain_one_kept():
     document = JsonDocument("plain.json", '{"a": "${x}", "b": {"c": 1}}')
     found = Finding("T999", "error", "m", Loc(document, "/a"), [{"op": "add", "path": "/b/d"}])
     assert _report(found, document.data) is found
+
+
+def test_a_json_template_is_walked_its_placeholders_are_unknowns():
+    template = Document.load("task.json", '{"a": ${x}, "b": {"c": 1}}')
+    assert isinstance(template, JsonTemplateDocument) and isinstance(template.data["a"], Unknown)
+    assert _report(Finding("T999", "error", "m", Loc(template, "/a"), None), template.data) is None
+    assert _report(Finding("T999", "error", "m", Loc(template, "/b"), [{"op": "replace", "path": "/a"}]),
+                   template.data) is None
+    kept = Finding("T999", "error", "m", Loc(template, "/b/c"), None)
+    assert _report(kept, template.data) is kept
