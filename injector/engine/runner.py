@@ -36,26 +36,46 @@ def _reported(findings: Iterable[Finding], data: Any) -> Iterator[Finding]:
             yield reported
 
 
+# documents.document.JsonDocument, looked up at the first report of a finding placed in a
+# document (its module is imported by then) and kept: the engine's modules do not import it,
+# and an import statement at every call would cost about 8k instructions.
+_JSON_DOCUMENT: Any = None
+
+
+def _json_document() -> Any:
+    global _JSON_DOCUMENT
+    from meshify.injector.documents.document import JsonDocument
+
+    _JSON_DOCUMENT = JsonDocument
+    return JsonDocument
+
+
 def _report(found: Finding, data: Any) -> Finding | None:
     """``found`` as :func:`run` reports it. A finding that relies on a variable's
     default (or a resolved reference), at one of its fix's paths or at its place, says so;
     one whose fix would overwrite an unknown, or one without a fix placed at an unknown
     (a finding with a fix elsewhere is placed at an unknown only as an anchor), is left
     out (None). Each pointer is walked once for both questions."""
+    loc = found.loc
+    document = loc.document
+    # A JSON file's data as parsed (a subclass's is what it reads the text as) holds no unknown
+    # and no default: nothing to walk. (A document's class is defined once its module is imported.)
+    if document is not None and document.__class__ is (_JSON_DOCUMENT or _json_document()) \
+            and (data is None or data is document.data):
+        return found
     fix = found.fix  # its paths: a value built Later is built only when the fix is applied
     relied_on: Any = None
     overwrites_unknown = False
     if fix and data is not None:
         for operation in fix:
             value, marked = _walk(data, operation["path"])
-            if relied_on is None and isinstance(value, DEFAULTED):
+            if relied_on is None and value.__class__ not in _PLAIN and isinstance(value, DEFAULTED):
                 relied_on = value
             overwrites_unknown = overwrites_unknown or marked
     at_unknown = False
-    document = found.loc.document
     if relied_on is None and document is not None:
-        value, at_unknown = _walk(getattr(document, "data", None), found.loc.pointer)
-        if isinstance(value, DEFAULTED):
+        value, at_unknown = _walk(getattr(document, "data", None), loc.pointer)
+        if value.__class__ not in _PLAIN and isinstance(value, DEFAULTED):
             relied_on = value
     if relied_on is not None:
         # The rule judged a variable's default (or a resolved reference): say so, and
@@ -69,11 +89,23 @@ def _report(found: Finding, data: Any) -> Finding | None:
     return None
 
 
+# The classes of nearly every value walked: none is a marked class (MARKED, DEFAULTED) or a
+# subclass of one, so a value of these exact classes is known unmarked without isinstance
+# over a tuple of classes (about 2,000 instructions each on Python 3.11, several a finding).
+_PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
 def _walk(data: Any, pointer: str) -> tuple[Any, bool]:
     """``(value_at(data, pointer), unknown_at(data, pointer))`` in one walk."""
     node = data
     for token in pointer.split("/")[1:] if "~" not in pointer else split(pointer):
-        if isinstance(node, MARKED):
+        kind = node.__class__
+        if kind is dict:  # not marked: what isinstance(node, MARKED) would say
+            if token in node:
+                node = node[token]
+                continue
+            return None, False
+        if kind is not list and isinstance(node, MARKED):
             return None, True  # nothing is inside an unknown or a default
         if isinstance(node, dict) and token in node:
             node = node[token]
@@ -81,7 +113,7 @@ def _walk(data: Any, pointer: str) -> tuple[Any, bool]:
             node = node[int(token)]
         else:
             return None, False
-    return node, isinstance(node, MARKED)
+    return node, node.__class__ not in _PLAIN and isinstance(node, MARKED)
 
 
 def _overwrites_unknown(data: Any, patch: list[dict[str, Any]]) -> bool:
