@@ -143,7 +143,7 @@ def off() -> bool:
 
 
 def has(entry: str) -> bool:
-    if os.environ.get("MESHIFY_NO_CACHE"):
+    if off():
         return False
     path = os.path.join(_directory(), entry[:2], entry)
     try:
@@ -154,7 +154,7 @@ def has(entry: str) -> bool:
 
 
 def remember(entry: str) -> None:
-    if os.environ.get("MESHIFY_NO_CACHE"):
+    if off():
         return
     try:
         directory = _made_directory(entry)
@@ -165,7 +165,7 @@ def remember(entry: str) -> None:
 
 def load(entry: str) -> bytes | None:
     """What :func:`store` kept under ``entry`` (``b""`` for :func:`remember`), or None."""
-    if os.environ.get("MESHIFY_NO_CACHE"):
+    if off():
         return None
     path = os.path.join(_directory(), entry[:2], entry)
     try:
@@ -179,7 +179,7 @@ def load(entry: str) -> bytes | None:
 def store(entry: str, content: bytes) -> None:
     """Keep ``content`` under ``entry``, whole or not at all: a run beside this one (a
     parallel pre-commit hook) reads either the old entry or the new one, never half."""
-    if os.environ.get("MESHIFY_NO_CACHE"):
+    if off():
         return
     try:
         directory = _made_directory(entry)

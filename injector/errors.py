@@ -16,10 +16,14 @@ class InputError(Exception):
         self.line = line
         self.column = column
 
+    @property
+    def one_line(self) -> str:
+        """The message on one line, as every report shows it."""
+        return " ".join(self.message.split())
+
     def __str__(self) -> str:
         where = [str(part) for part in (self.path, self.line, self.column) if part is not None]
-        one_line = " ".join(self.message.split())
-        return f"{':'.join(where)}: {one_line}" if where else one_line
+        return f"{':'.join(where)}: {self.one_line}" if where else self.one_line
 
 
 class UsageError(InputError):
@@ -27,7 +31,7 @@ class UsageError(InputError):
     exclude each other): one line, ``meshify: message``, exit status 2."""
 
     def __str__(self) -> str:
-        return f"meshify: {' '.join(self.message.split())}"
+        return f"meshify: {self.one_line}"
 
 
 class FileError(NamedTuple):

@@ -30,7 +30,7 @@ class Failures(list[str]):
 
 
 def _file_error(error: InputError) -> FileError:
-    return FileError(error.path or "", error.line, error.column, " ".join(error.message.split()))
+    return FileError(error.path or "", error.line, error.column, error.one_line)
 
 
 def report(error: InputError, failed: list[str]) -> None:

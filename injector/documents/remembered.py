@@ -136,11 +136,11 @@ def load_yaml(path: str, text: str) -> Document:
     a pre-commit lint of an unchanged YAML task definition imports no YAML parser), else
     :class:`TextYamlDocument`, whose data and positions are kept for the next run."""
     import marshal
-    import os
 
-    if os.environ.get("MESHIFY_NO_CACHE"):
-        return TextYamlDocument(path, text)
     from meshify.injector import cache
+
+    if cache.off():
+        return TextYamlDocument(path, text)
 
     key = cache.key("yaml-parse", text)
     entry = cache.load(key)

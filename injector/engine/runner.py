@@ -8,7 +8,7 @@ from typing import Any
 from meshify.injector.documents.pointer import split
 from meshify.injector.documents.unknown import DEFAULTED, MARKED, ResolvedStr, unknown_along, unknown_at
 from meshify.injector.engine.contexts import FACTS, PolicyContext, TaskContext
-from meshify.injector.engine.registry import Finding, Later, Rule
+from meshify.injector.engine.registry import Finding, Rule, built_fix
 
 
 def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
@@ -165,12 +165,8 @@ def fix(rules: Iterable[Rule], context: TaskContext | PolicyContext, attribute: 
                 findings = iter(current.check(context))
                 readers = None
                 for found in findings:
-                    proposed = found.fix
+                    proposed = built_fix(found)  # as the rule yields it (a Later value's arguments are current)
                     if proposed:
-                        for operation in proposed:  # registry.built_fix, inlined: built as the rule yields it
-                            value = operation.get("value")  # (a Later value's arguments are current)
-                            if isinstance(value, Later):
-                                operation["value"] = value.build(*value.arguments)
                         if len(proposed) == 1:  # nearly every fix: its pointer's readers asked once for both
                             readers = plan.readers(proposed[0]["path"])
                             if not unknown_along(root, readers[2]):

@@ -139,10 +139,7 @@ def sarif(findings: Sequence[Located], errors: Sequence[FileError] = ()) -> str:
             "ruleIndex": index[finding.rule],
             "level": _SARIF_LEVELS[finding.severity],
             "message": {"text": finding.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": _artifact(finding.path),
-                "region": {"startLine": finding.line, "startColumn": finding.column},
-            }}],
+            "locations": [_sarif_location(finding.path, finding.line, finding.column)],
             "partialFingerprints": {"meshify/v1": fingerprint},
         })
     document: dict[str, Any] = {
