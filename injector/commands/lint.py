@@ -175,7 +175,10 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     ``skip_unknown``, files of none of meshify's formats are skipped silently (the hooks)."""
     config = config or Config()
     if manifest_path is None and len(paths) > 1:
-        composes = _read_paths(paths, "", "", aws, None, skip_unknown).compose
+        try:
+            composes = _read_paths(paths, "", "", aws, None, skip_unknown).compose
+        except InputError:  # a file that cannot be read: the batch is linted as a whole, which reports it
+            composes = []
         if len(composes) == len(paths):  # each compose file is its own mesh (a pre-commit batch passes several)
             return sorted({found for compose in composes
                            for found in lint(None, [compose.document.path], policy_path, select, ignore, config, aws,

@@ -393,3 +393,21 @@ def test_a_statement_for_an_arn_the_files_cannot_tell_is_never_written(tmp_path)
         "!Ref the node's logical id), or give a manifest that names them\n")
     assert (tmp_path / "role.json").read_text() == empty
     assert (tmp_path / "ledger.yaml").read_bytes() == (CFN / "ledger.yaml").read_bytes()
+
+
+def test_without_a_manifest_a_malformed_file_leaves_the_template_beside_it_linted(tmp_path):
+    """Each file stands alone: with no manifest, a malformed file in the batch made lint
+    drop the template's findings (the mesh of the files was taken as empty), in every format."""
+    (tmp_path / ".git").mkdir()
+    shutil.copy(CFN / "service-connect-references.yaml", tmp_path / "stack.yaml")
+    (tmp_path / "bad.json").write_text('{"family": "x",\n')
+    alone = run_meshify("lint", "stack.yaml", "--select", "C511", cwd=tmp_path)
+    result = run_meshify("lint", "stack.yaml", "bad.json", "--select", "C511", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "bad.json:2:1: invalid JSON: Expecting property name enclosed in double quotes\n"
+    assert result.stdout == alone.stdout and alone.stdout.count(" C511 ") == 5
+    github = run_meshify("lint", "stack.yaml", "bad.json", "--select", "C511", "--format", "github", cwd=tmp_path)
+    assert github.stdout.count("title=C511::") == 5
+    assert github.stdout.endswith("::error file=bad.json,line=2,col=1,title=meshify::invalid JSON: Expecting property "
+                                  "name enclosed in double quotes\n")
+    assert (tmp_path / "bad.json").read_text() == '{"family": "x",\n'
