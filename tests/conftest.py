@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,8 +21,12 @@ from golden_cases import CORPUS, SHOP
 sys.dont_write_bytecode = False
 
 MESHIFY = Path(sys.executable).with_name("meshify")
-# The tests keep meshify's cache to themselves (never the developer's ~/.cache/meshify).
-os.environ.setdefault("MESHIFY_CACHE_DIR", tempfile.mkdtemp(prefix="meshify-test-cache-"))
+# The tests keep meshify's cache to themselves (never the developer's ~/.cache/meshify), in a
+# directory made for the run and removed at its end. xdist's workers inherit the variable from
+# the process that made it, which alone removes it.
+if "MESHIFY_CACHE_DIR" not in os.environ:
+    os.environ["MESHIFY_CACHE_DIR"] = tempfile.mkdtemp(prefix="meshify-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["MESHIFY_CACHE_DIR"], ignore_errors=True)
 
 
 def run_installed(*args: str, cwd: Path | str | None = None, input_text: str | None = None,
