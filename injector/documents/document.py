@@ -774,8 +774,8 @@ def write_all_atomic(files: list[tuple[str, str]], written: Callable[[str], None
 
 
 def _write_group(files: list[tuple[str, str]], written: Callable[[str], None], flush: Callable[[list[int]], None]) -> None:
-    staged: list[tuple[str, str, int]] = []  # path, temporary file, its open descriptor
-    replaced: list[str] = []
+    staged: list[tuple[str, str, str, int]] = []  # path, the file it names, temporary file, its open descriptor
+    replaced: list[tuple[str, str]] = []  # path, the file it names
     failure: InputError | None = None
     try:
         for path, text in files:
@@ -784,17 +784,17 @@ def _write_group(files: list[tuple[str, str]], written: Callable[[str], None], f
             except InputError as error:
                 failure = error  # what was staged before it is still written
                 break
-        flush([descriptor for _, _, descriptor in staged])
+        flush([descriptor for _, _, _, descriptor in staged])
         while staged:
-            path, temporary, descriptor = staged[0]
+            path, target, temporary, descriptor = staged[0]
             os.close(descriptor)
-            staged[0] = (path, temporary, -1)
+            staged[0] = (path, target, temporary, -1)
             try:
-                os.replace(temporary, path)
+                os.replace(temporary, target)
             except OSError as error:
                 raise InputError(f"cannot write: {error.strerror or error}", path) from None
             staged.pop(0)
-            replaced.append(path)
+            replaced.append((path, target))
     except OSError as error:  # a flush failed: nothing of the group is replaced
         raise InputError(f"cannot write: {error.strerror or error}", staged[0][0]) from None
     except BaseException:  # a replace failed: the files replaced before it are still settled and reported
@@ -802,7 +802,7 @@ def _write_group(files: list[tuple[str, str]], written: Callable[[str], None], f
             _settle(replaced, written)
         raise
     finally:
-        for _, temporary, descriptor in staged:
+        for _, _, temporary, descriptor in staged:
             if descriptor != -1:
                 os.close(descriptor)
             with contextlib.suppress(FileNotFoundError):
@@ -812,21 +812,22 @@ def _write_group(files: list[tuple[str, str]], written: Callable[[str], None], f
         raise failure
 
 
-def _settle(replaced: list[str], written: Callable[[str], None]) -> None:
-    """Flush the directories of the files ``replaced`` (a rename is on disk only once its
-    directory is: one fsync a directory, however many files), then report each written.
-    A directory that cannot be flushed is an error naming its first file, reported after
-    the files before it."""
-    directories = dict.fromkeys(os.path.dirname(path) or os.curdir for path in replaced)
+def _settle(replaced: list[tuple[str, str]], written: Callable[[str], None]) -> None:
+    """Flush the directories of the files ``replaced`` (``(path, the file it names)``: a
+    rename is on disk only once its directory is: one fsync a directory, however many
+    files), then report each path written. A directory that cannot be flushed is an error
+    naming its first file, reported after the files before it."""
+    directories = dict.fromkeys(os.path.dirname(target) or os.curdir for _, target in replaced)
     for directory in directories:
         try:
             _flush_directory(directory)
         except OSError as error:
-            first = next(path for path in replaced if (os.path.dirname(path) or os.curdir) == directory)
-            for path in replaced[: replaced.index(first)]:
+            first = next(index for index, (_, target) in enumerate(replaced)
+                         if (os.path.dirname(target) or os.curdir) == directory)
+            for path, _ in replaced[:first]:
                 written(path)
-            raise InputError(f"cannot write: {error.strerror or error}", first) from None
-    for path in replaced:
+            raise InputError(f"cannot write: {error.strerror or error}", replaced[first][0]) from None
+    for path, _ in replaced:
         written(path)
 
 
@@ -861,20 +862,29 @@ def _create_temporary(path: str) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no usable temporary file name", path)
 
 
-def _stage(path: str, text: str) -> tuple[str, int]:
-    """A temporary file beside ``path`` holding ``text`` (not yet flushed) with the mode,
-    owner and group ``path`` has (or the umask's mode for a new file): its path and open
-    descriptor."""
+def _stage(path: str, text: str) -> tuple[str, str, int]:
+    """A temporary file beside the file ``path`` names holding ``text`` (not yet flushed)
+    with the mode, owner and group that file has (or the umask's mode for a new file): the
+    file to replace, the temporary file's path and its open descriptor.
+
+    The file ``path`` names is the file a symbolic link points to (through every link of a
+    chain), as ``open(path, "w")`` writes it: the link stays a link, and the file the
+    repository keeps gets the change."""
+    target = path
     try:
-        status: os.stat_result | None = os.stat(path)
+        found = os.lstat(path)
+        status: os.stat_result | None = found
+        if stat.S_ISLNK(found.st_mode):
+            target = os.path.realpath(path)
+            status = os.stat(target)
     except FileNotFoundError:
-        status = None
+        status = None  # a new file (or one a dangling link names: made where it points)
     except OSError as error:
         raise InputError(f"cannot write: {error.strerror or error}", path) from None
     temporary: str | None = None
     descriptor = -1
     try:
-        descriptor, temporary = _create_temporary(path)
+        descriptor, temporary = _create_temporary(target)
         data = text.encode("utf-8")
         written = os.write(descriptor, data)
         if written < len(data):  # a short write (a signal, a full disk): write the rest
@@ -898,7 +908,7 @@ def _stage(path: str, text: str) -> tuple[str, int]:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
         raise InputError(f"cannot write: {error.strerror or error}", path) from None
-    return temporary, descriptor
+    return target, temporary, descriptor
 
 
 class _Flusher:
@@ -932,10 +942,16 @@ def unwritable(path: str, directories: dict[str, str | None] | None = None) -> I
     read-only, or it is not a regular file), or None: checked for every target before an
     editing command writes the first file. ``directories`` remembers what was found of
     each directory across the targets of one batch (a directory of 10,000 files is asked
-    once). One ``stat`` of the file; the directory's name (as ``Path(path).parent`` writes
-    it) is worked out once per directory too."""
+    once). One ``lstat`` of the file (and a ``stat`` of what a link points to: the file
+    written, in its directory); the directory's name (as ``Path(path).parent`` writes it)
+    is worked out once per directory too."""
+    target = path
     try:
-        status: os.stat_result | None = os.stat(path)
+        found = os.lstat(path)
+        status: os.stat_result | None = found
+        if stat.S_ISLNK(found.st_mode):
+            target = os.path.realpath(path)
+            status = os.stat(target)
     except OSError as error:  # what Path.exists() takes for "not there"
         if error.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
             raise
@@ -944,7 +960,7 @@ def unwritable(path: str, directories: dict[str, str | None] | None = None) -> I
         status = None
     if status is not None and not stat.S_ISREG(status.st_mode):
         return InputError("cannot write: not a regular file", path)
-    key = _parent_name(path)
+    key = _parent_name(target)
     if directories is None or key not in directories:
         from pathlib import Path  # an editing command's: not imported by a lint (start-up)
 
