@@ -243,7 +243,7 @@ def migrate(
         actions.fail(f"--format: {output_format!r} is not one of {', '.join(FORMATS)}")
     if fail_on not in SEVERITIES:
         actions.fail(f"--fail-on: {fail_on!r} is not one of error, warning, info")
-    config, manifest_path = actions.project(manifest)
+    config, manifest_path = actions.project_or_files(manifest, paths or [])
     raise typer.Exit(command.run(paths or [], manifest_path, to, Mode(modes[0]) if modes else Mode.PRINT, out_dir,
                                  output_format, fail_on, namespace, policy, config.envoy_image))
 

@@ -185,6 +185,10 @@ def run(paths: list[str], output: str, region: str | None, account: str | None, 
     if os.path.exists(output) and not force:
         raise InputError(f"{output} exists: meshify init does not overwrite it without --force")
     files = _read(paths)
+    if region is None:  # a .tf's provider: where the stack runs, before an ARN's copy (as lint reads it)
+        from meshify.injector.inputs.files_mesh import terraform_facts
+
+        region = terraform_facts([found.document for found in files])[1]
     if region is None or account is None:
         found_region, found_account = _from_arns(files)
         region, account = region or found_region, account or found_account
@@ -203,8 +207,8 @@ def run(paths: list[str], output: str, region: str | None, account: str | None, 
     mesh = mesh_from_files(files, region=region, account=account)
     if mesh_name:
         mesh.name = mesh_name
-    missing = [key for key, value in (("mesh.name", mesh.name != UNKNOWN_MESH), ("mesh.region", region),
-                                      ("mesh.account", account)) if not value]
+    missing = [key for key, value in (("mesh.name", mesh.name != UNKNOWN_MESH), ("mesh.region", mesh.region),
+                                      ("mesh.account", mesh.account)) if not value]
     if missing:
         options = {"mesh.name": "--mesh", "mesh.region": "--region", "mesh.account": "--account"}
         raise InputError(f"the files do not give {', '.join(missing)}: give "

@@ -17,17 +17,18 @@ from typing import Any
 
 from meshify.injector import engine
 from meshify.injector.commands.batch import each_file
+from meshify.injector.commands.inject import claim_name
 from meshify.injector.documents.document import write_atomic
 from meshify.injector.engine.findings import Located, locate
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.cloudformation import Template
 from meshify.injector.inputs.ecs_service import EcsServiceFile
-from meshify.injector.inputs.manifest import load_manifest, stand_ins_noted
-from meshify.injector.inputs.reader import expand_paths, read_walked, say_skipped
+from meshify.injector.inputs.manifest import NO_MANIFEST_NOR_MESH, load_manifest, stand_ins_noted
+from meshify.injector.inputs.reader import InputFile, expand_paths, read_walked, say_skipped
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.ecs_service import EcsService
-from meshify.injector.model.mesh import Gateway, Loc, Mesh, Node
+from meshify.injector.model.mesh import UNKNOWN_MESH, Gateway, Loc, Mesh, Named, Node
 from meshify.injector.model.migration import (
     TLS_ROLE_NAME,
     TLS_ROLE_POLICY,
@@ -283,7 +284,7 @@ def _service_order(current: MigrationPlan) -> list[PlannedService]:
 
 def _steps(context: engine.MigrationContext, migrations: list[Migration], given_namespace: bool) -> list[str]:
     current, mesh = context.plan, context.mesh
-    from meshify.injector.model.wiring import policy_statements
+    from meshify.injector.model.wiring import arn_unknown, policy_statements
 
     steps = [
         f"Build a parallel (green) environment; do not network it with the App Mesh one. "
@@ -334,8 +335,12 @@ def _steps(context: engine.MigrationContext, migrations: list[Migration], given_
         said = by_role.setdefault(role if isinstance(role, str) else "the task role", [])
         for statement in policy_statements(mesh, migration.claimant):
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resource = statement["Resource"]
+            if arn_unknown(mesh, migration.claimant):  # no region or account in the files: no whole ARN to name
+                kind = "virtual gateway" if migration.claimant.kind == "virtualGateway" else "virtual node"
+                resource = f"the ARN of {kind} `{migration.claimant.name}` of mesh `{mesh.name}`"
             text = "the X-Ray statement (if only Envoy used it)" if any(a.startswith("xray:") for a in actions) \
-                else f"{', '.join(actions)} on {statement['Resource']}"
+                else f"{', '.join(actions)} on {resource}"
             if migration.claimant.name in mesh.unknown_names and not text.startswith("the X-Ray"):
                 text += f" (`{migration.claimant.name}` stands for the deployed name, which only the stack knows)"
             if text not in said:
@@ -436,34 +441,53 @@ def _configurations(current: MigrationPlan) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: str | None, report_format: str,
+def run(paths: list[str], manifest_path: str | None, target: str, mode: Mode, out_dir: str | None, report_format: str,
         fail_on: str, namespace: str | None = None, policy_path: str | None = None, envoy_image: str | None = None) -> int:
+    """``meshify migrate``. With no manifest (``manifest_path`` None), the mesh is the App Mesh
+    resources of the files given (formats.md), each task definition claimed by what wires it."""
     if target not in TARGETS:
         raise InputError(f"--to: {target!r} is not one of {', '.join(TARGETS)}")
-    mesh = load_manifest(manifest_path, envoy_image)
+    manifest_mesh = load_manifest(manifest_path, envoy_image) if manifest_path is not None else None
+    inputs: list[InputFile] = []
     task_files: list[TaskDefinitionFile] = []
     spec_files: list[SpecFile] = []
     service_files: list[EcsServiceFile] = []
     templates: list[Template] = []
-    reported = {manifest_path}
+    reported = {manifest_path} if manifest_path is not None else set()
     failed: list[str] = []  # each file stands alone (cli.md, commands/batch.py)
     skipped = 0
     for walked in progress(expand_paths(paths), "migrate", lambda w: w.path):
-        if _same_file(walked.path, manifest_path):
+        if manifest_path is not None and _same_file(walked.path, manifest_path):
             continue
         with each_file(walked.path, failed):
             found = read_walked(walked)
             if found is None:  # a file of a directory given that is none of meshify's formats
                 skipped += 1
                 continue
+            inputs.append(found)
             task_files += found.task_definitions
             spec_files += found.spec_files
             service_files += found.services
             templates += [found.template] if found.template is not None else []
             reported.add(found.path)
     say_skipped(skipped)
-    for spec in spec_files:
-        merge(mesh, spec)
+    if manifest_mesh is not None:
+        mesh = manifest_mesh
+        for spec in spec_files:
+            merge(mesh, spec)
+    else:
+        if failed and not any(found.spec_files or found.template is not None for found in inputs):
+            return 2  # nothing to build a mesh from: each failure said so
+        mesh = _mesh_of_files(inputs, task_files, envoy_image)
+        if not mesh.nodes and not mesh.gateways:  # ECS services alone (lint reads them after a migration)
+            raise InputError(NO_MANIFEST_NOR_MESH)
+        if mesh.name == UNKNOWN_MESH:
+            # The report, the default namespace and the last step name the mesh: a made-up name would mislead.
+            give = "give a manifest that names it (meshify init FILES --mesh NAME --region REGION --account ACCOUNT writes one)"
+            named_at = mesh.unknown_name_loc
+            if named_at is not None and named_at.document is not None:
+                raise named_at.error(f"cannot migrate without a manifest: only the stack knows the mesh's name; {give}")
+            raise InputError(f"cannot migrate without a manifest: the files do not give the mesh's name; {give}")
     models = [_tied(service_file, task_files, mesh) for service_file in service_files]
     by_model = {id(model): service_file for model, service_file in zip(models, service_files, strict=True)}
     context = engine.MigrationContext(mesh, task_files, models, namespace, _stand_ins(mesh, templates))
@@ -485,7 +509,7 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
         edits.append(_policy_edit(policy_path))
     for migration in migrations:
         if migration.claimant is None:
-            say(f"{migration.source.path}: family {migration.source.family!r} is claimed by no node or gateway "
+            say(f"{migration.source.path}: {claim_name(migration.source)} is claimed by no node or gateway "
                 f"of {mesh.described_in}; left unchanged")
         elif isinstance(migration.claimant, Gateway):
             say(f"{migration.source.path}: runs gateway `{migration.claimant.name}`, which an ALB replaces (R611); "
@@ -532,6 +556,30 @@ def run(paths: list[str], manifest_path: str, target: str, mode: Mode, out_dir: 
     threshold = engine.severity_rank(fail_on)
     failing = any(engine.severity_rank(f.severity) >= threshold for f in report.findings)
     return 2 if failed else max(status, 1 if failing else 0)
+
+
+def _mesh_of_files(inputs: list[InputFile], task_files: list[TaskDefinitionFile], envoy_image: str | None) -> Mesh:
+    """The mesh of the files given, as lint and inject build it without a manifest. Where
+    task definitions are claimed by their Envoy's wiring (spec files, Terraform), each
+    wired one's family (or its resource, when only the stack knows its family) is added to
+    its node's claims, as a manifest would list it: the migration plan ties a node to its
+    task definitions and ECS services by those claims."""
+    from meshify.injector.inputs.mesh_of_files import mesh_of_files
+
+    mesh = mesh_of_files(inputs, envoy_image)
+    if mesh.from_files:
+        from meshify.injector.inputs.files_mesh import claim_by_wiring
+
+        for task_file in task_files:
+            wired = claim_by_wiring(mesh, task_file)
+            if wired is None or mesh.claims_for(task_file.family, task_file.resource):
+                continue
+            if task_file.family is not None:
+                wired.families.append(Named(task_file.family, task_file.loc("/family")))
+            elif task_file.resource is not None:
+                wired.resources.append(Named(task_file.resource, task_file.loc("")))
+            mesh.changed()
+    return mesh
 
 
 def _same_file(first: str, second: str) -> bool:

@@ -70,7 +70,7 @@ def _referenced_resource(task_file: TaskDefinitionFile, value: Any) -> tuple[str
     return (_REFERENCE_KINDS[parts[0]], name) if isinstance(name, str) else None
 
 
-def _terraform_facts(documents: list[Any]) -> tuple[str | None, str | None]:
+def terraform_facts(documents: list[Any]) -> tuple[str | None, str | None]:
     """The mesh name and region a .tf writes literally (or as a variable's default)."""
     name = region = None
     for document in documents:
@@ -94,12 +94,12 @@ def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionF
     manifest is what is missing."""
     if not spec_files:
         from meshify.injector.errors import InputError
-        from meshify.injector.inputs.manifest import NO_MANIFEST
+        from meshify.injector.inputs.manifest import NO_MANIFEST_NOR_MESH
 
-        raise InputError(NO_MANIFEST.replace("; give", ", and no App Mesh resources in the files given; give"))
+        raise InputError(NO_MANIFEST_NOR_MESH)
     wired = [found for found in (wiring_of(t) for t in task_files) if found is not None]
     documents = [s.document for s in spec_files] + [t.document for t in task_files]
-    tf_name, tf_region = _terraform_facts([getattr(d, "document", d) for d in documents])
+    tf_name, tf_region = terraform_facts([getattr(d, "document", d) for d in documents])
     name = tf_name or next((w[2] for w in wired if w[2]), None) \
         or next((s.mesh_name for s in spec_files if s.mesh_name), None) or UNKNOWN_MESH
     # The provider's region is where the stack runs; an Envoy's literal ARN may be a stale copy

@@ -29,6 +29,9 @@ from meshify.injector.model.mesh import (
 
 MANIFEST_NAME = "meshify.yaml"
 NO_MANIFEST = f"no {MANIFEST_NAME} here or in a parent directory up to the repository root; give --manifest PATH"
+# ... and the files given describe no mesh either (their App Mesh resources would be the mesh).
+NO_MANIFEST_NOR_MESH = (f"no {MANIFEST_NAME} here or in a parent directory up to the repository root, and no App Mesh "
+                        "resources in the files given; give --manifest PATH")
 # The comment ``meshify init`` writes in a manifest's header when names only the stack knows
 # (a template's ``!Sub '${Env}-node'``) are written as their logical ids: the names follow it.
 # A comment, not a key, so that the manifest stays the contract's (manifest.md); it marks a

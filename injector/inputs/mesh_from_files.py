@@ -64,11 +64,14 @@ def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, 
     # ECS services alone are enough: after a migration to Service Connect there is no mesh left to give.
     if not any(found.spec_files or found.services or (found.template is not None and found.template.meshes)
                for found in files):
-        from meshify.injector.inputs.manifest import MANIFEST_NAME
+        from meshify.injector.inputs.manifest import NO_MANIFEST_NOR_MESH
 
-        raise InputError(f"no {MANIFEST_NAME} here or in a parent directory up to the repository root, and no App Mesh "
-                         "resources in the files given; give --manifest PATH")
-    name = mesh_name(files) or UNKNOWN_MESH
+        raise InputError(NO_MANIFEST_NOR_MESH)
+    from meshify.injector.inputs.files_mesh import terraform_facts
+
+    tf_name, tf_region = terraform_facts([found.document for found in files])  # a .tf's aws_appmesh_mesh and provider
+    name = mesh_name(files) or tf_name or UNKNOWN_MESH
+    region = region or tf_region
     egress: Any = next((m.egress_filter for f in files if f.template for m in f.template.meshes if m.egress_filter), None)
     mesh = Mesh(name=name, region=region or "", account=account or "", owner=account or "", loc=NOWHERE,
                 envoy=EnvoySettings(image=envoy_image or public_envoy_image(), pinned=envoy_image is not None),
@@ -82,10 +85,14 @@ def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, 
             merge(mesh, spec_file)
         if found.template is not None:
             mesh.unknown_names |= found.template.unknown_names
+    from meshify.injector.inputs.files_mesh import wiring_of
+
     for found in files:
         wiring = found.template.wiring if found.template is not None else {}
         for task_file in found.task_definitions:
-            node = wiring.get(task_file.resource or "") or wired_node(task_file)
+            # a template's wiring, a literal, or a .tf's reference (aws_appmesh_virtual_node.x.arn)
+            node = wiring.get(task_file.resource or "") or wired_node(task_file) or \
+                ((wired := wiring_of(task_file)) and wired[1])
             claimant = mesh.resource(node) if node else None
             if claimant is None:
                 continue

@@ -94,3 +94,20 @@ def test_init_of_files_without_app_mesh_resources_is_an_error(tmp_path):
     (tmp_path / "td.json").write_text('{"family": "x", "containerDefinitions": [{"name": "a", "image": "b"}]}')
     result = run_meshify("init", "td.json", "--region", "eu-west-1", "--account", "111122223333", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (2, "no App Mesh resources in td.json: nothing to write a manifest from\n")
+
+
+def test_init_of_terraform_reads_the_mesh_the_provider_and_the_wiring_by_reference(tmp_path, monkeypatch):
+    """A .tf names its mesh in ``aws_appmesh_mesh`` and its region in the provider (where the
+    stack runs: it outranks the shell's AWS configuration), and its Envoy names the node by
+    reference (``aws_appmesh_virtual_node.cart.arn``): the manifest has them all, as lint
+    without a manifest reads them (the node claims ``cart``), so that migrate with it changes
+    what migrate without it changes."""
+    monkeypatch.setenv("AWS_REGION", "us-west-2")
+    (tmp_path / ".git").mkdir()
+    shutil.copy(FIXTURES / "terraform" / "nomanifest" / "main.tf", tmp_path / "main.tf")
+    result = run_meshify("init", "main.tf", "--account", "111122223333", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "meshify.yaml").read_text() == (
+        "# Written by meshify init from: main.tf. Review it, then commit it.\n"
+        "version: 1\nmesh:\n  name: shop\n  region: eu-west-1\n  account: '111122223333'\n"
+        "nodes:\n  cart:\n    family: cart\n    listeners:\n    - port: 8080\n      protocol: http\n")

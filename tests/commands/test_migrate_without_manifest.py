@@ -1,0 +1,108 @@
+"""``meshify migrate`` with no manifest (formats.md, "Which node claims a task definition", 2):
+the mesh is the App Mesh resources of the files given, as for lint and inject, and each task
+definition is claimed by what wires it. The migration is the one the manifest ``meshify init``
+writes from the same files would give: the same patches and services; only where the report
+places the mesh differs (no manifest line). Where the files cannot name the mesh, or describe
+none, migrate refuses in one line, exit 2, and writes nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_meshify
+from golden_cases import FIXTURES
+
+SPEC_FILES = FIXTURES / "migrate-without-manifest"
+CASES = [
+    ("cloudformation", FIXTURES / "cloudformation", ["ledger.yaml"]),
+    ("spec-files", SPEC_FILES, ["color-node.json", "color-service.json", "color-task.json"]),
+    ("terraform", FIXTURES / "terraform" / "nomanifest", ["main.tf"]),
+]
+
+
+def _project(tmp_path: Path, name: str, source: Path, files: list[str]) -> Path:
+    """The files alone in a repository of their own (no manifest above them)."""
+    work = tmp_path / name
+    (work / ".git").mkdir(parents=True)
+    for file in files:
+        shutil.copy(source / file, work / file)
+    return work
+
+
+@pytest.mark.parametrize(("name", "source", "files"), CASES, ids=[case[0] for case in CASES])
+def test_migrate_without_a_manifest_is_migrate_with_the_manifest_init_writes(tmp_path, name, source, files):
+    alone = _project(tmp_path, "alone", source, files)
+    with_manifest = _project(tmp_path, "with-manifest", source, files)
+    assert run_meshify("init", *files, "--region", "eu-west-1", "--account", "111122223333",
+                       cwd=with_manifest).returncode == 0
+
+    without = run_meshify("migrate", *files, "--to", "service-connect", "--patch", cwd=alone)
+    given = run_meshify("migrate", *files, "--to", "service-connect", "--patch", cwd=with_manifest)
+
+    assert without.returncode == given.returncode != 2, without.stderr
+    assert json.loads(without.stdout) != []
+    assert without.stdout == given.stdout
+    reports = [json.loads(run_meshify("migrate", *files, "--to", "service-connect", "--check", "--format", "json",
+                                      cwd=work).stdout) for work in (alone, with_manifest)]
+    assert reports[0]["services"] == reports[1]["services"]
+    assert [f["rule"] for f in reports[0]["findings"]] == [f["rule"] for f in reports[1]["findings"]]
+
+
+def test_spec_files_and_a_wired_task_definition_give_exactly_this_patch_and_service(tmp_path):
+    work = _project(tmp_path, "specs", SPEC_FILES, ["color-node.json", "color-service.json", "color-task.json"])
+    result = run_meshify("migrate", ".", "--to", "service-connect", "--out-dir", "out", "--in-place", cwd=work)
+    assert result.returncode == 0, result.stderr
+    migrated = json.loads((work / "color-task.json").read_text())
+    original = json.loads((SPEC_FILES / "color-task.json").read_text())
+    assert [container["name"] for container in migrated["containerDefinitions"]] == ["app"]
+    assert "proxyConfiguration" not in migrated
+    assert migrated["containerDefinitions"][0] == {
+        **{k: v for k, v in original["containerDefinitions"][0].items() if k != "dependsOn"},
+        "portMappings": [{"containerPort": 8080, "protocol": "tcp", "name": "http-8080", "appProtocol": "http"}]}
+    assert json.loads((work / "out" / "color.service-connect.json").read_text())["serviceConnectConfiguration"] == {
+        "enabled": True, "namespace": "demo",
+        "services": [{"portName": "http-8080", "discoveryName": "color",
+                      "clientAliases": [{"port": 8080, "dnsName": "color.demo.local"}]}]}
+
+
+def test_without_region_or_account_the_last_steps_name_the_node_not_a_broken_arn(tmp_path):
+    work = _project(tmp_path, "cfn", FIXTURES / "cloudformation", ["ledger.yaml"])
+    result = run_meshify("migrate", "ledger.yaml", "--to", "service-connect", "--check", cwd=work)
+    assert "appmesh:StreamAggregatedResources on the ARN of virtual node `ledger-node` of mesh `shop`." in result.stdout
+    assert "arn:aws:appmesh::" not in result.stdout
+
+
+def test_a_mesh_only_the_stack_names_is_refused_where_the_name_is_decided(tmp_path):
+    work = _project(tmp_path, "cfn", FIXTURES / "cloudformation", ["ledger.yaml"])
+    text = (work / "ledger.yaml").read_text().replace("    Type: String\n    Default: shop\n", "    Type: String\n", 1)
+    (work / "ledger.yaml").write_text(text)
+    line = text.splitlines().index("      MeshName: !Ref MeshName") + 1
+
+    result = run_meshify("migrate", "ledger.yaml", "--to", "service-connect", "--in-place", cwd=work)
+
+    assert result.returncode == 2
+    assert result.stderr == (f"ledger.yaml:{line}:7: cannot migrate without a manifest: only the stack knows the mesh's "
+                             "name; give a manifest that names it (meshify init FILES --mesh NAME --region REGION "
+                             "--account ACCOUNT writes one)\n")
+    assert result.stdout == ""
+    assert (work / "ledger.yaml").read_text() == text
+
+
+def test_files_that_describe_no_mesh_are_refused_as_without_a_manifest(tmp_path):
+    work = _project(tmp_path, "task", SPEC_FILES, ["color-task.json"])
+    result = run_meshify("migrate", "color-task.json", "--to", "service-connect", "--in-place", cwd=work)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("no meshify.yaml here or in a parent directory up to the repository root, and no App Mesh "
+                             "resources in the files given; give --manifest PATH\n")
+    assert (work / "color-task.json").read_bytes() == (SPEC_FILES / "color-task.json").read_bytes()
+
+
+def test_a_task_definition_only_the_stack_names_is_called_by_its_resource(tmp_path):
+    work = _project(tmp_path, "cdk", FIXTURES / "cloudformation" / "cdk.out", ["LedgerStack.template.json"])
+    result = run_meshify("migrate", "LedgerStack.template.json", "--to", "service-connect", "--check", cwd=work)
+    assert ("LedgerStack.template.json: LedgerTaskDef is claimed by no node or gateway of the files given; "
+            "left unchanged") in result.stderr.splitlines()
+    assert "family None" not in result.stderr
