@@ -564,8 +564,13 @@ def _mesh_of_files(inputs: list[InputFile], task_files: list[TaskDefinitionFile]
     wired one's family (or its resource, when only the stack knows its family) is added to
     its node's claims, as a manifest would list it: the migration plan ties a node to its
     task definitions and ECS services by those claims."""
-    from meshify.injector.inputs.mesh_of_files import mesh_of_files
+    from meshify.injector.inputs.mesh_of_files import mesh_names, mesh_of_files
 
+    names = mesh_names(inputs)
+    if len(names) > 1:  # one migration per mesh: the files of several would be planned as one
+        listed = ", ".join(f"`{name}`" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        raise InputError(f"cannot migrate without a manifest: the files given describe {len(names)} meshes ({listed}); "
+                         "migrate the files of one mesh at a time, or give its manifest")
     mesh = mesh_of_files(inputs, envoy_image)
     if mesh.from_files:
         from meshify.injector.inputs.files_mesh import claim_by_wiring

@@ -28,3 +28,23 @@ def mesh_of_files(files: Sequence[InputFile], envoy_image: str | None = None, re
     from meshify.injector.inputs.files_mesh import mesh_from_files as mesh_of_resources
 
     return mesh_of_resources(spec_files, [task for found in files for task in found.task_definitions], envoy_image)
+
+
+def mesh_names(files: Sequence[InputFile]) -> list[str]:
+    """The meshes the files describe, in order, each once: by name (a template's
+    ``AWS::AppMesh::Mesh``, a spec file's ``meshName``, a .tf's ``aws_appmesh_mesh``, a
+    ComposeX file's mesh), or, for a template's mesh whose name only the stack knows, as
+    ``<logical id> of <file>``. More than one: the files are not one mesh's."""
+    names: dict[str, None] = {}
+    for found in files:
+        if found.template is not None:
+            names.update((mesh.name or f"{mesh.logical_id} of {found.path}", None) for mesh in found.template.meshes)
+        names.update((spec.mesh_name, None) for spec in found.spec_files if isinstance(spec.mesh_name, str))
+        if found.compose is not None:
+            names[found.compose.mesh_name] = None
+        resources = found.document.data.get("resource") if isinstance(found.document.data, dict) else None
+        meshes = resources.get("aws_appmesh_mesh") if isinstance(resources, dict) else None
+        for body in meshes.values() if isinstance(meshes, dict) else []:
+            if isinstance(body, dict) and isinstance(body.get("name"), str):
+                names[body["name"]] = None
+    return list(names)

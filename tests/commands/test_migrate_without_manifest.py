@@ -106,3 +106,17 @@ def test_a_task_definition_only_the_stack_names_is_called_by_its_resource(tmp_pa
     assert ("LedgerStack.template.json: LedgerTaskDef is claimed by no node or gateway of the files given; "
             "left unchanged") in result.stderr.splitlines()
     assert "family None" not in result.stderr
+
+
+def test_files_of_several_meshes_are_refused_not_planned_as_one(tmp_path):
+    """A directory of several meshes' files (a repository of examples) would be planned as one
+    mesh and each file rewritten for it: migrate asks for one mesh's files at a time."""
+    work = _project(tmp_path, "specs", SPEC_FILES, ["color-node.json", "color-service.json", "color-task.json"])
+    other = json.loads((SPEC_FILES / "color-node.json").read_text())
+    (work / "other-node.json").write_text(json.dumps({**other, "meshName": "other"}))
+    shutil.copy(FIXTURES / "cloudformation" / "ledger.yaml", work / "ledger.yaml")
+    result = run_meshify("migrate", ".", "--to", "service-connect", "--in-place", cwd=work)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("cannot migrate without a manifest: the files given describe 3 meshes (`demo`, `shop`, "
+                             "`other`); migrate the files of one mesh at a time, or give its manifest\n")
+    assert (work / "color-task.json").read_bytes() == (SPEC_FILES / "color-task.json").read_bytes()
