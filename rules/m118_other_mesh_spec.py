@@ -1,7 +1,8 @@
 """M118: an App Mesh spec file of another mesh.
 
 What: an App Mesh spec file (``--cli-input-json`` input, ``describe-*`` output) whose
-``meshName`` is not the manifest's mesh.
+``meshName`` is not the manifest's mesh (without a manifest: not the mesh the other files
+describe, named by their Envoy's wiring or the first name they give).
 
 Why: meshify checks the file against the manifest's mesh: its backends, targets and
 services are looked up there. A file of another mesh (a copy from another environment, a
@@ -27,6 +28,8 @@ def check(context: MeshContext):
         name = spec_file.mesh_name
         if name is None or name == context.mesh.name or is_unknown(name):
             continue
+        ours = f"mesh `{context.mesh.name}` that the files given describe" if context.mesh.without_manifest \
+            else f"the manifest's mesh `{context.mesh.name}`"
         yield check.rule.finding(
-            f"this file is of mesh `{name}`, not of the manifest's mesh `{context.mesh.name}`: it is checked against a "
-            "mesh it does not belong to", spec_file.mesh_name_loc)
+            f"this file is of mesh `{name}`, not of {ours}: it is checked against a mesh it does not belong to",
+            spec_file.mesh_name_loc)

@@ -5,6 +5,7 @@ the order of the files."""
 from __future__ import annotations
 
 import json
+import shutil
 
 from conftest import run_meshify
 from golden_cases import GOLDEN
@@ -228,6 +229,19 @@ def test_a_spec_file_of_another_mesh_is_reported(shop):
     result = run_meshify("lint", "mesh.json", "--select", "M", cwd=shop)
     assert result.stdout == ("mesh.json:2:3: M118 warning: this file is of mesh `apps`, not of the manifest's mesh `shop`: "
                              "it is checked against a mesh it does not belong to\n")
+
+
+def test_without_a_manifest_a_spec_file_of_another_mesh_does_not_speak_of_a_manifest(tmp_path):
+    from golden_cases import FIXTURES
+
+    (tmp_path / ".git").mkdir()
+    for name in ("color-node.json", "color-task.json"):
+        shutil.copy(FIXTURES / "migrate-without-manifest" / name, tmp_path / name)
+    other = json.loads((tmp_path / "color-node.json").read_text())
+    (tmp_path / "a-node.json").write_text(json.dumps({**other, "meshName": "alpha", "virtualNodeName": "zeta"}))
+    result = run_meshify("lint", "a-node.json", "color-node.json", "color-task.json", "--select", "M118", cwd=tmp_path)
+    assert result.stdout == ("a-node.json:1:2: M118 warning: this file is of mesh `alpha`, not of mesh `demo` that the "
+                             "files given describe: it is checked against a mesh it does not belong to\n")
 
 
 # --- item 3: order --------------------------------------------------------------------
