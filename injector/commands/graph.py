@@ -20,8 +20,20 @@ def run(paths: list[str], manifest_path: str | None, fmt: str = "mermaid", overl
     ``paths``) on standard output: the App Mesh as it is, or with ``target``
     ``service-connect`` the ECS Service Connect services it becomes."""
     mesh, inputs = load_mesh(manifest_path, paths, config, aws)
-    if target == "service-connect":
-        sys.stdout.write(after_graph(mesh, fmt, namespace))
+    if target == "service-connect":  # the plan migrate makes of the same files
+        from meshify.injector.commands.migrate import claim_wired, migration_context
+
+        if mesh.from_files:
+            claim_wired(mesh, inputs.task_files)
+        templates = [found.template for found in inputs.files if found.template is not None]
+        if manifest_path is not None:  # migrate merges a template's App Mesh resources too (lint compares them: M119)
+            from meshify.injector.inputs.appmesh_spec import merge
+
+            for found in inputs.files:
+                for spec in found.spec_files if found.template is not None else []:
+                    merge(mesh, spec)
+        context, _ = migration_context(mesh, inputs.task_files, inputs.services, templates, namespace)
+        sys.stdout.write(after_graph(mesh, fmt, namespace, current=context.plan))
         return 0
     findings = []
     if overlay_lint:  # the manifest's findings too, as lint reports them when it is given as a path

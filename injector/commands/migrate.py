@@ -488,10 +488,8 @@ def run(paths: list[str], manifest_path: str | None, target: str, mode: Mode, ou
             if named_at is not None and named_at.document is not None:
                 raise named_at.error(f"cannot migrate without a manifest: only the stack knows the mesh's name; {give}")
             raise InputError(f"cannot migrate without a manifest: the files do not give the mesh's name; {give}")
-    models = [_tied(service_file, task_files, mesh) for service_file in service_files]
+    context, models = migration_context(mesh, task_files, service_files, templates, namespace)
     by_model = {id(model): service_file for model, service_file in zip(models, service_files, strict=True)}
-    context = engine.MigrationContext(mesh, task_files, models, namespace, _stand_ins(mesh, templates))
-    _adopt_port_names(context.plan, task_files, mesh)
     rules = [rule for rule in engine.all_rules().values() if rule.scope == "migration"]
     findings = list(engine.run(rules, context))
     migrations = []
@@ -558,12 +556,21 @@ def run(paths: list[str], manifest_path: str | None, target: str, mode: Mode, ou
     return 2 if failed else max(status, 1 if failing else 0)
 
 
+def migration_context(mesh: Mesh, task_files: list[TaskDefinitionFile], service_files: list[EcsServiceFile],
+                      templates: list[Template], namespace: str | None) -> tuple[engine.MigrationContext, list[EcsService]]:
+    """What migrate plans for the mesh and the files read (``meshify graph --to
+    service-connect`` draws the same plan): each ECS service tied to its node, the names
+    only a template's stack knows, the ports as the task definitions name them already.
+    The context, and the services as the plan sees them (in the order of ``service_files``)."""
+    models = [_tied(service_file, task_files, mesh) for service_file in service_files]
+    context = engine.MigrationContext(mesh, task_files, models, namespace, _stand_ins(mesh, templates))
+    _adopt_port_names(context.plan, task_files, mesh)
+    return context, models
+
+
 def _mesh_of_files(inputs: list[InputFile], task_files: list[TaskDefinitionFile], envoy_image: str | None) -> Mesh:
-    """The mesh of the files given, as lint and inject build it without a manifest. Where
-    task definitions are claimed by their Envoy's wiring (spec files, Terraform), each
-    wired one's family (or its resource, when only the stack knows its family) is added to
-    its node's claims, as a manifest would list it: the migration plan ties a node to its
-    task definitions and ECS services by those claims."""
+    """The mesh of the files given, as lint and inject build it without a manifest, with
+    the claims of :func:`claim_wired`."""
     from meshify.injector.inputs.mesh_of_files import mesh_names, mesh_of_files
 
     names = mesh_names(inputs)
@@ -573,18 +580,26 @@ def _mesh_of_files(inputs: list[InputFile], task_files: list[TaskDefinitionFile]
                          "migrate the files of one mesh at a time, or give its manifest")
     mesh = mesh_of_files(inputs, envoy_image)
     if mesh.from_files:
-        from meshify.injector.inputs.files_mesh import claim_by_wiring
-
-        for task_file in task_files:
-            wired = claim_by_wiring(mesh, task_file)
-            if wired is None or mesh.claims_for(task_file.family, task_file.resource):
-                continue
-            if task_file.family is not None:
-                wired.families.append(Named(task_file.family, task_file.loc("/family")))
-            elif task_file.resource is not None:
-                wired.resources.append(Named(task_file.resource, task_file.loc("")))
-            mesh.changed()
+        claim_wired(mesh, task_files)
     return mesh
+
+
+def claim_wired(mesh: Mesh, task_files: list[TaskDefinitionFile]) -> None:
+    """In a mesh whose task definitions are claimed by their Envoy's wiring (spec files,
+    Terraform, no manifest), add each wired one's family (or its resource, when only the
+    stack knows its family) to its node's claims, as a manifest would list it: the
+    migration plan ties a node to its task definitions and ECS services by claims."""
+    from meshify.injector.inputs.files_mesh import claim_by_wiring
+
+    for task_file in task_files:
+        wired = claim_by_wiring(mesh, task_file)
+        if wired is None or mesh.claims_for(task_file.family, task_file.resource):
+            continue
+        if task_file.family is not None:
+            wired.families.append(Named(task_file.family, task_file.loc("/family")))
+        elif task_file.resource is not None:
+            wired.resources.append(Named(task_file.resource, task_file.loc("")))
+        mesh.changed()
 
 
 def _same_file(first: str, second: str) -> bool:

@@ -271,3 +271,46 @@ def test_a_finding_outside_the_drawn_sections_marks_nothing(shop: Path) -> None:
     assert "meshify.yaml:115:3: M110 warning" in run_meshify("lint", cwd=shop).stdout
     picture = run_meshify("graph", "--lint", cwd=shop).stdout
     assert "M110" not in picture and "linkStyle" not in picture
+
+
+WALKTHROUGH = CORPUS / "aws-app-mesh-examples/walkthroughs/howto-ecs-basics/deploy/2-meshify.yaml"
+MIGRATE_TEMPLATES = Path(__file__).resolve().parents[2] / "fixtures" / "migrate-templates"
+
+
+def _after_picture_of_migrate(work: Path, *files: str) -> str:
+    """The Service Connect picture in the report migrate writes (report.md)."""
+    result = run_meshify("migrate", *files, "--to", "service-connect", "--check", "--out-dir", "out", cwd=work)
+    assert result.returncode in (0, 1), result.stderr
+    report = run_meshify("migrate", *files, "--to", "service-connect", "--out-dir", "out", "--patch", cwd=work)
+    assert report.returncode in (0, 1), report.stderr
+    text = (work / "out" / "report.md").read_text()
+    after = text[text.index("## After: ECS Service Connect"):]
+    start = after.index("```mermaid\n") + len("```mermaid\n")
+    return after[start:after.index("\n```", start)] + "\n"
+
+
+@pytest.mark.parametrize("case", ["walkthrough", "templates with ECS services", "spec files, no manifest"])
+def test_graph_to_service_connect_is_the_picture_of_migrates_report(tmp_path: Path, case: str) -> None:
+    """``meshify graph --to service-connect`` draws the plan ``migrate`` makes of the same
+    files: the template's ECS services by their names, the namespace and aliases as migrate
+    writes them (a stand-in name as the template's expression), not a plan of the mesh alone."""
+    if case == "walkthrough":
+        if not WALKTHROUGH.exists():
+            pytest.skip(f"the shared corpus is absent ({CORPUS})")
+        (tmp_path / ".git").mkdir()
+        (tmp_path / "cfn.yaml").write_text(WALKTHROUGH.read_text())
+        assert run_meshify("init", "cfn.yaml", "--region", "us-west-2", "--account", "111122223333", "--mesh", "howto",
+                           cwd=tmp_path).returncode == 0
+        files = ["cfn.yaml"]
+    elif case == "templates with ECS services":
+        for path in (MIGRATE_TEMPLATES / "cfn").iterdir():
+            (tmp_path / path.name).write_text(path.read_text())
+        files = ["ledger.yaml", "web.template.json"]
+    else:  # the task definition is claimed by its Envoy's wiring, its family the service's
+        (tmp_path / ".git").mkdir()
+        files = ["color-node.json", "color-service.json", "color-task.json"]
+        for name in files:
+            (tmp_path / name).write_text((MIGRATE_TEMPLATES.parent / "migrate-without-manifest" / name).read_text())
+    picture = run_meshify("graph", *files, "--to", "service-connect", cwd=tmp_path)
+    assert picture.returncode == 0, picture.stderr
+    assert picture.stdout == _after_picture_of_migrate(tmp_path, *files)
