@@ -209,8 +209,9 @@ def placeholders(
                     "  meshify migrate taskdefs/*.json --to service-connect --in-place --policy iam/task-role.json")
 def migrate(
     paths: Annotated[Optional[list[str]], typer.Argument(
-        metavar="PATH...", help="Task definitions, App Mesh spec files, ECS service definitions, or directories "
-                                "of them [default: the manifest alone].")] = None,
+        metavar="PATH...", help="Task definitions, templates, .tf files, App Mesh spec files, ECS service "
+                                "definitions, or directories of them [default: the manifest alone]; with no "
+                                "manifest, their App Mesh resources are the mesh.")] = None,
     to: Annotated[str, typer.Option("--to", help="The target: service-connect (required).")] = "",
     manifest: ManifestOption = None,
     namespace: Annotated[Optional[str], typer.Option(
