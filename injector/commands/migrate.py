@@ -571,13 +571,9 @@ def migration_context(mesh: Mesh, task_files: list[TaskDefinitionFile], service_
 def _mesh_of_files(inputs: list[InputFile], task_files: list[TaskDefinitionFile], envoy_image: str | None) -> Mesh:
     """The mesh of the files given, as lint and inject build it without a manifest, with
     the claims of :func:`claim_wired`."""
-    from meshify.injector.inputs.mesh_of_files import mesh_names, mesh_of_files
+    from meshify.injector.inputs.mesh_of_files import mesh_of_files, refuse_several_meshes
 
-    names = mesh_names(inputs)
-    if len(names) > 1:  # one migration per mesh: the files of several would be planned as one
-        listed = ", ".join(f"`{name}`" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        raise InputError(f"cannot migrate without a manifest: the files given describe {len(names)} meshes ({listed}); "
-                         "migrate the files of one mesh at a time, or give its manifest")
+    refuse_several_meshes(inputs, "migrate")  # one migration per mesh: several would be planned as one
     mesh = mesh_of_files(inputs, envoy_image)
     if mesh.from_files:
         claim_wired(mesh, task_files)

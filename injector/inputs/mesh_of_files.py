@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from meshify.injector.errors import InputError
 from meshify.injector.inputs.reader import InputFile
 from meshify.injector.model.mesh import Mesh
 
@@ -34,7 +35,9 @@ def mesh_names(files: Sequence[InputFile]) -> list[str]:
     """The meshes the files describe, in order, each once: by name (a template's
     ``AWS::AppMesh::Mesh``, a spec file's ``meshName``, a .tf's ``aws_appmesh_mesh``, a
     ComposeX file's mesh), or, for a template's mesh whose name only the stack knows, as
-    ``<logical id> of <file>``. More than one: the files are not one mesh's."""
+    ``<logical id> of <file>``. More than one: the files are not one mesh's. (A task
+    definition's Envoy naming another mesh is not one more: that is a stale ARN, which
+    inject replaces and T207 reports.)"""
     names: dict[str, None] = {}
     for found in files:
         if found.template is not None:
@@ -48,3 +51,14 @@ def mesh_names(files: Sequence[InputFile]) -> list[str]:
             if isinstance(body, dict) and isinstance(body.get("name"), str):
                 names[body["name"]] = None
     return list(names)
+
+
+def refuse_several_meshes(files: Sequence[InputFile], verb: str) -> None:
+    """Without a manifest, one mesh's files: those of several would be read as one mesh,
+    named after the first, and what ``verb`` writes would name the wrong mesh (an Envoy's
+    ``APPMESH_RESOURCE_ARN`` rewritten to it). One line naming a few of them."""
+    names = mesh_names(files)
+    if len(names) > 1:
+        listed = ", ".join(f"`{name}`" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        raise InputError(f"cannot {verb} without a manifest: the files given describe {len(names)} meshes ({listed}); "
+                         f"{verb} the files of one mesh at a time, or give its manifest")

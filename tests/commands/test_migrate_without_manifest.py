@@ -3,7 +3,8 @@ the mesh is the App Mesh resources of the files given, as for lint and inject, a
 definition is claimed by what wires it. The migration is the one the manifest ``meshify init``
 writes from the same files would give: the same patches and services; only where the report
 places the mesh differs (no manifest line). Where the files cannot name the mesh, or describe
-none, migrate refuses in one line, exit 2, and writes nothing."""
+none or several, migrate refuses in one line, exit 2, and writes nothing; so does inject for
+spec files of several meshes, whose Envoy ARNs it would write with one mesh's name."""
 
 from __future__ import annotations
 
@@ -120,3 +121,27 @@ def test_files_of_several_meshes_are_refused_not_planned_as_one(tmp_path):
     assert result.stderr == ("cannot migrate without a manifest: the files given describe 3 meshes (`demo`, `shop`, "
                              "`other`); migrate the files of one mesh at a time, or give its manifest\n")
     assert (work / "color-task.json").read_bytes() == (SPEC_FILES / "color-task.json").read_bytes()
+
+
+def test_inject_without_a_manifest_refuses_spec_files_of_several_meshes(tmp_path):
+    """Two meshes' spec files and task definitions in one batch (a monorepo's pre-commit
+    run): read as one mesh named after the first, inject rewrote the second mesh's Envoy
+    ARN to the first mesh's. Now one line, exit 2, nothing written."""
+    work = tmp_path / "repo"
+    (work / ".git").mkdir(parents=True)
+    for directory, mesh in (("a", "demo"), ("b", "other")):
+        (work / directory).mkdir()
+        for name in ("color-node.json", "color-service.json", "color-task.json"):
+            text = (SPEC_FILES / name).read_text()
+            (work / directory / name).write_text(text.replace('"demo"', f'"{mesh}"').replace(".demo.local", f".{mesh}.local")
+                                                 .replace("mesh/demo/", f"mesh/{mesh}/"))
+    before = {path: path.read_bytes() for path in work.rglob("*.json")}
+    for directory in ("a", "b"):  # each mesh's files alone are wired as they should be
+        assert run_meshify("inject", "--check", directory, cwd=work).returncode == 0
+
+    result = run_meshify("inject", "--in-place", "a", "b", cwd=work)
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("cannot inject without a manifest: the files given describe 2 meshes (`demo`, `other`); "
+                             "inject the files of one mesh at a time, or give its manifest\n")
+    assert {path: path.read_bytes() for path in work.rglob("*.json")} == before
