@@ -53,6 +53,26 @@ def mesh_names(files: Sequence[InputFile]) -> list[str]:
     return list(names)
 
 
+def files_by_mesh(files: Sequence[InputFile]) -> list[list[InputFile]]:
+    """Spec files and .tf of several meshes (no template, no ComposeX file), grouped by the
+    mesh each names (its ``meshName``, its ``aws_appmesh_mesh``, else the mesh its task
+    definitions' Envoy names), in order; a file that names none is in every group. Fewer
+    than two meshes: no groups."""
+    if any(found.template is not None or found.compose is not None for found in files):
+        return []
+    from meshify.injector.inputs.files_mesh import wiring_of
+
+    named: list[tuple[InputFile, str | None]] = []
+    for found in files:
+        names = mesh_names([found]) or [wired[2] for task_file in found.task_definitions
+                                        if (wired := wiring_of(task_file)) is not None and isinstance(wired[2], str)]
+        named.append((found, names[0] if names else None))
+    meshes = list(dict.fromkeys(name for _, name in named if name is not None))
+    if len(meshes) < 2:
+        return []
+    return [[found for found, name in named if name in (mesh, None)] for mesh in meshes]
+
+
 def refuse_several_meshes(files: Sequence[InputFile], verb: str) -> None:
     """Without a manifest, one mesh's files: those of several would be read as one mesh,
     named after the first, and what ``verb`` writes would name the wrong mesh (an Envoy's

@@ -127,14 +127,7 @@ def test_inject_without_a_manifest_refuses_spec_files_of_several_meshes(tmp_path
     """Two meshes' spec files and task definitions in one batch (a monorepo's pre-commit
     run): read as one mesh named after the first, inject rewrote the second mesh's Envoy
     ARN to the first mesh's. Now one line, exit 2, nothing written."""
-    work = tmp_path / "repo"
-    (work / ".git").mkdir(parents=True)
-    for directory, mesh in (("a", "demo"), ("b", "other")):
-        (work / directory).mkdir()
-        for name in ("color-node.json", "color-service.json", "color-task.json"):
-            text = (SPEC_FILES / name).read_text()
-            (work / directory / name).write_text(text.replace('"demo"', f'"{mesh}"').replace(".demo.local", f".{mesh}.local")
-                                                 .replace("mesh/demo/", f"mesh/{mesh}/"))
+    work = _two_meshes(tmp_path)
     before = {path: path.read_bytes() for path in work.rglob("*.json")}
     for directory in ("a", "b"):  # each mesh's files alone are wired as they should be
         assert run_meshify("inject", "--check", directory, cwd=work).returncode == 0
@@ -145,3 +138,35 @@ def test_inject_without_a_manifest_refuses_spec_files_of_several_meshes(tmp_path
     assert result.stderr == ("cannot inject without a manifest: the files given describe 2 meshes (`demo`, `other`); "
                              "inject the files of one mesh at a time, or give its manifest\n")
     assert {path: path.read_bytes() for path in work.rglob("*.json")} == before
+
+
+def _two_meshes(tmp_path: Path) -> Path:
+    """A repository with the spec files and wired task definition of mesh ``demo`` in ``a/``
+    and of mesh ``other`` in ``b/``, and no manifest."""
+    work = tmp_path / "repo"
+    (work / ".git").mkdir(parents=True)
+    for directory, mesh in (("a", "demo"), ("b", "other")):
+        (work / directory).mkdir()
+        for name in ("color-node.json", "color-service.json", "color-task.json"):
+            text = (SPEC_FILES / name).read_text()
+            (work / directory / name).write_text(text.replace('"demo"', f'"{mesh}"').replace(".demo.local", f".{mesh}.local")
+                                                 .replace("mesh/demo/", f"mesh/{mesh}/"))
+    return work
+
+
+def test_lint_without_a_manifest_lints_each_meshs_spec_files_as_their_own_mesh(tmp_path):
+    """A monorepo's pre-commit batch: read as one mesh named after the first, the second
+    mesh's task definition was T207 ('set it to ...mesh/demo/...', the wrong mesh) and its
+    spec files M118. Each mesh's files are now linted as a mesh of their own, as a batch of
+    ComposeX files is: the findings are those of each mesh's files alone."""
+    work = _two_meshes(tmp_path)
+    (work / "b" / "color-task.json").write_text((work / "b" / "color-task.json").read_text()
+                                                .replace('"user": "1337",', '"user": "1000",'))
+    alone = [run_meshify("lint", directory, cwd=work) for directory in ("a", "b")]
+    assert [result.stdout.count(" T206 ") for result in alone] == [0, 1]
+
+    together = run_meshify("lint", "a", "b", cwd=work)
+
+    assert together.returncode == 1
+    assert together.stdout == alone[0].stdout + alone[1].stdout
+    assert "T207" not in together.stdout and "M118" not in together.stdout

@@ -232,15 +232,16 @@ def test_a_spec_file_of_another_mesh_is_reported(shop):
 
 
 def test_without_a_manifest_a_spec_file_of_another_mesh_does_not_speak_of_a_manifest(tmp_path):
+    """A template's mesh and a spec file of another mesh (spec files alone of several meshes
+    are linted mesh by mesh instead)."""
     from golden_cases import FIXTURES
 
     (tmp_path / ".git").mkdir()
-    for name in ("color-node.json", "color-task.json"):
-        shutil.copy(FIXTURES / "migrate-without-manifest" / name, tmp_path / name)
-    other = json.loads((tmp_path / "color-node.json").read_text())
+    shutil.copy(FIXTURES / "cloudformation" / "ledger.yaml", tmp_path / "ledger.yaml")
+    other = json.loads((FIXTURES / "migrate-without-manifest" / "color-node.json").read_text())
     (tmp_path / "a-node.json").write_text(json.dumps({**other, "meshName": "alpha", "virtualNodeName": "zeta"}))
-    result = run_meshify("lint", "a-node.json", "color-node.json", "color-task.json", "--select", "M118", cwd=tmp_path)
-    assert result.stdout == ("a-node.json:1:2: M118 warning: this file is of mesh `alpha`, not of mesh `demo` that the "
+    result = run_meshify("lint", "ledger.yaml", "a-node.json", "--select", "M118", cwd=tmp_path)
+    assert result.stdout == ("a-node.json:1:2: M118 warning: this file is of mesh `alpha`, not of mesh `shop` that the "
                              "files given describe: it is checked against a mesh it does not belong to\n")
 
 
