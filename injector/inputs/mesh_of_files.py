@@ -55,21 +55,23 @@ def mesh_names(files: Sequence[InputFile]) -> list[str]:
 
 def files_by_mesh(files: Sequence[InputFile]) -> list[list[InputFile]]:
     """Spec files and .tf of several meshes (no template, no ComposeX file), grouped by the
-    mesh each names (its ``meshName``, its ``aws_appmesh_mesh``, else the mesh its task
-    definitions' Envoy names), in order; a file that names none is in every group. Fewer
-    than two meshes: no groups."""
+    mesh each names (its ``meshName``, its ``aws_appmesh_mesh``), in order. A file of task
+    definitions goes with the mesh its Envoy names if that is one of them; otherwise (not
+    wired, or a stale ARN of another mesh) with every mesh, as it would be linted with each
+    alone. Fewer than two meshes: no groups."""
     if any(found.template is not None or found.compose is not None for found in files):
         return []
-    from meshify.injector.inputs.files_mesh import wiring_of
-
-    named: list[tuple[InputFile, str | None]] = []
-    for found in files:
-        names = mesh_names([found]) or [wired[2] for task_file in found.task_definitions
-                                        if (wired := wiring_of(task_file)) is not None and isinstance(wired[2], str)]
-        named.append((found, names[0] if names else None))
+    named = [(found, next(iter(mesh_names([found])), None)) for found in files]
     meshes = list(dict.fromkeys(name for _, name in named if name is not None))
     if len(meshes) < 2:
         return []
+    from meshify.injector.inputs.files_mesh import wiring_of
+
+    for index, (found, name) in enumerate(named):
+        if name is None:
+            wired = next((wiring[2] for task_file in found.task_definitions
+                          if (wiring := wiring_of(task_file)) is not None and wiring[2] in meshes), None)
+            named[index] = (found, wired)
     return [[found for found, name in named if name in (mesh, None)] for mesh in meshes]
 
 

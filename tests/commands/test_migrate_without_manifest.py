@@ -170,3 +170,18 @@ def test_lint_without_a_manifest_lints_each_meshs_spec_files_as_their_own_mesh(t
     assert together.returncode == 1
     assert together.stdout == alone[0].stdout + alone[1].stdout
     assert "T207" not in together.stdout and "M118" not in together.stdout
+
+
+def test_a_task_definition_wired_to_neither_mesh_is_linted_once_beside_several_meshes(tmp_path):
+    """Its Envoy names a node of a third mesh (a stale copy): it is not a mesh of its own
+    (alone it would be 'no App Mesh resources', exit 2) but linted with each mesh's files,
+    where no node claims it: one finding, as beside one mesh."""
+    work = _two_meshes(tmp_path)
+    (work / "stale.json").write_text((SPEC_FILES / "color-task.json").read_text()
+                                     .replace("mesh/demo/virtualNode/color", "mesh/third/virtualNode/ghost"))
+    alone = run_meshify("lint", "a", "stale.json", cwd=work)
+    assert [line.split(" ")[1] for line in alone.stdout.splitlines() if line.startswith("stale.json")] == ["T212"]
+    together = run_meshify("lint", "a", "b", "stale.json", cwd=work)
+    assert together.returncode == alone.returncode
+    assert [line for line in together.stdout.splitlines() if line.startswith("stale.json")] == \
+        [line for line in alone.stdout.splitlines() if line.startswith("stale.json")]
