@@ -20,6 +20,10 @@ def run(paths: list[str], manifest_path: str | None, fmt: str = "mermaid", overl
     ``paths``) on standard output: the App Mesh as it is, or with ``target``
     ``service-connect`` the ECS Service Connect services it becomes."""
     mesh, inputs = load_mesh(manifest_path, paths, config, aws)
+    if manifest_path is None:  # one picture is one mesh: several would be drawn as one, their nodes merged
+        from meshify.injector.inputs.mesh_of_files import refuse_several_meshes
+
+        refuse_several_meshes(inputs.files, "graph")
     if target == "service-connect":  # the plan migrate makes of the same files
         from meshify.injector.commands.migrate import claim_wired, migration_context
 

@@ -185,3 +185,13 @@ def test_a_task_definition_wired_to_neither_mesh_is_linted_once_beside_several_m
     assert together.returncode == alone.returncode
     assert [line for line in together.stdout.splitlines() if line.startswith("stale.json")] == \
         [line for line in alone.stdout.splitlines() if line.startswith("stale.json")]
+
+
+def test_graph_without_a_manifest_refuses_files_of_several_meshes(tmp_path):
+    """One picture of two meshes read as one would merge their nodes (both have `color`)."""
+    work = _two_meshes(tmp_path)
+    assert run_meshify("graph", "a", cwd=work).returncode == 0
+    result = run_meshify("graph", "a", "b", cwd=work)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("cannot graph without a manifest: the files given describe 2 meshes (`demo`, `other`); "
+                             "graph the files of one mesh at a time, or give its manifest\n")
