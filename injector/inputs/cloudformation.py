@@ -16,6 +16,7 @@ of such pieces; every other intrinsic stays as written, an unknown the rules do 
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -649,3 +650,17 @@ def default_behind(document: Document | None, pointer: str, defaults: dict[str, 
         pointer = document.base + api_pointer_to_cfn(pointer, document.pointers, document.resource_type)
     return next((parameter for place, parameter in defaults.items()
                  if pointer == place or pointer.startswith(place + "/")), None)
+
+
+def synthesized_by_cdk(path: str, data: Any) -> bool:
+    """Whether a template is the CDK's output (in a ``cdk.out`` directory, or with the
+    ``AWS::CDK::Metadata`` resource or ``aws:cdk:path`` metadata that ``cdk synth`` writes):
+    the next synth overwrites any edit of it."""
+    if "cdk.out" in os.path.normpath(path).split(os.sep):
+        return True
+    resources = data.get("Resources") if isinstance(data, dict) else None
+    return isinstance(resources, dict) and any(
+        isinstance(resource, dict) and (resource.get("Type") == "AWS::CDK::Metadata"
+                                        or (isinstance(resource.get("Metadata"), dict)
+                                            and "aws:cdk:path" in resource["Metadata"]))
+        for resource in resources.values())

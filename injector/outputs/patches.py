@@ -45,6 +45,9 @@ class Edit:
     # written in every mode that does not only show (print, --output, --in-place).
     printed: bool = True
     written_message: str = ""
+    # Said once the file is rewritten in place (a template the CDK synthesizes: the next synth
+    # overwrites the edit).
+    note: str = ""
 
 
 def task_definition_edit(document: Document, parts: Sequence[tuple[TaskDefinitionFile, list[dict[str, Any]]]]) -> Edit:
@@ -69,7 +72,14 @@ def task_definition_edit(document: Document, parts: Sequence[tuple[TaskDefinitio
         _verify(document, operations, text)
         return text
 
-    return Edit(document.path, document.source, operations, render, bool(operations))
+    edit = Edit(document.path, document.source, operations, render, bool(operations))
+    if isinstance(document.data, dict) and "Resources" in document.data:  # a template
+        from meshify.injector.inputs.cloudformation import synthesized_by_cdk
+
+        if synthesized_by_cdk(document.path, document.data):
+            edit.note = (f"{document.path}: the CDK synthesized this template, and the next `cdk synth` overwrites "
+                         "this edit: make the same change in the CDK app (`--diff` shows it)")
+    return edit
 
 
 def task_definition_edits(parts: Sequence[tuple[TaskDefinitionFile, list[dict[str, Any]]]]) -> list[Edit]:
@@ -252,8 +262,14 @@ def write(edits: Sequence[Edit], mode: Mode, output: str | None = None, verb: st
             write_atomic(edit.path, texts[id(edit)])
             say(edit.written_message or f"updated: {edit.path}")
     if mode is Mode.IN_PLACE:
-        write_all_atomic([(edit.path, texts[id(edit)]) for edit in changed if edit.printed],
-                         lambda path: say(f"{verb}: {path}"))
+        notes = {edit.path: edit.note for edit in changed if edit.printed and edit.note}
+
+        def written(path: str) -> None:
+            say(f"{verb}: {path}")
+            if path in notes:
+                say(notes[path])
+
+        write_all_atomic([(edit.path, texts[id(edit)]) for edit in changed if edit.printed], written)
     elif mode is Mode.OUTPUT:
         assert output is not None
         edit = next(edit for edit in edits if edit.printed)
