@@ -55,7 +55,13 @@ def _report(found: Finding, data: Any) -> Finding | None:
     default (or a resolved reference), at one of its fix's paths or at its place, says so;
     one whose fix would overwrite an unknown, or one without a fix placed at an unknown
     (a finding with a fix elsewhere is placed at an unknown only as an anchor), is left
-    out (None). Each pointer is walked once for both questions."""
+    out (None). Each pointer is walked once for both questions. A finding not yet described
+    (``Rule.finding_later``) is described first (``Finding.described``, inline: lint reports
+    such findings, and a call more each would cost it what the fix loop saves)."""
+    if found.describe is not None:
+        found.message, found.loc = found.describe(*found.arguments)
+        found.describe = None
+        found.arguments = ()
     loc = found.loc
     document = loc.document
     # A JSON file's data as parsed (a subclass's is what it reads the text as) holds no unknown
