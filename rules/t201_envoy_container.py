@@ -28,10 +28,16 @@ from meshify.injector.model import wiring
       settles_too=("T202", "T207", "T213"))  # the container is built as they want Envoy
 def check(context: TaskContext):
     if context.envoy_index() is None:
-        yield check.rule.finding(
-            f"no Envoy container for {context.resource_label}: add one named "
-            f"`{context.mesh.envoy.container_name}` running the App Mesh Envoy image",
-            context.locate("/containerDefinitions"),
-            fix=[{"op": "add", "path": "/containerDefinitions/-",
-                  "value": Later(wiring.container, context.mesh, context.claimant, context.taskdef)}],
+        yield check.rule.finding_later(
+            _described, (context,),  # its description reads the claimant, mesh and places: no fix changes them
+            [{"op": "add", "path": "/containerDefinitions/-",
+              "value": Later(wiring.container, context.mesh, context.claimant, context.taskdef)}],
         )
+
+
+def _described(context: TaskContext):
+    """The finding's message and place, built when it is reported (the fix loop applies the
+    fix without them)."""
+    return (f"no Envoy container for {context.resource_label}: add one named "
+            f"`{context.mesh.envoy.container_name}` running the App Mesh Envoy image",
+            context.locate("/containerDefinitions"))

@@ -43,10 +43,8 @@ def check(context: TaskContext):
             if not waits:
                 fix = appended(container, container_pointer(app), "dependsOn",
                                {"containerName": envoy_name, "condition": "HEALTHY"})
-                yield check.rule.finding(
-                    f"container `{container['name']}` does not wait for Envoy: add dependsOn "
-                    f"{{containerName: {envoy_name}, condition: HEALTHY}}",
-                    context.locate(container_pointer(app, "name")), fix=fix, severity=severity)
+                yield check.rule.finding_later(
+                    _not_waiting_described, (container["name"], envoy_name, app, context.locate), fix, severity)
             elif entries[waits[0]].get("condition") != "HEALTHY":
                 pointer = container_pointer(app, "dependsOn", waits[0], "condition")
                 yield check.rule.finding(
@@ -59,3 +57,10 @@ def check(context: TaskContext):
         yield check.rule.finding(
             f"dependsOn cycle {' -> '.join(cycle)}: ECS rejects it; remove one of these dependencies",
             context.locate(container_pointer(names.index(cycle[0]), "dependsOn")))
+
+
+def _not_waiting_described(name, envoy_name, app, locate):
+    """A container not waiting for Envoy: the message and place, built when the finding is
+    reported (the fix loop applies the fix without them)."""
+    return (f"container `{name}` does not wait for Envoy: add dependsOn "
+            f"{{containerName: {envoy_name}, condition: HEALTHY}}", locate(container_pointer(app, "name")))

@@ -40,11 +40,9 @@ def check(context: TaskContext):
     envoy_name = context.containers[index]["name"] if index is not None else mesh.envoy.container_name
     proxy = context.taskdef.get("proxyConfiguration")
     if not isinstance(proxy, dict):
-        yield check.rule.finding(
-            f"no proxyConfiguration: the task's traffic does not go through Envoy; add an APPMESH "
-            f"proxy configuration for container `{envoy_name}`",
-            context.locate("/family"),
-            fix=[{"op": "add", "path": _PROXY, "value": Later(_proxy_configuration, envoy_name, mesh, node)}])
+        yield check.rule.finding_later(
+            _no_proxy_described, (envoy_name, context.locate),
+            [{"op": "add", "path": _PROXY, "value": Later(_proxy_configuration, envoy_name, mesh, node)}])
         return
     if proxy.get("type") != "APPMESH":
         yield check.rule.finding(
@@ -77,6 +75,13 @@ def check(context: TaskContext):
                 context.locate(f"{_PROXY}/properties/{properties[name][0]}" if name in properties
                                else f"{_PROXY}/properties"),
                 fix=set_proxy_property(context.taskdef, name, ",".join(wanted)))
+
+
+def _no_proxy_described(envoy_name, locate):
+    """The missing configuration's message and place, built when the finding is reported (the
+    fix loop applies its fix without them)."""
+    return (f"no proxyConfiguration: the task's traffic does not go through Envoy; add an APPMESH "
+            f"proxy configuration for container `{envoy_name}`", locate("/family"))
 
 
 def _proxy_configuration(envoy_name, mesh, node):

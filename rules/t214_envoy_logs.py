@@ -39,7 +39,13 @@ def check(context: TaskContext):
     options = configuration.get("options")
     if isinstance(options, dict) and "awslogs-stream-prefix" in options:
         options["awslogs-stream-prefix"] = envoy_name
-    yield check.rule.finding(
-        f"Envoy container `{envoy_name}` has no logConfiguration, but `{logging[0].get('name')}` has one: Envoy's logs "
-        "are lost; give it the same log driver", context.locate(container_pointer(index, "name")),
-        fix=[{"op": "add", "path": container_pointer(index, "logConfiguration"), "value": configuration}])
+    yield check.rule.finding_later(
+        _described, (envoy_name, logging[0].get("name"), index, context.locate),
+        [{"op": "add", "path": container_pointer(index, "logConfiguration"), "value": configuration}])
+
+
+def _described(envoy_name, logging_name, index, locate):
+    """The finding's message and place, built when it is reported (the fix loop applies the
+    fix without them)."""
+    return (f"Envoy container `{envoy_name}` has no logConfiguration, but `{logging_name}` has one: Envoy's logs "
+            "are lost; give it the same log driver", locate(container_pointer(index, "name")))

@@ -98,8 +98,8 @@ class TaskContext(Plain):
 
     @property
     def resource_label(self) -> str:
-        kind = "gateway" if self.is_gateway else "node"
-        return f"{kind} `{self.claimant.name}`"
+        claimant = self.claimant  # is_gateway's test inline: a frame less (lint's T201 message, every bare file)
+        return f"gateway `{claimant.name}`" if isinstance(claimant, Gateway) else f"node `{claimant.name}`"
 
     @property
     def containers(self) -> list[dict[str, Any]]:

@@ -41,11 +41,11 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar, get_args
 
 from meshify.injector.engine.contexts import FACTS
-from meshify.injector.model.mesh import Loc, Plain
+from meshify.injector.model.mesh import NOWHERE, Loc, Plain
 
 Severity = Literal["info", "warning", "error"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
@@ -61,7 +61,13 @@ def severity_rank(severity: str) -> int:
 
 @dataclass(slots=True, repr=False, init=False)
 class Finding(Plain):
-    """What a rule found, where, and its fix as RFC 6902 operations (if it has one)."""
+    """What a rule found, where, and its fix as RFC 6902 operations (if it has one).
+
+    A finding made by :meth:`Rule.finding_later` is not yet described: its ``message`` is
+    ``""`` and its ``loc`` NOWHERE until :meth:`described` builds them with
+    ``describe(*arguments)`` (``runner.run`` and the unfixed findings of ``runner.fix``
+    describe each finding they report; the fix loop applies most fixes without ever
+    describing their findings)."""
 
     rule: str
     severity: str
@@ -69,15 +75,29 @@ class Finding(Plain):
     loc: Loc
     fix: list[dict[str, Any]] | None = None
     relies_on_default: bool = False  # about a Terraform variable's default: inject leaves it be
+    describe: Callable[..., tuple[str, Loc]] | None = field(default=None, repr=False, compare=False)
+    arguments: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     def __init__(self, rule: str, severity: str, message: str, loc: Loc, fix: list[dict[str, Any]] | None = None,
-                 relies_on_default: bool = False) -> None:
+                 relies_on_default: bool = False, describe: Callable[..., tuple[str, Loc]] | None = None,
+                 arguments: tuple[Any, ...] = ()) -> None:
         self.rule = rule
         self.severity = severity
         self.message = message
         self.loc = loc
         self.fix = fix
         self.relies_on_default = relies_on_default
+        self.describe = describe
+        self.arguments = arguments
+
+    def described(self) -> Finding:
+        """This finding with its message and place (built now, once, if they were left to
+        :attr:`describe`); ``runner._report`` does the same inline."""
+        if self.describe is not None:
+            self.message, self.loc = self.describe(*self.arguments)
+            self.describe = None
+            self.arguments = ()
+        return self
 
 
 class Later:
@@ -148,7 +168,40 @@ class Rule(Plain):
 
     def finding(self, message: str, loc: Loc, fix: list[dict[str, Any]] | None = None,
                 severity: str | None = None) -> Finding:
-        return Finding(self.id, severity or self.severity, message, loc, fix)
+        # Built without Finding.__init__'s frame (about 800 instructions a finding, several
+        # a file in lint and in the fix loop): the same fields, set here.
+        found = _new(Finding)
+        found.rule = self.id
+        found.severity = severity or self.severity
+        found.message = message
+        found.loc = loc
+        found.fix = fix
+        found.relies_on_default = False
+        found.describe = None
+        found.arguments = ()
+        return found
+
+    def finding_later(self, describe: Callable[..., tuple[str, Loc]], arguments: tuple[Any, ...],
+                      fix: list[dict[str, Any]], severity: str | None = None) -> Finding:
+        """A finding with a fix whose message and place are built only when it is reported:
+        ``describe(*arguments)`` returns them (``Finding.described``). The fix loop applies
+        a bare task definition's fixes without reporting their findings, and building a
+        message and its ``Loc`` costs more than the rest of the finding. ``arguments`` are
+        the values the description needs, taken when the rule finds it (as a ``Later``
+        value's): never the task definition, which later fixes edit."""
+        found = _new(Finding)
+        found.rule = self.id
+        found.severity = severity or self.severity
+        found.message = ""
+        found.loc = NOWHERE
+        found.fix = fix
+        found.relies_on_default = False
+        found.describe = describe
+        found.arguments = arguments
+        return found
+
+
+_new = object.__new__
 
 
 class RuleRegistrationError(Exception):

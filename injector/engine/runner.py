@@ -23,6 +23,15 @@ def run(rules: Iterable[Rule], context: Any) -> Iterator[Finding]:
             if not envoy:
                 continue  # it would find nothing (registry.py)
         for found in current.check(context):  # no generator per rule: most find nothing
+            if found.describe is not None:  # as _report describes it (lint reports such findings)
+                found.message, found.loc = found.describe(*found.arguments)
+                found.describe = None
+                found.arguments = ()
+            document = found.loc.document
+            if document is not None and document.__class__ is (_JSON_DOCUMENT or _json_document()) \
+                    and (data is None or data is document.data):
+                yield found  # _report's first answer (a JSON file's finding), without its call
+                continue
             reported = _report(found, data)
             if reported is not None:
                 yield reported
@@ -55,7 +64,13 @@ def _report(found: Finding, data: Any) -> Finding | None:
     default (or a resolved reference), at one of its fix's paths or at its place, says so;
     one whose fix would overwrite an unknown, or one without a fix placed at an unknown
     (a finding with a fix elsewhere is placed at an unknown only as an anchor), is left
-    out (None). Each pointer is walked once for both questions."""
+    out (None). Each pointer is walked once for both questions. A finding not yet described
+    (``Rule.finding_later``) is described first (``Finding.described``, inline: lint reports
+    such findings, and a call more each would cost it what the fix loop saves)."""
+    if found.describe is not None:
+        found.message, found.loc = found.describe(*found.arguments)
+        found.describe = None
+        found.arguments = ()
     loc = found.loc
     document = loc.document
     # A JSON file's data as parsed (a subclass's is what it reads the text as) holds no unknown

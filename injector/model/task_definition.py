@@ -32,7 +32,10 @@ def find_envoy(taskdef: dict[str, Any], container_name: str, gateway: bool = Fal
     containers = taskdef.get("containerDefinitions") or []
     names = [container.get("name") for container in containers]
     proxy = taskdef.get("proxyConfiguration")
-    if not gateway and isinstance(proxy, dict) and proxy.get("containerName") in names:
+    # A proxy configuration naming the manifest's own Envoy name (what T204 writes) needs no
+    # image test: the answer is that name's first index whatever its image says (below).
+    if not gateway and isinstance(proxy, dict) and (named := proxy.get("containerName")) != container_name \
+            and named in names:
         index = names.index(proxy["containerName"])
         image = containers[index].get("image", "")
         if ANY_ENVOY_IMAGE.search(str(image)) or is_unknown(image):

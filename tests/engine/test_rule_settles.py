@@ -49,7 +49,7 @@ def _held_to_settling(current: engine.Rule, problems: list[str],
                     again = list((original if checked is current else checked.check)(
                         engine.TaskContext(context.mesh, context.claimant, copy.deepcopy(after), context.locate)))
                     problems.extend([f"{current.id}: after its fix {operations[0]['op']} {operations[0]['path']}, "
-                                     f"{checked.id} finds {found.message!r}" for found in again])
+                                     f"{checked.id} finds {found.described().message!r}" for found in again])
         return findings
 
     return dataclasses.replace(current, check=check, reads=None, read_paths=None, read_facts=frozenset(),

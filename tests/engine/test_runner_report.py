@@ -22,9 +22,9 @@ from meshify.injector.documents.unknown import (
     ResolvedStr,
     Unknown,
 )
-from meshify.injector.engine.registry import Finding
-from meshify.injector.engine.runner import _report
-from meshify.injector.model.mesh import Loc
+from meshify.injector.engine.registry import Finding, Rule
+from meshify.injector.engine.runner import _report, run
+from meshify.injector.model.mesh import NOWHERE, Loc
 
 
 def _old_walk(data: Any, pointer: str) -> tuple[Any, bool]:
@@ -179,3 +179,52 @@ def test_a_json_template_is_walked_its_placeholders_are_unknowns():
                    template.data) is None
     kept = Finding("T999", "error", "m", Loc(template, "/b/c"), None)
     assert _report(kept, template.data) is kept
+
+
+class _Context:
+    """What run asks of a context here: the data a finding's fix is judged against."""
+
+    def __init__(self, taskdef: Any) -> None:
+        self.taskdef = taskdef
+
+
+def _ran(found: Finding, data: Any) -> list[Finding]:
+    rule = Rule("T999", "error", "a rule", "taskdef", lambda context: iter([found]))
+    return list(run([rule], _Context(data)))
+
+
+def _run_reports_as_report(found: Finding, data: Any) -> None:
+    """run's answer for ``found`` (its JSON file's answer given inline) is _report's."""
+    expected = _report(Finding(found.rule, found.severity, found.message, found.loc, found.fix), data or None)
+    got = _ran(found, data)
+    if expected is None:
+        assert got == []
+    elif expected.relies_on_default:
+        assert len(got) == 1 and got[0] is not found
+        assert (got[0].message, got[0].loc, got[0].fix, got[0].relies_on_default) == \
+            (expected.message, expected.loc, None, True)
+    else:
+        assert got == [found] and got[0] is found
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_PLAIN_TREES, pointer=_POINTERS, fix=_FIXES, marked=_TREES, held=_TREES)
+def test_run_reports_what_report_says(data, pointer, fix, marked, held):
+    document = JsonDocument("plain.json", json.dumps(data))
+    for place, judged in ((document, document.data), (document, None), (document, marked), (_Held(held), held),
+                          (_Held(held), marked), (None, marked), (None, None)):
+        _run_reports_as_report(Finding("T999", "error", "message", Loc(place, pointer), fix), judged)
+    template = Document.load("task.json", '{"a": ${x}, "b": {"c": 1}}')
+    for pointer_in in ("/a", "/b", "/b/c"):
+        _run_reports_as_report(Finding("T999", "error", "m", Loc(template, pointer_in), fix), template.data)
+
+
+def test_run_describes_a_finding_left_to_be_described_then_reports_it():
+    document = JsonDocument("plain.json", '{"a": "${x}", "b": {"c": 1}}')
+    rule = Rule("T999", "error", "a rule", "taskdef", lambda context: iter([]))
+    later = rule.finding_later(lambda where: ("described", Loc(document, where)), ("/b",), [])
+    assert _ran(later, document.data) == [later]
+    assert (later.message, later.loc.pointer, later.describe) == ("described", "/b", None)
+    unknown = Finding("T999", "error", "m", NOWHERE, [{"op": "add", "path": "/a"}])
+    judged = {"a": Unknown("var.a")}
+    assert _ran(rule.finding_later(lambda: ("m", Loc(_Held(judged), "/a")), (), unknown.fix), judged) == []
