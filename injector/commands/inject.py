@@ -240,7 +240,7 @@ def _composex() -> Any:
 
 def _mesh_from_files(paths: list[Walked], envoy_image: str | None, failed: list[str],
                      aws: AwsOptions) -> tuple[Mesh | None, list[TaskDefinitionFile]]:
-    from meshify.injector.inputs.mesh_of_files import mesh_of_files, refuse_several_meshes
+    from meshify.injector.inputs.mesh_of_files import mesh_names, mesh_of_files, refuse_several_meshes
     from meshify.injector.inputs.reader import read_document
 
     if any(is_ecs_reference(walked.path) for walked in paths):
@@ -263,9 +263,10 @@ def _mesh_from_files(paths: list[Walked], envoy_image: str | None, failed: list[
     sources = [source for item in found for source in item.task_definitions]
     if failed and not any(item.spec_files or item.template is not None for item in found):
         return None, sources  # nothing usable: each failure said so
-    if not any(item.template is not None for item in found):
+    if mesh_names([item for item in found if item.template is None]):
         # Spec files and .tf: the Envoy's APPMESH_RESOURCE_ARN is written with the mesh's name, which
-        # would be the first mesh's for every file. (A template writes a reference to its own node.)
+        # would be the first mesh's for every file. (Templates alone are not refused: a template
+        # writes a reference to its own node, so two stacks in one batch stay apart.)
         refuse_several_meshes(found, "inject")
     return mesh_of_files(found, envoy_image, aws.region), sources
 

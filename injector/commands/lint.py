@@ -176,23 +176,13 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     config = config or Config()
     if manifest_path is None and len(paths) > 1:
         try:
-            probe: _Inputs | None = _read_paths(paths, "", "", aws, None, skip_unknown)
+            composes = _read_paths(paths, "", "", aws, None, skip_unknown).compose
         except InputError:  # a file that cannot be read: the batch is linted as a whole, which reports it
-            probe = None
-        composes = probe.compose if probe is not None else []
+            composes = []
         if len(composes) == len(paths):  # each compose file is its own mesh (a pre-commit batch passes several)
             return sorted({found for compose in composes
                            for found in lint(None, [compose.document.path], policy_path, select, ignore, config, aws,
                                              live, failed, skip_unknown)}, key=lambda f: f.sort_key)
-        from meshify.injector.inputs.mesh_of_files import files_by_mesh
-
-        # Spec files of several meshes (a monorepo's batch): each mesh's files are a mesh of their own, as
-        # each lints alone; read as one, the second mesh's would be judged by the first's name (T207, M118).
-        groups = files_by_mesh(probe.files) if probe is not None else []
-        if groups:
-            return sorted({found for group in groups
-                           for found in lint(None, [item.path for item in group], policy_path, select, ignore,
-                                             config, aws, live, failed, skip_unknown)}, key=lambda f: f.sort_key)
     ran = [rule_id for rule_id in engine.rule_ids() if selected(rule_id, select, ignore)]
     # Only the rule modules of the scopes this run can need are imported, when their rules first
     # run (start-up); the ECS services' rules when a file holds a service (below).
@@ -204,6 +194,17 @@ def lint(manifest_path: str | None, paths: list[str], policy_path: str | None = 
     if isinstance(loaded, list):
         return loaded
     mesh, inputs = load_mesh(manifest_path, paths, config, aws, failed, skip_unknown, mesh=loaded)
+    if manifest_path is None:
+        from meshify.injector.inputs.mesh_of_files import files_by_mesh
+
+        # Spec files of several meshes (a monorepo's batch, a directory of them): each mesh's files are a
+        # mesh of their own, as each lints alone; read as one, the second mesh's would be judged by the
+        # first's name (T207, M118). The files were read (an unreadable one is reported, once, here).
+        groups = files_by_mesh(inputs.files)
+        if groups:
+            return sorted({found for group in groups
+                           for found in lint(None, [item.path for item in group], policy_path, select, ignore,
+                                             config, aws, live, failed, skip_unknown)}, key=lambda f: f.sort_key)
     if manifest_path is not None and not inputs.spec_files and inputs.file_mesh is None and not mesh.unknown_names:
         findings = _mesh_findings(mesh, by_scope["mesh"], config)  # the manifest's alone
     else:

@@ -42,7 +42,7 @@ from meshify.injector.model.migration import (
 )
 from meshify.injector.model.unknowns import is_unknown
 from meshify.injector.outputs.migration_report import FORMATS, Feature, MigrationReport, ServiceEntry
-from meshify.injector.outputs.patches import Edit, Mode, say, task_definition_edits, write
+from meshify.injector.outputs.patches import Edit, Mode, say, synthesized_note, task_definition_edits, write
 from meshify.injector.outputs.progress import progress
 
 TARGETS = ("service-connect",)
@@ -412,7 +412,7 @@ def _document_edit(document: Any, operations: list[dict[str, Any]]) -> Edit:
             raise RuntimeError(f"{document.path}: the rewritten text does not match the patch")
         return text
 
-    return Edit(document.path, document.source, operations, render, bool(operations))
+    return Edit(document.path, document.source, operations, render, bool(operations), note=synthesized_note(document))
 
 
 def _policy_edit(policy_path: str) -> Edit:

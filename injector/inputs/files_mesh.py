@@ -82,8 +82,11 @@ def terraform_facts(documents: list[Any]) -> tuple[str | None, str | None]:
             if isinstance(body, dict) and isinstance(body.get("name"), str):
                 name = name or body["name"]
         providers = (data.get("provider") or {}).get("aws") if isinstance(data.get("provider"), dict) else None
+        if isinstance(providers, dict):  # Terraform's JSON syntax: one block as an object
+            providers = [providers]
         for provider in providers if isinstance(providers, list) else []:
-            if isinstance(provider, dict) and isinstance(provider.get("region"), str):
+            # the default provider's region (an aliased one serves only the resources that name it)
+            if isinstance(provider, dict) and isinstance(provider.get("region"), str) and "alias" not in provider:
                 region = region or str(provider["region"])
     return name, region
 

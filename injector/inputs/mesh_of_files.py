@@ -38,10 +38,15 @@ def mesh_names(files: Sequence[InputFile]) -> list[str]:
     ``<logical id> of <file>``. More than one: the files are not one mesh's. (A task
     definition's Envoy naming another mesh is not one more: that is a stale ARN, which
     inject replaces and T207 reports.)"""
+    import os
+
+    from meshify.injector.model.unknowns import is_unknown
+
     names: dict[str, None] = {}
     for found in files:
-        if found.template is not None:
-            names.update((mesh.name or f"{mesh.logical_id} of {found.path}", None) for mesh in found.template.meshes)
+        if found.template is not None:  # one template given twice (a link, another spelling) is one mesh
+            names.update((mesh.name or f"{mesh.logical_id} of {os.path.relpath(os.path.realpath(found.path))}", None)
+                         for mesh in found.template.meshes)
         names.update((spec.mesh_name, None) for spec in found.spec_files if isinstance(spec.mesh_name, str))
         if found.compose is not None:
             names[found.compose.mesh_name] = None
@@ -50,7 +55,7 @@ def mesh_names(files: Sequence[InputFile]) -> list[str]:
         for body in meshes.values() if isinstance(meshes, dict) else []:
             if isinstance(body, dict) and isinstance(body.get("name"), str):
                 names[body["name"]] = None
-    return list(names)
+    return [name for name in names if not is_unknown(name)]  # a placeholder (${MESH_NAME}) names no other mesh
 
 
 def files_by_mesh(files: Sequence[InputFile]) -> list[list[InputFile]]:

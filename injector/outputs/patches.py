@@ -72,14 +72,19 @@ def task_definition_edit(document: Document, parts: Sequence[tuple[TaskDefinitio
         _verify(document, operations, text)
         return text
 
-    edit = Edit(document.path, document.source, operations, render, bool(operations))
+    return Edit(document.path, document.source, operations, render, bool(operations), note=synthesized_note(document))
+
+
+def synthesized_note(document: Document) -> str:
+    """What to say once ``document`` is rewritten in place: for a template the CDK synthesized,
+    that the next synth overwrites the edit; else nothing."""
     if isinstance(document.data, dict) and "Resources" in document.data:  # a template
         from meshify.injector.inputs.cloudformation import synthesized_by_cdk
 
         if synthesized_by_cdk(document.path, document.data):
-            edit.note = (f"{document.path}: the CDK synthesized this template, and the next `cdk synth` overwrites "
-                         "this edit: make the same change in the CDK app (`--diff` shows it)")
-    return edit
+            return (f"{document.path}: the CDK synthesized this template, and the next `cdk synth` overwrites "
+                    "this edit: make the same change in the CDK app (`--diff` shows it)")
+    return ""
 
 
 def task_definition_edits(parts: Sequence[tuple[TaskDefinitionFile, list[dict[str, Any]]]]) -> list[Edit]:

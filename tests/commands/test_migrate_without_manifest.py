@@ -195,3 +195,95 @@ def test_graph_without_a_manifest_refuses_files_of_several_meshes(tmp_path):
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr == ("cannot graph without a manifest: the files given describe 2 meshes (`demo`, `other`); "
                              "graph the files of one mesh at a time, or give its manifest\n")
+
+
+# --- what the review of the above found (each failed before its fix) ---------------------
+
+
+def test_lint_of_one_directory_holding_several_meshes_is_lint_mesh_by_mesh(tmp_path):
+    work = _two_meshes(tmp_path)
+    (work / "b" / "color-task.json").write_text((work / "b" / "color-task.json").read_text()
+                                                .replace('"user": "1337",', '"user": "1000",'))
+    by_mesh = run_meshify("lint", "a", "b", cwd=work)
+    assert [line.split(" ")[1] for line in by_mesh.stdout.splitlines()] == ["T206"]
+    for given in (["."], [str(work)]):
+        whole = run_meshify("lint", *given, cwd=work)
+        assert (whole.returncode, whole.stdout.replace(f"{work}/", "").replace("./", "")) == (1, by_mesh.stdout)
+
+
+def test_an_unreadable_file_does_not_merge_the_other_meshes(tmp_path):
+    work = _two_meshes(tmp_path)
+    (work / "a" / "broken.json").write_text('{"meshName": "demo", "virtualNodeName": ')
+    result = run_meshify("lint", "a", "b", cwd=work)
+    assert result.returncode == 2
+    assert result.stdout == ""  # no T207 or M118 for b's files, as each mesh alone
+    assert [line for line in result.stderr.splitlines() if "broken.json" in line] == [
+        "a/broken.json:1:41: invalid JSON: Expecting value"]
+
+
+def test_a_placeholder_mesh_name_is_no_other_mesh(tmp_path):
+    work = _project(tmp_path, "specs", SPEC_FILES, ["color-node.json", "color-service.json", "color-task.json"])
+    (work / "color-service.json").write_text((work / "color-service.json").read_text()
+                                             .replace('"meshName": "demo"', '"meshName": "${MESH_NAME}"'))
+    lint = run_meshify("lint", ".", cwd=work)
+    assert (lint.returncode, lint.stdout) == (0, "")
+    assert run_meshify("graph", ".", cwd=work).returncode == 0
+    migrate = run_meshify("migrate", ".", "--to", "service-connect", "--check", cwd=work)
+    assert (migrate.returncode, migrate.stderr) == (1, "would change: ./color-task.json\n")
+
+
+def test_inject_refuses_a_spec_mesh_beside_a_templates_mesh(tmp_path):
+    """A template of mesh `shop` and spec files of mesh `other`: the spec mesh's Envoy ARN was
+    rewritten to mesh `shop`."""
+    work = _two_meshes(tmp_path)
+    shutil.copy(FIXTURES / "cloudformation" / "ledger.yaml", work / "ledger.yaml")
+    before = (work / "b" / "color-task.json").read_bytes()
+    result = run_meshify("inject", "--in-place", "ledger.yaml", "b", cwd=work)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("cannot inject without a manifest: the files given describe 2 meshes (`shop`, `other`); "
+                             "inject the files of one mesh at a time, or give its manifest\n")
+    assert (work / "b" / "color-task.json").read_bytes() == before
+
+
+def test_one_template_given_twice_is_one_mesh(tmp_path):
+    work = _project(tmp_path, "cfn", FIXTURES / "cloudformation", ["ledger.yaml"])
+    text = (work / "ledger.yaml").read_text().replace("    Type: String\n    Default: shop\n", "    Type: String\n", 1)
+    (work / "ledger.yaml").write_text(text)
+    (work / "link.yaml").symlink_to("ledger.yaml")
+    graph = run_meshify("graph", "ledger.yaml", "link.yaml", "./ledger.yaml", cwd=work)
+    assert graph.returncode == 0, graph.stderr
+    migrate = run_meshify("migrate", "ledger.yaml", "link.yaml", "--to", "service-connect", "--check", cwd=work)
+    assert migrate.returncode == 2
+    assert "only the stack knows the mesh's name" in migrate.stderr
+
+
+def test_migrate_in_place_of_a_cdk_template_says_cdk_synth_overwrites_it(tmp_path):
+    source = FIXTURES / "migrate-templates" / "cfn"
+    (tmp_path / "cdk.out").mkdir()
+    shutil.copy(source / "meshify.yaml", tmp_path / "meshify.yaml")
+    shutil.copy(source / "ledger.yaml", tmp_path / "cdk.out" / "ledger.yaml")
+    result = run_meshify("migrate", "cdk.out/ledger.yaml", "--to", "service-connect", "--in-place", cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[lines.index("migrated: cdk.out/ledger.yaml") + 1] == (
+        "cdk.out/ledger.yaml: the CDK synthesized this template, and the next `cdk synth` overwrites this edit: "
+        "make the same change in the CDK app (`--diff` shows it)")
+
+
+def test_init_takes_the_default_providers_region(tmp_path):
+    (tmp_path / ".git").mkdir()
+    text = (FIXTURES / "terraform" / "nomanifest" / "main.tf").read_text()
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  alias  = "use1"\n  region = "us-east-1"\n}\n\n' + text)
+    result = run_meshify("init", "main.tf", "--account", "111122223333", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "  region: eu-west-1\n" in (tmp_path / "meshify.yaml").read_text()
+
+
+def test_terraform_json_writes_its_provider_as_an_object():
+    from types import SimpleNamespace
+
+    from meshify.injector.inputs.files_mesh import terraform_facts
+
+    assert terraform_facts([SimpleNamespace(data={"provider": {"aws": {"region": "eu-west-1"}}})]) == (None, "eu-west-1")
+    assert terraform_facts([SimpleNamespace(data={"provider": {"aws": [{"alias": "x", "region": "us-east-1"},
+                                                                        {"region": "eu-west-1"}]}})]) == (None, "eu-west-1")
