@@ -18,6 +18,7 @@ from typing import Any
 from meshify.injector.inputs.appmesh_spec import SpecFile, merge
 from meshify.injector.inputs.task_definition import TaskDefinitionFile
 from meshify.injector.model.mesh import NOWHERE, UNKNOWN_MESH, EnvoySettings, Gateway, Mesh, Node
+from meshify.injector.model.unknowns import is_unknown
 
 _ARN = re.compile(r"^arn:(aws[a-z-]*):appmesh:([a-z0-9-]+):(\d{12}):mesh/([^/@]+)(?:@\d{12})?/"
                   r"(virtualNode|virtualGateway)/([^/]+)$")
@@ -103,8 +104,11 @@ def mesh_from_files(spec_files: list[SpecFile], task_files: list[TaskDefinitionF
     wired = [found for found in (wiring_of(t) for t in task_files) if found is not None]
     documents = [s.document for s in spec_files] + [t.document for t in task_files]
     tf_name, tf_region = terraform_facts([getattr(d, "document", d) for d in documents])
-    name = tf_name or next((w[2] for w in wired if w[2]), None) \
-        or next((s.mesh_name for s in spec_files if s.mesh_name), None) or UNKNOWN_MESH
+    # The files' own App Mesh resources name the mesh; an Envoy's ARN only refers to it (and may be
+    # a stale copy, which inject replaces and T207 reports): it names the mesh only when they do not.
+    name = tf_name or next((s.mesh_name for s in spec_files if isinstance(s.mesh_name, str)
+                            and not is_unknown(s.mesh_name)), None) \
+        or next((w[2] for w in wired if w[2]), None) or UNKNOWN_MESH
     # The provider's region is where the stack runs; an Envoy's literal ARN may be a stale copy
     # from elsewhere, so its region yields to the provider's, and its account is taken only
     # from an ARN in the mesh's region.

@@ -287,3 +287,19 @@ def test_terraform_json_writes_its_provider_as_an_object():
     assert terraform_facts([SimpleNamespace(data={"provider": {"aws": {"region": "eu-west-1"}}})]) == (None, "eu-west-1")
     assert terraform_facts([SimpleNamespace(data={"provider": {"aws": [{"alias": "x", "region": "us-east-1"},
                                                                         {"region": "eu-west-1"}]}})]) == (None, "eu-west-1")
+
+
+def test_a_stale_envoy_arn_does_not_name_the_mesh_the_spec_files_define(tmp_path):
+    """The spec files say mesh `demo`; the task definition's Envoy still names `old` (a copy
+    from another environment). The mesh is `demo`: lint says T207 (not M118 on the right
+    files), inject replaces the ARN, migrate plans mesh `demo`."""
+    work = _project(tmp_path, "specs", SPEC_FILES, ["color-node.json", "color-service.json", "color-task.json"])
+    (work / "color-task.json").write_text((work / "color-task.json").read_text().replace("mesh/demo/", "mesh/old/"))
+    lint = run_meshify("lint", ".", cwd=work)
+    assert [line.split(" ")[1] for line in lint.stdout.splitlines()] == ["T207"]
+    assert "mesh/demo/virtualNode/color" in lint.stdout
+    inject = run_meshify("inject", "--diff", ".", cwd=work)
+    assert '+        {"name": "APPMESH_RESOURCE_ARN", "value": "arn:aws:appmesh:eu-west-1:111122223333:mesh/demo/' \
+           'virtualNode/color"}' in inject.stdout
+    migrate = run_meshify("migrate", ".", "--to", "service-connect", "--check", cwd=work)
+    assert migrate.stdout.splitlines()[0] == "Migration of mesh demo to ECS Service Connect (namespace demo)"
