@@ -304,7 +304,11 @@ def _holds_key(value: Any, key: str) -> bool:
         items = value
     else:
         return False
-    return any(_holds_key(item, key) for item in items if item.__class__ is dict or item.__class__ is list)
+    # A loop, not any() over a generator: most values hold a few scalars.
+    for item in items:  # noqa: SIM110
+        if (item.__class__ is dict or item.__class__ is list) and _holds_key(item, key):
+            return True
+    return False
 
 
 class _Duplicate(Exception):
