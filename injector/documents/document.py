@@ -164,13 +164,24 @@ class JsonDocument(Document):
         # what it reads the text as); nothing changes it in place.
         self.parsed = self.data
         self._lines: jsontext.LineIndex | None = None
+        self._asked = 0  # positions answered without the LineIndex (the first few)
 
     def position(self, pointer: str) -> tuple[int, int]:
+        text = self.text
+        if self.__class__ is not JsonDocument:  # a subclass's data is what it reads the text as
+            if self._lines is None:
+                self._lines = jsontext.LineIndex(text)
+            return self._lines.position(jsontext.locate(text, split(pointer), jsontext.NO_DATA))
+        # The text's data helps find a member; a pointer with nothing escaped (nearly all) split here.
+        offset = jsontext.locate(text, pointer.split("/")[1:] if "~" not in pointer else split(pointer), self.data)
+        # A file asked for a position or two (a task definition's findings) has its newlines
+        # counted for each, as a LineIndex answers its first ones, without building one.
+        self._asked += 1
+        if self._asked <= jsontext.COUNTED:
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
         if self._lines is None:
-            self._lines = jsontext.LineIndex(self.text)
-        # The text's data helps find a member (a subclass's data is what it reads the text as).
-        data = self.data if self.__class__ is JsonDocument else jsontext.NO_DATA
-        return self._lines.position(jsontext.locate(self.text, split(pointer), data))
+            self._lines = jsontext.LineIndex(text, counted=False)
+        return self._lines.position(offset)
 
     def render(self, patch: list[dict[str, Any]]) -> str:
         if not patch:

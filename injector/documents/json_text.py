@@ -349,16 +349,21 @@ def _decode(text: str) -> Any:
     return _STRICT_DECODER.decode(text)  # outside the handler: no exception chained to its error
 
 
+COUNTED = 8  # positions answered by counting newlines before a file's index of line starts is built
+
+
 class LineIndex:
     """Offsets to 1-based (line, column). A file asked for a few positions (a task
     definition's one or two findings) has its newlines counted for each, at C speed;
     the index of every line start is built only for a file asked for many."""
 
-    _COUNTED = 8  # positions answered by counting before the index is built
+    _COUNTED = COUNTED
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, counted: bool = True) -> None:
+        """``counted=False``: the index is built at the first position (its owner counted
+        the first ones itself)."""
         self.text = text
-        self.asked = 0
+        self.asked = 0 if counted else self._COUNTED
         self._starts: list[int] | None = None
 
     @property
