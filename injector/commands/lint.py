@@ -553,9 +553,9 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
         line, column = elsewhere.position(found.loc.pointer)
         if where == path:
             # Many files share a message (the same fix for the same node): kept once, not once per file.
-            own.add(Located(where, line, column, found.rule, found.severity, sys.intern(found.message)))
+            own.add(_located((where, line, column, found.rule, found.severity, sys.intern(found.message))))
         else:
-            result.elsewhere.append(Located(where, line, column, found.rule, found.severity, found.message))
+            result.elsewhere.append(_located((where, line, column, found.rule, found.severity, found.message)))
     if document.format == "yaml":
         own = apply_suppressions(own, [document], shared.ran)
     result.own = sorted(own)
