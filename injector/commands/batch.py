@@ -111,18 +111,19 @@ def report_failure(failure: Failure, failed: list[str]) -> None:
         failed.errors.append(failure.error)
 
 
-def real_path(path: str, directories: dict[str, str]) -> str:
+def real_path(path: str, directories: dict[str, str], link: bool | None = None) -> str:
     """``os.path.realpath(path)`` of a file just read, asking the file system less: a file
     that is no symbolic link is its directory's real path (resolved once per batch, kept in
-    ``directories``) and its name: one lstat instead of one per component of the path. What
-    a batch keys its files by, so that a file given twice is handled once."""
+    ``directories``) and its name: one lstat instead of one per component of the path (none
+    when the caller has told ``link``, what its own lstat said). What a batch keys its files
+    by, so that a file given twice is handled once."""
     slash = path.rfind("/")
     if slash > 0 and path[slash - 1] != "/":  # "dir/name": os.path.split's answer, without its generality
         directory, name = path[:slash], path[slash + 1:]
     else:
         directory, name = os.path.split(path)
     try:
-        if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
+        if name in ("", ".", "..") or (link if link is not None else stat.S_ISLNK(os.lstat(path).st_mode)):
             return os.path.realpath(path)
     except OSError:
         return os.path.realpath(path)

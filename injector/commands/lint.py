@@ -8,6 +8,7 @@ policy given with ``--policy`` is checked for every claimed task definition.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -512,7 +513,8 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
     """One file of the batch, linted on its own (a pure function of its arguments: it runs
     in a worker process for a big batch)."""
     result = _FileLint()
-    if _is_manifest(walked.path, shared.manifest_stat):
+    manifest, link = _manifest_or_link(walked.path, shared.manifest_stat)
+    if manifest:
         result.manifest = True
         return result
     found: InputFile | None = None
@@ -529,7 +531,7 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
         result.lone = False
         return result
     task_file = found.task_definitions[0]
-    result.key = f"{real_path(task_file.path, shared.real_directories)}\0{task_file.base}"
+    result.key = f"{real_path(task_file.path, shared.real_directories, link)}\0{task_file.base}"
     findings: list[engine.Finding] = []
     with caught(task_file.path) as checking:
         by_scope = {"taskdef": shared.taskdef_rules, "unclaimed": shared.unclaimed_rules}
@@ -571,14 +573,20 @@ def _path_of(candidate: Walked | str) -> str:
     return candidate if isinstance(candidate, str) else candidate.path
 
 
-def _is_manifest(path: str, manifest: os.stat_result | None) -> bool:
-    """``_same_file(path, manifest_path)``, the manifest's status taken once."""
+def _manifest_or_link(path: str, manifest: os.stat_result | None) -> tuple[bool, bool | None]:
+    """(``_same_file(path, manifest_path)``, the manifest's status taken once; whether
+    ``path`` is a symbolic link, None when not asked): one lstat tells both for a file
+    that is no link (real_path need not ask again)."""
     if manifest is None:
-        return False
+        return False, None
     try:
-        return os.path.samestat(os.stat(path), manifest)
+        status = os.lstat(path)
+        link = stat.S_ISLNK(status.st_mode)
+        if link:
+            status = os.stat(path)
     except OSError:
-        return False
+        return False, None
+    return status.st_ino == manifest.st_ino and status.st_dev == manifest.st_dev, link  # os.path.samestat
 
 
 def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str], config: Config) -> list[Located]:
