@@ -34,12 +34,16 @@ def _is_yaml(path: str, text: str) -> bool:
     return not text.lstrip(BOM + " \t\r\n").startswith(("{", "["))
 
 
+# A FIFO opened without O_NONBLOCK would block until a writer came (where the flag exists).
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+
+
 def read_text(path: str) -> str:
     """The file's text exactly as on disk (a byte-order mark included), refusing what is
     not a regular file (a FIFO would block, ``/dev/zero`` never ends) and what is far
     larger than any real input (:data:`limits.MAX_FILE_BYTES`) before reading it."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        descriptor = os.open(path, _READ_FLAGS)
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except IsADirectoryError:
@@ -48,9 +52,9 @@ def read_text(path: str) -> str:
         raise InputError(error.strerror or str(error), path) from None
     try:
         status = os.fstat(descriptor)
-        if stat.S_ISDIR(status.st_mode):
-            raise InputError("is a directory, not a file", path)
-        if not stat.S_ISREG(status.st_mode):
+        if not stat.S_ISREG(status.st_mode):  # a regular file is no directory: one test for it
+            if stat.S_ISDIR(status.st_mode):
+                raise InputError("is a directory, not a file", path)
             raise InputError("not a regular file (a pipe or a device); give a file", path)
         if status.st_size > limits.MAX_FILE_BYTES:
             raise InputError(f"{status.st_size:,} bytes, more than meshify reads "
