@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from meshify.injector import engine
-from meshify.injector.commands.batch import Failure, caught, each_file, real_path, report_failure
+from meshify.injector.commands.batch import Failure, each_file, failure_of, real_path, report_failure
 from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
@@ -518,13 +518,16 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
         result.manifest = True
         return result
     found: InputFile | None = None
-    with caught(walked.path) as reading:
+    try:  # what ``with caught(path)`` does, without its two calls a file
         if shared.skip_unknown and not walked.walked:
             found = read_if_known(walked.path)
         else:
             found = read_walked(walked)
             result.skipped = found is None
-    result.read_failure = reading.failure
+    except Exception as error:
+        result.read_failure = failure_of(error, walked.path)
+        if result.read_failure is None:
+            raise
     if found is None:
         return result
     if not _is_lone_task_definition(found):
@@ -533,11 +536,14 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
     task_file = found.task_definitions[0]
     result.key = f"{real_path(task_file.path, shared.real_directories, link)}\0{task_file.base}"
     findings: list[engine.Finding] = []
-    with caught(task_file.path) as checking:
+    try:
         by_scope = {"taskdef": shared.taskdef_rules, "unclaimed": shared.unclaimed_rules}
         findings, claimant = _check_task_file(shared.mesh, task_file, by_scope)
         result.claimant = None if claimant is None else (claimant.kind, claimant.name)
-    result.check_failure = checking.failure
+    except Exception as error:
+        result.check_failure = failure_of(error, task_file.path)
+        if result.check_failure is None:
+            raise
     own: set[Located] = set()
     document = task_file.document
     path = document.path
