@@ -654,7 +654,10 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
 
     def linted() -> Iterator[_FileLint]:
         for _candidate, result in zip(progress(candidates, "lint", _path_of), results, strict=True):
-            yield from result if isinstance(result, list) else (result,)
+            if isinstance(result, list):  # a path's files (_lint_path)
+                yield from result
+            else:  # one file: no tuple to delegate to
+                yield result
 
     try:
         for result in linted():
@@ -670,7 +673,8 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
             if result.check_failure is not None:
                 check_failures.append(result.check_failure)
             own += result.own
-            elsewhere.update(result.elsewhere)
+            if result.elsewhere:  # nearly always none: no call
+                elsewhere.update(result.elsewhere)
             if result.claimant is not None:
                 claimed.setdefault(result.claimant)
     finally:
