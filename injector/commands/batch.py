@@ -96,11 +96,18 @@ class caught:
     def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> bool:
         if not isinstance(error, Exception):
             return False
-        as_file_error = _as_file_error(error, self.path)
-        if as_file_error is None:
-            return False
-        self.failure = Failure(str(as_file_error), as_file_error.path or "", _file_error(as_file_error))
-        return True
+        self.failure = failure_of(error, self.path)
+        return self.failure is not None
+
+
+def failure_of(error: Exception, path: str) -> Failure | None:
+    """What :class:`caught` keeps of ``error`` in ``path``'s work; None: the error ends the
+    run (raised again). For a ``try``/``except Exception`` where a context manager's two
+    calls cost too much (each file of a lint batch)."""
+    as_file_error = _as_file_error(error, path)
+    if as_file_error is None:
+        return None
+    return Failure(str(as_file_error), as_file_error.path or "", _file_error(as_file_error))
 
 
 def report_failure(failure: Failure, failed: list[str]) -> None:
@@ -111,18 +118,19 @@ def report_failure(failure: Failure, failed: list[str]) -> None:
         failed.errors.append(failure.error)
 
 
-def real_path(path: str, directories: dict[str, str]) -> str:
+def real_path(path: str, directories: dict[str, str], link: bool | None = None) -> str:
     """``os.path.realpath(path)`` of a file just read, asking the file system less: a file
     that is no symbolic link is its directory's real path (resolved once per batch, kept in
-    ``directories``) and its name: one lstat instead of one per component of the path. What
-    a batch keys its files by, so that a file given twice is handled once."""
+    ``directories``) and its name: one lstat instead of one per component of the path (none
+    when the caller has told ``link``, what its own lstat said). What a batch keys its files
+    by, so that a file given twice is handled once."""
     slash = path.rfind("/")
     if slash > 0 and path[slash - 1] != "/":  # "dir/name": os.path.split's answer, without its generality
         directory, name = path[:slash], path[slash + 1:]
     else:
         directory, name = os.path.split(path)
     try:
-        if name in ("", ".", "..") or stat.S_ISLNK(os.lstat(path).st_mode):
+        if name in ("", ".", "..") or (link if link is not None else stat.S_ISLNK(os.lstat(path).st_mode)):
             return os.path.realpath(path)
     except OSError:
         return os.path.realpath(path)

@@ -8,6 +8,7 @@ policy given with ``--policy`` is checked for every claimed task definition.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from meshify.injector import engine
-from meshify.injector.commands.batch import Failure, caught, each_file, real_path, report_failure
+from meshify.injector.commands.batch import Failure, each_file, failure_of, real_path, report_failure
 from meshify.injector.config import Config
 from meshify.injector.engine.findings import Located, apply_suppressions, locate, selected
 from meshify.injector.errors import InputError
@@ -513,30 +514,37 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
     """One file of the batch, linted on its own (a pure function of its arguments: it runs
     in a worker process for a big batch)."""
     result = _FileLint()
-    if _is_manifest(walked.path, shared.manifest_stat):
+    manifest, link = _manifest_or_link(walked.path, shared.manifest_stat)
+    if manifest:
         result.manifest = True
         return result
     found: InputFile | None = None
-    with caught(walked.path) as reading:
+    try:  # what ``with caught(path)`` does, without its two calls a file
         if shared.skip_unknown and not walked.walked:
             found = read_if_known(walked.path)
         else:
             found = read_walked(walked)
             result.skipped = found is None
-    result.read_failure = reading.failure
+    except Exception as error:
+        result.read_failure = failure_of(error, walked.path)
+        if result.read_failure is None:
+            raise
     if found is None:
         return result
     if not _is_lone_task_definition(found):
         result.lone = False
         return result
     task_file = found.task_definitions[0]
-    result.key = f"{real_path(task_file.path, shared.real_directories)}\0{task_file.base}"
+    result.key = f"{real_path(task_file.path, shared.real_directories, link)}\0{task_file.base}"
     findings: list[engine.Finding] = []
-    with caught(task_file.path) as checking:
+    try:
         by_scope = {"taskdef": shared.taskdef_rules, "unclaimed": shared.unclaimed_rules}
         findings, claimant = _check_task_file(shared.mesh, task_file, by_scope)
         result.claimant = None if claimant is None else (claimant.kind, claimant.name)
-    result.check_failure = checking.failure
+    except Exception as error:
+        result.check_failure = failure_of(error, task_file.path)
+        if result.check_failure is None:
+            raise
     own: set[Located] = set()
     document = task_file.document
     path = document.path
@@ -549,14 +557,14 @@ def _lint_file(shared: _LintShared, walked: Walked) -> _FileLint:
         where = elsewhere.path
         if where not in ignored:
             ignored[where] = tuple(shared.config.ignored_for(where))
-        if found.rule.startswith(ignored[where]):
+        if ignored[where] and found.rule.startswith(ignored[where]):  # (nearly always none: no call)
             continue
         line, column = elsewhere.position(found.loc.pointer)
         if where == path:
             # Many files share a message (the same fix for the same node): kept once, not once per file.
-            own.add(Located(where, line, column, found.rule, found.severity, sys.intern(found.message)))
+            own.add(_located((where, line, column, found.rule, found.severity, sys.intern(found.message))))
         else:
-            result.elsewhere.append(Located(where, line, column, found.rule, found.severity, found.message))
+            result.elsewhere.append(_located((where, line, column, found.rule, found.severity, found.message)))
     if document.format == "yaml":
         own = apply_suppressions(own, [document], shared.ran)
     result.own = sorted(own)
@@ -572,14 +580,20 @@ def _path_of(candidate: Walked | str) -> str:
     return candidate if isinstance(candidate, str) else candidate.path
 
 
-def _is_manifest(path: str, manifest: os.stat_result | None) -> bool:
-    """``_same_file(path, manifest_path)``, the manifest's status taken once."""
+def _manifest_or_link(path: str, manifest: os.stat_result | None) -> tuple[bool, bool | None]:
+    """(``_same_file(path, manifest_path)``, the manifest's status taken once; whether
+    ``path`` is a symbolic link, None when not asked): one lstat tells both for a file
+    that is no link (real_path need not ask again)."""
     if manifest is None:
-        return False
+        return False, None
     try:
-        return os.path.samestat(os.stat(path), manifest)
+        status = os.lstat(path)
+        link = stat.S_ISLNK(status.st_mode)
+        if link:
+            status = os.stat(path)
     except OSError:
-        return False
+        return False, None
+    return status.st_ino == manifest.st_ino and status.st_dev == manifest.st_dev, link  # os.path.samestat
 
 
 def _placed(findings: list[engine.Finding], reported: set[str] | frozenset[str], config: Config) -> list[Located]:
@@ -641,7 +655,10 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
 
     def linted() -> Iterator[_FileLint]:
         for _candidate, result in zip(progress(candidates, "lint", _path_of), results, strict=True):
-            yield from result if isinstance(result, list) else (result,)
+            if isinstance(result, list):  # a path's files (_lint_path)
+                yield from result
+            else:  # one file: no tuple to delegate to
+                yield result
 
     try:
         for result in linted():
@@ -657,7 +674,8 @@ def _lint_lone_files(manifest_path: str | None, paths: list[str], policy_path: s
             if result.check_failure is not None:
                 check_failures.append(result.check_failure)
             own += result.own
-            elsewhere.update(result.elsewhere)
+            if result.elsewhere:  # nearly always none: no call
+                elsewhere.update(result.elsewhere)
             if result.claimant is not None:
                 claimed.setdefault(result.claimant)
     finally:

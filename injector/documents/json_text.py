@@ -304,14 +304,25 @@ def _holds_key(value: Any, key: str) -> bool:
         items = value
     else:
         return False
-    return any(_holds_key(item, key) for item in items if item.__class__ is dict or item.__class__ is list)
+    # A loop, not any() over a generator: most values hold a few scalars.
+    for item in items:  # noqa: SIM110
+        if (item.__class__ is dict or item.__class__ is list) and _holds_key(item, key):
+            return True
+    return False
 
 
 class _Duplicate(Exception):
     pass
 
 
+# The objects the decoder has built since loads() set it to 0 (each through the hook below):
+# with the arrays, a bound on the depth of a text just parsed (loads, check_depth's bound).
+_objects = 0
+
+
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    global _objects
+    _objects += 1
     result = dict(pairs)
     if len(result) != len(pairs):
         raise _Duplicate
@@ -345,16 +356,21 @@ def _decode(text: str) -> Any:
     return _STRICT_DECODER.decode(text)  # outside the handler: no exception chained to its error
 
 
+COUNTED = 8  # positions answered by counting newlines before a file's index of line starts is built
+
+
 class LineIndex:
     """Offsets to 1-based (line, column). A file asked for a few positions (a task
     definition's one or two findings) has its newlines counted for each, at C speed;
     the index of every line start is built only for a file asked for many."""
 
-    _COUNTED = 8  # positions answered by counting before the index is built
+    _COUNTED = COUNTED
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, counted: bool = True) -> None:
+        """``counted=False``: the index is built at the first position (its owner counted
+        the first ones itself)."""
         self.text = text
-        self.asked = 0
+        self.asked = 0 if counted else self._COUNTED
         self._starts: list[int] | None = None
 
     @property
@@ -380,6 +396,11 @@ def check_depth(text: str, path: str) -> None:
     or indexer sees it. Linear, and only run when there are that many brackets at all."""
     if text.count("[") + text.count("{") <= limits.MAX_DEPTH:
         return
+    _check_nesting(text, path)
+
+
+def _check_nesting(text: str, path: str) -> None:
+    """:func:`check_depth` once the brackets are known to be more than the bound."""
     depth = 0
     for match in _BRACKET_OR_STRING.finditer(text):
         token = match.group()
@@ -403,12 +424,33 @@ def too_long_integer(text: str, path: str, error: ValueError) -> InputError:
 
 
 def loads(text: str, path: str) -> Any:
-    """Parse JSON; malformed text and duplicate keys are an :class:`InputError`."""
+    """Parse JSON; malformed text and duplicate keys are an :class:`InputError`. A text
+    nested deeper than :data:`limits.MAX_DEPTH` is refused as :func:`check_depth` refuses
+    it, whatever else is wrong with it: checked after the parse (the C scanner guards its
+    own recursion), where the objects the decoder built stand for the text's count of
+    ``{``, one pass over the text fewer; and before any error of the parse is raised."""
+    global _objects
     if not text or text.isspace():  # not text.strip(), without copying the text
         raise InputError("the file is empty", path, 1, 1)
-    check_depth(text, path)
+    _objects = 0
+    failure: Exception | None = None
     try:
-        if text.startswith("\ufeff"):  # json.loads's own error for it
+        data = _parse(text, path)
+    except Exception as error:
+        failure = error
+    if failure is not None:
+        check_depth(text, path)  # its error, as when it ran first (outside the handler: nothing chained)
+        raise failure
+    # No more objects and arrays than the bound: no deeper (the objects are real ones, not
+    # a brace inside a string, which check_depth's own count takes too).
+    if _objects + text.count("[") > limits.MAX_DEPTH:
+        _check_nesting(text, path)
+    return data
+
+
+def _parse(text: str, path: str) -> Any:
+    try:
+        if text[:1] == "\ufeff":  # json.loads's own error for it
             return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
         return _decode(text)
     except json.JSONDecodeError as error:

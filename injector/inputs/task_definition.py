@@ -105,6 +105,9 @@ class TaskDefinitionFile(Plain):
         return moved
 
 
+_NAME_TYPES = (str, Unknown)
+
+
 def _check_shape(document: Document, base: str, data: Any) -> bool:
     """The minimum the rules need: a mapping with a list of named container mappings;
     whether ``data`` is also valid RegisterTaskDefinition input."""
@@ -119,7 +122,10 @@ def _check_shape(document: Document, base: str, data: Any) -> bool:
     for index, container in enumerate(containers):
         if not isinstance(container, dict):
             raise fail("a container definition must be a mapping", f"/containerDefinitions/{index}")
-        if not isinstance(container.get("name"), str | Unknown):  # a template's "${name}" is a name
+        name = container.get("name")
+        # A template's "${name}" is a name. (A union built here would cost every container a
+        # new object: ``str | Unknown`` is evaluated at each iteration.)
+        if name.__class__ is not str and not isinstance(name, _NAME_TYPES):
             raise fail("a container definition needs a name", f"/containerDefinitions/{index}")
     return _check_types(data, fail)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.util import find_spec
 from typing import Any
@@ -183,14 +183,25 @@ def _accepts(service: str, shape_name: str) -> _Checker:
     return _compile(shapes(service), shape_name, compiled)
 
 
-def _plain_types(shape: dict[str, Any]) -> tuple[type, ...] | None:
-    """The Python types of a shape with no other constraint (a string without length or
-    enum, a boolean): checked inline by its container's checker. (bool is no str, and
-    nothing but bool is a bool.)"""
+def _plain_type(shape: dict[str, Any]) -> type | None:
+    """The Python type of a shape with no other constraint (a string without length or
+    enum, a boolean, an integer without bounds): checked inline by its container's checker.
+    (bool is no str, nothing but bool is a bool, and a bool is an int that no integer shape
+    takes.)"""
     if shape["type"] == "boolean":
-        return (bool,)
+        return bool
     if shape["type"] == "string" and not ({"min", "max", "enum"} & shape.keys()):
-        return (str,)
+        return str
+    if shape["type"] in ("integer", "long") and not ({"min", "max"} & shape.keys()):
+        return int  # not a bool: the checkers that inline it refuse one
+    return None
+
+
+def _plain_enum(shape: dict[str, Any]) -> frozenset[str] | None:
+    """The values of a string shape with an enum and no length bounds: checked inline by
+    its container's checker (a string among them)."""
+    if shape["type"] == "string" and "enum" in shape and not ({"min", "max"} & shape.keys()):
+        return frozenset(shape["enum"])
     return None
 
 
@@ -204,50 +215,72 @@ def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker
     low, high = shape.get("min"), shape.get("max")
     checker: _Checker
     if kind == "structure":
-        # Per member, one lookup: the Python types of a plain string or boolean (checked
-        # here, without a call), else its checker.
-        members: dict[str, tuple[type, ...] | _Checker] = {}
+        # Per member, one lookup: the Python type of a plain string or boolean (checked
+        # here, without a call), else its checker. A value of exactly that type (nearly
+        # every one) is known good by its class, without isinstance; a subclass (a default
+        # or resolved value) by isinstance.
+        members: dict[str, type | frozenset[str] | _Checker] = {}
         for key, member in shape["members"].items():
-            types = _plain_types(all_shapes[member["shape"]])
-            members[key] = types if types is not None else _compile(all_shapes, member["shape"], compiled)
+            plain = _plain_type(all_shapes[member["shape"]]) or _plain_enum(all_shapes[member["shape"]])
+            members[key] = plain if plain is not None else _compile(all_shapes, member["shape"], compiled)
         required = tuple(shape.get("required", ()))
         union = bool(shape.get("union"))
 
         def checker(value: Any) -> bool:
-            if not isinstance(value, dict) or (union and len(value) != 1):
+            if (value.__class__ is not dict and not isinstance(value, dict)) or (union and len(value) != 1):
                 return False
             for key in required:
                 if key not in value:
                     return False
             for key, item in value.items():
-                check = members.get(key)
-                if check is None:
+                try:
+                    check = members[key]
+                except KeyError:
                     return False
-                if check.__class__ is tuple:
-                    if not isinstance(item, check):
+                if item.__class__ is check:  # a plain string or boolean of exactly its type
+                    continue
+                inline = check.__class__
+                if inline is type:
+                    if not isinstance(item, check) or item.__class__ is bool:  # type: ignore[arg-type]
+                        return False
+                elif inline is frozenset:  # an enum's values
+                    if (item.__class__ is not str and not isinstance(item, str)) or item not in check:  # type: ignore[operator]
                         return False
                 elif not check(item):  # type: ignore[operator]
                     return False
             return True
     elif kind in ("list", "map"):
         item_shape = all_shapes[shape["member" if kind == "list" else "value"]["shape"]]
-        item_types = _plain_types(item_shape)
+        item_type = _plain_type(item_shape)
+        item_enum = _plain_enum(item_shape)
         item_checker = _compile(all_shapes, shape["member" if kind == "list" else "value"]["shape"], compiled)
         is_list = kind == "list"
 
         def checker(value: Any) -> bool:
-            if not isinstance(value, (list, tuple) if is_list else dict):
-                return False
+            items: Iterable[Any]
+            if is_list:
+                if value.__class__ is not list and not isinstance(value, (list, tuple)):
+                    return False
+                items = value
+            else:
+                if value.__class__ is not dict and not isinstance(value, dict):
+                    return False
+                items = value.values()
             size = len(value)
             if (low is not None and size < low) or (high is not None and size > high):
                 return False
             # Loops, not all() over a generator: most lists hold one or two items.
-            if item_types is not None:
-                for item in value.values() if isinstance(value, dict) else value:  # noqa: SIM110
-                    if not isinstance(item, item_types):
+            if item_type is not None:
+                for item in items:
+                    if item.__class__ is not item_type and (not isinstance(item, item_type) or item.__class__ is bool):
                         return False
                 return True
-            for item in value.values() if isinstance(value, dict) else value:  # noqa: SIM110
+            if item_enum is not None:
+                for item in items:  # noqa: SIM110
+                    if (item.__class__ is not str and not isinstance(item, str)) or item not in item_enum:
+                        return False
+                return True
+            for item in items:  # noqa: SIM110
                 if not item_checker(item):
                     return False
             return True
@@ -255,7 +288,7 @@ def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker
         allowed = frozenset(shape["enum"]) if "enum" in shape else None
 
         def checker(value: Any) -> bool:
-            if not isinstance(value, str):
+            if value.__class__ is not str and not isinstance(value, str):
                 return False
             if (low is not None and len(value) < low) or (high is not None and len(value) > high):
                 return False
@@ -267,7 +300,9 @@ def _compile(all_shapes: dict[str, Any], name: str, compiled: dict[str, _Checker
         expected = _TYPES[kind]
 
         def checker(value: Any) -> bool:
-            if not isinstance(value, expected) or isinstance(value, bool):
+            # An int of exactly that class is no bool (bool subclasses int) and is among the
+            # expected types of every numeric shape.
+            if value.__class__ is not int and (not isinstance(value, expected) or isinstance(value, bool)):
                 return False
             return (low is None or value >= low) and (high is None or value <= high)
     else:  # a type _check does not check (timestamp, blob): anything goes

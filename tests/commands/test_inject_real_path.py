@@ -106,3 +106,37 @@ def test_a_file_in_the_root_directory(monkeypatch):
     monkeypatch.setattr(os.path, "realpath", lambda path: "/" if path in ("/", "//x") else path)
     monkeypatch.setattr(os, "lstat", lambda path: os.stat_result((stat.S_IFREG,) + (0,) * 9))
     assert real_path("//x/td.json", {}) == "/td.json"  # os.path.join("/", "td.json")
+
+
+def _told_link(path: str) -> bool | None:
+    """What lint's own lstat tells real_path (None when it could not ask)."""
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        return None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.booleans(), st.lists(st.sampled_from(PIECES), max_size=6), st.sampled_from(["", "/", "//"]))
+def test_told_whether_the_file_is_a_link_the_same_answer_without_asking(tree, absolute, pieces, end):
+    path = (f"{tree}/" if absolute else "") + "/".join(pieces) + end
+    told: dict[str, str] = {}
+    asked: dict[str, str] = {}
+    for _ in range(2):
+        assert real_path(path, told, _told_link(path)) == real_path(path, asked)
+    assert told == asked
+
+
+def test_lint_knows_the_manifest_and_links_with_one_lstat(tree):
+    from meshify.injector.commands.lint import _manifest_or_link
+
+    manifest = tree / "real" / "other.json"
+    os.link(manifest, tree / "real" / "hard.json")
+    os.symlink(tree / "missing.json", tree / "real" / "dangling.json")
+    status = os.stat(manifest)
+    for path in ["other.json", "deep/linked.json", "deep/relative-link.json", "../linked-dir/other.json", "hard.json",
+                 "deep/td.json", "dangling.json", "missing.json", "deep", "../linked-dir"]:
+        same = os.path.exists(path) and os.path.samefile(path, manifest)
+        # A link to nothing, or no file: not told (real_path asks itself).
+        assert _manifest_or_link(path, status) == (same, _told_link(path) if os.path.exists(path) else None), path
+    assert _manifest_or_link("other.json", None) == (False, None)

@@ -24,3 +24,18 @@ def test_a_file_at_the_bound_is_read_and_one_beyond_refused(tmp_path, monkeypatc
     path.write_bytes(b"x" * 100_001)
     with pytest.raises(InputError, match="100,001 bytes, more than meshify reads"):
         read_text(str(path))
+
+
+def test_a_directory_a_pipe_and_a_device_are_refused_by_kind(tmp_path):
+    import os
+
+    with pytest.raises(InputError, match="is a directory, not a file") as raised:
+        read_text(str(tmp_path))
+    assert str(raised.value) == f"{tmp_path}: is a directory, not a file"
+    os.mkfifo(tmp_path / "pipe.json")
+    with pytest.raises(InputError) as raised:
+        read_text(str(tmp_path / "pipe.json"))
+    assert str(raised.value).endswith("pipe.json: not a regular file (a pipe or a device); give a file")
+    with pytest.raises(InputError) as raised:
+        read_text("/dev/null")
+    assert str(raised.value) == "/dev/null: not a regular file (a pipe or a device); give a file"
