@@ -456,9 +456,14 @@ def run(paths: list[str], manifest_path: str | None, target: str, mode: Mode, ou
     reported = {manifest_path} if manifest_path is not None else set()
     failed: list[str] = []  # each file stands alone (cli.md, commands/batch.py)
     skipped = 0
+    seen: set[str] = set()  # a file given twice (a link and its target, two spellings) is migrated once
     for walked in progress(expand_paths(paths), "migrate", lambda w: w.path):
         if manifest_path is not None and _same_file(walked.path, manifest_path):
             continue
+        real = os.path.realpath(walked.path)
+        if real in seen:
+            continue
+        seen.add(real)
         with each_file(walked.path, failed):
             found = read_walked(walked)
             if found is None:  # a file of a directory given that is none of meshify's formats

@@ -7,9 +7,11 @@ When one is given or found, its ``envoy.containerName`` names the Envoy containe
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
+from meshify.injector.aws.ecs import is_ecs_reference
 from meshify.injector.aws.session import AwsOptions
 from meshify.injector.commands.batch import each_file
 from meshify.injector.errors import InputError
@@ -61,7 +63,13 @@ def run(paths: list[str], mode: Mode, manifest_path: str | None = None, policy_p
         envoy_name, region = mesh.envoy.container_name, mesh.region
     failed: list[str] = []  # each file stands alone (cli.md, commands/batch.py)
     sources: list[TaskDefinitionFile] = []
+    seen: set[str] = set()  # a file given twice (a link and its target, two spellings) is uninjected once
     for path in progress(paths, "uninject"):
+        if not is_ecs_reference(path):
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            seen.add(real)
         with each_file(path, failed):
             sources += load_task_definitions(path, aws or AwsOptions(), region)
     if mode is Mode.IN_PLACE and (remote := [s for s in sources if s.remote]):

@@ -6,6 +6,7 @@ one the repository keeps, without the change, and the link gone."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -101,3 +102,24 @@ def test_the_check_before_writing_asks_the_linked_files_directory(tmp_path: Path
     fine = tmp_path / "links" / "fine.json"
     fine.symlink_to("../real/td.json")
     assert unwritable(str(fine)) is None
+
+
+@pytest.mark.parametrize("command", ["uninject", "migrate"])
+def test_a_file_given_with_a_link_to_it_is_edited_once(tmp_path: Path, command: str) -> None:
+    """inject knew a file given twice; uninject and migrate edited it once per spelling (two
+    'migrated:' lines, two diffs of one file, the second write from the original text)."""
+    shutil.copy(SHOP / "meshify.yaml", tmp_path / "meshify.yaml")
+    (tmp_path / "taskdefs").mkdir()
+    injected = run_meshify("inject", str(SHOP / "taskdefs" / "prices-api.json"), cwd=SHOP).stdout
+    (tmp_path / "taskdefs" / "prices-api.json").write_text(injected)
+    (tmp_path / "linked.json").symlink_to("taskdefs/prices-api.json")
+    extra = ["--to", "service-connect"] if command == "migrate" else []
+    files = ["taskdefs/prices-api.json", "linked.json", "./taskdefs/prices-api.json"]
+    alone = run_meshify(command, "taskdefs/prices-api.json", *extra, "--diff", cwd=tmp_path)
+    twice = run_meshify(command, *files, *extra, "--diff", cwd=tmp_path)
+    assert twice.stdout == alone.stdout != ""
+    result = run_meshify(command, *files, *extra, "--in-place", cwd=tmp_path)
+    verb = "migrated" if command == "migrate" else "uninjected"
+    assert [line for line in result.stderr.splitlines() if line.startswith(f"{verb}:")] == [
+        f"{verb}: taskdefs/prices-api.json"]
+    assert os.path.islink(tmp_path / "linked.json")
