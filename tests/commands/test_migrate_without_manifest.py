@@ -303,3 +303,14 @@ def test_a_stale_envoy_arn_does_not_name_the_mesh_the_spec_files_define(tmp_path
            'virtualNode/color"}' in inject.stdout
     migrate = run_meshify("migrate", ".", "--to", "service-connect", "--check", cwd=work)
     assert migrate.stdout.splitlines()[0] == "Migration of mesh demo to ECS Service Connect (namespace demo)"
+
+
+@pytest.mark.parametrize("target", ["app-mesh", "service-connect"])
+def test_graph_of_files_that_describe_no_mesh_says_so(tmp_path, target):
+    """A template with ECS services and task definitions but no App Mesh resource, and no
+    manifest: graph drew an empty picture (exit 0) where migrate says what is missing."""
+    work = _project(tmp_path, "cfn", FIXTURES / "migrate-templates" / "cfn", ["ledger.yaml"])
+    result = run_meshify("graph", "ledger.yaml", "--to", target, cwd=work)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("no meshify.yaml here or in a parent directory up to the repository root, and no App Mesh "
+                             "resources in the files given; give --manifest PATH\n")
