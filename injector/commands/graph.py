@@ -24,8 +24,7 @@ def run(paths: list[str], manifest_path: str | None, fmt: str = "mermaid", overl
         from meshify.injector.inputs.mesh_of_files import refuse_several_meshes
 
         refuse_several_meshes(inputs.files, "graph")
-        if inputs.files and not any(found.spec_files or found.compose or (found.template and found.template.meshes)
-                                    for found in inputs.files):
+        if inputs.files and not any(found.holds_app_mesh or found.compose is not None for found in inputs.files):
             # ECS services alone (lint reads them after a migration): nothing to draw, and migrate says why
             from meshify.injector.errors import InputError
             from meshify.injector.inputs.manifest import NO_MANIFEST_NOR_MESH

@@ -68,13 +68,6 @@ def claimant_for(mesh: Mesh, source: TaskDefinitionFile, node_name: str | None) 
     return claims[0] if claims else None
 
 
-def claim_name(source: TaskDefinitionFile) -> str:
-    """How messages call a task definition: its family, or what its file calls it when only the stack knows the family."""
-    if source.resource is not None and (source.family is None or source.document.format == "hcl"):
-        return source.resource
-    return f"family {source.family!r}"
-
-
 def _rules(scope: str) -> list[engine.Rule]:
     # Asked for every task definition: the registry is sorted once, not once per file.
     registered = len(REGISTRY)
@@ -345,11 +338,11 @@ def run(paths: list[str], manifest_path: str | None, node: str | None, mode: Mod
 
 def _unclaimed_note(mesh: Mesh, source: TaskDefinitionFile) -> str:
     if mesh.from_files:
-        return (f"{source.path}: {claim_name(source)}: nothing wires it to a virtual node or "
+        return (f"{source.path}: {source.claim_name}: nothing wires it to a virtual node or "
                 "gateway of the files given (no manifest); give --node or a manifest; left unchanged")
     if source.family is None and source.resource is None:
         return f"{source.path}: a container file names no family: give --node; left unchanged"
-    return (f"{source.path}: {claim_name(source)} is claimed by no node or gateway of {mesh.described_in}; "
+    return (f"{source.path}: {source.claim_name} is claimed by no node or gateway of {mesh.described_in}; "
             "left unchanged")
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from meshify.injector import engine
 from meshify.injector.commands.batch import each_file
-from meshify.injector.commands.inject import claim_name
 from meshify.injector.documents.document import write_atomic
 from meshify.injector.engine.findings import Located, locate
 from meshify.injector.errors import InputError
@@ -512,7 +511,7 @@ def run(paths: list[str], manifest_path: str | None, target: str, mode: Mode, ou
         edits.append(_policy_edit(policy_path))
     for migration in migrations:
         if migration.claimant is None:
-            say(f"{migration.source.path}: {claim_name(migration.source)} is claimed by no node or gateway "
+            say(f"{migration.source.path}: {migration.source.claim_name} is claimed by no node or gateway "
                 f"of {mesh.described_in}; left unchanged")
         elif isinstance(migration.claimant, Gateway):
             say(f"{migration.source.path}: runs gateway `{migration.claimant.name}`, which an ALB replaces (R611); "

@@ -62,8 +62,7 @@ def mesh_from_files(files: Sequence[InputFile], envoy_image: str | None = None, 
     :class:`InputError` when they describe none (no manifest and no App Mesh resource:
     nothing to check a task definition against)."""
     # ECS services alone are enough: after a migration to Service Connect there is no mesh left to give.
-    if not any(found.spec_files or found.services or (found.template is not None and found.template.meshes)
-               for found in files):
+    if not any(found.holds_app_mesh or found.services for found in files):
         from meshify.injector.inputs.manifest import NO_MANIFEST_NOR_MESH
 
         raise InputError(NO_MANIFEST_NOR_MESH)

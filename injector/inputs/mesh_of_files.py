@@ -6,11 +6,13 @@ Envoy's wiring."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 from meshify.injector.errors import InputError
 from meshify.injector.inputs.reader import InputFile
 from meshify.injector.model.mesh import Mesh
+from meshify.injector.model.unknowns import is_unknown
 
 
 def mesh_of_files(files: Sequence[InputFile], envoy_image: str | None = None, region: str | None = None) -> Mesh:
@@ -38,10 +40,6 @@ def mesh_names(files: Sequence[InputFile]) -> list[str]:
     ``<logical id> of <file>``. More than one: the files are not one mesh's. (A task
     definition's Envoy naming another mesh is not one more: that is a stale ARN, which
     inject replaces and T207 reports.)"""
-    import os
-
-    from meshify.injector.model.unknowns import is_unknown
-
     names: dict[str, None] = {}
     for found in files:
         if found.template is not None:  # one template given twice (a link, another spelling) is one mesh

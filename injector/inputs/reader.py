@@ -54,6 +54,12 @@ class InputFile(Plain):
     def path(self) -> str:
         return self.document.path
 
+    @property
+    def holds_app_mesh(self) -> bool:
+        """Whether the file holds App Mesh resources (spec files, a template's mesh): without
+        a manifest, they are the mesh."""
+        return bool(self.spec_files) or (self.template is not None and bool(self.template.meshes))
+
 
 def _ecs_task_definition(document: Document) -> InputFile | None:
     if not is_taskdef(document.data):

@@ -80,6 +80,14 @@ class TaskDefinitionFile(Plain):
         family = self.data.get("family")
         return family if isinstance(family, str) else None
 
+    @property
+    def claim_name(self) -> str:
+        """How messages call it: its family, or what its file calls it where only the stack
+        knows the family (or where a .tf's address is what the user reads)."""
+        if self.resource is not None and (self.family is None or self.document.format == "hcl"):
+            return self.resource
+        return f"family {self.family!r}"
+
     def loc(self, pointer: str) -> Loc:
         spelling = self.spelling  # the API's (nearly every file): its pointer is the document's, no call
         return Loc(self.document, self.base + (pointer if spelling is API_SPELLING else spelling.pointer(pointer)))

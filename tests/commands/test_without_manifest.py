@@ -1,10 +1,10 @@
-"""``meshify migrate`` with no manifest (formats.md, "Which node claims a task definition", 2):
-the mesh is the App Mesh resources of the files given, as for lint and inject, and each task
-definition is claimed by what wires it. The migration is the one the manifest ``meshify init``
-writes from the same files would give: the same patches and services; only where the report
-places the mesh differs (no manifest line). Where the files cannot name the mesh, or describe
-none or several, migrate refuses in one line, exit 2, and writes nothing; so does inject for
-spec files of several meshes, whose Envoy ARNs it would write with one mesh's name."""
+"""Without a manifest (formats.md, "Which node claims a task definition", 2) the mesh is the
+App Mesh resources of the files given, each task definition claimed by what wires it.
+``migrate`` then gives what it gives with the manifest ``meshify init`` writes from the same
+files (the same patches and services; only the mesh's place in the report differs). Where the
+files cannot name the mesh, or describe none or several, migrate refuses in one line, exit 2,
+writing nothing; inject and graph refuse files of several meshes too, and lint checks them
+mesh by mesh."""
 
 from __future__ import annotations
 
